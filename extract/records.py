@@ -211,6 +211,16 @@ class ExtractionIssue:
     item: str | None = None  # the key of the record concerned, if any
 
 
+@dataclass(frozen=True)
+class ManualFact:
+    """A fact asserted by a curation file rather than extracted (see ``extract/curation.py``)."""
+
+    item: str  # project / sub-project key
+    field: str  # name | sdg_target | partner | amount
+    value: str
+    curation_file: str
+
+
 @dataclass
 class DocumentRecord:
     """Everything extracted from one source document."""
@@ -233,6 +243,7 @@ class DocumentRecord:
     reorganisations: list[Reorganisation] = field(default_factory=list)
     strategy_pillars: dict[int, str] = field(default_factory=dict)  # 柱N -> its name
     issues: list[ExtractionIssue] = field(default_factory=list)
+    manual_facts: list[ManualFact] = field(default_factory=list)
 
     def element(self, key: str) -> PolicyElement:
         for e in self.elements:
@@ -295,6 +306,6 @@ def _decode(tp: Any, data: Any) -> Any:
 
 __all__ = [
     "Amount", "DocumentRecord", "ExtractionIssue", "FundingSource", "GrantCondition", "Indicator",
-    "IndicatorValue", "LogicStage", "Organisation", "PolicyElement", "Project", "RelatedProject",
+    "IndicatorValue", "LogicStage", "ManualFact", "Organisation", "PolicyElement", "Project", "RelatedProject",
     "Reorganisation", "Span", "SubProject", "Unit", "asdict", "from_json", "to_json",
 ]

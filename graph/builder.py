@@ -1,0 +1,451 @@
+"""Records → RDF: one named graph per document, deterministic IRIs, provenance on every fact.
+
+The builder knows nothing of text layout: it reads ``extract.records`` dataclasses only. IRIs are
+derived from the document id and the record keys, never from counters or blank nodes, so the
+same input always yields the same graph. ``ontology/README.md`` describes the resulting shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from urllib.parse import quote
+
+from rdflib import Dataset, Graph, Literal, URIRef
+
+from extract.organisations import normalise_org_name
+from extract.records import (
+    Amount,
+    DocumentRecord,
+    GrantCondition,
+    Indicator,
+    Organisation,
+    PolicyElement,
+    Project,
+    Span,
+    SubProject,
+    Unit,
+)
+from graph import vocab
+from graph.namespace import DCTERMS, DEFAULT_BASE, ORG, PKG, RDF, SDG, SDO, SKOS, XSD, bind_prefixes
+
+LEVEL_CLASS = {
+    "policy_goal": PKG.PolicyGoal,
+    "policy": PKG.Policy,
+    "policy_field": PKG.PolicyField,
+    "programme": PKG.Programme,
+    "measure": PKG.Measure,
+}
+REFERENCE_GRAPH = "graph/sdg-reference"
+ONTOLOGY_GRAPH = "graph/ontology"
+
+
+def _seg(text: str) -> str:
+    """An IRI path segment: percent-encoded, so any printed name is safe in any store."""
+    return quote(text, safe="-._~()")
+
+
+def new_dataset(base: str = DEFAULT_BASE) -> Dataset:
+    ds = Dataset(default_union=True)
+    bind_prefixes(ds, base)
+    return ds
+
+
+def build_dataset(
+    records: Iterable[DocumentRecord], *, base: str = DEFAULT_BASE, reference: bool = True
+) -> Dataset:
+    """Build a dataset from records: one named graph per document.
+
+    With ``reference`` (the default) the ontology and the SDG reference are added as graphs of their
+    own, so the concept notations and labels the query library prints travel with the data to any
+    store or server.
+    """
+    ds = new_dataset(base)
+    for record in records:
+        add_document(ds, record, base=base)
+    if reference:
+        add_reference_graphs(ds, base)
+    return ds
+
+
+def add_reference_graphs(ds: Dataset, base: str = DEFAULT_BASE) -> None:
+    for name, source in ((ONTOLOGY_GRAPH, vocab.ontology_graph()), (REFERENCE_GRAPH, vocab.sdg_reference_graph())):
+        g = ds.graph(URIRef(base + name))
+        for triple in source:
+            g.add(triple)
+
+
+def graph_iri(doc_id: str, base: str = DEFAULT_BASE) -> URIRef:
+    return URIRef(f"{base}graph/{doc_id}")
+
+
+def document_iri(doc_id: str, base: str = DEFAULT_BASE) -> URIRef:
+    return URIRef(f"{base}doc/{doc_id}")
+
+
+def add_document(ds: Dataset, record: DocumentRecord, *, base: str = DEFAULT_BASE) -> Graph:
+    """Add ``record`` as its own named graph of ``ds`` (replacing an earlier one); returns it."""
+    name = graph_iri(record.doc_id, base)
+    curated_name = URIRef(f"{name}/curation")
+    for old in (name, curated_name):
+        ds.remove_graph(ds.graph(old))
+    g = ds.graph(name)
+    writer = _DocumentWriter(g, record, base)
+    writer.write()
+    if record.manual_facts:
+        _move_manual_facts(writer, ds.graph(curated_name))
+    return g
+
+
+def _move_manual_facts(writer: _DocumentWriter, curated: Graph) -> None:
+    """Put the triples a curation file asserted in the curation graph, marked as manual."""
+    g, doc = writer.g, writer.doc
+    curated.add((curated.identifier, PKG.assertion, PKG.ManualAssertion))  # type: ignore[arg-type]
+    curated.add((curated.identifier, PKG.inDocument, doc))  # type: ignore[arg-type]
+    for fact in writer.r.manual_facts:
+        curated.add((curated.identifier, DCTERMS.source, Literal(fact.curation_file)))  # type: ignore[arg-type]
+        subject = URIRef(f"{doc}/project/{_seg(fact.item)}")
+        if fact.field == "name":
+            triple = (subject, SKOS.prefLabel, Literal(fact.value, lang="ja"))
+        elif fact.field == "sdg_target":
+            triple = (subject, PKG.sdgTarget, SDG[fact.value])
+        elif fact.field == "partner":
+            triple = (subject, PKG.partner, URIRef(f"{writer.base}org/{_seg(normalise_org_name(fact.value))}"))
+        else:  # amounts carry pkg:assertion pkg:ManualAssertion on their own node
+            continue
+        if triple in g:
+            g.remove(triple)
+            curated.add(triple)
+
+
+class _DocumentWriter:
+    """Writes one ``DocumentRecord`` into one graph. One method per kind of record."""
+
+    def __init__(self, g: Graph, record: DocumentRecord, base: str) -> None:
+        self.g, self.r, self.base = g, record, base
+        self.doc = document_iri(record.doc_id, base)
+        self.elements: dict[str, URIRef] = {}
+        self.scope = self._publisher_scope()
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def add(self, s: URIRef, p: URIRef, o) -> None:
+        self.g.add((s, p, o))
+
+    def span(self, span: Span | None) -> URIRef | None:
+        if span is None:
+            return None
+        iri = URIRef(f"{self.doc}#L{span.start}-L{span.end}")
+        self.add(iri, RDF.type, PKG.TextSpan)
+        self.add(iri, PKG.inDocument, self.doc)
+        self.add(iri, PKG.lineStart, Literal(span.start, datatype=XSD.integer))
+        self.add(iri, PKG.lineEnd, Literal(span.end, datatype=XSD.integer))
+        return iri
+
+    def sourced(self, node: URIRef, span: Span | None) -> None:
+        """Provenance: the node came from ``span`` of this document."""
+        self.add(node, PKG.inDocument, self.doc)
+        s = self.span(span)
+        if s is not None:
+            self.add(node, PKG.source, s)
+
+    def _publisher_scope(self) -> str:
+        who = self.r.publisher or f"doc-{self.r.doc_id}"
+        return f"{self.base}org/{_seg(who)}"
+
+    # --- document --------------------------------------------------------------------------
+
+    def write(self) -> None:
+        r = self.r
+        self.add(self.doc, RDF.type, PKG.Document)
+        self.add(self.doc, PKG.fileName, Literal(r.file_name))
+        self.add(self.doc, PKG.contentHash, Literal(r.content_hash))
+        self.add(self.doc, PKG.layout, Literal(r.layout))
+        if r.title:
+            self.add(self.doc, DCTERMS.title, Literal(r.title, lang="ja"))
+        if r.fiscal_year is not None:
+            self.add(self.doc, PKG.fiscalYear, Literal(r.fiscal_year, datatype=XSD.integer))
+        if r.publisher:
+            publisher = URIRef(self.scope)
+            self.add(self.doc, DCTERMS.publisher, publisher)
+            self.add(publisher, RDF.type, ORG.Organization)
+            self.add(publisher, SKOS.prefLabel, Literal(r.publisher, lang="ja"))
+        for n, name in sorted(r.strategy_pillars.items()):
+            self.pillar(n, name)
+        for element in r.elements:
+            self.element(element)
+        for unit in r.units:
+            self.unit(unit)
+        for key, owner in r.indicator_owners.items():
+            ind = next((i for i in r.indicators if i.key == key), None)
+            if ind is not None and owner in self.elements:
+                self.indicator(ind, self.elements[owner])
+        for project in r.projects:
+            self.project(project)
+        for related in r.related_projects:
+            self.related_project(related)
+        for org in r.organisations:
+            self.organisation(org)
+        for i, reorg in enumerate(r.reorganisations, 1):
+            self.reorganisation(i, reorg)
+
+    # --- hierarchy -------------------------------------------------------------------------
+
+    def element(self, e: PolicyElement) -> URIRef:
+        iri = URIRef(f"{self.doc}/{e.level.replace('_', '-')}/{_seg(e.key)}")
+        self.elements[e.key] = iri
+        self.add(iri, RDF.type, LEVEL_CLASS[e.level])
+        self.add(iri, SKOS.prefLabel, Literal(e.name, lang="ja"))
+        for alt in e.alt_names:
+            self.add(iri, SKOS.altLabel, Literal(alt, lang="ja"))
+        if e.number is not None:
+            self.add(iri, PKG.number, Literal(e.number))
+        if e.parent is not None:
+            if e.parent not in self.elements:
+                raise ValueError(f"{self.r.file_name}: element {e.key} names unknown parent {e.parent}")
+            self.add(iri, PKG.isPartOf, self.elements[e.parent])
+        if e.description:
+            self.add(iri, DCTERMS.description, Literal(e.description, lang="ja"))
+        if e.vision:
+            self.add(iri, PKG.vision, Literal(e.vision, lang="ja"))
+        if e.unit is not None:
+            self.add(iri, PKG.responsibleUnit, self.unit(e.unit))
+        self.sourced(iri, e.span)
+        return iri
+
+    def project(self, p: Project) -> URIRef:
+        iri = URIRef(f"{self.doc}/project/{_seg(p.key)}")
+        self.add(iri, RDF.type, PKG.Project)
+        self.add(iri, PKG.number, Literal(p.number))
+        if p.name:
+            self.add(iri, SKOS.prefLabel, Literal(p.name, lang="ja"))
+        for alt in p.alt_names:
+            self.add(iri, SKOS.altLabel, Literal(alt, lang="ja"))
+        for parent in p.parents:
+            if parent in self.elements:
+                self.add(iri, PKG.isPartOf, self.elements[parent])
+        for code in p.sdg_targets:
+            self.add(iri, PKG.sdgTarget, self.sdg_target(code))
+        if p.pillar is not None:
+            self.add(iri, PKG.strategyPillar, self.pillar(p.pillar))
+        self.add(iri, PKG.isPriority, Literal(p.priority))
+        if p.direction:
+            self.add(iri, PKG.direction, self.direction(p.direction))
+        if p.legal_basis:
+            self.add(iri, PKG.legalBasis, vocab.concept(PKG.LegalBasisScheme, p.legal_basis))
+        if p.unit is not None:
+            self.add(iri, PKG.responsibleUnit, self.unit(p.unit))
+        if p.description:
+            self.add(iri, DCTERMS.description, Literal(p.description, lang="ja"))
+        self.sourced(iri, p.span)
+        self.money_and_indicators(iri, p)
+        previous = None
+        for stage in sorted(p.logic_model, key=lambda s: s.step):
+            node = URIRef(f"{iri}/stage/{stage.step}")
+            self.add(node, RDF.type, PKG.LogicModelStage)
+            self.add(node, PKG.stageOf, iri)
+            self.add(node, PKG.step, Literal(stage.step, datatype=XSD.integer))
+            self.add(node, PKG.stage, vocab.concept(PKG.StageScheme, stage.stage))
+            self.add(node, PKG.statement, Literal(stage.statement, lang="ja"))
+            self.sourced(node, stage.span)
+            if previous is not None:
+                self.add(previous, PKG.leadsTo, node)
+            previous = node
+        for partner in p.partners:
+            self.add(iri, PKG.partner, self.organisation(partner))
+        for sub in p.sub_projects:
+            self.sub_project(iri, sub)
+        return iri
+
+    def sub_project(self, parent: URIRef, s: SubProject) -> URIRef:
+        iri = URIRef(f"{self.doc}/project/{_seg(s.key)}")
+        self.add(iri, RDF.type, PKG.SubProject)
+        self.add(iri, PKG.isPartOf, parent)
+        self.add(iri, PKG.number, Literal(s.number))
+        self.add(iri, SKOS.prefLabel, Literal(s.name, lang="ja"))
+        self.sourced(iri, s.span)
+        self.money_and_indicators(iri, s)
+        for partner in s.partners:
+            self.add(iri, PKG.partner, self.organisation(partner))
+        return iri
+
+    def money_and_indicators(self, owner: URIRef, item: Project | SubProject) -> None:
+        for i, amount in enumerate(item.amounts):
+            self.amount(owner, amount, i)
+        for i, condition in enumerate(item.conditions, 1):
+            self.condition(owner, condition, i)
+        for indicator in item.indicators:
+            self.indicator(indicator, owner)
+
+    def related_project(self, rp) -> URIRef:
+        iri = URIRef(f"{self.doc}/related/{_seg(rp.code)}")
+        self.add(iri, RDF.type, PKG.RelatedProject)
+        self.add(iri, PKG.number, Literal(rp.code))
+        self.add(iri, SKOS.prefLabel, Literal(rp.name, lang="ja"))
+        if rp.unit is not None:
+            self.add(iri, PKG.responsibleUnit, self.unit(rp.unit))
+        self.sourced(iri, rp.span)
+        for field_iri in (v for k, v in self.elements.items() if (v, RDF.type, PKG.PolicyField) in self.g):
+            self.add(field_iri, PKG.relatedProject, iri)
+        return iri
+
+    # --- concepts ----------------------------------------------------------------------------
+
+    def sdg_target(self, code: str) -> URIRef:
+        target, goal = SDG[code], SDG[code.split(".")[0]]
+        self.add(target, RDF.type, PKG.SdgTarget)
+        self.add(target, SKOS.notation, Literal(code))
+        self.add(target, SKOS.broader, goal)
+        self.add(goal, RDF.type, PKG.SdgGoal)
+        self.add(goal, SKOS.notation, Literal(code.split(".")[0]))
+        return target
+
+    def direction(self, printed: str) -> URIRef:
+        known = vocab.concept_by_ja_label(PKG.DirectionScheme, printed)
+        if known is not None:
+            return known
+        # A direction the ontology does not know yet: keep it as a concept of this document
+        # rather than dropping the printed word.
+        iri = URIRef(f"{self.doc}/direction/{_seg(printed)}")
+        self.add(iri, RDF.type, SKOS.Concept)
+        self.add(iri, SKOS.inScheme, PKG.DirectionScheme)
+        self.add(iri, SKOS.prefLabel, Literal(printed, lang="ja"))
+        self.add(iri, SKOS.notation, Literal(printed))
+        return iri
+
+    def pillar(self, n: int, name: str | None = None) -> URIRef:
+        iri = URIRef(f"{self.doc}/strategy-pillar/{n}")
+        self.add(iri, RDF.type, PKG.StrategyPillar)
+        self.add(iri, PKG.number, Literal(str(n)))
+        if name is None:
+            name = self.r.strategy_pillars.get(n)
+        if name:
+            self.add(iri, SKOS.prefLabel, Literal(name, lang="ja"))
+        return iri
+
+    # --- organisations -----------------------------------------------------------------------
+
+    def unit(self, u: Unit) -> URIRef:
+        dept = URIRef(f"{self.scope}/unit/{_seg(u.department)}")
+        self.add(dept, RDF.type, ORG.OrganizationalUnit)
+        self.add(dept, SKOS.prefLabel, Literal(u.department, lang="ja"))
+        self.add(dept, ORG.unitOf, URIRef(self.scope))
+        if not u.division:
+            return dept
+        div = URIRef(f"{dept}/{_seg(u.division)}")
+        self.add(div, RDF.type, ORG.OrganizationalUnit)
+        self.add(div, SKOS.prefLabel, Literal(f"{u.department} {u.division}", lang="ja"))
+        self.add(div, ORG.subOrganizationOf, dept)
+        self.add(div, ORG.unitOf, URIRef(self.scope))
+        return div
+
+    def organisation(self, o: Organisation) -> URIRef:
+        return self.org_named(o.name, o.span)
+
+    def org_named(self, name: str, span: Span | None = None) -> URIRef:
+        key = normalise_org_name(name)
+        iri = URIRef(f"{self.base}org/{_seg(key)}")
+        self.add(iri, RDF.type, ORG.Organization)
+        self.add(iri, SKOS.prefLabel, Literal(key, lang="ja"))
+        if name != key:
+            self.add(iri, SKOS.altLabel, Literal(name, lang="ja"))
+        if span is not None:
+            # a mention: the organisation is named at these lines of this document
+            self.add(iri, PKG.source, self.span(span))  # type: ignore[arg-type]
+        return iri
+
+    def reorganisation(self, i: int, reorg) -> URIRef:
+        iri = URIRef(f"{self.doc}/reorganisation/{i}")
+        self.add(iri, RDF.type, ORG.ChangeEvent)
+        if reorg.description:
+            self.add(iri, DCTERMS.description, Literal(reorg.description, lang="ja"))
+        for name in reorg.abolished:
+            self.add(iri, ORG.originalOrganization, self.unit(Unit(name, None, reorg.span)))
+        for name in reorg.created:
+            self.add(iri, ORG.resultingOrganization, self.unit(Unit(name, None, reorg.span)))
+        self.sourced(iri, reorg.span)
+        return iri
+
+    # --- numbers -----------------------------------------------------------------------------
+
+    def amount(self, owner: URIRef, a: Amount, index: int) -> URIRef:
+        year = a.fiscal_year if a.fiscal_year is not None else "any"
+        iri = URIRef(f"{owner}/amount/{a.category}-{year}-{a.status or 'stated'}-{index}")
+        self.add(iri, RDF.type, PKG.Amount)
+        self.add(iri, PKG.amountOf, owner)
+        self.add(iri, PKG.category, vocab.concept(PKG.AmountCategoryScheme, a.category))
+        if a.status:
+            self.add(iri, PKG.amountStatus, vocab.concept(PKG.AmountStatusScheme, a.status))
+        if a.fiscal_year is not None:
+            self.add(iri, PKG.fiscalYear, Literal(a.fiscal_year, datatype=XSD.integer))
+        self.add(iri, SDO.value, Literal(a.jpy, datatype=XSD.integer))
+        self.add(iri, SDO.currency, Literal("JPY"))
+        self.add(iri, PKG.printedValue, Literal(a.printed))
+        self.add(iri, PKG.confidence, Literal(Decimal(str(a.confidence)), datatype=XSD.decimal))
+        self.add(iri, PKG.assertion, vocab.concept(PKG.AssertionScheme, "manual" if a.manual else "extracted"))
+        for source in a.funding:
+            self.add(iri, PKG.fundingSource, self.funding_source(source))
+        self.sourced(iri, a.span)
+        return iri
+
+    def funding_source(self, f) -> URIRef:
+        iri = URIRef(f"{self.doc}/funding/{_seg(f.label)}")
+        self.add(iri, RDF.type, PKG.FundingSource)
+        self.add(iri, SKOS.prefLabel, Literal(f.label, lang="ja"))
+        self.add(iri, PKG.fundingType, vocab.funding_type(f.funding_type))
+        if f.funder:
+            self.add(iri, PKG.funder, self.org_named(f.funder, f.span))
+        self.sourced(iri, f.span)
+        return iri
+
+    def condition(self, owner: URIRef, c: GrantCondition, index: int) -> URIRef:
+        iri = URIRef(f"{owner}/condition/{index}")
+        self.add(iri, RDF.type, PKG.GrantCondition)
+        self.add(iri, PKG.conditionOf, owner)
+        if c.label:
+            self.add(iri, SKOS.prefLabel, Literal(c.label, lang="ja"))
+        if c.rate is not None:
+            self.add(iri, PKG.subsidyRate, Literal(c.rate, datatype=XSD.decimal))
+        if c.rate_text:
+            self.add(iri, PKG.subsidyRateText, Literal(c.rate_text, lang="ja"))
+        if c.ceiling is not None:
+            self.amount(iri, c.ceiling, 0)
+        self.sourced(iri, c.span)
+        return iri
+
+    def indicator(self, ind: Indicator, owner: URIRef) -> URIRef:
+        iri = URIRef(f"{self.doc}/indicator/{_seg(ind.key)}")
+        self.add(iri, RDF.type, PKG.Indicator)
+        self.add(iri, SKOS.prefLabel, Literal(ind.name, lang="ja"))
+        self.add(iri, PKG.indicatorOf, owner)
+        self.add(iri, PKG.indicatorKind, vocab.concept(PKG.IndicatorKindScheme, ind.kind))
+        if ind.unit:
+            self.add(iri, PKG.unit, Literal(ind.unit))
+        if ind.description:
+            self.add(iri, DCTERMS.description, Literal(ind.description, lang="ja"))
+        if ind.confidence < 1:
+            self.add(iri, PKG.confidence, Literal(Decimal(str(ind.confidence)), datatype=XSD.decimal))
+        self.sourced(iri, ind.span)
+        seen: dict[str, int] = {}
+        for v in ind.values:
+            slug = f"{v.role}-{v.fiscal_year if v.fiscal_year is not None else 'final'}"
+            if v.qualifier:
+                slug += f"-{_seg(v.qualifier)}"
+            seen[slug] = seen.get(slug, 0) + 1
+            if seen[slug] > 1:
+                slug += f"-{seen[slug]}"
+            node = URIRef(f"{iri}/value/{slug}")
+            self.add(node, RDF.type, PKG.IndicatorValue)
+            self.add(node, PKG.ofIndicator, iri)
+            self.add(node, PKG.role, vocab.concept(PKG.ValueRoleScheme, v.role))
+            if v.fiscal_year is not None:
+                self.add(node, PKG.fiscalYear, Literal(v.fiscal_year, datatype=XSD.integer))
+            if v.value is None:
+                self.add(node, PKG.notAvailable, Literal(True))
+            else:
+                self.add(node, PKG.value, Literal(v.value, datatype=XSD.decimal))
+            self.add(node, PKG.printedValue, Literal(v.printed))
+            if v.qualifier:
+                self.add(node, SKOS.note, Literal(v.qualifier, lang="ja"))
+            self.sourced(node, v.span)
+        return iri

@@ -1,0 +1,100 @@
+"""Reading and writing graphs: atomic file writes, formats by name, deterministic output.
+
+Writes go to a temporary file in the target folder and are renamed into place, so a crash or
+Ctrl-C never leaves a half-written graph. N-Quads output is sorted, so an unchanged graph is
+byte-identical run to run.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from enum import Enum
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from graph.namespace import DEFAULT_BASE, bind_prefixes
+
+
+class RdfFormat(str, Enum):
+    """Graph serialisations policy-kg reads and writes (value = rdflib format name)."""
+
+    TRIG = "trig"
+    TURTLE = "turtle"
+    NQUADS = "nquads"
+    NTRIPLES = "nt"
+    JSONLD = "json-ld"
+
+    @classmethod
+    def from_name(cls, name: str) -> RdfFormat:
+        aliases = {"ttl": cls.TURTLE, "turtle": cls.TURTLE, "trig": cls.TRIG, "nq": cls.NQUADS,
+                   "nquads": cls.NQUADS, "nt": cls.NTRIPLES, "jsonld": cls.JSONLD, "json-ld": cls.JSONLD}
+        try:
+            return aliases[name.lower()]
+        except KeyError:
+            raise ValueError(f"unknown RDF format {name!r}; use one of {', '.join(sorted(aliases))}") from None
+
+    @classmethod
+    def from_path(cls, path: Path) -> RdfFormat:
+        suffix = path.suffix.lstrip(".").lower()
+        return cls.from_name({"jsonld": "jsonld", "json": "jsonld"}.get(suffix, suffix))
+
+    @property
+    def extension(self) -> str:
+        return {"trig": "trig", "turtle": "ttl", "nquads": "nq", "nt": "nt", "json-ld": "jsonld"}[self.value]
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def serialize(ds: Dataset, fmt: RdfFormat) -> bytes:
+    """``ds`` in ``fmt``; triple formats get the union of all graphs. Sorted where the format allows."""
+    if fmt is RdfFormat.NQUADS:
+        text = ds.serialize(format="nquads")
+        lines = sorted(set(line for line in text.splitlines() if line.strip()))
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    if fmt in (RdfFormat.TURTLE, RdfFormat.NTRIPLES):
+        union = bind_prefixes(Graph())
+        for triple in ds.triples((None, None, None)):
+            union.add(triple)
+        if fmt is RdfFormat.NTRIPLES:
+            lines = sorted(set(union.serialize(format="nt").splitlines()))
+            return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
+        return union.serialize(format="turtle").encode("utf-8")
+    return ds.serialize(format=fmt.value).encode("utf-8")
+
+
+def write_graph(ds: Dataset, path: Path, fmt: RdfFormat | None = None) -> Path:
+    fmt = fmt or RdfFormat.from_path(path)
+    atomic_write_bytes(path, serialize(ds, fmt))
+    return path
+
+
+def load_graph(path: Path, base: str = DEFAULT_BASE) -> Dataset:
+    """Load a graph file (TriG, N-Quads, Turtle, N-Triples, JSON-LD) into a union-default dataset."""
+    path = Path(path)
+    fmt = RdfFormat.from_path(path)
+    ds = Dataset(default_union=True)
+    bind_prefixes(ds, base)
+    if fmt in (RdfFormat.TURTLE, RdfFormat.NTRIPLES):
+        ds.graph(path.resolve().as_uri()).parse(path, format=fmt.value)
+    else:
+        ds.parse(path, format=fmt.value)
+    return ds

@@ -1,0 +1,191 @@
+"""The build pipeline: input paths → records → one dataset, plus an extraction report.
+
+One failed document never stops the others: its error is recorded in the result and the report,
+and the caller decides the exit code (see ``BuildResult.exit_code``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset
+
+from extract.curation import CurationError, apply_curation, curation_path_for
+from extract.detect import extract
+from extract.records import DocumentRecord, from_json, to_json
+from extract.source import ExtractionError, read_source
+from graph.builder import build_dataset
+from graph.namespace import DEFAULT_BASE
+
+RECORDS_SUFFIX = ".records.json"
+TEXT_SUFFIXES = (".txt", ".text")
+
+# Exit codes (documented in the README; tested in tests/test_cli.py)
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_USAGE = 2
+EXIT_FAILED_DOCUMENT = 3
+EXIT_DROPPED = 4
+EXIT_QUERY_ERROR = 5
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class DocumentFailure:
+    file: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class BuildResult:
+    dataset: Dataset
+    records: list[DocumentRecord] = field(default_factory=list)
+    failures: list[DocumentFailure] = field(default_factory=list)
+
+    def issue_counts(self) -> Counter[str]:
+        return Counter(issue.severity for r in self.records for issue in r.issues)
+
+    @property
+    def exit_code(self) -> int:
+        if self.failures:
+            return EXIT_FAILED_DOCUMENT
+        if self.issue_counts()["dropped"]:
+            return EXIT_DROPPED
+        return EXIT_OK
+
+    def report(self) -> dict:
+        """The extraction report (JSON-ready, no timestamps: same input, same bytes)."""
+        documents = [_document_report(r) for r in self.records]
+        counts = self.issue_counts()
+        return {
+            "documents": documents,
+            "failures": [{"file": f.file, "line": f.line, "message": f.message} for f in self.failures],
+            "totals": {
+                "documents": len(self.records),
+                "failed": len(self.failures),
+                "projects": sum(d["counts"]["projects"] for d in documents),
+                "amounts": sum(d["counts"]["amounts"] for d in documents),
+                "indicator_values": sum(d["counts"]["indicator_values"] for d in documents),
+                "quads": len(self.dataset),
+                "dropped": counts["dropped"],
+                "uncertain": counts["uncertain"],
+                "errors": counts["error"],
+            },
+        }
+
+
+def _document_report(r: DocumentRecord) -> dict:
+    amounts = sum(len(p.amounts) + sum(len(s.amounts) for s in p.sub_projects) for p in r.projects)
+    indicators = list(r.indicators) + [i for p in r.projects for i in p.indicators]
+    indicators += [i for p in r.projects for s in p.sub_projects for i in s.indicators]
+    return {
+        "file": r.file_name,
+        "doc_id": r.doc_id,
+        "layout": r.layout,
+        "content_hash": r.content_hash,
+        "counts": {
+            "elements": len(r.elements),
+            "projects": len(r.projects),
+            "sub_projects": sum(len(p.sub_projects) for p in r.projects),
+            "amounts": amounts,
+            "indicators": len(indicators),
+            "indicator_values": sum(len(i.values) for i in indicators),
+            "logic_model_stages": sum(len(p.logic_model) for p in r.projects),
+            "partners": sum(len(p.partners) for p in r.projects),
+        },
+        "issues": [
+            {
+                "severity": i.severity,
+                "message": i.message,
+                "line_start": i.span.start if i.span else None,
+                "line_end": i.span.end if i.span else None,
+                "item": i.item,
+            }
+            for i in r.issues
+        ],
+    }
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Files named, and the documents / record files inside folders named, in a stable order."""
+    out: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            out.extend(
+                sorted(f for f in p.iterdir() if f.is_file() and _is_input(f))
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def _is_input(f: Path) -> bool:
+    return f.name.endswith(RECORDS_SUFFIX) or f.suffix in TEXT_SUFFIXES
+
+
+def load_record(path: Path) -> DocumentRecord:
+    """A ``DocumentRecord`` written by ``extract --records``."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return from_json(DocumentRecord, data)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ExtractionError(path.name, f"not a policy-kg records file: {exc}") from exc
+
+
+def extract_path(path: Path, *, curate: bool = True) -> DocumentRecord:
+    """Records of one input: a text document (extracted) or a records JSON file (loaded).
+
+    A curation file beside the document (``<name>.curation.yaml``) is applied when ``curate``.
+    """
+    record = load_record(path) if path.name.endswith(RECORDS_SUFFIX) else extract(read_source(path))
+    curation = curation_path_for(path)
+    if curate and curation.exists():
+        record = apply_curation(record, curation)
+    return record
+
+
+def iter_records(
+    paths: Iterable[Path], *, curate: bool = True, progress: Callable[[Path], None] | None = None
+) -> Iterator[DocumentRecord | DocumentFailure]:
+    for path in paths:
+        if progress is not None:
+            progress(path)
+        try:
+            yield extract_path(path, curate=curate)
+        except (ExtractionError, CurationError) as exc:
+            yield DocumentFailure(exc.file, exc.message, exc.line)
+
+
+def build_documents(
+    inputs: Iterable[str | Path],
+    *,
+    base: str = DEFAULT_BASE,
+    curate: bool = True,
+    progress: Callable[[Path], None] | None = None,
+) -> BuildResult:
+    """Extract every input and build one dataset (one named graph per document)."""
+    records: list[DocumentRecord] = []
+    failures: list[DocumentFailure] = []
+    for item in iter_records(expand_inputs(inputs), curate=curate, progress=progress):
+        (failures if isinstance(item, DocumentFailure) else records).append(item)  # type: ignore[arg-type]
+    return BuildResult(build_dataset(records, base=base), records, failures)
+
+
+def write_records(record: DocumentRecord, folder: Path) -> Path:
+    """Write ``record`` as ``<doc_id>.records.json`` in ``folder`` (for review / curation)."""
+    from graph.io import atomic_write_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{record.doc_id}{RECORDS_SUFFIX}"
+    atomic_write_text(path, json.dumps(to_json(record), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    return path

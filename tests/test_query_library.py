@@ -1,0 +1,98 @@
+"""The query library: every .rq file documents itself, declares its real columns, and runs."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib.plugins.sparql import prepareQuery
+
+from graph.builder import build_dataset
+from graph.query import QueryError, list_queries, load_query, run_query, with_values
+from graph.namespace import XSD
+from rdflib import Literal
+from tests.records_fixture import town_sheet
+
+QUERIES = list_queries()
+REQUIRED_COLUMNS = {
+    "projects": ["document", "measure", "project", "department", "status", "priority", "pillar", "sdg_targets"],
+    "budgets": ["project", "fiscal_year", "category", "amount_jpy"],
+    "sdg_links": ["goal", "target", "project", "measure", "document", "source"],
+    "indicators": ["owner", "indicator", "kind", "unit", "fiscal_year", "role", "value"],
+    "logic_model": ["project", "step", "stage", "statement"],
+    "partners": ["project", "organization"],
+    "hierarchy": ["document", "level", "code", "name", "parent"],
+    "funding": ["project", "source", "kind", "amount_jpy"],
+    "sdg_coverage": ["document", "goal", "target", "projects", "budget_jpy"],
+    "untagged_projects": ["document", "measure", "project"],
+}
+
+
+@pytest.fixture(scope="module")
+def town():
+    return build_dataset([town_sheet()])
+
+
+def test_the_library_is_not_empty_and_has_the_required_queries():
+    names = {q.name for q in QUERIES}
+    assert set(REQUIRED_COLUMNS) <= names
+
+
+@pytest.mark.parametrize("spec", QUERIES, ids=lambda q: q.name)
+def test_header_columns_are_the_select_variables(spec):
+    projected = [str(v) for v in prepareQuery(spec.text).algebra["PV"]]
+    assert projected == list(spec.columns)
+    assert spec.title and spec.description
+    if spec.name in REQUIRED_COLUMNS:
+        assert list(spec.columns[: len(REQUIRED_COLUMNS[spec.name])]) == REQUIRED_COLUMNS[spec.name]
+
+
+@pytest.mark.parametrize("spec", QUERIES, ids=lambda q: q.name)
+def test_every_query_runs_and_returns_its_columns(spec, town):
+    result = run_query(town, spec)
+    assert result.columns == list(spec.columns)
+    assert result.rows, f"{spec.name} returned nothing on the fixture town"
+
+
+def test_projects_rows(town):
+    rows = {(r["measure"], r["project"]): r for r in run_query(town, "projects").as_dicts()}
+    p1 = rows[("商店街の振興", "商店街イベント補助金")]
+    assert (p1["status"], p1["priority"], p1["pillar"], p1["sdg_targets"]) == ("継続", "true", "1", "8.3 11.4")
+    assert p1["department"] == "産業部 商業課"
+    # the re-listed project has one row per parent
+    assert ("商店街の振興", "起業支援事業") in rows and ("起業の支援", "起業支援事業") in rows
+
+
+def test_budgets_rows_are_exact(town):
+    rows = run_query(town, "budgets", params={"fiscal_year": "2023"}).as_dicts()
+    got = {(r["project"], r["category"]): r["amount_jpy"] for r in rows}
+    assert got == {
+        ("商店街イベント補助金", "total"): "1500000",
+        ("商店街イベント補助金", "general_fund"): "1000000",
+        ("商店街イベント補助金", "personnel"): "375000",
+        ("起業支援事業", "total"): "2000000",
+    }
+
+
+def test_indicator_no_value_is_empty_not_zero(town):
+    rows = run_query(town, "indicators", params={"role": "actual"}).as_dicts()
+    assert [(r["value"], r["available"], r["printed"]) for r in rows] == [("", "false", "－")]
+
+
+def test_parameters_are_bound_not_pasted(town):
+    hostile = 'x" } ?s ?p ?o { "'
+    assert run_query(town, "projects", params={"document": hostile}).rows == []
+    text = with_values(load_query("projects").text, {"document": Literal(hostile)})
+    assert '\\"' in text  # the quote was escaped by the RDF serialiser
+
+
+def test_unknown_parameter_and_bad_type_are_errors(town):
+    with pytest.raises(QueryError, match="no parameter"):
+        run_query(town, "projects", params={"nope": "1"})
+    with pytest.raises(QueryError, match="not a valid year"):
+        run_query(town, "budgets", params={"fiscal_year": "R5"})
+
+
+def test_year_parameter_is_typed(town):
+    spec = load_query("budgets")
+    from graph.query import bind_params
+
+    assert bind_params(spec, {"fiscal_year": "2023"})["fiscal_year"] == Literal(2023, datatype=XSD.integer)
