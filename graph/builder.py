@@ -12,6 +12,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from extract.organisations import normalise_org_name
 from extract.records import (
@@ -83,27 +84,42 @@ def document_iri(doc_id: str, base: str = DEFAULT_BASE) -> URIRef:
     return URIRef(f"{base}doc/{doc_id}")
 
 
+Triple = tuple[URIRef, URIRef, Node]
+
+
+def document_graphs(record: DocumentRecord, *, base: str = DEFAULT_BASE) -> dict[URIRef, set[Triple]]:
+    """The triples of ``record`` by named graph: the document's graph and, if curated, its curation graph.
+
+    Plain sets of rdflib terms, so a large build can stream them to N-Quads or a store without
+    materialising an rdflib Graph.
+    """
+    name = graph_iri(record.doc_id, base)
+    writer = _DocumentWriter(set(), record, base)
+    writer.write()
+    graphs = {name: writer.g}
+    if record.manual_facts:
+        graphs[URIRef(f"{name}/curation")] = _move_manual_facts(writer, URIRef(f"{name}/curation"))
+    return graphs
+
+
 def add_document(ds: Dataset, record: DocumentRecord, *, base: str = DEFAULT_BASE) -> Graph:
     """Add ``record`` as its own named graph of ``ds`` (replacing an earlier one); returns it."""
     name = graph_iri(record.doc_id, base)
-    curated_name = URIRef(f"{name}/curation")
-    for old in (name, curated_name):
+    for old in (name, URIRef(f"{name}/curation")):
         ds.remove_graph(ds.graph(old))
-    g = ds.graph(name)
-    writer = _DocumentWriter(g, record, base)
-    writer.write()
-    if record.manual_facts:
-        _move_manual_facts(writer, ds.graph(curated_name))
-    return g
+    for graph_name, triples in document_graphs(record, base=base).items():
+        g = ds.graph(graph_name)
+        for triple in triples:
+            g.add(triple)
+    return ds.graph(name)
 
 
-def _move_manual_facts(writer: _DocumentWriter, curated: Graph) -> None:
-    """Put the triples a curation file asserted in the curation graph, marked as manual."""
+def _move_manual_facts(writer: _DocumentWriter, curated_name: URIRef) -> set[Triple]:
+    """Move the triples a curation file asserted to the curation graph, marked as manual."""
     g, doc = writer.g, writer.doc
-    curated.add((curated.identifier, PKG.assertion, PKG.ManualAssertion))  # type: ignore[arg-type]
-    curated.add((curated.identifier, PKG.inDocument, doc))  # type: ignore[arg-type]
+    curated: set[Triple] = {(curated_name, PKG.assertion, PKG.ManualAssertion), (curated_name, PKG.inDocument, doc)}
     for fact in writer.r.manual_facts:
-        curated.add((curated.identifier, DCTERMS.source, Literal(fact.curation_file)))  # type: ignore[arg-type]
+        curated.add((curated_name, DCTERMS.source, Literal(fact.curation_file)))
         subject = URIRef(f"{doc}/project/{_seg(fact.item)}")
         if fact.field == "name":
             triple = (subject, SKOS.prefLabel, Literal(fact.value, lang="ja"))
@@ -114,14 +130,15 @@ def _move_manual_facts(writer: _DocumentWriter, curated: Graph) -> None:
         else:  # amounts carry pkg:assertion pkg:ManualAssertion on their own node
             continue
         if triple in g:
-            g.remove(triple)
+            g.discard(triple)
             curated.add(triple)
+    return curated
 
 
 class _DocumentWriter:
     """Writes one ``DocumentRecord`` into one graph. One method per kind of record."""
 
-    def __init__(self, g: Graph, record: DocumentRecord, base: str) -> None:
+    def __init__(self, g: set[Triple], record: DocumentRecord, base: str) -> None:
         self.g, self.r, self.base = g, record, base
         self.doc = document_iri(record.doc_id, base)
         self.elements: dict[str, URIRef] = {}
@@ -129,7 +146,7 @@ class _DocumentWriter:
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def add(self, s: URIRef, p: URIRef, o) -> None:
+    def add(self, s: URIRef, p: URIRef, o: Node) -> None:
         self.g.add((s, p, o))
 
     def span(self, span: Span | None) -> URIRef | None:
@@ -285,7 +302,7 @@ class _DocumentWriter:
         if rp.unit is not None:
             self.add(iri, PKG.responsibleUnit, self.unit(rp.unit))
         self.sourced(iri, rp.span)
-        for field_iri in (v for k, v in self.elements.items() if (v, RDF.type, PKG.PolicyField) in self.g):
+        for field_iri in (v for v in self.elements.values() if (v, RDF.type, PKG.PolicyField) in self.g):
             self.add(field_iri, PKG.relatedProject, iri)
         return iri
 

@@ -1,0 +1,79 @@
+"""Curation files: a reviewer's YAML corrections, applied to records and marked as manual."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import URIRef
+
+from extract.curation import CurationError, apply_curation, curation_path_for
+from graph.builder import build_dataset, graph_iri
+from graph.namespace import DEFAULT_BASE, PKG, SDO
+from graph.query import run_query
+from tests.records_fixture import town_sheet
+
+CURATION = """\
+projects:
+  m2-p1:
+    name: 起業・創業支援事業
+    add_sdg_targets: ["8.3"]
+    add_partners: ["さくら町商工会"]
+amounts:
+  - project: m2-p1-s1
+    amount: "１２，３４５千円"
+    category: total
+    fiscal_year: 2024
+    status: plan
+    funding: ["県受託金"]
+    line: 130
+  - move_line: 121
+    to: m1-p1
+"""
+
+
+def _apply(tmp_path, text):
+    path = tmp_path / "town-sheet.curation.yaml"
+    path.write_text(text, encoding="utf-8")
+    return apply_curation(town_sheet(), path)
+
+
+def test_curation_path_sits_beside_the_document(tmp_path):
+    assert curation_path_for(tmp_path / "plan.txt") == tmp_path / "plan.curation.yaml"
+    assert curation_path_for(tmp_path / "plan.records.json") == tmp_path / "plan.curation.yaml"
+
+
+def test_curation_changes_the_graph_as_documented(tmp_path):
+    record = _apply(tmp_path, CURATION)
+    p2 = record.project("m2-p1")
+    assert p2.name == "起業・創業支援事業" and "起業支援事業" in p2.alt_names
+    assert p2.sdg_targets == ["8.3"]
+    assert [a.jpy for a in p2.amounts] == []  # moved away by move_line 121
+    assert [a.jpy for a in record.project("m1-p1").amounts][-1] == 2_000_000
+    assert [a.jpy for a in p2.sub_projects[0].amounts] == [12_345_000]
+
+    ds = build_dataset([record])
+    curated = ds.graph(URIRef(str(graph_iri("town-sheet")) + "/curation"))
+    p2_iri = URIRef(DEFAULT_BASE + "doc/town-sheet/project/m2-p1")
+    assert {str(o) for o in curated.objects(p2_iri, None)} >= {"起業・創業支援事業", "http://metadata.un.org/sdg/8.3"}
+    manual = [a for a in ds.subjects(PKG.assertion, PKG.ManualAssertion) if (a, SDO.value, None) in ds]
+    assert sorted(int(ds.value(a, SDO.value)) for a in manual) == [2_000_000, 12_345_000]
+
+    rows = run_query(ds, "projects").as_dicts()
+    assert {r["project"] for r in rows} >= {"起業・創業支援事業"}
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("projects:\n  nope: {name: x}\n", "no project with key 'nope'"),
+        ("projects:\n  m1-p1: {add_sdg_targets: ['18.1']}\n", "not an SDG target code"),
+        ("projects:\n  m1-p1: {colour: red}\n", "unknown change 'colour'"),
+        ("amounts:\n  - {project: m1-p1, amount: lots}\n", "no amount"),
+        ("amounts:\n  - {move_line: 9999, to: m1-p1}\n", "no extracted amount printed on line 9999"),
+        ("colours: []\n", "unknown section"),
+        ("projects: [\n", "unreadable curation file"),
+    ],
+)
+def test_bad_curation_files_are_refused_with_the_file_name(tmp_path, text, message):
+    with pytest.raises(CurationError, match=message) as info:
+        _apply(tmp_path, text)
+    assert "town-sheet.curation.yaml" in str(info.value)
