@@ -42,9 +42,12 @@ class Span:
 
 @dataclass(frozen=True)
 class Unit:
-    """An organisational unit of the publisher: department (部) and optional division (課)."""
+    """An organisational unit of the publisher: department (部) and/or division (課).
 
-    department: str
+    One of the two may be unknown (a chart that prints a division without its department).
+    """
+
+    department: str | None
     division: str | None
     span: Span
 
@@ -122,7 +125,7 @@ class Organisation:
     """An organisation named in a document (partner, participant, funder, manager …)."""
 
     name: str  # as printed (after NFKC-free whitespace cleanup)
-    role: str  # partner | participant | funder | manager | publisher
+    role: str  # partner | participant | funder | manager | host | publisher
     span: Span
 
 

@@ -7,7 +7,7 @@ same input always yields the same graph. ``ontology/README.md`` describes the re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -39,6 +39,15 @@ LEVEL_CLASS = {
 }
 REFERENCE_GRAPH = "graph/sdg-reference"
 ONTOLOGY_GRAPH = "graph/ontology"
+
+
+def _normalised_names(record: DocumentRecord) -> Callable[[str], str]:
+    return normalise_org_name
+
+
+#: Makes, once per document, the function printed organisation name -> key of its IRI
+#: (``<base>org/<key>``). Entity linking plugs in here: ``org_keys = entity_linking.org_keys``.
+org_keys: Callable[[DocumentRecord], Callable[[str], str]] = _normalised_names
 
 
 def _seg(text: str) -> str:
@@ -126,7 +135,7 @@ def _move_manual_facts(writer: _DocumentWriter, curated_name: URIRef) -> set[Tri
         elif fact.field == "sdg_target":
             triple = (subject, PKG.sdgTarget, SDG[fact.value])
         elif fact.field == "partner":
-            triple = (subject, PKG.partner, URIRef(f"{writer.base}org/{_seg(normalise_org_name(fact.value))}"))
+            triple = (subject, PKG.partner, URIRef(f"{writer.base}org/{_seg(writer.org_key(fact.value))}"))
         else:  # amounts carry pkg:assertion pkg:ManualAssertion on their own node
             continue
         if triple in g:
@@ -143,6 +152,7 @@ class _DocumentWriter:
         self.doc = document_iri(record.doc_id, base)
         self.elements: dict[str, URIRef] = {}
         self.scope = self._publisher_scope()
+        self.org_key = org_keys(record)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -343,24 +353,37 @@ class _DocumentWriter:
     # --- organisations -----------------------------------------------------------------------
 
     def unit(self, u: Unit) -> URIRef:
-        dept = URIRef(f"{self.scope}/unit/{_seg(u.department)}")
-        self.add(dept, RDF.type, ORG.OrganizationalUnit)
-        self.add(dept, SKOS.prefLabel, Literal(u.department, lang="ja"))
-        self.add(dept, ORG.unitOf, URIRef(self.scope))
+        scope = URIRef(self.scope)
+        dept = None
+        if u.department:
+            dept = URIRef(f"{self.scope}/unit/{_seg(u.department)}")
+            self.add(dept, RDF.type, ORG.OrganizationalUnit)
+            self.add(dept, SKOS.prefLabel, Literal(u.department, lang="ja"))
+            self.add(dept, ORG.unitOf, scope)
         if not u.division:
+            assert dept is not None, "a unit needs a department or a division"
             return dept
-        div = URIRef(f"{dept}/{_seg(u.division)}")
+        div = URIRef(f"{dept if dept else self.scope + '/unit'}/{_seg(u.division)}")
+        label = f"{u.department} {u.division}" if u.department else u.division
         self.add(div, RDF.type, ORG.OrganizationalUnit)
-        self.add(div, SKOS.prefLabel, Literal(f"{u.department} {u.division}", lang="ja"))
-        self.add(div, ORG.subOrganizationOf, dept)
-        self.add(div, ORG.unitOf, URIRef(self.scope))
+        self.add(div, SKOS.prefLabel, Literal(label, lang="ja"))
+        self.add(div, ORG.unitOf, scope)
+        if dept is not None:
+            self.add(div, ORG.subOrganizationOf, dept)
         return div
+
+    def known_unit(self, name: str, span: Span) -> URIRef:
+        """The unit called ``name`` (a division or department) as the document's units know it."""
+        for u in self.r.units:
+            if name in (u.division, u.department):
+                return self.unit(u if u.division == name else Unit(u.department, None, u.span))
+        return self.unit(Unit(None, name, span) if name.endswith(("課", "係", "室")) else Unit(name, None, span))
 
     def organisation(self, o: Organisation) -> URIRef:
         return self.org_named(o.name, o.span)
 
     def org_named(self, name: str, span: Span | None = None) -> URIRef:
-        key = normalise_org_name(name)
+        key = self.org_key(name)
         iri = URIRef(f"{self.base}org/{_seg(key)}")
         self.add(iri, RDF.type, ORG.Organization)
         self.add(iri, SKOS.prefLabel, Literal(key, lang="ja"))
@@ -377,9 +400,9 @@ class _DocumentWriter:
         if reorg.description:
             self.add(iri, DCTERMS.description, Literal(reorg.description, lang="ja"))
         for name in reorg.abolished:
-            self.add(iri, ORG.originalOrganization, self.unit(Unit(name, None, reorg.span)))
+            self.add(iri, ORG.originalOrganization, self.known_unit(name, reorg.span))
         for name in reorg.created:
-            self.add(iri, ORG.resultingOrganization, self.unit(Unit(name, None, reorg.span)))
+            self.add(iri, ORG.resultingOrganization, self.known_unit(name, reorg.span))
         self.sourced(iri, reorg.span)
         return iri
 

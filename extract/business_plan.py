@@ -1,0 +1,1562 @@
+"""Business-plan layout: an agency's 事業計画 (事業体系 outline, project pages, indicators, 組織改正).
+
+The text is a PDF dump, so reading order is only roughly the printed order: an amount may come
+before the heading it belongs to, a page header in the middle of its page, an outline with its
+pillar titles after their items. The parser therefore works in three passes:
+
+1. **structure** – the 事業体系 outline (pillars Ⅰ…, areas １…, projects （１）…), including a
+   displaced partial copy printed before ``◆ 事業体系``, which only adds name variants;
+2. **items** – every page of the body is cut into headings (``(n) project``, ``① part``, the page
+   header ``Ⅰ pillar １ area``) and items (amount boxes, grant conditions, indicator blocks,
+   participant lists);
+3. **association** – items are given to headings by page, adjacency and document order
+   (:mod:`extract.association`), with a confidence and an ``uncertain`` issue below 1.0.
+
+A new PDF page begins with a line that starts with exactly one space. Nothing is dropped silently:
+what cannot be placed becomes an :class:`~extract.records.ExtractionIssue`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from extract.association import (
+    NAME_MATCH_THRESHOLD,
+    Anchor,
+    Placement,
+    Slot,
+    match_name,
+    name_similarity,
+    normalise_name,
+    place_in_parts,
+    place_on_page,
+    split_columns,
+)
+from extract.numbers import (
+    YEN_RE,
+    NumberFormatError,
+    normalize,
+    parse_fraction,
+    parse_optional_number,
+    parse_yen,
+)
+from extract.organisations import find_organisations
+from extract.records import (
+    Amount,
+    AmountCategory,
+    DocumentRecord,
+    ExtractionIssue,
+    FundingSource,
+    GrantCondition,
+    Indicator,
+    IndicatorKind,
+    IndicatorValue,
+    Organisation,
+    PolicyElement,
+    Project,
+    Reorganisation,
+    Span,
+    SubProject,
+    Unit,
+)
+from extract.source import ExtractionError, SourceText, UnknownLayout
+
+__all__ = ["LAYOUT", "looks_like_business_plan", "parse_business_plan"]
+
+LAYOUT = "business_plan"
+
+ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+_OUTLINE_MARK = re.compile(r"◆\s*事業体系")
+_PILLAR_RE = re.compile(rf"^(?P<roman>[{ROMAN}])\s*(?P<name>\S.*)$")
+_HEADER_RE = re.compile(rf"^(?P<roman>[{ROMAN}])\s*(?P<pillar>\S.*?)\s+(?P<area>[0-9０-９]+)\s+(?P<name>\S.*)$")
+_AREA_RE = re.compile(r"^(?P<n>\d+)\s+(?P<name>\S.*)$")  # on NFKC text
+_PROJECT_AT = re.compile(r"\((?P<n>\d+)\)\s*")  # on NFKC text
+_RELISTED = re.compile(r"[（(]再掲[）)]")
+_SUB_RE = re.compile(rf"(?P<mark>[{CIRCLED}])\s*(?P<name>[^{CIRCLED}]+)")
+_INDICATOR_HEADER = re.compile(r"^指\s*標\s*計\s*画$")
+_KIND_MARKS: dict[str, IndicatorKind] = {"重": "key", "活": "activity", "参": "reference"}
+_KIND_SECOND = frozenset("点動考")
+_ROW_RE = re.compile(r"^(?P<name>.*?)[（(](?P<unit>[^（）()\s]{1,3})[）)]\s*(?P<rest>.*)$")  # on raw text
+_VALUE_RE = re.compile(r"^(?:(?P<q>国内|外国)\s*)?(?P<v>[▲△]?[\d,]+(?:\.\d+)?|[－\-―‐—−])$")
+_CEILING_HEAD = re.compile(r"^(?P<kw>助成限度額|補助上限額|貸付限度額|補助限度額|限度額|上限額)\s*")
+_RATE_HEAD = re.compile(r"^(?P<kw>助成率|補助率)\s*")
+_TERMS_HEAD = re.compile(r"^(?:貸付期間|補助事業期間|期間|利率|損料率)")
+_CATEGORY_WORDS: tuple[tuple[str, AmountCategory], ...] = (
+    ("事業費", "total"),
+    ("累計額", "loans_granted"),
+    ("予算枠", "loan_frame"),
+    ("基金", "fund_size"),
+)
+#: Funding types as printed after a funder (longest first so 基金取崩し益 wins over 基金).
+FUNDING_TYPES: tuple[str, ...] = (
+    "基金取崩し益", "基金運用益", "長期預かり金", "受託金", "補助金", "借入金", "助成金", "交付金",
+    "負担金", "委託金", "受講料", "指定管理料", "管理料", "使用料", "利用料金", "寄附金", "会費",
+    "自己財源", "自主財源",
+)
+#: A page that opens with one of these is a closing page (budget summary, reorganisation).
+_TAIL_RE = re.compile(r"予算書|予算の概要|予算概要|収支予算|組織改正")
+
+
+# =========================================================================================
+# entry points
+# =========================================================================================
+
+
+def looks_like_business_plan(src: SourceText) -> bool:
+    """Cheap structural test: an outline of Ⅰ… pillars with （１）… items, and 指標 計画 blocks
+    or ``…千円 （funder）`` amount lines."""
+    pillars = projects = indicators = amounts = 0
+    marker = False
+    for raw in src.lines:
+        s = raw.strip()
+        if not s:
+            continue
+        if _OUTLINE_MARK.search(s):
+            marker = True
+        if _PILLAR_RE.match(s):
+            pillars += 1
+        n = normalize(s)
+        if _PROJECT_AT.match(n):
+            projects += 1
+        if _INDICATOR_HEADER.match(n):
+            indicators += 1
+        if re.search(r"千円\s*[（(]", n) or re.search(r"円\s*[（(][^）)]*(?:受託金|補助金|借入金)", n):
+            amounts += 1
+    structure = pillars >= 2 and projects >= 3
+    return structure and (marker or indicators >= 1 or amounts >= 2)
+
+
+def parse_business_plan(src: SourceText) -> DocumentRecord:
+    """Extract a business plan's programme structure, projects, money, indicators and units.
+
+    Raises only :class:`~extract.source.ExtractionError` subclasses (``UnknownLayout`` when no
+    事業体系 outline can be found); everything else that goes wrong is an issue in the record.
+    """
+    record = DocumentRecord(
+        doc_id=src.doc_id,
+        file_name=src.file_name,
+        layout=LAYOUT,
+        content_hash=src.content_hash,
+        line_count=len(src.lines),
+    )
+    try:
+        _Parser(src, record).run()
+    except ExtractionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the contract: never an uncaught non-extraction error
+        record.issues.append(
+            ExtractionIssue("error", f"business-plan parser failed: {type(exc).__name__}: {exc}")
+        )
+    return record
+
+
+# =========================================================================================
+# small helpers
+# =========================================================================================
+
+
+def _nfkc(s: str) -> str:
+    return normalize(s).strip()
+
+
+def _roman_key(roman: str) -> str:
+    return unicodedata.normalize("NFKC", roman)
+
+
+def _is_page_start(raw: str) -> bool:
+    return raw.startswith(" ") and not raw.startswith("  ") and bool(raw.strip())
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _join_wrapped(parts: Iterable[str]) -> str:
+    """Join lines of one wrapped phrase (Japanese text wraps without a space)."""
+    return "".join(p.strip() for p in parts)
+
+
+def _bracket_balance(s: str) -> int:
+    return sum(s.count(c) for c in "（(") - sum(s.count(c) for c in "）)")
+
+
+@dataclass
+class _Char:
+    """A normalised line with, for each of its characters, the index of the raw character."""
+
+    text: str
+    index: list[int]
+
+    @classmethod
+    def of(cls, raw: str) -> _Char:
+        out: list[str] = []
+        index: list[int] = []
+        for i, ch in enumerate(raw):
+            norm = normalize(ch)
+            if norm.isspace() or not norm:
+                norm = " "
+            out.append(norm)
+            index.extend([i] * len(norm))
+        return cls("".join(out), index)
+
+    def raw_slice(self, raw: str, start: int, end: int) -> str:
+        if start >= end:
+            return ""
+        return raw[self.index[start] : self.index[end - 1] + 1]
+
+
+# =========================================================================================
+# working records (internal)
+# =========================================================================================
+
+
+@dataclass
+class _OutlineProject:
+    pillar: str
+    area: int
+    number: int
+    name: str
+    span: Span
+    relisted: bool
+
+
+@dataclass
+class _Outline:
+    pillars: list[tuple[str, str, str, Span]] = field(default_factory=list)  # key, roman, name, span
+    areas: list[tuple[str, int, str, Span]] = field(default_factory=list)  # pillar key, n, name, span
+    projects: list[_OutlineProject] = field(default_factory=list)
+
+
+@dataclass
+class _Item:
+    """Something on a body page that must be given to a project or part."""
+
+    kind: str  # amount | condition | indicator | participants
+    span: Span
+    page: int
+    amounts: list[Amount] = field(default_factory=list)
+    conditions: list[GrantCondition] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    partners: list[Organisation] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def slot(self) -> Slot:
+        return Slot(self.span.start, self.span.end, self.page)
+
+    @property
+    def width(self) -> int:
+        """How many parallel values the item holds (for column layouts)."""
+        return len(self.amounts) if self.kind == "amount" else len(self.conditions)
+
+    def describe(self) -> str:
+        if self.kind == "amount":
+            return "amount " + " / ".join(a.printed for a in self.amounts)
+        if self.kind == "condition":
+            return "grant condition " + "; ".join(c.label or "?" for c in self.conditions)
+        if self.kind == "indicator":
+            return "indicator block (" + ", ".join(i.name for i in self.indicators) + ")"
+        return "participants " + "、".join(o.name for o in self.partners)
+
+
+@dataclass
+class _SubHeading:
+    project: str | None
+    number: int
+    mark: str
+    name: str
+    span: Span
+    page: int
+    column: int
+    columns: int
+    listed: bool = False
+
+
+# =========================================================================================
+# the parser
+# =========================================================================================
+
+
+class _Parser:
+    """One run over one document; fills ``record``."""
+
+    def __init__(self, src: SourceText, record: DocumentRecord) -> None:
+        self.src = src
+        self.record = record
+        self.lines = src.lines
+        self.pages = self._page_numbers()
+        self.kind: dict[int, str] = {}
+        self.year = _plan_year(src.lines)
+        self.projects: dict[str, Project] = {}
+        self.position: dict[tuple[str, int, int], str] = {}  # (pillar, area, n) -> project key
+        self.names: dict[str, list[tuple[str, str]]] = {}  # key -> [(source, printed name)]
+        self.anchors: list[Anchor] = []
+        self.subs: list[_SubHeading] = []
+        self.items: list[_Item] = []
+        self.headers: dict[int, tuple[str, int, Span]] = {}  # page -> (pillar, area, span)
+
+    # --- driver ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        outline_start, outline_end = self._outline_region()
+        self._guard("outline", lambda: self._build_structure(outline_start, outline_end))
+        body_end = self._tail_start() - 1
+        self._guard("page headers", lambda: self._read_headers(outline_end + 1, body_end))
+        self._guard("body", lambda: self._read_body(outline_end + 1, body_end))
+        self._guard("association", self._associate)
+        self._guard("names", self._settle_names)
+        self._guard("tail", lambda: self._read_tail(body_end + 1))
+        self._guard("document", self._document_facts)
+
+    def _guard(self, stage: str, fn: Callable[[], None]) -> None:
+        try:
+            fn()
+        except ExtractionError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one failing stage must not lose the others
+            self.issue("error", f"{stage}: {type(exc).__name__}: {exc}")
+
+    def issue(self, severity: str, message: str, span: Span | None = None, item: str | None = None) -> None:
+        self.record.issues.append(ExtractionIssue(severity, message, span, item))  # type: ignore[arg-type]
+
+    def _page_numbers(self) -> list[int]:
+        """``pages[n]`` = page number of line n (1-based; index 0 unused)."""
+        pages = [0]
+        page = 1
+        for i, raw in enumerate(self.lines):
+            if i > 0 and _is_page_start(raw):
+                page += 1
+            pages.append(page)
+        return pages
+
+    def line(self, n: int) -> str:
+        return self.lines[n - 1]
+
+    def blank(self, n: int) -> bool:
+        return not self.lines[n - 1].strip()
+
+    # --- 1. structure ------------------------------------------------------------------------
+
+    def _outline_region(self) -> tuple[int, int]:
+        """(first, last) line of the clean outline; raises UnknownLayout if there is none."""
+        start = next((i for i, s in enumerate(self.lines, 1) if _OUTLINE_MARK.search(s)), None)
+        if start is None:
+            start = next((i for i, s in enumerate(self.lines, 1) if _PILLAR_RE.match(s.strip())), None)
+            if start is None:
+                raise UnknownLayout(self.src.file_name, "no 事業体系 outline (Ⅰ… pillars) found", line=1)
+            start -= 1
+        end = start
+        for n in range(start + 1, len(self.lines) + 1):
+            raw = self.line(n)
+            if _is_page_start(raw) and _outline_token(raw) is None:
+                break
+            if _HEADER_RE.match(raw.strip()):  # a body page header: the outline is over
+                break
+            if raw.strip():
+                end = n
+        return start, end
+
+    def _build_structure(self, start: int, end: int) -> None:
+        clean = _read_outline([(n, self.line(n)) for n in range(start + 1, end + 1)])
+        displaced = _read_outline([(n, self.line(n)) for n in range(1, start)])
+        if not clean.pillars:
+            raise UnknownLayout(self.src.file_name, "the 事業体系 outline has no Ⅰ… pillars", line=start)
+        self._add_outline(clean)
+        self._add_variants(displaced)
+        skipped = [
+            n for n in range(start + 1, end + 1)
+            if self.line(n).strip() and _outline_token(self.line(n)) is None and not self._continued(n)
+        ]
+        if skipped:
+            self.issue(
+                "info",
+                f"{len(skipped)} outline line(s) that are no pillar/area/project (vertical captions, "
+                f"footers) were ignored: lines {_ranges(skipped)}",
+                Span(skipped[0], skipped[-1]),
+            )
+
+    def _continued(self, n: int) -> bool:
+        """True when line ``n`` continues the outline project line just above it (a wrapped name)."""
+        if n <= 1 or not self.line(n - 1).strip():
+            return False
+        above = _outline_token(self.line(n - 1))
+        return above is not None and above[0] == "project"
+
+    def _add_outline(self, outline: _Outline) -> None:
+        for key, roman, name, span in outline.pillars:
+            self.record.elements.append(PolicyElement(key, "programme", name, span, number=roman))
+        for pillar, n, name, span in outline.areas:
+            self.record.elements.append(
+                PolicyElement(f"{pillar}-{n}", "measure", name, span, number=str(n), parent=pillar)
+            )
+        relisted: list[_OutlineProject] = []
+        for op in outline.projects:
+            if op.relisted:
+                relisted.append(op)
+                continue
+            key = f"{op.pillar}-{op.area}-{op.number}"
+            if key in self.projects:
+                self.issue("uncertain", f"project number {key} printed twice in the outline", op.span, key)
+                continue
+            self.projects[key] = Project(key, f"({op.number})", op.name, op.span, parents=[f"{op.pillar}-{op.area}"])
+            self.position[(op.pillar, op.area, op.number)] = key
+            self.names[key] = [("outline", op.name)]
+        for op in relisted:
+            self._add_relisted(op)
+
+    def _add_relisted(self, op: _OutlineProject) -> None:
+        """A （再掲） item is the project it repeats: one more parent, not a new project."""
+        parent = f"{op.pillar}-{op.area}"
+        found = match_name(op.name, {k: [n for _, n in v] for k, v in self.names.items()})
+        if found is None:
+            key = f"{op.pillar}-{op.area}-{op.number}"
+            self.issue(
+                "uncertain",
+                f"re-listed project {op.name!r} matches no project listed earlier; kept as its own project",
+                op.span,
+                key,
+            )
+            self.projects[key] = Project(key, f"({op.number})", op.name, op.span, parents=[parent])
+            self.names[key] = [("outline", op.name)]
+        else:
+            key = found[0]
+            if parent not in self.projects[key].parents:
+                self.projects[key].parents.append(parent)
+        self.position[(op.pillar, op.area, op.number)] = key
+
+    def _add_variants(self, displaced: _Outline) -> None:
+        """Name variants from the displaced outline copy, matched by position then name."""
+        for key, _roman, name, span in displaced.pillars:
+            self._element_variant(key, name, span)
+        for pillar, n, name, span in displaced.areas:
+            self._element_variant(f"{pillar}-{n}", name, span)
+        for op in displaced.projects:
+            key = self.position.get((op.pillar, op.area, op.number))
+            if key is None:
+                self.issue("uncertain", f"outline copy names a project at an unknown position: {op.name!r}", op.span)
+                continue
+            sim = max(name_similarity(op.name, n) for _, n in self.names[key])
+            if sim < NAME_MATCH_THRESHOLD:
+                self.issue(
+                    "info",
+                    f"project {key} is named {op.name!r} in the displaced outline copy; same position, "
+                    f"different name (similarity {sim:.2f} < {NAME_MATCH_THRESHOLD}): taken as a rename",
+                    op.span,
+                    key,
+                )
+            self.names[key].append(("outline copy", op.name))
+
+    def _element_variant(self, key: str, name: str, span: Span) -> None:
+        try:
+            element = self.record.element(key)
+        except KeyError:
+            self.issue("uncertain", f"outline copy has {key} {name!r}, which the main outline lacks", span)
+            return
+        if normalise_name(name) != normalise_name(element.name) and name not in element.alt_names:
+            element.alt_names.append(name)
+
+    # --- 2. body -------------------------------------------------------------------------------
+
+    def _tail_start(self) -> int:
+        """First line of the closing pages (budget summary, reorganisation), or past the end."""
+        for n in range(1, len(self.lines) + 1):
+            raw = self.line(n)
+            if _is_page_start(raw) and _TAIL_RE.search(raw):
+                return n
+        return len(self.lines) + 1
+
+    def _read_headers(self, start: int, end: int) -> None:
+        for n in range(start, end + 1):
+            m = _HEADER_RE.match(self.line(n).strip())
+            if not m:
+                continue
+            pillar, area = _roman_key(m.group("roman")), int(_nfkc(m.group("area")))
+            page = self.pages[n]
+            if page in self.headers and self.headers[page][:2] != (pillar, area):
+                self.issue("uncertain", f"page {page} has two different headers; the first is used", Span.line(n))
+                continue
+            self.headers.setdefault(page, (pillar, area, Span.line(n)))
+            self.kind[n] = "header"
+            self._element_variant(pillar, m.group("pillar").strip(), Span.line(n))
+            self._element_variant(f"{pillar}-{area}", m.group("name").strip(), Span.line(n))
+
+    def _read_body(self, start: int, end: int) -> None:
+        n = start
+        while n <= end:
+            raw = self.line(n)
+            s = raw.strip()
+            norm = _nfkc(s)
+            if not s:
+                self.kind[n] = "blank"
+                n += 1
+            elif self.kind.get(n) == "header":
+                n += 1
+            elif _INDICATOR_HEADER.match(norm):
+                n = self._read_indicators(n, end)
+            elif _PROJECT_AT.match(norm):
+                n = self._read_project_heading(n, end)
+            elif _SUB_RE.match(s) and not re.match(rf"[{CIRCLED}]\s*[:：]", s):
+                n = self._read_sub_heading(n, end)
+            elif _CEILING_HEAD.match(norm) or _one_line_condition(norm):
+                n = self._read_conditions(n, end)
+            elif norm.startswith("参画機関"):
+                self._read_participants(n)
+                n += 1
+            elif norm.startswith("開催先"):
+                self._read_host(n)
+                n += 1
+            elif _is_amount_line(norm):
+                n = self._read_amount_box(n, end)
+            else:
+                self.kind[n] = "text"
+                if "円" in norm and any(_yen_ok(m) for m in YEN_RE.finditer(norm.replace(" ", ""))):
+                    # prose (bullets, notes) may quote a figure; it is reported, not made a fact
+                    severity = "info" if s.startswith("・") else "dropped"
+                    self.issue(severity, f"amount in running text not extracted: {s!r}", Span.line(n))
+                n += 1
+
+    # headings ------------------------------------------------------------------------------
+
+    def _read_project_heading(self, n: int, end: int) -> int:
+        raw = self.line(n).strip()
+        norm = _nfkc(raw)
+        starts = [m for m in _PROJECT_AT.finditer(norm) if m.start() == 0 or norm[m.start() - 1] == " "]
+        pieces = []
+        for i, m in enumerate(starts):
+            stop = starts[i + 1].start() if i + 1 < len(starts) else len(norm)
+            pieces.append((int(m.group("n")), norm[m.end() : stop].strip()))
+        nxt = n + 1 if n + 1 <= end and self._may_continue_heading(n + 1) else None
+        page = self.pages[n]
+        header = self.headers.get(page)
+        joined = False
+        for col, (number, name) in enumerate(pieces):
+            extra = self.line(nxt).strip() if nxt is not None and len(pieces) == 1 else None
+            key, used_extra = self._resolve_heading(number, name, extra, header, Span.line(n))
+            joined = joined or used_extra
+            if key is None:
+                continue
+            self.anchors.append(Anchor(key, n, n + (1 if used_extra else 0), page, col, len(pieces)))
+        self.kind[n] = "project"
+        if joined and nxt is not None:
+            self.kind[nxt] = "project"
+            for i, a in enumerate(self.anchors):
+                if a.start == n:
+                    self.anchors[i] = Anchor(a.owner, a.start, nxt, a.page, a.column, a.columns)
+            return nxt + 1
+        return n + 1
+
+    def _may_continue_heading(self, n: int) -> bool:
+        s = self.line(n).strip()
+        if not s or _is_page_start(self.line(n)):
+            return False
+        norm = _nfkc(s)
+        return not (
+            _PROJECT_AT.match(norm) or _SUB_RE.match(s) or _HEADER_RE.match(s) or _is_amount_line(norm)
+            or _INDICATOR_HEADER.match(norm) or s.startswith(("・", "※"))
+        )
+
+    def _resolve_heading(
+        self, number: int, name: str, extra: str | None, header: tuple[str, int, Span] | None, span: Span
+    ) -> tuple[str | None, bool]:
+        """Project key of a body heading: structural position first, name similarity to confirm.
+
+        Returns (key, whether the next line was taken as the heading's continuation).
+        """
+        candidates = {k: [n for _, n in v] for k, v in self.names.items()}
+        at = self.position.get((header[0], header[1], number)) if header else None
+
+        def best(text: str, keys: Iterable[str]) -> float:
+            return max((name_similarity(text, n) for k in keys for n in candidates[k]), default=0.0)
+
+        use_extra = False
+        if extra is not None:
+            keys = [at] if at else list(candidates)
+            use_extra = best(name + extra, keys) > best(name, keys)
+        full = name + extra if use_extra and extra else name
+        if at is not None:
+            sim = best(full, [at])
+            if sim >= NAME_MATCH_THRESHOLD:
+                self.names[at].append(("body", full))
+                return at, use_extra
+            area_keys = [k for (p, a, _), k in self.position.items() if header and (p, a) == header[:2]]
+            other = match_name(full, {k: candidates[k] for k in area_keys if k != at})
+            if other is not None:
+                self.issue(
+                    "uncertain",
+                    f"heading ({number}) {full!r} sits at {at}'s position but names {other[0]} "
+                    f"(similarity {other[1]:.2f}); taken as {other[0]}",
+                    span,
+                    other[0],
+                )
+                self.names[other[0]].append(("body", full))
+                return other[0], use_extra
+            self.issue(
+                "uncertain",
+                f"heading ({number}) {full!r} differs from the outline name of {at} "
+                f"(similarity {sim:.2f} < {NAME_MATCH_THRESHOLD}); matched by position only",
+                span,
+                at,
+            )
+            self.names[at].append(("body", full))
+            return at, use_extra
+        found = match_name(full, candidates)
+        if found is not None:
+            self.issue(
+                "uncertain",
+                f"heading ({number}) {full!r} has no page header position; matched {found[0]} by name "
+                f"(similarity {found[1]:.2f})",
+                span,
+                found[0],
+            )
+            self.names[found[0]].append(("body", full))
+            return found[0], use_extra
+        self.issue("dropped", f"heading ({number}) {full!r} matches no project of the outline", span)
+        return None, False
+
+    def _read_sub_heading(self, n: int, end: int) -> int:
+        raw = self.line(n).strip()
+        marks = list(_SUB_RE.finditer(raw))
+        last = n
+        name_extra = ""
+        if len(marks) == 1 and n + 1 <= end and self._may_continue_heading(n + 1):
+            nxt = self.line(n + 1).strip()
+            if not raw.endswith("。") and len(nxt) <= 40 and not nxt.endswith("。"):
+                name_extra, last = nxt, n + 1
+        for col, m in enumerate(marks):
+            name = _clean(m.group("name")) + name_extra
+            self.subs.append(
+                _SubHeading(None, CIRCLED.index(m.group("mark")) + 1, m.group("mark"), name,
+                            Span(n, last), self.pages[n], col, len(marks))
+            )
+        for k in range(n, last + 1):
+            self.kind[k] = "sub"
+        return last + 1
+
+    # items ---------------------------------------------------------------------------------
+
+    def _read_amount_box(self, n: int, end: int) -> int:
+        lines = [n]
+        k = n
+        while True:
+            last = self.line(k).strip()
+            nxt = k + 1
+            if last.endswith(("/", "／", "：", ":")):  # the box goes on after a separator, even past blanks
+                while nxt <= end and self.blank(nxt):
+                    nxt += 1
+            if nxt > end or self.blank(nxt) or _is_page_start(self.line(nxt)):
+                break
+            norm_next = _nfkc(self.line(nxt))
+            wrapped = nxt == k + 1 and _bracket_balance(last) > 0 and not _is_amount_line(norm_next)
+            if _continues(last) and _is_status_line(norm_next) or wrapped or (
+                nxt == k + 1 and _is_status_line(norm_next)
+            ):
+                lines.append(nxt)
+                k = nxt
+                continue
+            break
+        amounts, notes = self._amounts_in(lines)
+        span = Span(lines[0], lines[-1])
+        item = _Item("amount", span, self.pages[n], amounts=amounts)
+        for line_no in range(lines[0], lines[-1] + 1):
+            self.kind[line_no] = "amount" if not self.blank(line_no) else "blank"
+        after = lines[-1] + 1
+        if after <= end and _nfkc(self.line(after)).startswith("※") and not YEN_RE.search(_nfkc(self.line(after))):
+            item.note = self.line(after).strip()
+            item.span = Span(span.start, after)
+            self.kind[after] = "note"
+            lines.append(after)
+        for note in notes:
+            self.issue("info", note, span)
+        if amounts:
+            self.items.append(item)
+        return lines[-1] + 1
+
+    def _amounts_in(self, line_nos: list[int]) -> tuple[list[Amount], list[str]]:
+        """Amounts of one box; its lines are read as one text (wrapped funding brackets)."""
+        raw = "".join(self.line(k).strip() for k in line_nos)
+        chars = _Char.of(raw)
+        text = chars.text
+        matches = [m for m in YEN_RE.finditer(text) if _yen_ok(m)]
+        parts = []
+        for i, m in enumerate(matches):
+            prev_end = matches[i - 1].end() if i else 0
+            next_start = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            label = text[prev_end : m.start()]
+            tail = text[m.end() : next_start]
+            parts.append((m, label, tail))
+        amounts: list[Amount] = []
+        notes: list[str] = []
+        has_cost_word = any("事業費" in label for _, label, _ in parts)
+        span = Span(line_nos[0], line_nos[-1])
+        previous: AmountCategory | None = None
+        for m, label, tail in parts:
+            funding = _funding(chars, raw, m.end(), m.end() + len(tail), span)
+            printed = chars.raw_slice(raw, m.start(), m.end())
+            try:
+                jpy = parse_yen(m.group(0))
+            except NumberFormatError as exc:
+                notes.append(f"amount {printed!r} could not be read: {exc}")
+                continue
+            category = _category(label)
+            if category is None:
+                if previous is not None and not label.strip(" /:：、"):
+                    category = previous
+                elif has_cost_word:
+                    category = "loan_frame" if any(f.funding_type == "借入金" for f in funding) else "fund_size"
+                    notes.append(
+                        f"unlabelled amount {printed!r} beside a stated 事業費 taken as {category} "
+                        f"(funding {', '.join(f.label for f in funding) or 'not stated'}), not as project cost"
+                    )
+                else:
+                    category = "total"
+            previous = category
+            year, status = (self.year, "plan") if category in ("total", "loan_frame") else (None, None)
+            amounts.append(
+                Amount(category, jpy, printed, span, fiscal_year=year, status=status, funding=tuple(funding))  # type: ignore[arg-type]
+            )
+        return amounts, notes
+
+    def _read_conditions(self, n: int, end: int) -> int:
+        """A grant-condition group: ceiling line(s), tiers, rate; loan terms are absorbed."""
+        start = n
+        head_norm = _nfkc(self.line(n))
+        if _one_line_condition(head_norm) and not _CEILING_HEAD.match(head_norm):
+            cond = self._one_line_condition(n)
+            self.kind[n] = "condition"
+            self.items.append(_Item("condition", Span.line(n), self.pages[n], conditions=[cond]))
+            return n + 1
+        segments = _segments(self.lines, n, end)
+        first = segments[0]
+        used = [first]
+        for seg in segments[1:]:
+            head = _nfkc(self.line(seg[0]))
+            if _CEILING_HEAD.match(head) or _one_line_condition(head):
+                break
+            if _RATE_HEAD.match(head) or _TERMS_HEAD.match(head):
+                used.append(seg)
+                continue
+            if any(_RATE_HEAD.match(_nfkc(self.line(s[0]))) for s in used):
+                break
+            text = _nfkc(" ".join(self.line(k) for k in seg))
+            if YEN_RE.search(text.replace(" ", "")) and not text.startswith(("・", "※")) and not _is_amount_line(text):
+                used.append(seg)
+                continue
+            break
+        tiers: list[tuple[str, int, str, Span]] = []  # label, jpy, printed, span
+        rate_lines: list[str] = []
+        terms: list[str] = []
+        formula: list[str] = []
+        keyword = _CEILING_HEAD.match(head_norm).group("kw") if _CEILING_HEAD.match(head_norm) else "限度額"
+        for seg in used:
+            head = _nfkc(self.line(seg[0]))
+            if _RATE_HEAD.match(head):
+                rate_lines.extend(self.line(k).strip() for k in seg)
+                continue
+            if _TERMS_HEAD.match(head):
+                terms.append(_clean(" ".join(self.line(k).strip() for k in seg)))
+                continue
+            raw = _join_wrapped(self.line(k) for k in seg)
+            found = _tiers(raw, keyword)
+            if found:
+                tiers.extend((label, jpy, printed, Span(seg[0], seg[-1])) for label, jpy, printed in found)
+            elif seg is first:
+                formula.append(_CEILING_HEAD.sub("", _nfkc(raw)) if raw else "")
+        rate_text = None
+        rate = None
+        if rate_lines:
+            rate_text = _clean(" ".join([_RATE_HEAD.sub("", rate_lines[0].strip())] + rate_lines[1:]))
+            rate = parse_fraction(rate_text)
+        last = used[-1][-1]
+        span = Span(start, last)
+        conditions = []
+        for label, jpy, printed, tspan in tiers:
+            ceiling = Amount("grant_ceiling", jpy, printed, tspan)
+            conditions.append(GrantCondition(span, label or keyword, ceiling, rate_text, rate))
+        if not tiers:
+            text = "".join(formula).strip()
+            conditions.append(GrantCondition(span, f"{keyword}（{text}）" if text else keyword, None, rate_text, rate))
+        if terms:
+            self.issue("info", "loan/grant terms not modelled: " + "; ".join(terms), span)
+        for k in range(start, last + 1):
+            self.kind[k] = "condition" if not self.blank(k) else "blank"
+        self.items.append(_Item("condition", span, self.pages[start], conditions=conditions))
+        return last + 1
+
+    def _one_line_condition(self, n: int) -> GrantCondition:
+        raw = self.line(n).strip()
+        chars = _Char.of(raw)
+        m = next(m for m in YEN_RE.finditer(chars.text) if _yen_ok(m))
+        label = chars.text[: m.start()].split(" ")[0].strip() or None
+        printed = chars.raw_slice(raw, m.start(), m.end())
+        after = chars.text[m.end() :]
+        clause = next((c for c in reversed(after.split("、")) if parse_fraction(c) is not None), after)
+        rate_text = _clean(clause)
+        ceiling = Amount("grant_ceiling", parse_yen(m.group(0)), printed, Span.line(n))
+        return GrantCondition(Span.line(n), label, ceiling, rate_text, parse_fraction(rate_text))
+
+    def _read_indicators(self, n: int, end: int) -> int:
+        indicators, last, problems = _indicator_block(self.lines, n, end, self.year)
+        for k in range(n, last + 1):
+            self.kind[k] = "indicator" if not self.blank(k) else "blank"
+        for message, span in problems:
+            self.issue("uncertain", message, span)
+        if indicators:
+            self.items.append(_Item("indicator", Span(n, last), self.pages[n], indicators=indicators))
+        else:
+            self.issue("dropped", "indicator header with no readable row", Span(n, last))
+        return last + 1
+
+    def _read_participants(self, n: int) -> None:
+        raw = self.line(n).strip()
+        rest = re.sub(r"^参画機関\s*", "", raw)
+        orgs = []
+        for piece in re.split(r"[、，,]", rest):
+            piece = piece.strip()
+            if not piece:
+                continue
+            found = find_organisations(piece)
+            name = found[0][0] if found else re.sub(r"[（(][^）)]*[）)]$", "", piece).strip()
+            orgs.append(Organisation(name, "participant", Span.line(n)))
+        self.kind[n] = "participants"
+        if orgs:
+            self.items.append(_Item("participants", Span.line(n), self.pages[n], partners=orgs))
+
+    def _read_host(self, n: int) -> None:
+        rest = re.sub(r"^開催先\s*", "", self.line(n).strip())
+        found = find_organisations(rest)
+        name = found[0][0] if found else rest
+        self.record.organisations.append(Organisation(name, "host", Span.line(n)))
+        self.kind[n] = "text"
+
+    # --- 3. association -----------------------------------------------------------------------
+
+    def _gap(self, allowed: frozenset[str]) -> Callable[[int, int], bool]:
+        def gap(a: int, b: int) -> bool:
+            return all(self.kind.get(k, "text") in allowed for k in range(a + 1, b))
+
+        return gap
+
+    def _associate(self) -> None:
+        page_gap = self._gap(frozenset({"blank", "amount", "note", "header"}))
+        last_owner: str | None = None
+        placed: list[tuple[_Item, Placement]] = []
+        # sub-project headings first: each belongs to a project on its page
+        for sub in self.subs:
+            p = place_on_page(Slot(sub.span.start, sub.span.end, sub.page), self.anchors, page_gap, may_precede=False)
+            if p is None:
+                self.issue("dropped", f"part {sub.mark} {sub.name!r} is on a page with no project heading", sub.span)
+                continue
+            sub.project = p.owner
+            if p.confidence < 1.0:
+                self.issue(
+                    "uncertain",
+                    f"part {sub.mark} {sub.name!r} → {p.owner} ({p.rule}, confidence {p.confidence}); "
+                    f"alternative: {p.alternative}",
+                    sub.span,
+                    p.owner,
+                )
+        for item in sorted(self.items, key=lambda i: i.span.start):
+            p = place_on_page(item.slot, self.anchors, page_gap, may_precede=item.kind == "amount")
+            if p is None:
+                if last_owner is None:
+                    self.issue("dropped", f"{item.describe()} precedes every project heading", item.span)
+                    continue
+                p = Placement(last_owner, 0.5, "page without project heading: previous project")
+            last_owner = p.owner
+            placed.append((item, p))
+        placed = self._resolve_columns(placed)
+        by_project: dict[str, list[tuple[_Item, Placement]]] = {}
+        for item, p in placed:
+            by_project.setdefault(p.owner, []).append((item, p))
+        for key, entries in by_project.items():
+            self._place_in_project(key, entries)
+
+    def _resolve_columns(self, placed: list[tuple[_Item, Placement]]) -> list[tuple[_Item, Placement]]:
+        """Items under one line of several project headings: pair by kind when the counts agree."""
+        column_lines = {a.start for a in self.anchors if a.columns > 1}
+        out = []
+        groups: dict[tuple[int, str], list[int]] = {}
+        for i, (item, p) in enumerate(placed):
+            line = self._heading_line_above(item)
+            if line in column_lines:
+                groups.setdefault((line, item.kind), []).append(i)
+        result = list(placed)
+        for (line, _kind), idxs in groups.items():
+            cols = [a for a in self.anchors if a.start == line]
+            for i, p in zip(idxs, split_columns([placed[i][0].slot for i in idxs], cols)):
+                result[i] = (placed[i][0], p)
+        out.extend(result)
+        return out
+
+    def _heading_line_above(self, item: _Item) -> int | None:
+        above = [a.start for a in self.anchors if a.page == item.page and a.end < item.span.start]
+        return max(above) if above else None
+
+    def _place_in_project(self, key: str, entries: list[tuple[_Item, Placement]]) -> None:
+        project = self.projects[key]
+        subs = self._subs_of(key)
+        parts = [Anchor(f"{key}-s{s.number}", s.span.start, s.span.end, s.page, s.column, s.columns, s.listed)
+                 for s in subs]
+        gap_after = self._gap(frozenset({"blank", "amount", "note"}))
+        gap_before = self._gap(frozenset({"blank", "amount", "note", "project", "header"}))
+        decisions: dict[int, Placement | None] = {}
+        remaining: dict[str, list[int]] = {}
+        for i, (item, _p) in enumerate(entries):
+            if item.kind == "participants" or not parts:
+                decisions[i] = None
+                continue
+            columns = self._column_parts(item, parts)
+            if columns is not None:
+                decisions[i] = Placement("columns", 0.9, "one value per column heading")
+                continue
+            remaining.setdefault(item.kind, []).append(i)
+        totals = [i for i in remaining.get("amount", []) if any(a.category == "total" for a in entries[i][0].amounts)]
+        covering = _covering_total([entries[i][0] for i in totals])
+        if covering is not None:
+            i = totals[covering]
+            decisions[i] = Placement(key, 0.9, "project total: exceeds the other amounts and its funding covers theirs")
+            remaining["amount"].remove(i)
+        # indicator blocks first: a block closes its part's box, which the amount rules use
+        for kind in ("indicator", "condition", "amount"):
+            idxs = remaining.get(kind, [])
+            if not idxs:
+                continue
+            slots = [entries[i][0].slot for i in idxs]
+            if kind == "amount":
+                closed = [self._closed_parts(entries[i][0], entries, decisions) for i in idxs]
+                results = place_in_parts(
+                    slots, parts, gap_after=gap_after, gap_before=gap_before,
+                    single_stays=covering is None, closed=closed,
+                )
+            else:
+                # blocks and conditions follow their part heading; a lone condition group still
+                # belongs to the part above it, a lone indicator block to the whole project
+                results = place_in_parts(
+                    slots, parts, gap_after=gap_after, single_stays=kind == "indicator", fallback=False
+                )
+            for i, r in zip(idxs, results):
+                decisions[i] = r
+        owners: dict[str, SubProject] = {}
+        for s in subs:
+            skey = f"{key}-s{s.number}"
+            if skey not in owners:
+                owners[skey] = SubProject(skey, s.mark, s.name, s.span)
+            elif normalise_name(owners[skey].name) != normalise_name(s.name):
+                self.issue("uncertain", f"part {s.mark} of {key} printed with two names; kept the first", s.span, skey)
+        project.sub_projects = list(owners.values())
+        for i, (item, page_placement) in enumerate(entries):
+            decision = decisions.get(i)
+            if decision is not None and decision.owner == "columns":
+                self._attach_columns(item, parts, owners, page_placement)
+                continue
+            owner_key = decision.owner if decision is not None and decision.owner in owners else key
+            conf = page_placement.confidence
+            rules = [page_placement.rule]
+            alternative = page_placement.alternative
+            if decision is not None and decision.owner in owners:
+                conf = min(conf, decision.confidence)
+                rules.append(decision.rule)
+                alternative = decision.alternative or alternative
+            elif decision is not None and decision.owner == key and decision.confidence < 1.0:
+                conf = min(conf, decision.confidence)
+                rules.append(decision.rule)
+                alternative = "one of its parts"
+            target = owners.get(owner_key, project)
+            self._attach(item, target, conf, "; ".join(rules), alternative)
+
+    def _closed_parts(
+        self, item: _Item, entries: list[tuple[_Item, Placement]], decisions: dict[int, Placement | None]
+    ) -> frozenset[str]:
+        """Parts whose indicator block ends right above ``item``: their box is over."""
+        gap = self._gap(frozenset({"blank", "header"}))
+        shut = set()
+        for j, (other, _p) in enumerate(entries):
+            d = decisions.get(j)
+            if other.kind == "indicator" and d is not None and other.span.end < item.span.start \
+                    and other.page == item.page and gap(other.span.end, item.span.start):
+                shut.add(d.owner)
+        return frozenset(shut)
+
+    def _subs_of(self, key: str) -> list[_SubHeading]:
+        subs = sorted((s for s in self.subs if s.project == key), key=lambda s: (s.number, s.span.start))
+        lines = sorted(self.subs, key=lambda s: s.span.start)
+        for s in subs:
+            # a part heading printed next to another part heading (blank lines only) is a list item
+            s.listed = any(
+                o is not s and o.project == key and o.page == s.page and o.columns == 1 and s.columns == 1
+                and (self._gap(frozenset({"blank"}))(min(o.span.end, s.span.end), max(o.span.start, s.span.start)))
+                for o in lines
+            )
+        return subs
+
+    def _column_parts(self, item: _Item, parts: list[Anchor]) -> list[Anchor] | None:
+        above = [a for a in parts if a.page == item.page and a.end < item.span.start]
+        if not above:
+            return None
+        line = max(a.start for a in above)
+        cols = sorted((a for a in above if a.start == line), key=lambda a: a.column)
+        if len(cols) > 1 and item.width == len(cols):
+            return cols
+        return None
+
+    def _attach_columns(
+        self, item: _Item, parts: list[Anchor], owners: dict[str, SubProject], page_placement: Placement
+    ) -> None:
+        cols = self._column_parts(item, parts) or []
+        for i, col in enumerate(cols):
+            target = owners[col.owner]
+            conf = min(page_placement.confidence, 0.9)
+            if item.kind == "amount":
+                a = item.amounts[i]
+                target.amounts.append(_with_confidence(a, conf))
+                self._uncertain(f"amount {a.printed}", item.span, col.owner, conf,
+                                "i-th value of a row under a line of column part headings", None)
+            else:
+                target.conditions.append(item.conditions[i])
+
+    def _attach(self, item: _Item, target: Project | SubProject, conf: float, rule: str, alt: str | None) -> None:
+        if item.note:
+            self.issue("info", f"amount note kept as printed: {item.note!r}", item.span, target.key)
+        if item.kind == "amount":
+            for a in item.amounts:
+                target.amounts.append(_with_confidence(a, conf))
+                self._uncertain(f"amount {a.printed}", item.span, target.key, conf, rule, alt)
+        elif item.kind == "condition":
+            target.conditions.extend(item.conditions)
+            if conf < 1.0:
+                self._uncertain("grant condition " + "; ".join(c.label or "" for c in item.conditions),
+                                item.span, target.key, conf, rule, alt)
+        elif item.kind == "indicator":
+            for ind in item.indicators:
+                ind.confidence = conf
+                ind.key = f"{target.key}-ind-{len(target.indicators) + 1}"
+                target.indicators.append(ind)
+                self._uncertain(f"indicator {ind.name!r}", ind.span, target.key, conf, rule, alt)
+        elif item.kind == "participants":
+            target.partners.extend(item.partners)
+            if conf < 1.0:
+                self._uncertain("participants", item.span, target.key, conf, rule, alt)
+
+    def _uncertain(self, what: str, span: Span, owner: str, conf: float, rule: str, alt: str | None) -> None:
+        if conf >= 1.0:
+            return
+        self.issue(
+            "uncertain",
+            f"{what} → {owner} (confidence {conf:.2f}; {rule}); alternative: {alt or 'none on the page'}",
+            span,
+            owner,
+        )
+
+    # --- names ------------------------------------------------------------------------------
+
+    def _settle_names(self) -> None:
+        """Primary name = the spelling printed most often (ties: the main outline); others = alt_names."""
+        for key, project in self.projects.items():
+            printed = [n for _, n in self.names.get(key, [])]
+            if not printed:
+                continue
+            counts = Counter(normalise_name(n) for n in printed)
+            first_of = {}
+            for n in printed:
+                first_of.setdefault(normalise_name(n), n)
+            outline = normalise_name(printed[0])
+            best = max(counts, key=lambda k: (counts[k], k == outline))
+            project.name = first_of[best]
+            alts = [first_of[k] for k in counts if k != best]
+            project.alt_names = alts
+            if best != outline:
+                self.issue(
+                    "info",
+                    f"project {key}: the main outline prints {printed[0]!r} once, the other places "
+                    f"{first_of[best]!r}; the majority spelling is the name, the other an alt name",
+                    project.span,
+                    key,
+                )
+        self.record.projects = list(self.projects.values())
+        for key, project in self.projects.items():
+            if not any(a.owner == key for a in self.anchors):
+                self.issue("info", f"project {key} {project.name!r} has no page of its own in the body", project.span, key)
+
+    # --- tail: budget summary and reorganisation ----------------------------------------------------
+
+    def _read_tail(self, start: int) -> None:
+        n = start
+        total = len(self.lines)
+        while n <= total:
+            end = n + 1
+            while end <= total and not _is_page_start(self.line(end)):
+                end += 1
+            head = self.line(n)
+            if "組織改正" in head:
+                self._read_reorganisation(n, end - 1)
+            else:
+                figures = sum(len(re.findall(r"[▲△]?\d[\d,]*", _nfkc(self.line(k)))) for k in range(n + 1, end))
+                self.issue(
+                    "info",
+                    f"budget summary {head.strip()!r}: the agency's own accounts, not project costs; "
+                    f"{figures} figures not extracted",
+                    Span(n, end - 1),
+                )
+            n = end
+
+    def _read_reorganisation(self, start: int, end: int) -> None:
+        depts: dict[str, Span] = {}
+        divisions: dict[str, Span] = {}
+        owner_of: dict[str, str] = {}
+        created: list[str] = []
+        abolished: list[str] = []
+        sentences: list[tuple[int, str]] = []
+        current: list[str] | None = None
+        for n in range(start, end + 1):
+            s = _nfkc(self.line(n))
+            if s.startswith("○"):
+                current = [s.lstrip("○ ").strip()]
+                sentences.append((n, ""))
+                sentences[-1] = (n, current[0])
+            elif current is not None and s and not current[-1].endswith("。"):
+                current.append(s)
+                sentences[-1] = (sentences[-1][0], "".join(current))
+            elif s:
+                current = None
+            for m in re.finditer(r"([一-龥]{2,6}部)(?:内)?(?:に)?「?([一-龥ァ-ヶー]{2,12}課)?", s):
+                depts.setdefault(m.group(1), Span.line(n))
+                if m.group(2):
+                    owner_of.setdefault(m.group(2), m.group(1))
+            for m in re.finditer(r"(\(新\))?([一-龥ァ-ヶー]{2,12}課)", s):
+                name = m.group(2)
+                if name.endswith("部") or "部" in name[:-1]:
+                    continue
+                divisions.setdefault(name, Span.line(n))
+                if m.group(1) and name not in created:
+                    created.append(name)
+        for _, text in sentences:
+            for m in re.finditer(r"「([^」]+)」を新設", text):
+                if m.group(1) not in created:
+                    created.append(m.group(1))
+            for m in re.finditer(r"「([^」]+)」を廃止", text):
+                if m.group(1) not in abolished:
+                    abolished.append(m.group(1))
+        for name, span in depts.items():
+            self.record.units.append(Unit(name, None, span))
+        for name, span in divisions.items():
+            dept = owner_of.get(name)
+            if dept is None:
+                # charts print divisions and departments in separate columns; without a printed
+                # pairing (企画管理部施設管理課, 経営支援部内に「…課」) the department is unknown
+                self.issue("uncertain", f"division {name} named in the reorganisation chart: its department "
+                           "is not printed beside it; kept as a unit of the agency", span)
+            self.record.units.append(Unit(dept, name, span))
+        if created or abolished or sentences:
+            self.record.reorganisations.append(
+                Reorganisation(
+                    Span(start, end),
+                    created=tuple(created),
+                    abolished=tuple(abolished),
+                    description=" ".join(t for _, t in sentences) or None,
+                )
+            )
+
+    # --- document ----------------------------------------------------------------------------
+
+    def _document_facts(self) -> None:
+        self.record.fiscal_year = self.year
+        if self.year is not None:
+            era = self.year - 2018
+            self.record.title = f"令和{_full_width(era)}年度 事業計画"
+            self.issue("info", "the plan prints no title line; title composed from its fiscal year and layout")
+        self.issue("info", "the publishing agency's name is not printed; publisher left empty")
+
+
+# =========================================================================================
+# line grammar helpers (pure functions)
+# =========================================================================================
+
+
+def _outline_token(raw: str) -> tuple[str, ...] | None:
+    """('pillar', roman, name) | ('area', n, name) | ('project', n, name) | None."""
+    s = raw.strip()
+    if not s:
+        return None
+    if _HEADER_RE.match(s):
+        return None
+    m = _PILLAR_RE.match(s)
+    if m:
+        return ("pillar", m.group("roman"), m.group("name").strip())
+    norm = _nfkc(s)
+    m2 = _PROJECT_AT.match(norm)
+    if m2:
+        return ("project", m2.group("n"), s)
+    m3 = _AREA_RE.match(norm)
+    if m3 and not re.match(r"^\d+\s*$", norm):
+        return ("area", m3.group("n"), m3.group("name"))
+    return None
+
+
+def _project_name_of(raw: str) -> str:
+    """The name part of a raw outline project line (after its （n） number)."""
+    s = raw.strip()
+    m = re.match(r"^[（(][0-9０-９]+[）)]\s*", s)
+    return s[m.end() :] if m else s
+
+
+def _read_outline(numbered: list[tuple[int, str]]) -> _Outline:
+    """Pillars, areas and projects of an outline, in either printed order.
+
+    Areas are numbered from 1 under each pillar, so a restart of the numbering starts a new
+    pillar group. A pillar title printed *after* its group (the displaced copy) is given to the
+    earliest group still without a pillar; one printed before its items opens the next group.
+    """
+    outline = _Outline()
+    tokens: list[tuple[str, tuple, Span]] = []
+    i = 0
+    while i < len(numbered):
+        n, raw = numbered[i]
+        tok = _outline_token(raw)
+        if tok is None:
+            i += 1
+            continue
+        if tok[0] == "project":
+            name_parts = [_project_name_of(raw)]
+            end = n
+            j = i + 1
+            # a project line wrapped onto the next line (no blank between) continues it
+            while j < len(numbered) and len(numbered[j][1].strip()) > 1 and _outline_token(numbered[j][1]) is None:
+                name_parts.append(numbered[j][1].strip())
+                end = numbered[j][0]
+                j += 1
+            tokens.append(("project", (int(tok[1]), "".join(name_parts)), Span(n, end)))
+            i = j
+            continue
+        tokens.append((tok[0], tok[1:], Span.line(n)))
+        i += 1
+    groups: list[dict] = []  # {"pillar": key | None, "areas": [...]}
+    current: dict | None = None
+    for kind, data, span in tokens:
+        if kind == "pillar":
+            roman, name = data
+            key = _roman_key(roman)
+            outline.pillars.append((key, roman, name.strip(), span))
+            waiting = [g for g in groups if g["pillar"] is None and g["areas"]]
+            if waiting:  # title printed after its items
+                waiting[0]["pillar"] = key
+            else:
+                current = {"pillar": key, "areas": []}
+                groups.append(current)
+        elif kind == "area":
+            number, name = int(data[0]), data[1].strip()
+            restart = current is not None and current["areas"] and number <= current["areas"][-1]["n"]
+            if current is None or restart:
+                current = {"pillar": None, "areas": []}
+                groups.append(current)
+            current["areas"].append({"n": number, "name": name, "span": span, "projects": []})
+        elif kind == "project" and current is not None and current["areas"]:
+            current["areas"][-1]["projects"].append((data[0], data[1], span))
+    for g in groups:
+        if g["pillar"] is None:
+            continue
+        for area in g["areas"]:
+            outline.areas.append((g["pillar"], area["n"], area["name"], area["span"]))
+            for number, name, span in area["projects"]:
+                relisted = bool(_RELISTED.search(name))
+                clean = _RELISTED.sub("", name).strip()
+                outline.projects.append(_OutlineProject(g["pillar"], area["n"], number, clean, span, relisted))
+    return outline
+
+
+def _is_amount_line(norm: str) -> bool:
+    """A line that states money: it opens with an amount, or an amount follows a category word."""
+    s = norm.replace(" ", "")
+    if not s or s.startswith(("・", "※")):
+        return False
+    m = next((m for m in YEN_RE.finditer(s) if _yen_ok(m)), None)
+    if m is None:
+        return False
+    return m.start() == 0 or _category(s[: m.start()]) is not None
+
+
+def _is_status_line(norm: str) -> bool:
+    """A line that continues an amount box: a cost, frame or running total without a bare headline."""
+    s = norm.replace(" ", "")
+    m = next((m for m in YEN_RE.finditer(s) if _yen_ok(m)), None)
+    return m is not None and m.start() > 0 and _category(s[: m.start()]) is not None
+
+
+def _continues(text: str) -> bool:
+    """A box line that announces more: it ends with a separator or leaves a bracket open."""
+    t = text.rstrip()
+    return t.endswith(("/", "／", "：", ":")) or _bracket_balance(t) > 0
+
+
+def _yen_ok(m: re.Match[str]) -> bool:
+    return any(m.group(g) for g in ("oku", "man", "sen", "rest"))
+
+
+def _category(label: str) -> AmountCategory | None:
+    for word, category in _CATEGORY_WORDS:
+        if word in label:
+            return category
+    return None
+
+
+def _funding(chars: _Char, raw: str, start: int, stop: int, span: Span) -> list[FundingSource]:
+    """Funding sources in the bracket after an amount (``（福島県補助金ほか）``)."""
+    tail = chars.text[start:stop]
+    m = re.match(r"\s*[(（]", tail)
+    if not m:
+        return []
+    open_at = start + m.end() - 1
+    depth = 0
+    close_at = None
+    for k in range(open_at, stop):
+        ch = chars.text[k]
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth -= 1
+            if depth == 0:
+                close_at = k
+                break
+        elif ch in "/／:：" and depth == 1:
+            close_at = k
+            break
+    inner_start = open_at + 1
+    inner_end = close_at if close_at is not None else stop
+    inner = chars.raw_slice(raw, inner_start, inner_end).strip()
+    if close_at is not None and chars.text[close_at] in ")）" and not _funding_type(inner):
+        # an outer bracket lost in the dump: （独）中小企業…助成金） — read to the last closer
+        last = max((k for k in range(close_at + 1, stop) if chars.text[k] in ")）"), default=None)
+        if last is not None:
+            inner = chars.raw_slice(raw, open_at, last).strip()
+    if _bracket_balance(inner) > 0:
+        inner += "）"
+    sources = []
+    for piece in re.split(r"[、，,]", inner):
+        piece = piece.strip()
+        ftype = _funding_type(piece)
+        if ftype is None:
+            continue
+        base = piece.replace("ほか", "")
+        funder = base[: base.find(ftype)].strip() or None
+        sources.append(FundingSource(piece, funder, ftype, span))
+    return sources
+
+
+def _funding_type(text: str) -> str | None:
+    positions = [(text.find(t), -len(t), t) for t in FUNDING_TYPES if t in text]
+    return min(positions)[2] if positions else None
+
+
+def _one_line_condition(norm: str) -> bool:
+    """``従来型 …総額310万円を上限に、その3分の2を支援``: ceiling and rate on one line."""
+    s = norm.replace(" ", "")
+    return (
+        not s.startswith(("・", "※"))
+        and "上限" in s
+        and any(_yen_ok(m) for m in YEN_RE.finditer(s))
+        and parse_fraction(s) is not None
+    )
+
+
+def _segments(lines: tuple[str, ...], start: int, end: int) -> list[list[int]]:
+    """Runs of non-blank lines from ``start`` (inclusive) to ``end``, in order."""
+    segs: list[list[int]] = []
+    cur: list[int] = []
+    for n in range(start, end + 1):
+        if lines[n - 1].strip() and not (n > start and _is_page_start(lines[n - 1])):
+            cur.append(n)
+        elif lines[n - 1].strip():
+            break
+        elif cur:
+            segs.append(cur)
+            cur = []
+    if cur:
+        segs.append(cur)
+    return segs or [[start]]
+
+
+def _tiers(raw: str, keyword: str) -> list[tuple[str, int, str]]:
+    """(label, yen, printed) of every amount in a ceiling text, labelled by the words before it.
+
+    A bracketed tier name at the start of a clause (``（通常枠）単年…``) prefixes the labels that
+    follow it until the next tier name.
+    """
+    chars = _Char.of(raw)
+    text = chars.text
+    out = []
+    prev = 0
+    tier = ""
+    for m in YEN_RE.finditer(text):
+        if not _yen_ok(m):
+            continue
+        local = text[prev : m.start()]
+        local = re.sub(rf"^\s*{keyword}", "", local) if prev == 0 else local
+        local = local.strip(" 、,:：)）")
+        t = re.match(r"^[(（]([^()（）]+)[)）]", local)
+        if t:
+            tier = t.group(0)
+        elif tier and local.startswith(("(", "（")):
+            tier = ""
+        label = local.lstrip("(（").strip() if not t else local
+        if tier and not label.startswith(tier):
+            label = tier + label
+        label = label.replace("以内", "").strip(" 、,:：")
+        try:
+            jpy = parse_yen(m.group(0))
+        except NumberFormatError:
+            prev = m.end()
+            continue
+        out.append((label, jpy, chars.raw_slice(raw, m.start(), m.end())))
+        prev = m.end()
+        # "以内" and closing brackets after an amount belong to it, not to the next label
+        rest = re.match(r"(以内|[)）])*", text[prev:])
+        prev += rest.end() if rest else 0
+    return out
+
+
+def _indicator_block(
+    lines: tuple[str, ...], start: int, end: int, year: int | None
+) -> tuple[list[Indicator], int, list[tuple[str, Span]]]:
+    """Rows of one ``指標 計画`` block: (indicators, last line, problems)."""
+    indicators: list[Indicator] = []
+    problems: list[tuple[str, Span]] = []
+    kind: IndicatorKind | None = None
+    name_parts: list[tuple[int, str]] = []
+    pending: Indicator | None = None  # a row still waiting for its value
+    last_row: Indicator | None = None  # the last complete row (for 外国 after 国内)
+    last = start
+    n = start + 1
+    while n <= end:
+        raw = lines[n - 1]
+        s = raw.strip()
+        if n > start and _is_page_start(raw):
+            break
+        if not s:
+            n += 1
+            continue
+        norm = _nfkc(s)
+        if len(s) == 1 and (s in _KIND_MARKS or s in _KIND_SECOND):
+            if s in _KIND_MARKS:
+                kind = _KIND_MARKS[s]
+            last = n
+            n += 1
+            continue
+        if _INDICATOR_HEADER.match(norm) or _HEADER_RE.match(s) or _PROJECT_AT.match(norm) or _SUB_RE.match(s):
+            break
+        vm = _VALUE_RE.match(norm)
+        if vm and pending is not None:
+            _add_value(pending, vm, s, n, year)
+            indicators.append(pending)
+            last_row, pending = pending, None
+            last = n
+            n += 1
+            continue
+        if vm and vm.group("q") and last_row is not None and last_row.values and last_row.values[-1].qualifier:
+            _add_value(last_row, vm, s, n, year)
+            last = n
+            n += 1
+            continue
+        rm = _ROW_RE.match(s)
+        if rm and (not rm.group("rest") or _VALUE_RE.match(_nfkc(rm.group("rest")))):
+            if pending is not None:
+                problems.append((f"indicator {pending.name!r} has no value", pending.span))
+                indicators.append(pending)
+            first_line = name_parts[0][0] if name_parts else n
+            name = "".join(p for _, p in name_parts) + rm.group("name").strip()
+            if kind is None:
+                problems.append((f"indicator {name!r} printed before any 重点/活動/参考 mark; taken as key", Span.line(n)))
+            ind = Indicator("", name.strip(), kind or "key", Span(first_line, n), unit=rm.group("unit"))
+            name_parts = []
+            rest = _nfkc(rm.group("rest"))
+            if rest:
+                _add_value(ind, _VALUE_RE.match(rest), rm.group("rest"), n, year)
+                indicators.append(ind)
+                last_row = ind
+            else:
+                pending = ind
+            last = n
+            n += 1
+            continue
+        # a wrapped name: only if the very next line completes a row
+        if n + 1 <= end and lines[n].strip() and _ROW_RE.match(lines[n].strip()) and not vm:
+            name_parts.append((n, s))
+            n += 1
+            continue
+        break
+    if pending is not None:
+        problems.append((f"indicator {pending.name!r} has no value", pending.span))
+        indicators.append(pending)
+    for ind in indicators:
+        ind.span = Span(ind.span.start, max([ind.span.end] + [v.span.end for v in ind.values]))
+    return indicators, last, problems
+
+
+def _add_value(ind: Indicator, m: re.Match[str] | None, printed: str, n: int, year: int | None) -> None:
+    if m is None:
+        return
+    value = parse_optional_number(m.group("v"))
+    ind.values.append(
+        IndicatorValue("plan", value, printed.strip(), Span.line(n), fiscal_year=year, qualifier=m.group("q"))
+    )
+
+
+def _covering_total(items: list[_Item]) -> int | None:
+    """Index of the amount that is the project total of the others: larger than their sum, and
+    its funding covers theirs (same funder+type each, or marked ほか "and others")."""
+    if len(items) < 2:
+        return None
+    values = [sum(a.jpy for a in it.amounts if a.category == "total") for it in items]
+    for i, item in enumerate(items):
+        others = [v for j, v in enumerate(values) if j != i]
+        if values[i] <= sum(others):
+            continue
+        mine = [f for a in item.amounts for f in a.funding]
+        open_ended = any("ほか" in f.label for f in mine)
+        labels = {(f.funder, f.funding_type) for f in mine}
+        theirs = {(f.funder, f.funding_type) for j, it in enumerate(items) if j != i for a in it.amounts for f in a.funding}
+        if open_ended or theirs <= labels:
+            return i
+    return None
+
+
+def _with_confidence(a: Amount, conf: float) -> Amount:
+    from dataclasses import replace
+
+    return replace(a, confidence=round(conf, 2))
+
+
+def _plan_year(lines: tuple[str, ...]) -> int | None:
+    """The plan's fiscal year: the year most often written ``…年度`` (令和N年度 or 20NN年度)."""
+    counts: Counter[int] = Counter()
+    for raw in lines:
+        s = normalize(raw)
+        for m in re.finditer(r"令和\s*(元|\d{1,2})\s*年度", s):
+            counts[2018 + (1 if m.group(1) == "元" else int(m.group(1)))] += 1
+        for m in re.finditer(r"(20\d\d)\s*年度", s):
+            counts[int(m.group(1))] += 1
+    if not counts:
+        return None
+    return max(counts, key=lambda y: (counts[y], y))
+
+
+def _full_width(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+
+
+def _ranges(nums: list[int]) -> str:
+    out: list[str] = []
+    start = prev = nums[0]
+    for x in nums[1:]:
+        if x == prev + 1:
+            prev = x
+            continue
+        out.append(f"{start}" if start == prev else f"{start}-{prev}")
+        start = prev = x
+    out.append(f"{start}" if start == prev else f"{start}-{prev}")
+    return ", ".join(out)
+
