@@ -24,15 +24,17 @@ _ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925, "R": 2018, "H": 198
 
 NUMBER_RE = re.compile(r"[▲△]?\d[\d,]*(?:\.\d+)?")
 # An amount with a Japanese unit: 1,451,600,000 円 | 14億5,160万円 | 150,084千円 | 50億1千万円 | 121.8億円
+# The look-behind stops a match from starting inside a number (12.5千円 must not read as 5千円).
 YEN_RE = re.compile(
-    r"(?P<neg>[▲△])?"
+    r"(?<![\d.,])(?P<neg>[▲△])?"
     r"(?:(?P<oku>\d[\d,]*(?:\.\d+)?)億)?"
     r"(?:(?P<man>\d[\d,]*(?:\.\d+)?|\d*千)万)?"
-    r"(?:(?P<sen>\d[\d,]*)千)?"
+    r"(?:(?P<sen>\d[\d,]*(?:\.\d+)?)千)?"
     r"(?P<rest>\d[\d,]*)?"
     r"円"
 )
-ERA_RE = re.compile(r"(?P<era>令和|平成|昭和|[RHS])\s*(?P<n>元|\d{1,2})(?:年度|年)?")
+# A one-letter era (R5, H30) must not be the end of a word: PR5回 is not 令和5年.
+ERA_RE = re.compile(r"(?P<era>令和|平成|昭和|(?<![A-Za-z])[RHS])\s*(?P<n>元|\d{1,2})(?!\d)(?:年度|年)?")
 
 
 class NumberFormatError(ValueError):
@@ -141,6 +143,8 @@ def parse_fraction(text: str) -> Decimal | None:
 
 def kanji_number(text: str) -> int:
     """A small kanji numeral (一 … 九十九), as in 第四回."""
+    if not text:
+        raise NumberFormatError("not a kanji numeral: ''")
     total, current = 0, 0
     for ch in text:
         if ch in _KANJI_DIGITS:
