@@ -1,0 +1,77 @@
+"""Network views, analytics and exports for planners: the only package that imports networkx and pyvis.
+
+Three entry points, wired into the CLI by ``build_graph.py``:
+
+>>> from pathlib import Path
+>>> render_view(Path("out/graph.trig"), "sdg", out=Path("out/sdg.html"))  # doctest: +SKIP
+>>> analyze(Path("out/graph.trig"))["projects_without_sdg"]  # doctest: +SKIP
+>>> export(Path("out/graph.trig"), "graphml", Path("out/overview.graphml"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph
+
+from visualize.analytics import analyze, format_table, write_csv
+from visualize.exports import FORMATS, write_network
+from visualize.projection import VIEWS, aggregate, project
+from visualize.views import render_html
+
+__all__ = [
+    "VIEWS", "FORMATS", "DEFAULT_MAX_NODES", "render_view", "analyze", "export", "project",
+    "aggregate", "render_html", "format_table", "write_csv",
+]
+
+DEFAULT_MAX_NODES = 1500  # above this the overview and SDG views fold projects into measures
+_AGGREGATABLE = ("overview", "sdg")
+_TITLES = {
+    "overview": "政策ネットワーク概観 (overview)",
+    "sdg": "SDGs と事業 (SDG view)",
+    "logic-model": "ロジックモデル (logic models)",
+    "organisations": "担当部署と関係団体 (organisations)",
+}
+
+
+def render_view(
+    data: Graph | Dataset | Path | str,
+    view: str,
+    *,
+    out: Path,
+    title: str | None = None,
+    layout: str = "auto",
+    max_nodes: int = DEFAULT_MAX_NODES,
+    **filters: Any,
+) -> Path:
+    """Project ``data`` onto ``view`` and write it as an offline HTML page; returns ``out``.
+
+    ``filters`` are those of :func:`visualize.projection.project` (document, measure, sdg_goal,
+    fiscal_year).
+    """
+    g = project(data, view=view, **filters)
+    if view in _AGGREGATABLE:
+        g = aggregate(g, max_nodes=max_nodes)
+    return render_html(g, title=title or _TITLES.get(view, view), out=Path(out), layout=layout)
+
+
+def export(
+    data: Graph | Dataset | Path | str,
+    fmt: str,
+    out: Path,
+    *,
+    view: str = "overview",
+    max_nodes: int = DEFAULT_MAX_NODES,
+    **filters: Any,
+) -> Path:
+    """Export one view as graphml, gexf, json, csv (a folder), png or svg; returns the path written.
+
+    Data formats carry the full projection; images fold projects into measures above ``max_nodes``.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    g = project(data, view=view, **filters)
+    if fmt in ("png", "svg") and view in _AGGREGATABLE:
+        g = aggregate(g, max_nodes=max_nodes)
+    return write_network(g, fmt, Path(out))

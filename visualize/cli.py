@@ -1,0 +1,117 @@
+"""Command-line wrappers: ``visualize``, ``analyze`` and ``export-network`` for ``build_graph.py``.
+
+Each command is a thin layer over :mod:`visualize`. Exit codes follow the CLI's: 0 ok, 2 usage
+error (unknown document/measure, bad option), 3 no readable graph.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from visualize import DEFAULT_MAX_NODES, FORMATS, VIEWS, analyze, export, format_table, render_view, write_csv
+from visualize.analytics import ANALYSES
+
+__all__ = ["register"]
+
+EXIT_USAGE = 2
+EXIT_NO_GRAPH = 3
+
+
+def _filters_parent() -> argparse.ArgumentParser:
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--document", help="only this document (file name, document id or IRI)")
+    filters.add_argument("--measure", help="only projects under this measure (IRI or exact label)")
+    filters.add_argument("--sdg-goal", help="only projects linked to this SDG goal (e.g. 8)")
+    filters.add_argument("--fiscal-year", type=int, help="budgets of this fiscal year (default: latest)")
+    return filters
+
+
+def register(subparsers: Any, graph_opt: argparse.ArgumentParser) -> None:
+    """Add ``visualize``, ``analyze`` and ``export-network`` to the policy-kg command line."""
+    filters = _filters_parent()
+    p = subparsers.add_parser(
+        "visualize", parents=[graph_opt, filters],
+        help="write interactive offline HTML network views (sdg, logic-model, organisations, overview)",
+    )
+    p.add_argument("--view", choices=[*VIEWS, "all"], default="all", help="view to draw (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=Path("out/views"), help="folder for <view>.html (default: %(default)s)")
+    p.add_argument("--layout", default="auto", help="auto | layered | steps | spring (default: %(default)s)")
+    p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES,
+                   help="fold projects into measures above this many nodes (default: %(default)s)")
+    p.set_defaults(func=cmd_visualize)
+
+    p = subparsers.add_parser("analyze", parents=[graph_opt], help="planner's analyses as tables or CSV files")
+    p.add_argument("--only", choices=list(ANALYSES), help="run one analysis")
+    p.add_argument("--csv", type=Path, metavar="DIR", help="also write <analysis>.csv files into DIR")
+    p.set_defaults(func=cmd_analyze)
+
+    p = subparsers.add_parser(
+        "export-network", parents=[graph_opt, filters],
+        help="export a network view as GraphML, GEXF, node-link JSON, CSV, PNG or SVG",
+    )
+    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("--view", choices=VIEWS, default="overview", help="(default: %(default)s)")
+    p.add_argument("--out", type=Path, required=True, help="output file (a folder for csv)")
+    p.set_defaults(func=cmd_export_network)
+
+
+def _load(path: Path) -> Any:
+    from graph.io import load_graph
+
+    if not path.is_file():
+        print(f"{path}: no built graph here; run `python build_graph.py build` first or pass --graph FILE",
+              file=sys.stderr)
+        return None
+    return load_graph(path)
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    return {"document": args.document, "measure": args.measure, "sdg_goal": args.sdg_goal,
+            "fiscal_year": args.fiscal_year}
+
+
+def cmd_visualize(args: argparse.Namespace) -> int:
+    data = _load(args.graph)
+    if data is None:
+        return EXIT_NO_GRAPH
+    views = VIEWS if args.view == "all" else (args.view,)
+    try:
+        for view in views:
+            out = render_view(data, view, out=args.out / f"{view}.html", layout=args.layout,
+                              max_nodes=args.max_nodes, **_filters(args))
+            print(out)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    data = _load(args.graph)
+    if data is None:
+        return EXIT_NO_GRAPH
+    results = analyze(data)
+    for name, rows in results.items():
+        if args.only and name != args.only:
+            continue
+        print(f"== {name} ({len(rows)} rows)")
+        print(format_table(rows))
+        print()
+        if args.csv:
+            write_csv(rows, args.csv / f"{name}.csv")
+    return 0
+
+
+def cmd_export_network(args: argparse.Namespace) -> int:
+    data = _load(args.graph)
+    if data is None:
+        return EXIT_NO_GRAPH
+    try:
+        print(export(data, args.format, args.out, view=args.view, **_filters(args)))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
