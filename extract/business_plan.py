@@ -37,8 +37,10 @@ from extract.association import (
     split_columns,
 )
 from extract.numbers import (
+    ERA_RE,
     YEN_RE,
     NumberFormatError,
+    era_to_year,
     normalize,
     parse_fraction,
     parse_optional_number,
@@ -99,6 +101,8 @@ FUNDING_TYPES: tuple[str, ...] = (
     "負担金", "委託金", "受講料", "指定管理料", "管理料", "使用料", "利用料金", "寄附金", "会費",
     "自己財源", "自主財源",
 )
+#: A note that a fund is topped up in a year: ※令和６年度に、121.8億円の基金追加造成
+_FUND_ADDITION = re.compile(r"(?P<amount>[\d,.]+(?:億[\d,.]*)?(?:万|千)?円)の?基金(?:の)?(?:追加造成|追加積立|積み増し|積増し)")
 #: A page that opens with one of these is a closing page (budget summary, reorganisation).
 _TAIL_RE = re.compile(r"予算書|予算の概要|予算概要|収支予算|組織改正")
 
@@ -513,6 +517,9 @@ class _Parser:
                 n += 1
             elif _is_amount_line(norm):
                 n = self._read_amount_box(n, end)
+            elif _FUND_ADDITION.search(norm.replace(" ", "")):
+                self._read_fund_addition(n)
+                n += 1
             else:
                 self.kind[n] = "text"
                 if "円" in norm and any(_yen_ok(m) for m in YEN_RE.finditer(norm.replace(" ", ""))):
@@ -676,6 +683,20 @@ class _Parser:
         if amounts:
             self.items.append(item)
         return lines[-1] + 1
+
+    def _read_fund_addition(self, n: int) -> None:
+        """A note that a fund is topped up (…億円の基金追加造成): an amount of its own kind, never cost."""
+        norm = _nfkc(self.line(n)).replace(" ", "")
+        m = _FUND_ADDITION.search(norm)
+        assert m is not None
+        try:
+            year = era_to_year(norm[: m.start()]) if ERA_RE.search(norm[: m.start()]) else self.year
+        except NumberFormatError:
+            year = self.year
+        amount = Amount("fund_addition", parse_yen(m.group("amount")), m.group("amount"), Span.line(n),
+                        fiscal_year=year, status="plan")
+        self.kind[n] = "amount"
+        self.items.append(_Item("amount", Span.line(n), self.pages[n], amounts=[amount]))
 
     def _amounts_in(self, line_nos: list[int]) -> tuple[list[Amount], list[str]]:
         """Amounts of one box; its lines are read as one text (wrapped funding brackets)."""

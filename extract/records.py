@@ -17,7 +17,8 @@ Role = Literal["target", "actual", "baseline", "final_target", "plan"]
 IndicatorKind = Literal["kpi", "key", "activity", "reference", "outcome"]
 Stage = Literal["activity", "short_term", "mid_term", "final"]
 AmountCategory = Literal[
-    "total", "general_fund", "personnel", "fund_size", "loan_frame", "grant_ceiling", "loans_granted"
+    "total", "general_fund", "personnel", "fund_size", "loan_frame", "grant_ceiling", "loans_granted",
+    "fund_addition",
 ]
 AmountStatus = Literal["budget", "estimate", "plan"]
 Severity = Literal["error", "dropped", "uncertain", "info"]

@@ -95,6 +95,7 @@ class PKG(DefinedNamespace):
     LoanFrame: URIRef
     GrantCeiling: URIRef
     LoansGranted: URIRef
+    FundAddition: URIRef
 
     AmountStatusScheme: URIRef
     Budget: URIRef

@@ -41,9 +41,10 @@ def _scheme_index(scheme: URIRef) -> tuple[dict[str, URIRef], dict[str, URIRef]]
             continue
         for n in g.objects(concept, SKOS.notation):
             by_notation[str(n)] = concept
-        for label in g.objects(concept, SKOS.prefLabel):
-            if isinstance(label, Literal) and label.language == "ja":
-                by_ja[str(label)] = concept
+        for prop in (SKOS.prefLabel, SKOS.altLabel):
+            for label in g.objects(concept, prop):
+                if isinstance(label, Literal) and label.language == "ja":
+                    by_ja.setdefault(str(label), concept)
     return by_notation, by_ja
 
 
@@ -57,7 +58,7 @@ def concept(scheme: URIRef, notation: str) -> URIRef:
 
 
 def concept_by_ja_label(scheme: URIRef, label: str) -> URIRef | None:
-    """The concept of ``scheme`` whose Japanese ``skos:prefLabel`` is ``label``, or None."""
+    """The concept of ``scheme`` whose Japanese ``skos:prefLabel`` (or alt label) is ``label``, or None."""
     return _scheme_index(scheme)[1].get(label)
 
 
