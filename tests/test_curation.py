@@ -77,3 +77,36 @@ def test_bad_curation_files_are_refused_with_the_file_name(tmp_path, text, messa
     with pytest.raises(CurationError, match=message) as info:
         _apply(tmp_path, text)
     assert "town-sheet.curation.yaml" in str(info.value)
+
+
+def test_the_shipped_sample_curation_changes_the_graph_as_documented(tmp_path):
+    """End to end: the sample plan's curation file moves two amounts and adds a target."""
+    import shutil
+
+    from graph.pipeline import build_documents
+    from tests.conftest import SAMPLES
+
+    plan = SAMPLES / "kitakaze_agency_business_plan.txt"
+    plain = build_documents([plan], curate=False).dataset
+    curated = build_documents([plan]).dataset
+
+    def owner_of(ds, printed: str) -> str:
+        rows = run_query(ds, "funding").as_dicts()
+        (row,) = [r for r in rows if r["printed"] == printed]
+        return row["project_iri"].rsplit("/", 1)[1]
+
+    assert owner_of(plain, "３２，５００千円") == "I-1-2-s1"
+    assert owner_of(curated, "３２，５００千円") == "I-1-2"
+    assert owner_of(curated, "９６，３２０千円") == "II-1-2"
+    links = {(r["target"], r["project"]) for r in run_query(curated, "sdg_links").as_dicts()}
+    assert ("8.3", "スタートアップ創出支援事業") in links
+    assert not any(t == "8.3" for t, _ in {(r["target"], r["project"]) for r in run_query(plain, "sdg_links").as_dicts()})
+    manual = {int(curated.value(a, SDO.value)) for a in curated.subjects(PKG.assertion, PKG.ManualAssertion)
+              if (a, SDO.value, None) in curated}
+    assert manual == {32_500_000, 96_320_000}
+
+    # the curation file is found beside a copy of the document, wherever it lives
+    shutil.copy(plan, tmp_path / plan.name)
+    assert owner_of(build_documents([tmp_path / plan.name]).dataset, "３２，５００千円") == "I-1-2-s1"
+    shutil.copy(SAMPLES / "kitakaze_agency_business_plan.curation.yaml", tmp_path)
+    assert owner_of(build_documents([tmp_path / plan.name]).dataset, "３２，５００千円") == "I-1-2"
