@@ -903,7 +903,7 @@ class _Parser:
         column_lines = {a.start for a in self.anchors if a.columns > 1}
         out = []
         groups: dict[tuple[int, str], list[int]] = {}
-        for i, (item, p) in enumerate(placed):
+        for i, (item, _owner) in enumerate(placed):
             line = self._heading_line_above(item)
             if line in column_lines:
                 groups.setdefault((line, item.kind), []).append(i)

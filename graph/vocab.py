@@ -7,7 +7,7 @@ change, not a code change.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -17,21 +17,21 @@ from graph.namespace import PKG, RDF, SKOS
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 
 
-@lru_cache(maxsize=None)
+@cache
 def ontology_graph() -> Graph:
     g = Graph()
     g.parse(ONTOLOGY_DIR / "policy.ttl", format="turtle")
     return g
 
 
-@lru_cache(maxsize=None)
+@cache
 def sdg_reference_graph() -> Graph:
     g = Graph()
     g.parse(ONTOLOGY_DIR / "sdg.ttl", format="turtle")
     return g
 
 
-@lru_cache(maxsize=None)
+@cache
 def _scheme_index(scheme: URIRef) -> tuple[dict[str, URIRef], dict[str, URIRef]]:
     g = ontology_graph()
     by_notation: dict[str, URIRef] = {}

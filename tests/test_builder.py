@@ -27,7 +27,7 @@ def test_same_records_give_the_same_quads():
 
 def test_no_blank_nodes():
     ds = build_dataset([town_sheet()])
-    for s, p, o, _ in ds.quads((None, None, None, None)):
+    for s, _p, o, _ in ds.quads((None, None, None, None)):
         assert isinstance(s, URIRef) and not type(o).__name__ == "BNode"
 
 

@@ -528,7 +528,8 @@ def test_place_on_page_rules() -> None:
 
 def test_place_in_parts_rules() -> None:
     parts = [Anchor("s1", 10, 10, 1), Anchor("s2", 30, 30, 1)]
-    never = lambda a, b: False
+    def never(a, b):
+        return False
     paired = place_in_parts([Slot(5, 5, 1), Slot(25, 25, 1)], parts, gap_after=never, gap_before=never)
     assert [p.owner for p in paired] == ["s1", "s2"] and all(p.confidence == 0.9 for p in paired)
     single = place_in_parts([Slot(40, 40, 1)], parts, gap_after=never)

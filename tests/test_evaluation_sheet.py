@@ -269,7 +269,7 @@ def test_odd_input_never_crashes(lines: list[str]) -> None:
 # --- seed 000 end to end -------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse_once(path: str) -> tuple[SourceText, DocumentRecord]:
     src = read_source(path)
     return src, parse_evaluation_sheet(src)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import Literal
 from rdflib.plugins.sparql import prepareQuery
 
 from graph.builder import build_dataset
-from graph.query import QueryError, list_queries, load_query, run_query, with_values
 from graph.namespace import XSD
-from rdflib import Literal
+from graph.query import QueryError, list_queries, load_query, run_query, with_values
 from tests.records_fixture import town_sheet
 
 QUERIES = list_queries()

@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from visualize.analytics import (
-    ANALYSES, analyze, bridging_organisations, format_table, measures_without_indicators,
-    organisation_centrality, projects_without_sdg, sdg_coverage, write_csv,
+    ANALYSES,
+    analyze,
+    bridging_organisations,
+    format_table,
+    measures_without_indicators,
+    organisation_centrality,
+    projects_without_sdg,
+    sdg_coverage,
+    write_csv,
 )
 
 FIXTURE = Path(__file__).parent / "data" / "visualize" / "fixture.trig"
