@@ -173,6 +173,23 @@ def _roman_key(roman: str) -> str:
     return unicodedata.normalize("NFKC", roman)
 
 
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters that ``a`` and ``b`` share."""
+    best = 0
+    for i in range(len(b)):
+        for j in range(i + best + 1, len(b) + 1):
+            if b[i:j] in a:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def _is_marker(s: str) -> bool:
+    """Layout markers that are not prose: POINTG badges, lone kind letters of indicator blocks."""
+    return s.startswith("POINT") or bool(re.fullmatch(r"[重点活動参考]", s))
+
+
 def _is_page_start(raw: str) -> bool:
     return raw.startswith(" ") and not raw.startswith("  ") and bool(raw.strip())
 
@@ -313,6 +330,7 @@ class _Parser:
         body_end = self._tail_start() - 1
         self._guard("page headers", lambda: self._read_headers(outline_end + 1, body_end))
         self._guard("body", lambda: self._read_body(outline_end + 1, body_end))
+        self._guard("text", lambda: self._collect_text(outline_end + 1, body_end))
         self._guard("association", self._associate)
         self._guard("names", self._settle_names)
         self._guard("tail", lambda: self._read_tail(body_end + 1))
@@ -853,7 +871,26 @@ class _Parser:
         found = find_organisations(rest)
         name = found[0][0] if found else rest
         self.record.organisations.append(Organisation(name, "host", Span.line(n)))
-        self.kind[n] = "text"
+        self.kind[n] = "host"
+
+    def _collect_text(self, start: int, end: int) -> None:
+        """Paragraphs of running text on body pages: a project's description (and its partners)."""
+        paragraph: list[int] = []
+
+        def close() -> None:
+            if paragraph:
+                text = "".join(self.line(k).strip() for k in paragraph)
+                self.items.append(_Item("text", Span(paragraph[0], paragraph[-1]), self.pages[paragraph[0]], note=text))
+                paragraph.clear()
+
+        for n in range(start, end + 1):
+            s = self.line(n).strip()
+            is_text = self.kind.get(n) == "text" and len(s) > 1 and not _is_marker(s)
+            if paragraph and (not is_text or _is_page_start(self.line(n)) or self.pages[n] != self.pages[paragraph[0]]):
+                close()
+            if is_text:
+                paragraph.append(n)
+        close()
 
     # --- 3. association -----------------------------------------------------------------------
 
@@ -883,8 +920,12 @@ class _Parser:
                     p.owner,
                 )
         for item in sorted(self.items, key=lambda i: i.span.start):
-            p = place_on_page(item.slot, self.anchors, page_gap, may_precede=item.kind == "amount")
+            named = self._named_project(item) if item.kind == "text" else None
+            p = Placement(named, 1.0, "names the project") if named else \
+                place_on_page(item.slot, self.anchors, page_gap, may_precede=item.kind in ("amount", "text"))
             if p is None:
+                if item.kind == "text":  # prose before the first heading (a preface) describes no project
+                    continue
                 if last_owner is None:
                     self.issue("dropped", f"{item.describe()} precedes every project heading", item.span)
                     continue
@@ -897,6 +938,20 @@ class _Parser:
             by_project.setdefault(p.owner, []).append((item, p))
         for key, entries in by_project.items():
             self._place_in_project(key, entries)
+
+    def _named_project(self, item: _Item) -> str | None:
+        """The one project of the item's page whose name the paragraph quotes (a long run of it).
+
+        PDF text order can put a project's description beside another heading; a quoted name is
+        better evidence than position. A run must be long and clearly ahead of the runner-up.
+        """
+        keys = sorted({a.owner for a in self.anchors if a.page == item.page})
+        if len(keys) < 2 or not item.note:
+            return None
+        text = _nfkc(item.note)
+        scores = sorted(((_common_run(text, _nfkc(self.projects[k].name or "")), k) for k in keys), reverse=True)
+        (best, key), (second, _) = scores[0], scores[1]
+        return key if best >= 6 and best - second >= 3 else None
 
     def _resolve_columns(self, placed: list[tuple[_Item, Placement]]) -> list[tuple[_Item, Placement]]:
         """Items under one line of several project headings: pair by kind when the counts agree."""
@@ -929,7 +984,7 @@ class _Parser:
         decisions: dict[int, Placement | None] = {}
         remaining: dict[str, list[int]] = {}
         for i, (item, _p) in enumerate(entries):
-            if item.kind == "participants" or not parts:
+            if item.kind in ("participants", "text") or not parts:
                 decisions[i] = None
                 continue
             columns = self._column_parts(item, parts)
@@ -1059,6 +1114,14 @@ class _Parser:
                 ind.key = f"{target.key}-ind-{len(target.indicators) + 1}"
                 target.indicators.append(ind)
                 self._uncertain(f"indicator {ind.name!r}", ind.span, target.key, conf, rule, alt)
+        elif item.kind == "text" and isinstance(target, Project) and item.note:
+            # descriptions are prose, not figures: no confidence is recorded for them
+            target.description = f"{target.description}\n{item.note}" if target.description else item.note
+            known = {o.name for o in target.partners}
+            for name, _offset in find_organisations(item.note):
+                if name not in known:
+                    known.add(name)
+                    target.partners.append(Organisation(name, "partner", item.span))
         elif item.kind == "participants":
             target.partners.extend(item.partners)
             if conf < 1.0:
@@ -1191,6 +1254,10 @@ class _Parser:
             era = self.year - 2018
             self.record.title = f"令和{_full_width(era)}年度 事業計画"
             self.issue("info", "the plan prints no title line; title composed from its fiscal year and layout")
+        else:
+            # without it every amount and planned value is stored with no fiscal year: say so
+            self.issue("uncertain", "no fiscal year (令和N年度 / 20NN年度) is printed anywhere; amounts and "
+                       "planned values carry no fiscal year", Span.line(1))
         self.issue("info", "the publishing agency's name is not printed; publisher left empty")
 
 

@@ -63,7 +63,7 @@ _GENERIC_QUALIFIERS = frozenset(
     {
         "同", "当", "本", "各", "全", "両", "他", "旧", "新", "上記", "下記", "前記", "当該", "関係",
         "実行", "運営", "推進", "準備", "審査", "評価", "検討", "構成", "各種", "市", "県", "国",
-        "地元", "地域", "組合", "会員", "商工", "工業", "信用",
+        "地元", "地域", "組合", "会員", "商工", "工業", "信用", "支援", "相談", "事務局",
     }
 )
 # Leading words that belong to the sentence, not to the name (本市 "this city", 市内 "in the city").
@@ -85,7 +85,7 @@ _HIRAGANA = "\u3041-\u3096\u309d\u309e"
 # starts with ・ (a bullet), so 「・みどり野大学」 is a bullet, then a hiragana-led name.
 _SEGMENT_RE = re.compile(
     rf"(?P<name>(?:（株）|\(株\)|（有）|\(有\)|[㈱㈲{_KANJI}{_KATAKANA}{_LATIN_DIGITS}])"
-    rf"(?:（株）|\(株\)|（有）|\(有\)|[㈱㈲・{_KANJI}{_KATAKANA}{_LATIN_DIGITS}])*)"
+    rf"(?:（株）|\(株\)|（有）|\(有\)|[㈱㈲・&＆{_KANJI}{_KATAKANA}{_LATIN_DIGITS}])*)"
     rf"|(?P<kana>[{_HIRAGANA}]+)"
 )
 _PLACE_RE = re.compile(rf"^[{_KANJI}]{{0,5}}?[市県町村](?![町村])")

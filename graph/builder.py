@@ -7,14 +7,13 @@ same input always yields the same graph. ``ontology/README.md`` describes the re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
-from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from extract.organisations import normalise_org_name
+from extract.entity_linking import org_keys
 from extract.records import (
     Amount,
     DocumentRecord,
@@ -28,6 +27,8 @@ from extract.records import (
     Unit,
 )
 from graph import vocab
+from graph.iris import document_iri, graph_iri, org_iri, project_iri
+from graph.iris import segment as _seg
 from graph.namespace import DCTERMS, DEFAULT_BASE, ORG, PKG, RDF, SDG, SDO, SKOS, XSD, bind_prefixes
 
 LEVEL_CLASS = {
@@ -39,20 +40,6 @@ LEVEL_CLASS = {
 }
 REFERENCE_GRAPH = "graph/sdg-reference"
 ONTOLOGY_GRAPH = "graph/ontology"
-
-
-def _normalised_names(record: DocumentRecord) -> Callable[[str], str]:
-    return normalise_org_name
-
-
-#: Makes, once per document, the function printed organisation name -> key of its IRI
-#: (``<base>org/<key>``). Entity linking plugs in here: ``org_keys = entity_linking.org_keys``.
-org_keys: Callable[[DocumentRecord], Callable[[str], str]] = _normalised_names
-
-
-def _seg(text: str) -> str:
-    """An IRI path segment: percent-encoded, so any printed name is safe in any store."""
-    return quote(text, safe="-._~()")
 
 
 def new_dataset(base: str = DEFAULT_BASE) -> Dataset:
@@ -85,14 +72,6 @@ def add_reference_graphs(ds: Dataset, base: str = DEFAULT_BASE) -> None:
             g.add(triple)
 
 
-def graph_iri(doc_id: str, base: str = DEFAULT_BASE) -> URIRef:
-    return URIRef(f"{base}graph/{doc_id}")
-
-
-def document_iri(doc_id: str, base: str = DEFAULT_BASE) -> URIRef:
-    return URIRef(f"{base}doc/{doc_id}")
-
-
 Triple = tuple[URIRef, URIRef, Node]
 
 
@@ -102,9 +81,12 @@ def document_graphs(record: DocumentRecord, *, base: str = DEFAULT_BASE) -> dict
     Plain sets of rdflib terms, so a large build can stream them to N-Quads or a store without
     materialising an rdflib Graph.
     """
+    from graph.sdg_suggest import add_suggestions, suggest_for_record  # the suggester builds on this module
+
     name = graph_iri(record.doc_id, base)
     writer = _DocumentWriter(set(), record, base)
     writer.write()
+    add_suggestions(writer.g, record, suggest_for_record(record), base)
     graphs = {name: writer.g}
     if record.manual_facts:
         graphs[URIRef(f"{name}/curation")] = _move_manual_facts(writer, URIRef(f"{name}/curation"))
@@ -129,13 +111,13 @@ def _move_manual_facts(writer: _DocumentWriter, curated_name: URIRef) -> set[Tri
     curated: set[Triple] = {(curated_name, PKG.assertion, PKG.ManualAssertion), (curated_name, PKG.inDocument, doc)}
     for fact in writer.r.manual_facts:
         curated.add((curated_name, DCTERMS.source, Literal(fact.curation_file)))
-        subject = URIRef(f"{doc}/project/{_seg(fact.item)}")
+        subject = project_iri(writer.r.doc_id, fact.item, writer.base)
         if fact.field == "name":
             triple = (subject, SKOS.prefLabel, Literal(fact.value, lang="ja"))
         elif fact.field == "sdg_target":
             triple = (subject, PKG.sdgTarget, SDG[fact.value])
         elif fact.field == "partner":
-            triple = (subject, PKG.partner, URIRef(f"{writer.base}org/{_seg(writer.org_key(fact.value))}"))
+            triple = (subject, PKG.partner, org_iri(writer.org_key(fact.value), writer.base))
         else:  # amounts carry pkg:assertion pkg:ManualAssertion on their own node
             continue
         if triple in g:
@@ -241,7 +223,7 @@ class _DocumentWriter:
         return iri
 
     def project(self, p: Project) -> URIRef:
-        iri = URIRef(f"{self.doc}/project/{_seg(p.key)}")
+        iri = project_iri(self.r.doc_id, p.key, self.base)
         self.add(iri, RDF.type, PKG.Project)
         self.add(iri, PKG.number, Literal(p.number))
         if p.name:
@@ -285,7 +267,7 @@ class _DocumentWriter:
         return iri
 
     def sub_project(self, parent: URIRef, s: SubProject) -> URIRef:
-        iri = URIRef(f"{self.doc}/project/{_seg(s.key)}")
+        iri = project_iri(self.r.doc_id, s.key, self.base)
         self.add(iri, RDF.type, PKG.SubProject)
         self.add(iri, PKG.isPartOf, parent)
         self.add(iri, PKG.number, Literal(s.number))
@@ -384,7 +366,7 @@ class _DocumentWriter:
 
     def org_named(self, name: str, span: Span | None = None) -> URIRef:
         key = self.org_key(name)
-        iri = URIRef(f"{self.base}org/{_seg(key)}")
+        iri = org_iri(key, self.base)
         self.add(iri, RDF.type, ORG.Organization)
         self.add(iri, SKOS.prefLabel, Literal(key, lang="ja"))
         if name != key:

@@ -8,9 +8,9 @@ Each ``.rq`` file starts with a header comment::
     # columns: document, measure, project
     # sorted-lists: sdg_targets
 
-Parameters are bound as typed RDF terms (``initBindings`` in rdflib, substitutions in Oxigraph, a
-``VALUES`` block serialised by rdflib for remote endpoints): a parameter value is never pasted
-into query text, so it cannot change the query.
+Parameters are bound as typed RDF terms: a ``VALUES`` block whose terms rdflib serialises (and
+escapes) for rdflib and remote endpoints, substitutions in Oxigraph. A raw parameter value is never
+pasted into query text, so it cannot change the query.
 
 >>> spec = load_query("projects")
 >>> spec.columns[:3]
@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Protocol
 
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.namespace import PREFIXES, XSD
@@ -172,15 +172,19 @@ def bind_params(spec: QuerySpec, raw: Mapping[str, str] | None) -> dict[str, Nod
 
 
 class RdflibBackend:
-    """Queries an rdflib Graph / Dataset in memory (the default for small graphs)."""
+    """Queries an rdflib Graph / Dataset in memory (the default for small graphs).
+
+    Parameters are bound with a ``VALUES`` block of rdflib-serialised terms, not ``initBindings``:
+    rdflib does not apply ``initBindings`` to variables a query assigns with ``BIND``, and every
+    backend must give the same rows.
+    """
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
     def select(self, query: str, bindings: Mapping[str, Node]) -> QueryResult:
-        init = {Variable(k): v for k, v in bindings.items()}
         try:
-            result = self.graph.query(query, initBindings=init)
+            result = self.graph.query(with_values(query, bindings))
         except Exception as exc:  # rdflib raises pyparsing and assorted errors
             raise QueryError(f"query failed: {exc}") from exc
         columns = [str(v) for v in result.vars or []]

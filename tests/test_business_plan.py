@@ -327,7 +327,21 @@ def test_go_tech_participants(plan: DocumentRecord) -> None:
     partners = plan.project("I-3-2").partners
     assert [o.name for o in partners] == ["丸隆工業㈱", "富山大学", "トレ食（株）", "北海道大学", "（株）テラ・ラボ", "中部大学"]
     assert {o.role for o in partners} == {"participant"}
-    assert all(not p.partners for p in plan.projects if p.key != "I-3-2")
+    assert all(o.role == "partner" for p in plan.projects if p.key != "I-3-2" for o in p.partners)
+
+
+def test_descriptions_and_partners_named_in_them(plan: DocumentRecord) -> None:
+    # the facility page prints its three projects' descriptions out of order; the paragraph that
+    # quotes a project's name goes to that project, not to the nearest heading
+    tech = plan.project("V-1-3")
+    assert tech.description and "ハイテクプラザ" in tech.description
+    assert [o.name for o in tech.partners] == ["福島県ハイテクプラザ"]
+    assert "ハイテクプラザ" not in (plan.project("V-1-1").description or "")
+    shanghai = plan.project("III-2-2")
+    assert shanghai.description and "販路拡大" in shanghai.description
+    names = {o.name for p in plan.projects for o in p.partners}
+    assert "ふくしま風力O&M推進協議会" in names or "ふくしま風力Ｏ＆Ｍ推進協議会" in names
+    assert not any(n in names for n in ("支援センター", "M推進協議会"))
 
 
 def test_event_hosts(plan: DocumentRecord) -> None:

@@ -96,3 +96,18 @@ def test_year_parameter_is_typed(town):
     from graph.query import bind_params
 
     assert bind_params(spec, {"fiscal_year": "2023"})["fiscal_year"] == Literal(2023, datatype=XSD.integer)
+
+
+def test_a_parameter_restricts_a_variable_the_query_binds_itself(town):
+    """sdg_links BINDs ?source; the parameter must still filter (rdflib's initBindings would not)."""
+    from graph.sdg_suggest import Suggestion, add_suggestions
+
+    record = town_sheet()
+    ds = build_dataset([record])
+    add_suggestions(ds, record, [("m2-p1", Suggestion("9.3", 1.5, ("起業",)))])
+    sources = {r["source"] for r in run_query(ds, "sdg_links", params={"source": "stated"}).as_dicts()}
+    assert sources == {"stated"}
+    inferred = run_query(ds, "sdg_links", params={"source": "inferred"}).as_dicts()
+    assert {r["source"] for r in inferred} == {"inferred"}
+    assert ("9.3", "起業支援事業", "keyword-tfidf-v1") in {(r["target"], r["project"], r["method"]) for r in inferred}
+    assert not {r["project"] for r in inferred} & {"商店街イベント補助金"}  # stated projects get no guesses

@@ -1,0 +1,62 @@
+"""Benchmark: how well the keyword suggester recovers SDG targets a document states.
+
+Run ``.venv/bin/python bench/bench_sdg_suggest.py [DOCUMENT ...]`` (default: the evaluation-sheet
+seed ``../shared/seeds/000_27ae6de2eb66d617.txt``). The stated targets of every project that has
+some are hidden, the suggester proposes its top k (default 3) from the project's own text, and the
+figures are printed: precision@k, recall@k and the share of projects whose stated target is among
+the top k (the bar is 70%). ``--misses`` lists the projects it got wrong, with what it proposed.
+Exit code 0 when the share reaches ``--bar``, 1 below it, 2 on a document that cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from extract.detect import extract  # noqa: E402
+from extract.source import ExtractionError, read_source  # noqa: E402
+from graph.sdg_suggest import METHOD, Evaluation, evaluate_hidden_targets  # noqa: E402
+
+DEFAULT_SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_27ae6de2eb66d617.txt"
+
+
+def report(evaluation: Evaluation, *, misses: bool = False) -> str:
+    """The figures of ``evaluation`` as printable lines."""
+    k = evaluation.k
+    hits = sum(1 for o in evaluation.outcomes if o.hits)
+    lines = [
+        f"method: {METHOD}",
+        f"projects with stated targets: {evaluation.projects}",
+        f"stated target in top {k}: {hits}/{evaluation.projects} = {evaluation.hit_rate:.1%}",
+        f"precision@{k}: {evaluation.precision_at_k:.3f}",
+        f"recall@{k}: {evaluation.recall_at_k:.3f}",
+    ]
+    if misses:
+        for o in evaluation.outcomes:
+            if not o.hits:
+                lines.append(f"  miss {o.key}: stated {' '.join(o.stated)}; suggested {' '.join(o.suggested) or '-'}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("documents", nargs="*", type=Path, default=[DEFAULT_SEED])
+    parser.add_argument("-k", type=int, default=3, help="suggestions per project (default: 3)")
+    parser.add_argument("--bar", type=float, default=0.70, help="required share of hits (default: 0.70)")
+    parser.add_argument("--misses", action="store_true", help="list the projects without a hit")
+    args = parser.parse_args(argv)
+    try:
+        records = [extract(read_source(path)) for path in args.documents]
+    except (ExtractionError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    evaluation = evaluate_hidden_targets(records, k=args.k)
+    print(report(evaluation, misses=args.misses))
+    return 0 if evaluation.hit_rate >= args.bar else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""The IRI scheme of built data, in one place (the builder and the SDG suggester share it).
+
+>>> str(project_iri("sheet", "m1-p3", "https://example.org/"))
+'https://example.org/doc/sheet/project/m1-p3'
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from rdflib import URIRef
+
+from graph.namespace import DEFAULT_BASE
+
+
+def segment(text: str) -> str:
+    """An IRI path segment: percent-encoded, so any printed name is safe in any store."""
+    return quote(text, safe="-._~()")
+
+
+def document_iri(doc_id: str, base: str = DEFAULT_BASE) -> URIRef:
+    return URIRef(f"{base}doc/{doc_id}")
+
+
+def graph_iri(doc_id: str, base: str = DEFAULT_BASE) -> URIRef:
+    """The named graph holding one document's triples."""
+    return URIRef(f"{base}graph/{doc_id}")
+
+
+def project_iri(doc_id: str, key: str, base: str = DEFAULT_BASE) -> URIRef:
+    return URIRef(f"{document_iri(doc_id, base)}/project/{segment(key)}")
+
+
+def org_iri(key: str, base: str = DEFAULT_BASE) -> URIRef:
+    """An organisation, shared by every document that names it (``key`` from entity linking)."""
+    return URIRef(f"{base}org/{segment(key)}")
