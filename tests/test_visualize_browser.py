@@ -69,3 +69,27 @@ def test_browser_screenshot_is_not_blank(chromium, tmp_path, view):
     width, height, colours, variance = png_stats(shot, box=(0, 70, 560, 600))
     assert (width, height) == (900, 600)
     assert colours > 20 and variance > 20
+
+
+@pytest.fixture(scope="module")
+def seeds_dataset():
+    from graph.pipeline import build_documents
+    from tests.conftest import SEED_PLAN, SEED_SHEET, _seed
+
+    result = build_documents([_seed(SEED_SHEET), _seed(SEED_PLAN)])
+    assert not result.failures
+    return result.dataset
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_browser_draws_every_node_of_both_seeds(chromium, tmp_path, seeds_dataset, view):
+    expected = project(seeds_dataset, view=view)
+    assert expected.number_of_nodes() > 0
+    page = visualize.render_view(seeds_dataset, view, out=tmp_path / f"{view}.html")
+    html = page.read_text(encoding="utf-8")
+    assert not re.search(r"""<(?:script|link)[^>]+(?:src|href)=["']https?:""", html)  # offline: nothing fetched
+    dom = _run(chromium, tmp_path, "--dump-dom", page.resolve().as_uri())
+    body = re.search(r"<body[^>]*>", dom)
+    assert body, dom[:500]
+    drawn = re.search(r'data-drawn-nodes="(\d+)"', body.group(0))
+    assert drawn and int(drawn.group(1)) == expected.number_of_nodes()

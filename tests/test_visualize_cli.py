@@ -38,3 +38,38 @@ def test_export_network(tmp_path, capsys):
     args = ["export-network", "--graph", str(FIXTURE), "--format", "graphml", "--view", "sdg", "--out", str(out)]
     assert build_graph.main(args) == 0
     assert read_network("graphml", out).number_of_nodes() == 17
+
+
+def test_visualize_takes_the_view_as_argument_and_a_single_html_file(tmp_path, capsys):
+    from build_graph import main
+
+    out = tmp_path / "sdg-view.html"
+    assert main(["visualize", "sdg", "--graph", str(FIXTURE), "--out", str(out)]) == 0
+    assert out.is_file() and "vis.Network" in out.read_text(encoding="utf-8")
+
+
+def test_analyze_prints_csv(capsys):
+    import csv
+    import io
+
+    from build_graph import main
+
+    assert main(["analyze", "--graph", str(FIXTURE), "--only", "sdg_coverage", "--format", "csv"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# sdg_coverage\n")
+    rows = list(csv.reader(io.StringIO(text.split("\n", 1)[1].strip())))
+    assert rows[0][:2] == ["goal", "target"] and len(rows) > 1
+
+
+def test_project_nodes_carry_their_budget_as_size(tmp_path):
+    import json
+    import re
+
+    import visualize
+
+    page = visualize.render_view(FIXTURE, "sdg", out=tmp_path / "sdg.html")
+    data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>',
+                                page.read_text(encoding="utf-8"), re.S).group(1))
+    projects = [n for n in data["nodes"] if n.get("group") == "project"]
+    assert projects and all(isinstance(n["value"], int) for n in projects)
+    assert len({n["value"] for n in projects}) > 1  # budgets differ, so sizes differ

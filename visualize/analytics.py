@@ -11,7 +11,7 @@ import csv
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
@@ -225,14 +225,20 @@ def _truncate(text: str, width: int) -> str:
     return out + "…"
 
 
-def write_csv(rows: Sequence[Row], path: Path, columns: Sequence[str] | None = None) -> Path:
-    """Write rows as CSV (UTF-8 with BOM, so spreadsheet software reads the Japanese correctly)."""
+def write_csv(rows: Sequence[Row], path: Path | TextIO, columns: Sequence[str] | None = None) -> Path | TextIO:
+    """Write rows as CSV to a file (UTF-8 with BOM, so spreadsheets read the Japanese) or a stream."""
     cols = list(columns or (rows[0].keys() if rows else []))
+    if not isinstance(path, (str, Path)):
+        _write_rows(csv.writer(path, lineterminator="\n"), rows, cols)
+        return path
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(cols)
-        for r in rows:
-            writer.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
+        _write_rows(csv.writer(handle), rows, cols)
     return path
+
+
+def _write_rows(writer, rows: Sequence[Row], cols: list[str]) -> None:
+    writer.writerow(cols)
+    for r in rows:
+        writer.writerow(["" if r.get(c) is None else r.get(c) for c in cols])

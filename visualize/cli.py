@@ -36,8 +36,9 @@ def register(subparsers: Any, graph_opt: argparse.ArgumentParser) -> None:
         "visualize", parents=[graph_opt, filters],
         help="write interactive offline HTML network views (sdg, logic-model, organisations, overview)",
     )
-    p.add_argument("--view", choices=[*VIEWS, "all"], default="all", help="view to draw (default: %(default)s)")
-    p.add_argument("--out", type=Path, default=Path("out/views"), help="folder for <view>.html (default: %(default)s)")
+    p.add_argument("view", nargs="?", choices=[*VIEWS, "all"], default="all", help="view to draw (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=Path("out/views"),
+                   help="FILE.html for one view, or a folder for <view>.html (default: %(default)s)")
     p.add_argument("--layout", default="auto", help="auto | layered | steps | spring (default: %(default)s)")
     p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES,
                    help="fold projects into measures above this many nodes (default: %(default)s)")
@@ -45,6 +46,8 @@ def register(subparsers: Any, graph_opt: argparse.ArgumentParser) -> None:
 
     p = subparsers.add_parser("analyze", parents=[graph_opt], help="planner's analyses as tables or CSV files")
     p.add_argument("--only", choices=list(ANALYSES), help="run one analysis")
+    p.add_argument("--format", choices=("table", "csv"), default="table",
+                   help="print tables, or CSV (one block per analysis, headed '# <name>')")
     p.add_argument("--csv", type=Path, metavar="DIR", help="also write <analysis>.csv files into DIR")
     p.set_defaults(func=cmd_analyze)
 
@@ -78,9 +81,11 @@ def cmd_visualize(args: argparse.Namespace) -> int:
     if data is None:
         return EXIT_NO_GRAPH
     views = VIEWS if args.view == "all" else (args.view,)
+    single_file = len(views) == 1 and args.out.suffix.lower() in (".html", ".htm")
     try:
         for view in views:
-            out = render_view(data, view, out=args.out / f"{view}.html", layout=args.layout,
+            target = args.out if single_file else args.out / f"{view}.html"
+            out = render_view(data, view, out=target, layout=args.layout,
                               max_nodes=args.max_nodes, **_filters(args))
             print(out)
     except ValueError as exc:
@@ -97,8 +102,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     for name, rows in results.items():
         if args.only and name != args.only:
             continue
-        print(f"== {name} ({len(rows)} rows)")
-        print(format_table(rows))
+        if args.format == "csv":
+            print(f"# {name}")
+            write_csv(rows, sys.stdout)
+        else:
+            print(f"== {name} ({len(rows)} rows)")
+            print(format_table(rows))
         print()
         if args.csv:
             write_csv(rows, args.csv / f"{name}.csv")

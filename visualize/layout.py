@@ -16,7 +16,7 @@ __all__ = ["LAYOUTS", "LAYER_ORDER", "compute_positions", "choose_layout"]
 
 LAYOUTS = ("auto", "layered", "steps", "spring")
 X_GAP = 320.0
-Y_GAP = 60.0
+Y_GAP = 44.0
 SPRING_MAX_NODES = 300
 
 # Left-to-right column of each node type, per view.

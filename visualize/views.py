@@ -85,7 +85,12 @@ div.vis-tooltip {{ white-space: pre-wrap; max-width: 420px; }}
     layout: {{ improvedLayout: false }},
     interaction: {{ hover: !large, tooltipDelay: 150, hideEdgesOnDrag: large, navigationButtons: false }},
     nodes: {{ font: {{ size: 14, face: "Noto Sans CJK JP, IPAGothic, sans-serif" }},
-              widthConstraint: {{ maximum: 220 }} }},
+              widthConstraint: {{ maximum: 220 }},
+              scaling: {{ min: 6, max: 36, label: {{ enabled: false }},
+                          // area, not radius, proportional to budget
+                          customScalingFunction: function (min, max, total, value) {{
+                            return max === min ? 0.5 : Math.sqrt((value - min) / (max - min));
+                          }} }} }},
     edges: {{ arrows: {{ to: {{ enabled: true, scaleFactor: 0.5 }} }}, smooth: false,
               color: {{ inherit: false }} }}
   }};
@@ -172,6 +177,9 @@ def _node_json(n: str, data: dict[str, Any], pos: tuple[float, float]) -> dict[s
     }
     if shape in ("box", "database"):
         item["font"] = {"color": "#ffffff"}
+    if data.get("type") == "project":
+        # node size by budget: vis-network scales ``value`` between nodes.scaling.min and .max
+        item["value"] = max(int(data.get("budget_jpy") or 0), 0)
     return item
 
 
