@@ -129,7 +129,16 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(summary_text(report, graph_file), end="")
     for failure in result.failures:
         _err(f"error: {failure}")
+        if args.debug and failure.cause is not None:
+            _print_traceback(failure.cause)
     return result.exit_code
+
+
+def _print_traceback(exc: BaseException) -> None:
+    """The traceback of a failure that was caught so the other documents could still be built."""
+    import traceback
+
+    traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
 
 
 def summary_text(report: dict, graph_file: Path) -> str:
@@ -168,10 +177,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for item in iter_records(expand_inputs(args.inputs), curate=not args.no_curation):
         if isinstance(item, DocumentFailure):
             _err(f"error: {item}")
+            if args.debug and item.cause is not None:
+                _print_traceback(item.cause)
             code = 3
             continue
         path = write_records(item, args.records)
-        dropped = sum(1 for i in item.issues if i.severity == "dropped")
+        # an ``error`` issue is a parser step that failed, so its items are lost too (see BuildResult)
+        dropped = sum(1 for i in item.issues if i.severity in ("dropped", "error"))
         print(f"{item.file_name} → {path} ({len(item.projects)} projects, {len(item.issues)} issues)")
         if dropped and code == 0:
             code = 4

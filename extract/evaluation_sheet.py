@@ -1222,6 +1222,10 @@ class _Parse:
             self.issues.add("uncertain", "no project table (事務事業一覧) found")
             return
         self.table = _parse_table(self.lines, start, self.regions.detail_start, self.issues)
+        if not self.table.rows:
+            # a table heading with no rows is a cut or garbled document, not a field without projects
+            self.issues.add("uncertain", "the project table (事務事業一覧) lists no projects",
+                            Span.line(start + 1))
         for measure, name, span in self.table.headings:
             self._measure(measure, name, span)
         self.record.strategy_pillars = dict(self.table.pillars)

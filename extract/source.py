@@ -58,7 +58,10 @@ class SourceText:
         return cls(file_name, doc_id or doc_id_for(file_name), lines, "utf-8")
 
 
-MAX_BYTES = 200 * 1024 * 1024
+# Extraction holds about five times the file size in memory and takes seconds per megabyte of
+# layout-like text; real sheets and plans are well under 1 MB, so anything larger is refused
+# before it is read rather than tying up a build for minutes.
+MAX_BYTES = 16 * 1024 * 1024
 
 
 def _implausible(text: str) -> int:

@@ -78,7 +78,26 @@ def serialize(ds: Dataset, fmt: RdfFormat) -> bytes:
             lines = sorted(set(union.serialize(format="nt").splitlines()))
             return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
         return union.serialize(format="turtle").encode("utf-8")
+    if fmt is RdfFormat.TRIG:
+        return _trig(ds)
     return ds.serialize(format=fmt.value).encode("utf-8")
+
+
+def _trig(ds: Dataset) -> bytes:
+    """TriG with the named graphs in IRI order.
+
+    rdflib writes graphs in the order of its store's set of contexts, which follows string hashing
+    and so differs from process to process; sorting makes the same graph the same bytes.
+    """
+    from io import BytesIO
+
+    from rdflib.plugins.serializers.trig import TrigSerializer
+
+    serializer = TrigSerializer(ds)
+    serializer.contexts.sort(key=lambda g: str(g.identifier))
+    buffer = BytesIO()
+    serializer.serialize(buffer, encoding="utf-8")
+    return buffer.getvalue()
 
 
 def write_graph(ds: Dataset, path: Path, fmt: RdfFormat | None = None) -> Path:

@@ -7,10 +7,12 @@ and the caller decides the exit code (see ``BuildResult.exit_code``).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
+from typing import Literal, get_args, get_origin, get_type_hints
 
 from rdflib import Dataset
 
@@ -39,6 +41,8 @@ class DocumentFailure:
     file: str
     message: str
     line: int | None = None
+    # the exception behind the failure, so ``--debug`` can show its traceback
+    cause: BaseException | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -58,7 +62,9 @@ class BuildResult:
     def exit_code(self) -> int:
         if self.failures:
             return EXIT_FAILED_DOCUMENT
-        if self.issue_counts()["dropped"]:
+        counts = self.issue_counts()
+        # an ``error`` issue is a parser step that failed: whatever it would have extracted is lost
+        if counts["dropped"] or counts["error"]:
             return EXIT_DROPPED
         return EXIT_OK
 
@@ -137,9 +143,51 @@ def load_record(path: Path) -> DocumentRecord:
     """A ``DocumentRecord`` written by ``extract --records``."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return from_json(DocumentRecord, data)
+        record = from_json(DocumentRecord, data)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ExtractionError(path.name, f"not a policy-kg records file: {exc}") from exc
+    problem = _record_problem(record)
+    if problem:
+        raise ExtractionError(path.name, f"not a policy-kg records file: {problem}")
+    return record
+
+
+# A records file is user-editable input: its doc_id names an output file and goes into IRIs
+# unescaped, SDG codes go into UN IRIs, and coded fields select ontology concepts.
+_DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+_SDG_TARGET = re.compile(r"(?:[1-9]|1[0-7])\.(?:[1-9][0-9]?|[a-z])")
+
+
+def _record_problem(record: DocumentRecord) -> str | None:
+    """Why ``record`` (loaded from JSON) cannot be built safely, or None."""
+    if not isinstance(record.doc_id, str) or not _DOC_ID.fullmatch(record.doc_id):
+        return f"doc_id {record.doc_id!r} is not a slug of letters, digits, '.', '_' and '-'"
+    for project in record.projects:
+        for code in project.sdg_targets:
+            if not isinstance(code, str) or not _SDG_TARGET.fullmatch(code):
+                return f"project {project.key!r}: {code!r} is not an SDG target code like 8.1 or 4.a"
+    return _coded_field_problem(record)
+
+
+def _coded_field_problem(obj: object) -> str | None:
+    """The first ``Literal``-typed field of ``obj`` (recursively) holding a value outside its codes."""
+    if isinstance(obj, (list, tuple)):
+        return next((p for p in map(_coded_field_problem, obj) if p), None)
+    if isinstance(obj, dict):
+        return _coded_field_problem(list(obj.values()))
+    if not is_dataclass(obj):
+        return None
+    hints = get_type_hints(type(obj))
+    for f in fields(obj):
+        value, tp = getattr(obj, f.name), hints[f.name]
+        codes = [a for a in get_args(tp) if get_origin(a) is Literal] + ([tp] if get_origin(tp) is Literal else [])
+        allowed = {c for lit in codes for c in get_args(lit)}
+        if allowed and value is not None and value not in allowed:
+            return f"{type(obj).__name__}.{f.name} = {value!r} is not one of {', '.join(map(str, sorted(allowed)))}"
+        problem = _coded_field_problem(value)
+        if problem:
+            return problem
+    return None
 
 
 def extract_path(path: Path, *, curate: bool = True) -> DocumentRecord:
@@ -163,7 +211,7 @@ def iter_records(
         try:
             yield extract_path(path, curate=curate)
         except (ExtractionError, CurationError) as exc:
-            yield DocumentFailure(exc.file, exc.message, exc.line)
+            yield DocumentFailure(exc.file, exc.message, exc.line, cause=exc)
 
 
 def build_documents(
