@@ -61,9 +61,11 @@ def _parse_params(items: Sequence[str] | None) -> dict[str, str]:
 def _print_rows(columns: list[str], rows: list[list[str]], fmt: str, out=None) -> None:
     out = out or sys.stdout
     if fmt == "csv":
+        from graph.io import spreadsheet_safe
+
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows([[spreadsheet_safe(c) for c in r] for r in rows])
     elif fmt == "json":
         json.dump([dict(zip(columns, r)) for r in rows], out, ensure_ascii=False, indent=1)
         out.write("\n")

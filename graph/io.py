@@ -8,6 +8,7 @@ byte-identical run to run.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from enum import Enum
 from pathlib import Path
@@ -43,6 +44,24 @@ class RdfFormat(str, Enum):
     @property
     def extension(self) -> str:
         return {"trig": "trig", "turtle": "ttl", "nquads": "nq", "nt": "nt", "json-ld": "jsonld"}[self.value]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A CSV cell a spreadsheet will not run as a formula: text opening with = + - @ gets a ``'``.
+
+    Numbers (``-5``) are left alone; :func:`from_spreadsheet_safe` undoes the guard.
+    """
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def from_spreadsheet_safe(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -294,3 +294,12 @@ def test_a_legitimate_records_file_still_builds(tmp_path):
     result = build_documents([path])
     assert not result.failures and result.records[0].doc_id == "town-sheet"
     assert (URIRef("https://w3id.org/policy-kg/id/doc/town-sheet"), None, None) in result.dataset
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas(tmp_path):
+    from graph.io import from_spreadsheet_safe, spreadsheet_safe
+
+    for hostile in ("=HYPERLINK(\"http://x\")", "+1+1", "@SUM(A1)", "-2+3", "\tcmd"):
+        safe = spreadsheet_safe(hostile)
+        assert safe.startswith("'") and from_spreadsheet_safe(safe) == hostile
+    assert spreadsheet_safe("-5") == "-5" and spreadsheet_safe("12.5") == "12.5" and spreadsheet_safe(7) == 7

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
+from graph.io import spreadsheet_safe
 from visualize.facts import Facts, load_data, load_facts
 from visualize.projection import project_facts
 
@@ -241,4 +242,4 @@ def write_csv(rows: Sequence[Row], path: Path | TextIO, columns: Sequence[str] |
 def _write_rows(writer, rows: Sequence[Row], cols: list[str]) -> None:
     writer.writerow(cols)
     for r in rows:
-        writer.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
+        writer.writerow(["" if r.get(c) is None else spreadsheet_safe(r.get(c)) for c in cols])

@@ -16,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.io import atomic_write_text, from_spreadsheet_safe, spreadsheet_safe
 from visualize.layout import compute_positions
 
 __all__ = ["FORMATS", "CJK_FONTS", "safe_graph", "write_network", "read_network", "find_cjk_font"]
@@ -71,7 +72,7 @@ def write_network(g: nx.MultiDiGraph, fmt: str, out: Path) -> Path:
         nx.write_gexf(_gexf_graph(safe), out, encoding="utf-8")
     elif fmt == "json":
         data = nx.node_link_data(safe, edges="edges")
-        out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        atomic_write_text(out, json.dumps(data, ensure_ascii=False, indent=1))
     elif fmt == "csv":
         _write_csv(safe, out)
     else:
@@ -110,7 +111,7 @@ def _write_csv(g: nx.MultiDiGraph, folder: Path) -> None:
         with (folder / name).open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=cols, restval="")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in rows)
 
 
 def _read_csv(folder: Path) -> nx.MultiDiGraph:
@@ -118,11 +119,11 @@ def _read_csv(folder: Path) -> nx.MultiDiGraph:
     with (folder / "nodes.csv").open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
             node = row.pop("id")
-            g.add_node(node, **{k: v for k, v in row.items() if v != ""})
+            g.add_node(from_spreadsheet_safe(node), **{k: from_spreadsheet_safe(v) for k, v in row.items() if v != ""})
     with (folder / "edges.csv").open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
-            u, v, key = row.pop("source"), row.pop("target"), row.pop("key")
-            g.add_edge(u, v, key=key, **{k: val for k, val in row.items() if val != ""})
+            u, v, key = (from_spreadsheet_safe(row.pop(c)) for c in ("source", "target", "key"))
+            g.add_edge(u, v, key=key, **{k: from_spreadsheet_safe(val) for k, val in row.items() if val != ""})
     return g
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.io import atomic_write_text
 from visualize.layout import choose_layout, compute_positions
 
 __all__ = ["TYPE_STYLE", "render_html", "safe_json", "vis_assets", "node_tooltip"]
@@ -250,6 +251,5 @@ def render_html(
         data=safe_json({"nodes": nodes, "edges": edges}),
     )
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
+    atomic_write_text(out, page)  # a crash never leaves a half-written page
     return out
