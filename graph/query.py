@@ -6,7 +6,7 @@ Each ``.rq`` file starts with a header comment::
     # description: One row per project and parent measure.
     # param: document string optional — file name of a source document
     # columns: document, measure, project
-    # sorted-lists: sdg_targets
+    # sorted-lists: sdg_targets, project_names[ / ]
 
 Parameters are bound as typed RDF terms: a ``VALUES`` block whose terms rdflib serialises (and
 escapes) for rdflib and remote endpoints, substitutions in Oxigraph. A raw parameter value is never
@@ -55,7 +55,7 @@ class QuerySpec:
     description: str
     params: tuple[Param, ...]
     columns: tuple[str, ...]
-    sorted_lists: tuple[str, ...]
+    sorted_lists: tuple[tuple[str, str], ...]  # (column, separator): GROUP_CONCAT order is undefined
     text: str
 
     def param(self, name: str) -> Param:
@@ -111,8 +111,14 @@ def parse_header(text: str, name: str, path: Path) -> QuerySpec:
         if required not in meta:
             raise QueryError(f"{path.name}: header lacks '# {required}:'")
     split = lambda s: tuple(c.strip() for c in s.split(",") if c.strip())  # noqa: E731
+    lists = []
+    for item in split(meta.get("sorted-lists", "")):
+        m = re.fullmatch(r"(\w+)(?:\[(.+)\])?", item)
+        if not m:
+            raise QueryError(f"{path.name}: malformed sorted-lists entry {item!r}")
+        lists.append((m.group(1), m.group(2) or " "))
     return QuerySpec(name, path, meta["title"], meta["description"], tuple(params),
-                     split(meta["columns"]), split(meta.get("sorted-lists", "")), text)
+                     split(meta["columns"]), tuple(lists), text)
 
 
 def list_queries(folder: Path = QUERIES_DIR) -> list[QuerySpec]:
@@ -242,20 +248,21 @@ def run_query(
 
 def _postprocess(spec: QuerySpec, result: QueryResult) -> QueryResult:
     if spec.sorted_lists:
-        idx = [result.columns.index(c) for c in spec.sorted_lists if c in result.columns]
+        idx = [(result.columns.index(c), sep) for c, sep in spec.sorted_lists if c in result.columns]
         rows = []
         for row in result.rows:
             row = list(row)
-            for i in idx:
+            for i, sep in idx:
                 if isinstance(row[i], Literal) and str(row[i]):
-                    row[i] = Literal(" ".join(sorted(set(str(row[i]).split()), key=natural_key)))
+                    items = {s.strip() for s in str(row[i]).split(sep) if s.strip()}
+                    row[i] = Literal(sep.join(sorted(items, key=natural_key)))
             rows.append(tuple(row))
         result = QueryResult(result.columns, rows)
     return result
 
 
 def natural_key(code: str) -> list:
-    """Sort key for codes like 8.1 < 8.3 < 8.10 < 8.a < 11.4."""
+    """Sort key for codes like 8.1 < 8.3 < 8.10 < 8.a < 11.4 (and plain text by its characters)."""
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\-]", code)]
 
 
