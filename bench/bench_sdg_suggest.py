@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     evaluation = evaluate_hidden_targets(records, k=args.k)
     print(report(evaluation, misses=args.misses))
-    return 0 if evaluation.hit_rate >= args.bar else 1
+    verdict = "PASS" if evaluation.hit_rate >= args.bar else "FAIL"
+    print(f"target: stated target in top {args.k} for >= {args.bar:.0%} of projects: {verdict}")
+    return 0 if verdict == "PASS" else 1
 
 
 if __name__ == "__main__":
