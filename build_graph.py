@@ -15,6 +15,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+# Run as a script this module is __main__; make `import build_graph` (used by command plugins for
+# CliError) return this same module, so there is one CliError class, not two.
+sys.modules.setdefault("build_graph", sys.modules[__name__])
+
 ROOT = Path(__file__).resolve().parent
 SAMPLES_DIR = ROOT / "samples"
 DEFAULT_OUT = Path("out")
@@ -216,7 +220,12 @@ def cmd_query(args: argparse.Namespace) -> int:
 
             target = open_oxigraph(args.store)
         else:
-            target = _load(args.graph)
+            from graph.stores import backend_for
+
+            if not args.graph.is_file():
+                _load(args.graph)  # raises the one-line "no built graph here" error
+            # small graphs in memory; large ones from an Oxigraph store cached beside the file
+            target = backend_for(args.graph, store=True if args.oxigraph else None)
         result = run_query(target, spec, params=params)
     except QueryError as exc:
         raise CliError(str(exc), 5) from exc
@@ -292,6 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", metavar="KEY=VALUE", help="bind a declared parameter")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--store", type=Path, help="query an on-disk Oxigraph store instead of --graph")
+    p.add_argument("--oxigraph", action="store_true",
+                   help="query --graph through an Oxigraph store cached beside it (automatic for large files)")
     p.add_argument("--endpoint", help="query a remote SPARQL endpoint instead of --graph")
     p.add_argument("--user", help="basic-auth user for --endpoint")
     p.add_argument("--password", help="basic-auth password for --endpoint")
@@ -332,6 +343,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except BrokenPipeError:
+        # the reader went away (`policy-kg query … | head`): not an error; silence the final flush
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except CliError as exc:
         if args.debug:
             raise

@@ -1,0 +1,244 @@
+"""CLI commands over ``graph.stores``: ``serve``, ``push`` and ``load`` (registered by build_graph.py).
+
+``serve``  runs a real SPARQL endpoint (the Oxigraph server) on a built graph, read-only and bound
+           to 127.0.0.1 unless told otherwise; Ctrl-C stops it and exits 0.
+``push``   uploads the graph to a SPARQL server, one named graph per document, replacing it.
+``load``   builds or refreshes an on-disk Oxigraph store, which ``query --store DIR`` then reads.
+
+Exit codes follow build_graph.py: 2 usage, 3 unreadable input, 5 query or endpoint error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import ModuleType
+
+DEFAULT_PORT = 7878
+# After Ctrl-C: how long the server gets to stop on the forwarded signal, then on SIGTERM.
+STOP_GRACE_SECONDS = 5.0
+
+
+def register(subparsers, graph_opt: argparse.ArgumentParser) -> None:
+    """Add ``serve``, ``push`` and ``load`` to the policy-kg command line."""
+    auth_opt = argparse.ArgumentParser(add_help=False)
+    auth_opt.add_argument("--user", help="basic-auth user")
+    auth_opt.add_argument("--password", help="basic-auth password")
+    auth_opt.add_argument("--token", help="bearer token (instead of --user/--password)")
+    auth_opt.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default: %(default)s)")
+
+    p = subparsers.add_parser(
+        "serve", parents=[graph_opt],
+        help="serve the graph as a SPARQL endpoint (Oxigraph server; read-only, 127.0.0.1)",
+        description="Start the Oxigraph SPARQL server on the built graph (or an on-disk store). "
+                    "Queries see the union of all documents' graphs. Ctrl-C stops it.",
+    )
+    p.add_argument("--store", type=Path, help="serve this on-disk store (built from --graph if missing)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help="port; 0 picks a free one (default: %(default)s)")
+    p.add_argument("--writable", action="store_true",
+                   help="accept SPARQL Update and Graph Store writes (refused by default)")
+    p.set_defaults(func=cmd_serve)
+
+    p = subparsers.add_parser(
+        "push", parents=[graph_opt, auth_opt],
+        help="upload the graph to a SPARQL server, replacing each document's graph",
+    )
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--endpoint", metavar="URL", help="SPARQL 1.1 Graph Store Protocol URL (PUT ?graph=…)")
+    target.add_argument("--update", metavar="URL", help="SPARQL 1.1 Update URL (DROP + INSERT DATA)")
+    p.set_defaults(func=cmd_push)
+
+    p = subparsers.add_parser(
+        "load", parents=[graph_opt],
+        help="build or refresh an on-disk Oxigraph store from the graph (for query --store)",
+    )
+    p.add_argument("--store", type=Path, required=True, help="store folder (replaced atomically)")
+    p.set_defaults(func=cmd_load)
+
+
+# --- commands ----------------------------------------------------------------------------------------
+
+
+def _cli() -> ModuleType:
+    """The running build_graph module, whose ``CliError`` its ``main()`` catches.
+
+    Run as ``python build_graph.py`` the script is ``__main__``; importing ``build_graph`` again
+    would create a second ``CliError`` class that ``main()`` does not recognise (exit 70).
+    """
+    main_module = sys.modules.get("__main__")
+    if main_module is not None and hasattr(main_module, "CliError") and hasattr(main_module, "_load"):
+        return main_module
+    import build_graph
+
+    return build_graph
+
+
+def CliError(message: str, exit_code: int = 2) -> Exception:  # noqa: N802 — reads as the class
+    return _cli().CliError(message, exit_code)
+
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from graph.query import QueryError
+    from graph.stores import graph_quad_counts, is_oxigraph_store, load_file
+
+    _require_graph(args.graph)
+    store: Path = args.store
+    if store.exists() and not (store.is_dir() and (is_oxigraph_store(store) or not any(store.iterdir()))):
+        raise CliError(f"{store}: exists and is not an Oxigraph store; choose another --store", 2)
+    started = time.perf_counter()
+    try:
+        backend = load_file(args.graph, store)
+    except QueryError as exc:
+        raise CliError(str(exc), 3) from exc
+    counts = graph_quad_counts(backend)
+    print(f"Loaded {args.graph} → {store}: {sum(counts.values())} quads in {len(counts)} named graphs "
+          f"({time.perf_counter() - started:.1f} s). Query it with `query --store {store} NAME`.")
+    return 0
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from graph.query import QueryError
+    from graph.stores import push
+
+    ds = _cli()._load(args.graph)
+    try:
+        report = push(ds, graph_store=args.endpoint, update=args.update, user=args.user,
+                      password=args.password, token=args.token, timeout=args.timeout)
+    except QueryError as exc:
+        raise CliError(str(exc), 5) from exc
+    for name, triples in report.graphs:
+        print(f"  {name}: {triples} triples")
+    print(f"Pushed {len(report.graphs)} graph(s), {report.triples} triples, to {args.endpoint or args.update} "
+          f"({'Graph Store PUT' if report.method == 'graph-store' else 'SPARQL Update'}).")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from graph.query import QueryError
+    from graph.stores import OxigraphServer, free_port
+
+    if args.port < 0 or args.port > 65535:
+        raise CliError(f"--port {args.port}: not a TCP port", 2)
+    temporary: Path | None = None
+    try:
+        location, union, temporary = _store_to_serve(args)
+        port = args.port or free_port(args.host)
+        server = OxigraphServer(location, host=args.host, port=port, writable=args.writable, union=union)
+        try:
+            server.start()
+        except KeyboardInterrupt:
+            server.stop()
+            raise
+        _print_banner(server, location, temporary is not None)
+        return _run_until_stopped(server)
+    except QueryError as exc:
+        raise CliError(str(exc), 5) from exc
+    finally:
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+# --- serve helpers -------------------------------------------------------------------------------------
+
+
+def _require_graph(graph: Path) -> None:
+
+    if not graph.is_file():
+        raise CliError(f"{graph}: no built graph here; run `python build_graph.py build` first "
+                       "or pass --graph FILE", 3)
+
+
+def _store_to_serve(args: argparse.Namespace) -> tuple[Path, bool, Path | None]:
+    """The store folder to serve, whether the server must form the union itself, and a temp folder.
+
+    Read-only: the store's default graph already holds the merge of all graphs (no server union).
+    Writable: writes go to named graphs, so the server forms the union (``--union-default-graph``)
+    and the merge copy is dropped; without ``--store`` a temporary copy takes the writes.
+    """
+    from graph.query import QueryError
+    from graph.stores import cached_store, is_merged, is_oxigraph_store, load_file, unmerge_default_graph
+
+    if args.store is not None and is_oxigraph_store(args.store):
+        location: Path = args.store
+    elif args.store is not None:
+        _require_graph(args.graph)
+        try:
+            load_file(args.graph, args.store, merge=not args.writable)
+        except QueryError as exc:
+            raise CliError(str(exc), 3) from exc
+        location = args.store
+    elif args.writable:
+        _require_graph(args.graph)
+        temporary = Path(tempfile.mkdtemp(prefix="policy-kg-serve-"))
+        try:
+            load_file(args.graph, temporary / "store", merge=False)
+        except QueryError as exc:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise CliError(str(exc), 3) from exc
+        return temporary / "store", True, temporary
+    else:
+        _require_graph(args.graph)
+        try:
+            location = cached_store(args.graph).path  # type: ignore[assignment]
+        except QueryError as exc:
+            raise CliError(str(exc), 3) from exc
+    import pyoxigraph
+
+    # Opened only to read or fix the merge marker; released before the server opens the folder.
+    store = pyoxigraph.Store(str(location)) if args.writable else pyoxigraph.Store.read_only(str(location))
+    if args.writable:
+        unmerge_default_graph(store)
+    merged = is_merged(store)
+    del store
+    return location, not merged, None
+
+
+def _print_banner(server, location: Path, temporary: bool) -> None:
+    mode = "read-write" if server.writable else "read-only"
+    print(f"Oxigraph SPARQL server ({mode}) on {location}")
+    print(f"  query page:       {server.base_url}/")
+    print(f"  SPARQL endpoint:  {server.query_url}")
+    if server.writable:
+        print(f"  SPARQL update:    {server.update_url}")
+        print(f"  graph store:      {server.store_url}")
+        if temporary:
+            print("  (a temporary copy of the graph: writes are lost when the server stops; "
+                  "use --store DIR to keep them)")
+    else:
+        print("  SPARQL Update and Graph Store writes are refused (use --writable to allow them)")
+    print("Press Ctrl-C to stop.", flush=True)
+
+
+def _run_until_stopped(server) -> int:
+    """Wait for the server; forward SIGINT/SIGTERM to it, escalate if it lingers, exit 0 when asked."""
+
+    requested: dict[str, float] = {}
+
+    def forward(signum: int, _frame: object) -> None:
+        requested.setdefault("at", time.monotonic())
+        server.send_signal(signum)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while server.process.poll() is None:
+            time.sleep(0.1)
+            if "at" in requested:
+                waited = time.monotonic() - requested["at"]
+                if waited > 2 * STOP_GRACE_SECONDS:
+                    server.process.kill()
+                elif waited > STOP_GRACE_SECONDS:
+                    server.send_signal(signal.SIGTERM)  # a signal it ignored (inherited SIG_IGN)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if "at" in requested:
+        print("Server stopped.", file=sys.stderr)
+        return 0
+    raise CliError(f"the Oxigraph server exited by itself with code {server.process.returncode}", 5)
