@@ -324,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_optional_commands(sub, graph_opt) -> None:
     """Commands contributed by other modules (views, stores), registered when importable."""
-    for module in ("visualize.cli", "graph.stores_cli"):
+    for module in ("visualize.cli", "graph.stores_cli", "graph.bulk"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ImportError:

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "LEGAL_FORMS", "ORG_SUFFIXES", "find_organisations", "find_places", "find_publisher",
@@ -42,6 +43,9 @@ ORG_SUFFIXES: tuple[str, ...] = tuple(
         reverse=True,
     )
 )
+
+#: Cheap pre-check: text with none of these cannot contain a name (every suffix ends in one of them).
+_SUFFIX_PROBES = tuple(sorted({s[-1] for s in ORG_SUFFIXES}))
 
 #: Legal forms that may open (or close) a name; stripped by :func:`normalise_org_name`.
 LEGAL_FORMS: tuple[str, ...] = tuple(
@@ -113,6 +117,14 @@ def _segments(text: str) -> list[_Segment]:
 
 def find_organisations(text: str) -> list[tuple[str, int]]:
     """Organisation names in ``text`` with their character offsets, in order of appearance."""
+    return list(_find_organisations(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_organisations(text: str) -> tuple[tuple[str, int], ...]:
+    # a pure function of the text, asked again for the same paragraphs by the document-level pass
+    if not any(suffix in text for suffix in _SUFFIX_PROBES) and not any(f in text for f in LEGAL_FORMS):
+        return ()
     segments = _segments(text)
     found: list[tuple[str, int]] = []
     consumed = 0
@@ -126,7 +138,7 @@ def find_organisations(text: str) -> list[tuple[str, int]]:
         if _is_specific(name):
             found.append((name, start))
             consumed = end
-    return found
+    return tuple(found)
 
 
 def _name_at(segments: list[_Segment], index: int) -> tuple[str, int, int] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 Level = Literal["policy_goal", "policy", "policy_field", "programme", "measure"]
@@ -283,6 +284,11 @@ def from_json(cls: type, data: Any) -> Any:
     return _decode(cls, data)
 
 
+@cache
+def _hints(tp: type) -> dict[str, Any]:
+    return get_type_hints(tp)  # resolving string annotations is slow; records decode many objects
+
+
 def _decode(tp: Any, data: Any) -> Any:
     if data is None:
         return None
@@ -302,7 +308,7 @@ def _decode(tp: Any, data: Any) -> Any:
     if tp is Decimal:
         return Decimal(data)
     if is_dataclass(tp):
-        hints = get_type_hints(tp)
+        hints = _hints(tp)
         kwargs = {f.name: _decode(hints[f.name], data[f.name]) for f in fields(tp) if f.name in data}
         return tp(**kwargs)
     return data

@@ -1,0 +1,270 @@
+"""Scale benchmark (not a test): bulk build of a generated corpus, compared with its baselines.
+
+``python bench/bench_scale.py [--documents 10000] [--subset 1000] [--work DIR]`` prints one table:
+
+* end-to-end ``bulk_build`` of the corpus into an on-disk store (target < 5 min) and its ratio to
+  pyoxigraph alone bulk-loading the same quads from an N-Quads file (target ≤ 3×);
+* the speed-up over building through rdflib in memory (``graph.pipeline.build_documents``), measured
+  on the first ``--subset`` documents (rdflib is too slow and too large for the whole corpus);
+* a re-build after changing 1 % of the documents (target < 5 % of the full build);
+* the median time of every library query on the full store (target < 2 s each);
+* peak memory (max RSS of the process and its children) of the bulk build (target < 4 GiB).
+
+Each measured step runs in a fresh subprocess, so its time and peak memory are its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+GIB = 1024**3
+#: Folders copied into the benchmark's work folder, so every step runs the same code even while the
+#: working tree is being edited (a changed extractor rightly invalidates the record cache).
+CODE_DIRS = ("extract", "graph", "bench", "ontology", "queries")
+
+
+def _peak_rss() -> int:
+    """Bytes: max RSS of this process plus that of its largest waited-for child (Linux reports KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) * 1024
+
+
+# --- steps, each run in its own process ----------------------------------------------------------------
+
+
+def step_generate(work: Path, documents: int) -> dict:
+    from bench.generate import cities_for, generate_corpus
+
+    corpus = work / "corpus"
+    marker = corpus / f".generated-{documents}"
+    if not marker.exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        generate_corpus(corpus, cities_for(documents), seed=2024, max_documents=documents, expected=False)
+        marker.touch()
+    return {"documents": len(list(corpus.glob("*.txt")))}
+
+
+def step_bulk(work: Path, store: str, inputs: list[str], fresh: bool, jobs: int) -> dict:
+    from graph.bulk import bulk_build
+
+    store_dir, cache = work / store, work / f"{store}.cache"
+    if fresh:
+        shutil.rmtree(store_dir, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+    start = time.perf_counter()
+    result = bulk_build(inputs, store_dir=store_dir, cache_dir=cache, jobs=jobs, progress=True)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "extracted": result.extracted, "cached": result.cached,
+            "unchanged": result.unchanged, "failed": len(result.failures), "quads": result.quads_loaded,
+            "peak_rss": _peak_rss()}
+
+
+def step_dump(work: Path, store: str) -> dict:
+    import pyoxigraph as ox
+
+    target = work / "dump.nq"
+    s = ox.Store.read_only(str(work / store))
+    s.dump(output=str(target), format=ox.RdfFormat.N_QUADS)
+    return {"bytes": target.stat().st_size, "quads": len(s)}
+
+
+def step_oxigraph_load(work: Path) -> dict:
+    import pyoxigraph as ox
+
+    store_dir = work / "oxigraph-only"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    start = time.perf_counter()
+    s = ox.Store(str(store_dir))
+    s.bulk_load(path=str(work / "dump.nq"), format=ox.RdfFormat.N_QUADS)
+    s.flush()
+    seconds = time.perf_counter() - start
+    quads = len(s)
+    del s
+    shutil.rmtree(store_dir, ignore_errors=True)
+    return {"seconds": seconds, "quads": quads, "peak_rss": _peak_rss()}
+
+
+def step_rdflib(inputs: list[str]) -> dict:
+    from graph.pipeline import build_documents
+
+    start = time.perf_counter()
+    result = build_documents(inputs)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "quads": len(result.dataset), "peak_rss": _peak_rss()}
+
+
+def step_change(work: Path, fraction: float) -> dict:
+    """Change a direction word in the project table of every 1/fraction-th document."""
+    paths = sorted((work / "corpus").glob("*.txt"))
+    step = max(1, round(1 / fraction))
+    changed = 0
+    for path in paths[::step]:
+        text = path.read_text(encoding="utf-8")
+        new = text.replace(" 継続 ", " 拡充 ", 1) if " 継続 " in text else text + "\n"
+        path.write_text(new, encoding="utf-8")
+        changed += 1
+    return {"changed": changed}
+
+
+def step_query_names() -> dict:
+    from graph.query import list_queries
+
+    return {"names": [q.name for q in list_queries() if not any(p.required for p in q.params)]}
+
+
+def step_query(work: Path, store: str, name: str, repeats: int) -> dict:
+    from graph.query import run_query
+    from graph.stores import open_oxigraph
+
+    backend = open_oxigraph(work / store)
+    times, rows = [], 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        rows = len(run_query(backend, name).rows)
+        times.append(time.perf_counter() - start)
+    return {"median": statistics.median(times), "rows": rows}
+
+
+STEPS = {"generate": step_generate, "bulk": step_bulk, "dump": step_dump, "oxigraph_load": step_oxigraph_load,
+         "rdflib": step_rdflib, "change": step_change, "query_names": step_query_names, "query": step_query}
+
+
+_CODE: Path = ROOT
+
+
+def snapshot_code(work: Path) -> Path:
+    """Copy the code the steps run into ``work/code`` (see ``CODE_DIRS``); returns that folder."""
+    global _CODE
+    code = work / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    for name in CODE_DIRS:
+        shutil.copytree(ROOT / name, code / name, ignore=shutil.ignore_patterns("__pycache__"))
+    _CODE = code
+    return code
+
+
+def _in_subprocess(step: str, timeout: float | None = None, **kwargs) -> dict:
+    """Run a step in a fresh interpreter on the code snapshot; its stderr (progress) passes through."""
+    payload = json.dumps({"step": step, "kwargs": {k: str(v) if isinstance(v, Path) else v for k, v in kwargs.items()}})
+    proc = subprocess.run([sys.executable, str(_CODE / "bench" / "bench_scale.py"), "--step", payload],
+                          stdout=subprocess.PIPE, text=True, cwd=_CODE, check=True, timeout=timeout)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _run_step(payload: str) -> None:
+    data = json.loads(payload)
+    kwargs = {k: Path(v) if k == "work" else v for k, v in data["kwargs"].items()}
+    print(json.dumps(STEPS[data["step"]](**kwargs)))
+
+
+# --- the table ------------------------------------------------------------------------------------------
+
+
+def _extractor_version(code: Path) -> str:
+    out = subprocess.run([sys.executable, "-c", "from graph.bulk import extractor_version; print(extractor_version())"],
+                         cwd=code, stdout=subprocess.PIPE, text=True, check=True)
+    return out.stdout.strip()
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+
+    def add(self, what: str, value: str, target: str = "", ok: bool | None = None) -> None:
+        self.rows.append((what, value, target, "" if ok is None else ("PASS" if ok else "FAIL")))
+        print(f"  {what}: {value}" + (f"  (target {target}: {self.rows[-1][3]})" if target else ""),
+              file=sys.stderr, flush=True)
+
+    def render(self) -> str:
+        header = ("measure", "value", "target", "result")
+        widths = [max(len(r[i]) for r in [header, *self.rows]) for i in range(4)]
+        lines = ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in [header, *self.rows]]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--subset", type=int, default=1_000, help="documents for the rdflib comparison")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--work", type=Path, default=Path("/tmp/policy-kg-bench"))
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each query (median reported)")
+    parser.add_argument("--query-timeout", type=float, default=300.0, help="seconds before a query is stopped")
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.step:
+        _run_step(args.step)
+        return 0
+
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    code = snapshot_code(work)
+    t = Table()
+    t.add("code", f"snapshot of {ROOT} in {code} (extractor version {_extractor_version(code)})")
+    t.add("machine", f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, jobs={args.jobs}")
+    gen = _in_subprocess("generate", work=work, documents=args.documents)
+    n = gen["documents"]
+    corpus = sorted(str(p) for p in (work / "corpus").glob("*.txt"))
+    subset = corpus[: args.subset]
+    t.add("corpus", f"{n} generated documents ({sum(Path(p).stat().st_size for p in corpus) / 1e6:.0f} MB)")
+
+    full = _in_subprocess("bulk", work=work, store="store", inputs=[str(work / "corpus")], fresh=True, jobs=args.jobs)
+    t.add("full bulk build", f"{full['seconds']:.1f} s ({n / full['seconds']:.1f} documents/s, {full['quads']} quads, "
+          f"{full['failed']} failed)", "< 300 s", full["seconds"] < 300)
+    t.add("peak memory, bulk build", f"{full['peak_rss'] / GIB:.2f} GiB", "< 4 GiB", full["peak_rss"] < 4 * GIB)
+
+    _in_subprocess("dump", work=work, store="store")
+    ox_only = _in_subprocess("oxigraph_load", work=work)
+    ratio = full["seconds"] / ox_only["seconds"]
+    t.add("pyoxigraph alone: bulk_load of the same N-Quads file", f"{ox_only['seconds']:.1f} s ({ox_only['quads']} quads)")
+    t.add("bulk build / pyoxigraph alone", f"{ratio:.2f}×", "≤ 3×", ratio <= 3)
+
+    sub_bulk = _in_subprocess("bulk", work=work, store="store-subset", inputs=subset, fresh=True, jobs=args.jobs)
+    rdf = _in_subprocess("rdflib", inputs=subset)
+    speedup = rdf["seconds"] / sub_bulk["seconds"]
+    t.add(f"rdflib in memory, {len(subset)}-document subset", f"{rdf['seconds']:.1f} s ({rdf['quads']} quads, "
+          f"peak {rdf['peak_rss'] / GIB:.2f} GiB)")
+    t.add(f"bulk build, same {len(subset)}-document subset", f"{sub_bulk['seconds']:.1f} s")
+    t.add("speed-up over rdflib (subset)", f"{speedup:.1f}×", "≥ 10×", speedup >= 10)
+    shutil.rmtree(work / "store-subset-warm", ignore_errors=True)
+    shutil.copytree(work / "store-subset.cache", work / "store-subset-warm.cache", dirs_exist_ok=True)
+    warm = _in_subprocess("bulk", work=work, store="store-subset-warm", inputs=subset, fresh=False, jobs=args.jobs)
+    t.add("  (informative) bulk build of the subset with a warm record cache",
+          f"{warm['seconds']:.1f} s = {rdf['seconds'] / warm['seconds']:.1f}× faster than rdflib")
+
+    changed = _in_subprocess("change", work=work, fraction=0.01)
+    rebuild = _in_subprocess("bulk", work=work, store="store", inputs=[str(work / "corpus")], fresh=False, jobs=args.jobs)
+    share = rebuild["seconds"] / full["seconds"]
+    t.add(f"re-build after changing {changed['changed']} documents (1 %)",
+          f"{rebuild['seconds']:.1f} s = {share * 100:.1f} % of the full build ({rebuild['extracted']} extracted, "
+          f"{rebuild['unchanged']} unchanged)", "< 5 %", share < 0.05)
+
+    for name in _in_subprocess("query_names")["names"]:
+        try:
+            q = _in_subprocess("query", timeout=args.query_timeout, work=work, store="store", name=name,
+                               repeats=args.repeats)
+        except subprocess.TimeoutExpired:
+            t.add(f"query {name}", f"> {args.query_timeout:.0f} s (stopped)", "< 2 s", False)
+            continue
+        t.add(f"query {name} (median of {args.repeats}, {q['rows']} rows)", f"{q['median']:.2f} s", "< 2 s",
+              q["median"] < 2)
+    print(t.render())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""The fast build path (``graph/bulk.py``): same quads as the rdflib pipeline, cached, incremental, robust."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+
+import graph.bulk as bulk
+from bench.generate import generate_corpus
+from graph.bulk import MANIFEST_NAME, bulk_build, nquads_lines, register
+from graph.namespace import XSD
+from graph.pipeline import EXIT_FAILED_DOCUMENT, build_documents
+
+SEED = 3
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    paths = generate_corpus(folder, 2, SEED, expected=False)
+    assert len(paths) >= 4
+    return folder
+
+
+def _copy(corpus: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    shutil.copytree(corpus, folder)
+    return folder
+
+
+def _store_lines(store_dir: Path) -> set[str]:
+    store = ox.Store.read_only(str(store_dir))
+    return {str(q) for q in store}
+
+
+def _graph_lines(store_dir: Path) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for q in ox.Store.read_only(str(store_dir)):
+        out.setdefault(q.graph_name.value, set()).add(str(q))
+    return out
+
+
+def _pipeline_lines(inputs: list[Path]) -> set[str]:
+    """Quads of ``build_documents`` (rdflib in memory), written by rdflib and loaded into Oxigraph.
+
+    Loaded into a store, not just parsed, because a store keeps numeric literals in canonical form
+    ("1.0"^^xsd:decimal is stored as "1"), so both sides are compared as Oxigraph holds them.
+    """
+    data = build_documents(inputs).dataset.serialize(format="nquads", encoding="utf-8")
+    store = ox.Store()
+    store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+    return {str(q) for q in store}
+
+
+def test_bulk_build_gives_the_same_quads_as_the_pipeline(corpus: Path, tmp_path: Path) -> None:
+    result = bulk_build([corpus], store_dir=tmp_path / "store", jobs=2, chunk_size=2, progress=False)
+    assert result.failures == []
+    assert result.extracted == len(list(corpus.glob("*.txt")))
+    got, want = _store_lines(tmp_path / "store"), _pipeline_lines([corpus])
+    only_bulk, only_pipeline = sorted(got - want)[:5], sorted(want - got)[:5]
+    assert got == want, f"only in bulk: {only_bulk}\nonly in pipeline: {only_pipeline}"
+    assert result.quads_loaded > 0 and len(got) > result.quads_loaded // 2
+
+
+def test_unchanged_corpus_is_not_rebuilt(corpus: Path, tmp_path: Path) -> None:
+    bulk_build([corpus], store_dir=tmp_path / "store", jobs=1, progress=False)
+    before = _store_lines(tmp_path / "store")
+    again = bulk_build([corpus], store_dir=tmp_path / "store", jobs=1, progress=False)
+    assert (again.extracted, again.cached, again.quads_loaded) == (0, 0, 0)
+    assert again.unchanged == len(list(corpus.glob("*.txt")))
+    assert _store_lines(tmp_path / "store") == before
+
+
+def test_cache_hit_skips_extraction(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    first = bulk_build([corpus], store_dir=tmp_path / "a", cache_dir=cache, jobs=1, progress=False)
+    assert first.extracted > 0 and len(list(cache.glob("*.records.json"))) == first.extracted
+
+    def no_extraction(*_args, **_kwargs):
+        raise AssertionError("extract_path called on a cache hit")
+
+    monkeypatch.setattr(bulk, "extract_path", no_extraction)  # jobs=1 runs in this process
+    second = bulk_build([corpus], store_dir=tmp_path / "b", cache_dir=cache, jobs=1, progress=False)
+    assert second.failures == []
+    assert (second.extracted, second.cached) == (0, first.extracted)
+    assert _store_lines(tmp_path / "b") == _store_lines(tmp_path / "a")
+
+
+def test_changing_one_document_replaces_only_its_graph(corpus: Path, tmp_path: Path) -> None:
+    docs = _copy(corpus, tmp_path)
+    store = tmp_path / "store"
+    bulk_build([docs], store_dir=store, jobs=1, progress=False)
+    before = _graph_lines(store)
+
+    target = sorted(docs.glob("*sheet*.txt"))[0]
+    text = target.read_text(encoding="utf-8")
+    assert " 継続 " in text
+    target.write_text(text.replace(" 継続 ", " 拡充 ", 1), encoding="utf-8")
+    result = bulk_build([docs], store_dir=store, jobs=1, progress=False)
+
+    assert (result.extracted, result.unchanged) == (1, len(list(docs.glob("*.txt"))) - 1)
+    after = _graph_lines(store)
+    changed = [g for g in before if before[g] != after.get(g)]
+    assert changed == [f"https://w3id.org/policy-kg/id/graph/{target.stem}"]
+    assert _store_lines(store) == _pipeline_lines([docs])  # the old version of the graph is gone
+
+
+def test_a_broken_document_does_not_stop_the_others(corpus: Path, tmp_path: Path) -> None:
+    docs = _copy(corpus, tmp_path)
+    (docs / "zz_binary.txt").write_bytes(b"\x00\x01\x02 not text \x00")
+    (docs / "zz_unknown.txt").write_text("買い物リスト\n牛乳\n卵\n", encoding="utf-8")
+    result = bulk_build([docs], store_dir=tmp_path / "store", jobs=2, chunk_size=1, progress=False)
+    assert sorted(Path(f.file).name for f in result.failures) == ["zz_binary.txt", "zz_unknown.txt"]
+    assert result.exit_code == EXIT_FAILED_DOCUMENT
+    good = [p for p in docs.glob("*.txt") if not p.name.startswith("zz_")]
+    assert result.extracted == len(good)
+    assert _store_lines(tmp_path / "store") == _pipeline_lines(good)
+
+
+def test_a_changed_base_rebuilds_the_store(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    bulk_build([corpus], store_dir=store, jobs=1, progress=False)
+    other = "https://example.org/other/"
+    result = bulk_build([corpus], store_dir=store, jobs=1, progress=False, base=other)
+    assert result.unchanged == 0
+    graphs = {g for g in _graph_lines(store)}
+    assert graphs and all(g.startswith(other) for g in graphs)
+    assert (store / MANIFEST_NAME).is_file()
+
+
+def test_nquads_serialiser_round_trips_awkward_literals() -> None:
+    s, p, g = URIRef("http://example.org/s"), URIRef("http://example.org/p"), URIRef("http://example.org/g")
+    objects = [Literal('a "quoted"\nline\\back\rslash', lang="ja"), Literal("plain"), Literal(True),
+               Literal("12.50", datatype=XSD.decimal), Literal("x", datatype=XSD.string),
+               URIRef("http://example.org/o%E6%97%A5")]
+    text = "".join(nquads_lines({g: {(s, p, o) for o in objects}}))
+    parsed = {q.object for q in ox.parse(input=text.encode(), format=ox.RdfFormat.N_QUADS)}
+    from graph.stores import to_oxigraph
+
+    assert parsed == {to_oxigraph(o) for o in objects}
+
+
+def test_cli_bulk_build_command(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command"), argparse.ArgumentParser(add_help=False))
+    args = parser.parse_args(["bulk-build", str(corpus), "--store", str(tmp_path / "store"), "--jobs", "1", "-q"])
+    assert args.func(args) == 0
+    assert _store_lines(tmp_path / "store")
+    args = parser.parse_args(["generate", "--cities", "1", "--seed", "5", "--out", str(tmp_path / "gen")])
+    assert args.func(args) == 0
+    assert list((tmp_path / "gen").glob("*.txt"))
