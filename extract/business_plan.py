@@ -85,7 +85,10 @@ _INDICATOR_HEADER = re.compile(r"^指\s*標\s*計\s*画$")
 _KIND_MARKS: dict[str, IndicatorKind] = {"重": "key", "活": "activity", "参": "reference"}
 _KIND_SECOND = frozenset("点動考")
 _ROW_RE = re.compile(r"^(?P<name>.*?)[（(](?P<unit>[^（）()\s]{1,3})[）)]\s*(?P<rest>.*)$")  # on raw text
-_VALUE_RE = re.compile(r"^(?:(?P<q>国内|外国)\s*)?(?P<v>[▲△]?[\d,]+(?:\.\d+)?|[－\-―‐—−])$")
+# Only what ``parse_number`` accepts (a stray comma, as in "21,", is no value but a damaged cell).
+_VALUE_RE = re.compile(
+    r"^(?:(?P<q>国内|外国)\s*)?(?P<v>[▲△]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[－\-―‐—−])$"
+)
 _CEILING_HEAD = re.compile(r"^(?P<kw>助成限度額|補助上限額|貸付限度額|補助限度額|限度額|上限額)\s*")
 _RATE_HEAD = re.compile(r"^(?P<kw>助成率|補助率)\s*")
 _TERMS_HEAD = re.compile(r"^(?:貸付期間|補助事業期間|期間|利率|損料率)")

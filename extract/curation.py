@@ -40,7 +40,6 @@ from extract.records import (
     Organisation,
     Project,
     Span,
-    SubProject,
 )
 from extract.source import ExtractionError
 
@@ -74,7 +73,7 @@ def apply_curation(record: DocumentRecord, path: Path) -> DocumentRecord:
     unknown = set(data) - {"projects", "amounts", "document"}
     if unknown:
         raise CurationError(path.name, f"unknown section(s): {', '.join(sorted(unknown))}")
-    owners = _owners(record)
+    owners = record.owners()
     for key, changes in (data.get("projects") or {}).items():
         project = owners.get(str(key))
         if not isinstance(project, Project):
@@ -88,15 +87,6 @@ def apply_curation(record: DocumentRecord, path: Path) -> DocumentRecord:
         else:
             _add_amount(record, owners, entry, path)
     return record
-
-
-def _owners(record: DocumentRecord) -> dict[str, Project | SubProject]:
-    out: dict[str, Project | SubProject] = {}
-    for p in record.projects:
-        out[p.key] = p
-        for s in p.sub_projects:
-            out[s.key] = s
-    return out
 
 
 def _curate_project(record: DocumentRecord, project: Project, changes: dict[str, Any], path: Path) -> None:

@@ -262,6 +262,15 @@ class DocumentRecord:
                 return p
         raise KeyError(key)
 
+    def owners(self) -> dict[str, Project | SubProject]:
+        """Every project and sub-project by key: what amounts, indicators and partners can belong to."""
+        out: dict[str, Project | SubProject] = {}
+        for p in self.projects:
+            out[p.key] = p
+            for s in p.sub_projects:
+                out[s.key] = s
+        return out
+
 
 # --- JSON round trip (``extract --records DIR`` writes these; ``build`` reads them back) ---------
 

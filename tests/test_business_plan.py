@@ -46,12 +46,7 @@ def plan(seed_path) -> DocumentRecord:
 
 
 def owners(record: DocumentRecord) -> dict[str, Project | SubProject]:
-    out: dict[str, Project | SubProject] = {}
-    for p in record.projects:
-        out[p.key] = p
-        for s in p.sub_projects:
-            out[s.key] = s
-    return out
+    return record.owners()
 
 
 def totals(item: Project | SubProject) -> list[int]:
