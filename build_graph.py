@@ -237,15 +237,27 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from graph.query import list_checks, run_query
     from graph.validate import validate
 
-    result = validate(_load(args.graph))
-    if result.conforms:
-        print(f"{args.graph}: conforms to ontology/shapes.ttl")
-        return 0
-    print(result.text)
-    _err(f"{args.graph}: {len(result.results)} SHACL violation(s)")
-    return 1
+    data = _load(args.graph)
+    result = validate(data)
+    failed = 0
+    if not result.conforms:
+        print(result.text)
+        _err(f"{args.graph}: {len(result.results)} SHACL violation(s)")
+        failed += len(result.results)
+    # data checks the shapes cannot state simply: any row a check returns is a defect
+    for check in list_checks():
+        rows = run_query(data, check).as_text_rows()
+        if rows:
+            print(f"{check.title} ({check.path.name}): {len(rows)} row(s)")
+            _print_rows(list(check.columns), rows, "table")
+            failed += len(rows)
+    if failed:
+        return 1
+    print(f"{args.graph}: conforms to ontology/shapes.ttl and passes {len(list_checks())} data checks")
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:

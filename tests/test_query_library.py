@@ -8,7 +8,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from graph.builder import build_dataset
 from graph.namespace import XSD
-from graph.query import QueryError, list_queries, load_query, run_query, with_values
+from graph.query import QueryError, list_checks, list_queries, load_query, run_query, with_values
 from tests.records_fixture import town_sheet
 
 QUERIES = list_queries()
@@ -111,3 +111,48 @@ def test_a_parameter_restricts_a_variable_the_query_binds_itself(town):
     assert {r["source"] for r in inferred} == {"inferred"}
     assert ("9.3", "起業支援事業", "keyword-tfidf-v1") in {(r["target"], r["project"], r["method"]) for r in inferred}
     assert not {r["project"] for r in inferred} & {"商店街イベント補助金"}  # stated projects get no guesses
+
+
+CHECKS = list_checks()
+
+
+def test_data_checks_exist_and_declare_their_columns():
+    assert len(CHECKS) >= 2
+    for spec in CHECKS:
+        assert [str(v) for v in prepareQuery(spec.text).algebra["PV"]] == list(spec.columns)
+
+
+@pytest.mark.parametrize("spec", CHECKS, ids=lambda q: q.name)
+def test_checks_find_nothing_in_a_sound_graph(spec, town):
+    assert run_query(town, spec).rows == []
+
+
+def test_checks_fire_on_broken_figures_and_numbers():
+    from dataclasses import replace
+
+    from extract.records import Amount
+
+    record = town_sheet()
+    p1 = record.projects[0]
+    p1.amounts = [a if a.category != "general_fund" else replace(a, jpy=9_000_000) for a in p1.amounts]
+    record.projects.append(replace(record.projects[1], key="m2-dup", name="重複事業", parents=["m2"],
+                                   amounts=[Amount("total", 1, "1", p1.span)]))
+    record.projects[1].parents = ["m2"]
+    ds = build_dataset([record])
+    fired = {spec.name: run_query(ds, spec).as_dicts() for spec in CHECKS}
+    assert [r["general_fund_jpy"] for r in fired["general-fund-exceeds-total-violation"]] == ["9000000"]
+    assert [(r["measure"], r["number"]) for r in fired["duplicate-project-number-violation"]] == [("起業の支援", "1")]
+
+
+def test_validate_cli_reports_check_rows(tmp_path, capsys):
+    from dataclasses import replace
+
+    from build_graph import main
+    from graph.io import RdfFormat, write_graph
+
+    record = town_sheet()
+    p1 = record.projects[0]
+    p1.amounts = [a if a.category != "general_fund" else replace(a, jpy=9_000_000) for a in p1.amounts]
+    write_graph(build_dataset([record]), tmp_path / "g.trig", RdfFormat.TRIG)
+    assert main(["validate", "--graph", str(tmp_path / "g.trig")]) == 1
+    assert "General fund exceeds project cost" in capsys.readouterr().out
