@@ -73,8 +73,9 @@ __all__ = [
 AUTO_THRESHOLD_BYTES = 5_000_000
 # Bump when the way a cached store is built changes, so old caches are rebuilt rather than reused.
 CACHE_FORMAT = "1"
-# INSERT DATA chunk size for update-only endpoints: small enough for default request-size limits.
-UPDATE_CHUNK_TRIPLES = 5_000
+# INSERT DATA chunk size for update-only endpoints: small enough for default request-size limits
+# and for Virtuoso, which compiles each INSERT DATA to SQL and refuses more than 10,000 lines of it.
+UPDATE_CHUNK_TRIPLES = 500
 
 _OX_FORMAT = {
     RdfFormat.TRIG: ox.RdfFormat.TRIG,

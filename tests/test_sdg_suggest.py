@@ -182,7 +182,7 @@ def test_enriched_graph_conforms_and_keeps_stated_links_apart():
     # coverage counts stated links only: the same before and after the suggestions
     assert run_query(ds, "sdg_coverage").as_dicts() == run_query(plain, "sdg_coverage").as_dicts()
     untagged = run_query(ds, "untagged_projects").as_dicts()
-    assert {(r["project"], r["best_target"]) for r in untagged} == {("起業支援事業", "8.3")}  # one row per parent
+    assert {(r["project"], r["best_targets"]) for r in untagged} == {("起業支援事業", "8.3")}  # one row per parent
 
 
 def test_enrichment_is_deterministic():
