@@ -196,6 +196,9 @@ def _next(cols: Sequence[Anchor], chosen: Anchor) -> str | None:
 #: document order (as many items as parts: the PDF prints one box per part); adjacency to a lone
 #: part heading comes next; the nearest preceding part heading is weak evidence on its own.
 W_PAIR, W_ADJACENT, W_NEAREST, W_FALLBACK = 0.9, 0.8, 0.5, 0.4
+#: A part heading above with only its description before the item: a little stronger than a bare
+#: heading directly below, since a part's box is printed after its text (seed 001: ④ of (1)).
+W_DESCRIBED = 0.85
 
 
 def place_in_parts(
@@ -204,29 +207,41 @@ def place_in_parts(
     *,
     gap_after: Gap,
     gap_before: Gap | None = None,
+    gap_described: Gap | None = None,
     single_stays: bool = True,
     fallback: bool = True,
+    after_list_stays: bool = False,
     closed: Sequence[frozenset[str]] | None = None,
 ) -> list[Placement | None]:
     """Which part (sub-project) owns each item of one project; ``None`` = the project itself.
 
     Votes: pairing in order when there are as many items as parts (0.9); a lone part heading
     directly above (``gap_after``) or, for kinds printed at the top of their box, directly below
-    (``gap_before``, ``None`` = not used) the item (0.8 each); the nearest lone part heading above
-    on the page (0.5). A part listed in ``closed[i]`` cannot own item i (its box ended before the
-    item). The owner with the largest sum wins; its confidence is its strongest rule, +0.05 per
-    further agreeing rule, at most 0.95. With no vote and ``fallback`` the nearest part heading
-    on the page either way is taken (0.4), else the item stays with the project. With
-    ``single_stays`` a lone item of a project with several parts stays with the project unless a
-    part heading is adjacent.
+    (``gap_before``, ``None`` = not used) the item (0.8 each); the nearest part heading above,
+    lone or the last of a list, when only its own description separates it from the item
+    (``gap_described``, ``None`` = not used; 0.85); the nearest lone part heading above on the page
+    (0.5). A heading above with its description thus outvotes a bare heading below: a part's box
+    is printed after its text.
+    A part listed in ``closed[i]`` cannot own item i (its box ended before the item). The owner
+    with the largest sum wins; its confidence is its strongest rule, +0.05 per further agreeing
+    rule, at most 0.95. With no vote and ``fallback`` the nearest part heading on the page either
+    way is taken (0.4), else the item stays with the project. With ``single_stays`` a lone item of
+    a project with several parts stays with the project unless a part heading is adjacent. With
+    ``after_list_stays`` (kinds printed after their heading) an item whose nearest part heading
+    above on its page is one of a list stays with the project, and no item is paired: a list of
+    headings is not a box title, so what follows it is the whole project's.
     """
     if not parts or not slots:
         return [None for _ in slots]
     ordered = sorted(parts, key=lambda a: (a.start, a.column))
     by_number = list(parts)  # the caller passes parts in their numbering order (①, ②, …)
-    pairing = len(slots) == len(by_number) and len(by_number) >= 2
+    after_list = [after_list_stays and _follows_list(slot, ordered) for slot in slots]
+    pairing = len(slots) == len(by_number) and len(by_number) >= 2 and not any(after_list)
     results: list[Placement | None] = []
     for i, slot in enumerate(slots):
+        if after_list[i]:
+            results.append(None)
+            continue
         votes: dict[str, list[tuple[float, str]]] = {}
 
         def vote(owner: str, weight: float, rule: str, _votes: dict[str, list[tuple[float, str]]] = votes) -> None:
@@ -239,6 +254,12 @@ def place_in_parts(
         above = [a for a in lone if a.end < slot.start and a.page == slot.page]
         if above and gap_after(above[-1].end, slot.start):
             vote(above[-1].owner, W_ADJACENT, "part heading directly above")
+        # the last heading of a list may still open a box of its own: its text, then its amount
+        titled = [a for a in ordered if a.columns == 1 and a.owner not in shut
+                  and a.end < slot.start and a.page == slot.page]
+        if titled and gap_described is not None and not gap_after(titled[-1].end, slot.start) \
+                and gap_described(titled[-1].end, slot.start):
+            vote(titled[-1].owner, W_DESCRIBED, "part heading above, only its description between")
         below = [a for a in lone if a.start > slot.end and a.page == slot.page]
         if gap_before is not None and below and gap_before(slot.end, below[0].start):
             vote(below[0].owner, W_ADJACENT, "part heading directly below")
@@ -256,6 +277,12 @@ def place_in_parts(
             continue
         results.append(_tally(votes))
     return results
+
+
+def _follows_list(slot: Slot, ordered: Sequence[Anchor]) -> bool:
+    """True when the nearest part heading above ``slot`` on its page is one of a list."""
+    above = [a for a in ordered if a.end < slot.start and a.page == slot.page]
+    return bool(above) and above[-1].listed
 
 
 def _tally(votes: dict[str, list[tuple[float, str]]]) -> Placement:

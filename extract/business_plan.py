@@ -984,6 +984,7 @@ class _Parser:
                  for s in subs]
         gap_after = self._gap(frozenset({"blank", "amount", "note"}))
         gap_before = self._gap(frozenset({"blank", "amount", "note", "project", "header"}))
+        gap_described = self._gap(frozenset({"blank", "text", "note"}))
         decisions: dict[int, Placement | None] = {}
         remaining: dict[str, list[int]] = {}
         for i, (item, _p) in enumerate(entries):
@@ -995,8 +996,15 @@ class _Parser:
                 decisions[i] = Placement("columns", 0.9, "one value per column heading")
                 continue
             remaining.setdefault(item.kind, []).append(i)
+        own = [i for i in remaining.get("amount", []) if self._opens_project_box(key, entries[i][0], parts)]
+        for i in own:
+            # both neighbours are headings printed right beside it, and both name the project's box
+            decisions[i] = Placement(key, 1.0, "between its project heading and its first part heading")
+            remaining["amount"].remove(i)
         totals = [i for i in remaining.get("amount", []) if any(a.category == "total" for a in entries[i][0].amounts)]
-        covering = _covering_total([entries[i][0] for i in totals])
+        # a project prints one total: once its own box holds it, no part amount is the project total
+        own_total = any(a.category == "total" for i in own for a in entries[i][0].amounts)
+        covering = None if own_total else _covering_total([entries[i][0] for i in totals])
         if covering is not None:
             i = totals[covering]
             decisions[i] = Placement(key, 0.9, "project total: exceeds the other amounts and its funding covers theirs")
@@ -1010,14 +1018,16 @@ class _Parser:
             if kind == "amount":
                 closed = [self._closed_parts(entries[i][0], entries, decisions) for i in idxs]
                 results = place_in_parts(
-                    slots, parts, gap_after=gap_after, gap_before=gap_before,
-                    single_stays=covering is None, closed=closed,
+                    slots, parts, gap_after=gap_after, gap_before=gap_before, gap_described=gap_described,
+                    single_stays=covering is None and not own_total, closed=closed,
                 )
             else:
                 # blocks and conditions follow their part heading; a lone condition group still
-                # belongs to the part above it, a lone indicator block to the whole project
+                # belongs to the part above it, a lone indicator block (or one printed after a
+                # list of part headings) to the whole project
                 results = place_in_parts(
-                    slots, parts, gap_after=gap_after, single_stays=kind == "indicator", fallback=False
+                    slots, parts, gap_after=gap_after, single_stays=kind == "indicator", fallback=False,
+                    after_list_stays=kind == "indicator",
                 )
             for i, r in zip(idxs, results):
                 decisions[i] = r
@@ -1048,6 +1058,21 @@ class _Parser:
                 alternative = "one of its parts"
             target = owners.get(owner_key, project)
             self._attach(item, target, conf, "; ".join(rules), alternative)
+
+    def _opens_project_box(self, key: str, item: _Item, parts: list[Anchor]) -> bool:
+        """True when amount ``item`` sits right under a heading of project ``key`` and right above
+        its first part heading (lone or listed): the box between the two is the project's own."""
+        if item.kind != "amount":
+            return False
+        gap = self._gap(frozenset({"blank", "amount", "note"}))
+        heads = [a for a in self.anchors if a.owner == key and a.page == item.page and a.end < item.span.start]
+        if not heads or not gap(max(a.end for a in heads), item.span.start):
+            return False
+        below = [a for a in parts if a.page == item.page and a.start > item.span.end]
+        if not below:
+            return False
+        first = min(below, key=lambda a: (a.start, a.column))
+        return first.columns == 1 and gap(item.span.end, first.start)
 
     def _closed_parts(
         self, item: _Item, entries: list[tuple[_Item, Placement]], decisions: dict[int, Placement | None]

@@ -550,6 +550,158 @@ def test_place_in_parts_rules() -> None:
     assert shut[0].owner == "s1"  # s2's box is closed; the nearest open part above takes it
 
 
+def test_place_in_parts_list_of_headings_is_no_box_title() -> None:
+    listed = [Anchor("s1", 10, 10, 1, listed=True), Anchor("s2", 12, 12, 1, listed=True)]
+    blocks = [Slot(16, 20, 1), Slot(22, 24, 1)]  # as many blocks as parts, both after the list
+    def always(a, b):
+        return True
+    assert place_in_parts(blocks, listed, gap_after=always, single_stays=True, fallback=False,
+                          after_list_stays=True) == [None, None]
+    # without the rule the same blocks pair with the listed headings in order
+    paired = place_in_parts(blocks, listed, gap_after=always, single_stays=True, fallback=False)
+    assert [p.owner for p in paired] == ["s1", "s2"]
+    # a block after a lone heading is still that part's
+    lone = [Anchor("s1", 10, 10, 1), Anchor("s2", 30, 30, 1)]
+    own = place_in_parts([Slot(32, 34, 1)], lone, gap_after=always, single_stays=True, fallback=False,
+                         after_list_stays=True)
+    assert own[0] is not None and own[0].owner == "s2"
+
+
+def test_place_in_parts_heading_with_its_description_beats_heading_below() -> None:
+    parts = [Anchor("s1", 10, 10, 1), Anchor("s2", 20, 20, 1)]
+    text_lines = {12, 13}  # the description of s1; everything else in between is blank
+
+    def blank_only(a: int, b: int) -> bool:
+        return all(k not in text_lines for k in range(a + 1, b))
+
+    def text_or_blank(a: int, b: int) -> bool:
+        return True
+
+    item = [Slot(15, 15, 1)]
+    without = place_in_parts(item, parts, gap_after=blank_only, gap_before=blank_only, single_stays=False)
+    assert without[0].owner == "s2"  # only the heading below is adjacent
+    got = place_in_parts(item, parts, gap_after=blank_only, gap_before=blank_only,
+                         gap_described=text_or_blank, single_stays=False)
+    assert (got[0].owner, got[0].alternative) == ("s1", "s2")
+    assert "description" in got[0].rule
+    # the last heading of a list counts too when its own text follows it
+    listed = [Anchor("s1", 8, 8, 1, listed=True), Anchor("s2", 10, 10, 1, listed=True), Anchor("s3", 20, 20, 1)]
+    got = place_in_parts(item, listed, gap_after=blank_only, gap_before=blank_only,
+                         gap_described=text_or_blank, single_stays=False)
+    assert got[0].owner == "s2"
+
+
+# A plan written for these tests (not from any real document) with the three layouts of issue 8:
+# (1) a project amount between its heading and ①, then a part amount after each part's text;
+# (2) a list of parts, a shared paragraph, then the project's indicator blocks;
+# (3) a project total, then ① with its text and amount, then a bare ② heading.
+ATTRIBUTION_SNIPPET = """\
+ ◆ 事業体系
+ Ⅰ 地域産業の振興
+
+１ 新分野の開拓
+
+（１）海洋資源活用推進事業
+
+（２）観光連携促進事業
+
+Ⅱ 人材の確保
+
+１ 若手人材の定着
+
+（１）インターン受入支援事業
+
+ Ⅰ 地域産業の振興 １ 新分野の開拓
+
+(1) 海洋資源活用推進事業
+
+貸付予算枠２億円（甲県借入金）／事業費９０，０００千円
+
+① 漁港の調査
+
+沿岸の漁港で資源の量を調べる取組である。
+
+１２，０００千円 （甲県受託金）
+
+② 加工品の試作
+
+地元の事業者と加工品を試作する取組である。
+
+８，０００千円 （甲県受託金）
+
+ Ⅰ 地域産業の振興 １ 新分野の開拓
+
+(2) 観光連携促進事業
+
+① 周遊ルートの造成
+
+② 案内人の育成
+
+二つの取組を組み合わせて来訪者を増やす。
+
+指 標 計画
+
+重
+点
+
+周遊ルート造成数（件） 4
+
+指 標 計画
+
+参
+考
+
+案内人登録数（人） －
+
+ Ⅱ 人材の確保 １ 若手人材の定着
+
+(1) インターン受入支援事業
+
+３０，０００千円 （甲県補助金）
+
+① 受入企業の開拓
+
+学生を受け入れる企業を新たに探す取組である。
+
+５，０００千円 （甲県補助金）
+
+② 学生への周知
+"""
+
+
+@pytest.fixture(scope="module")
+def attribution() -> DocumentRecord:
+    return parse_business_plan(SourceText.from_text(ATTRIBUTION_SNIPPET, "attribution.txt"))
+
+
+def _money(item: Project | SubProject) -> list[tuple[str, int]]:
+    return [(a.category, a.jpy) for a in item.amounts]
+
+
+def test_amount_between_project_heading_and_first_part_is_the_projects(attribution: DocumentRecord) -> None:
+    found = owners(attribution)
+    assert _money(found["I-1-1"]) == [("loan_frame", 200_000_000), ("total", 90_000_000)]
+    assert [f.label for f in found["I-1-1"].amounts[0].funding] == ["甲県借入金"]
+    assert _money(found["II-1-1"]) == [("total", 30_000_000)]
+
+
+def test_part_amount_after_its_heading_and_text(attribution: DocumentRecord) -> None:
+    found = owners(attribution)
+    assert _money(found["I-1-1-s1"]) == [("total", 12_000_000)]
+    assert _money(found["I-1-1-s2"]) == [("total", 8_000_000)]
+    # no pairing here (one amount, two parts): the heading above with its text beats ② below
+    assert _money(found["II-1-1-s1"]) == [("total", 5_000_000)]
+    assert _money(found["II-1-1-s2"]) == []
+
+
+def test_indicators_after_a_list_of_parts_are_the_projects(attribution: DocumentRecord) -> None:
+    found = owners(attribution)
+    assert [(i.kind, i.name) for i in found["I-1-2"].indicators] == [
+        ("key", "周遊ルート造成数"), ("reference", "案内人登録数")]
+    assert [s.number for s in found["I-1-2"].sub_projects] == ["①", "②"]
+    assert found["I-1-2-s1"].indicators == [] and found["I-1-2-s2"].indicators == []
+
+
 # --- the fictional sample business plan ----------------------------------------------------------
 
 #: Where the sample's hand-written expectations and this extractor disagree, and why (see the report):

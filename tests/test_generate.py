@@ -197,13 +197,7 @@ def test_city_documents_carry_expected_facts() -> None:
 # --- the extractors against the corpus ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("layout", [
-    "evaluation_sheet",
-    pytest.param("business_plan", marks=pytest.mark.xfail(strict=True, reason=(
-        "known gap (issue 8): on generated plans the extractor gives a project's indicator block printed "
-        "after a list of its parts to the last part, and an amount directly above/below a ① heading to the "
-        "neighbouring part (12 of 175 facts on seed 11)"))),
-])
+@pytest.mark.parametrize("layout", ["evaluation_sheet", "business_plan"])
 def test_extractors_reproduce_every_expected_fact(corpus: list[Path], layout: str) -> None:
     paths = _by_layout(corpus, layout)
     assert paths
