@@ -25,7 +25,6 @@ triples in the document's curation graph, marked ``pkg:assertion pkg:ManualAsser
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ import yaml
 
 from extract.numbers import NumberFormatError, parse_yen
 from extract.records import (
+    SDG_TARGET_CODE,
     Amount,
     DocumentRecord,
     FundingSource,
@@ -42,8 +42,6 @@ from extract.records import (
     Span,
 )
 from extract.source import ExtractionError
-
-_SDG_CODE = r"^([1-9]|1[0-7])\.([1-9][0-9]?|[a-z])$"
 
 
 class CurationError(ExtractionError):
@@ -102,7 +100,7 @@ def _curate_project(record: DocumentRecord, project: Project, changes: dict[str,
         record.manual_facts.append(ManualFact(project.key, "name", new, path.name))
     for code in changes.get("add_sdg_targets") or []:
         code = str(code)
-        if not re.match(_SDG_CODE, code):
+        if not SDG_TARGET_CODE.fullmatch(code):
             raise CurationError(path.name, f"project {project.key}: {code!r} is not an SDG target code")
         if code not in project.sdg_targets:
             project.sdg_targets.append(code)

@@ -30,6 +30,7 @@ from typing import Literal
 from extract.numbers import NumberFormatError, era_to_year, era_years, is_no_value, parse_number, thousand_yen
 from extract.organisations import find_organisations, find_places, find_publisher, normalise_org_name
 from extract.records import (
+    SDG_TARGET_CODE,
     Amount,
     AmountCategory,
     AmountStatus,
@@ -91,7 +92,6 @@ _GOAL_RE = re.compile(
 _FIELD_RE = re.compile(rf"^政策分野({_D}+){_SP}+(?P<name>\S.*?)\s*$")
 _RELATED_RE = re.compile(rf"^({_D}+[-－‐]{_D}+){_SP}+(\S+){_SP}+(.+?)\s*$")
 _PILLAR_RE = re.compile(rf"^柱({_D}+){_SP}+(\S.*?)\s*$")
-_SDG_RE = re.compile(r"^(?:1[0-7]|[1-9])\.(?:[1-9][0-9]?|[a-z])$")
 _ERA_PAREN_RE = re.compile(r"^\((?:令和|平成|昭和)(?:元|\d{1,2})年度?\)$")
 _NUMBER_RE = re.compile(r"^[▲△-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[▲△-]?\d+(?:\.\d+)?$")
 _UNIT_PAREN_RE = re.compile(r"^(?P<name>.*?)[（(](?P<unit>[^（）()]{1,8})[)）]$")
@@ -577,7 +577,7 @@ def parse_table_row(raw: str, line_no: int) -> TableRow | None:
             row.priority = True
         elif (m := re.fullmatch(r"柱(\d+)", t)) is not None:
             row.pillar = int(m.group(1))
-        elif _SDG_RE.match(t):
+        elif SDG_TARGET_CODE.fullmatch(t):
             row.sdg_targets.append(t)
         else:
             break

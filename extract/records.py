@@ -8,10 +8,14 @@ builder maps them onto ontology concepts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any, Literal, get_args, get_origin, get_type_hints
+
+#: An SDG target code as the documents print it: goal 1–17, then a number or a letter (8.10, 4.a).
+SDG_TARGET_CODE = re.compile(r"(?:1[0-7]|[1-9])\.(?:[1-9][0-9]?|[a-z])")
 
 Level = Literal["policy_goal", "policy", "policy_field", "programme", "measure"]
 Role = Literal["target", "actual", "baseline", "final_target", "plan"]

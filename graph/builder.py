@@ -75,6 +75,30 @@ def add_reference_graphs(ds: Dataset, base: str = DEFAULT_BASE) -> None:
 Triple = tuple[URIRef, URIRef, Node]
 
 
+def span_triples(doc: URIRef, span: Span) -> tuple[URIRef, list[Triple]]:
+    """The TextSpan ``<doc>#L<start>-L<end>`` that cites lines of ``doc``, with its triples."""
+    iri = URIRef(f"{doc}#L{span.start}-L{span.end}")
+    return iri, [
+        (iri, RDF.type, PKG.TextSpan),
+        (iri, PKG.inDocument, doc),
+        (iri, PKG.lineStart, Literal(span.start, datatype=XSD.integer)),
+        (iri, PKG.lineEnd, Literal(span.end, datatype=XSD.integer)),
+    ]
+
+
+def sdg_target_triples(code: str) -> list[Triple]:
+    """An SDG target at its UN IRI with its notation and goal, as every document graph carries it."""
+    goal_code = code.split(".")[0]
+    target, goal = SDG[code], SDG[goal_code]
+    return [
+        (target, RDF.type, PKG.SdgTarget),
+        (target, SKOS.notation, Literal(code)),
+        (target, SKOS.broader, goal),
+        (goal, RDF.type, PKG.SdgGoal),
+        (goal, SKOS.notation, Literal(goal_code)),
+    ]
+
+
 def document_graphs(record: DocumentRecord, *, base: str = DEFAULT_BASE) -> dict[URIRef, set[Triple]]:
     """The triples of ``record`` by named graph: the document's graph and, if curated, its curation graph.
 
@@ -144,11 +168,8 @@ class _DocumentWriter:
     def span(self, span: Span | None) -> URIRef | None:
         if span is None:
             return None
-        iri = URIRef(f"{self.doc}#L{span.start}-L{span.end}")
-        self.add(iri, RDF.type, PKG.TextSpan)
-        self.add(iri, PKG.inDocument, self.doc)
-        self.add(iri, PKG.lineStart, Literal(span.start, datatype=XSD.integer))
-        self.add(iri, PKG.lineEnd, Literal(span.end, datatype=XSD.integer))
+        iri, triples = span_triples(self.doc, span)
+        self.g.update(triples)
         return iri
 
     def sourced(self, node: URIRef, span: Span | None) -> None:
@@ -301,13 +322,8 @@ class _DocumentWriter:
     # --- concepts ----------------------------------------------------------------------------
 
     def sdg_target(self, code: str) -> URIRef:
-        target, goal = SDG[code], SDG[code.split(".")[0]]
-        self.add(target, RDF.type, PKG.SdgTarget)
-        self.add(target, SKOS.notation, Literal(code))
-        self.add(target, SKOS.broader, goal)
-        self.add(goal, RDF.type, PKG.SdgGoal)
-        self.add(goal, SKOS.notation, Literal(code.split(".")[0]))
-        return target
+        self.g.update(sdg_target_triples(code))
+        return SDG[code]
 
     def direction(self, printed: str) -> URIRef:
         known = vocab.concept_by_ja_label(PKG.DirectionScheme, printed)

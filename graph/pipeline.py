@@ -18,7 +18,7 @@ from rdflib import Dataset
 
 from extract.curation import CurationError, apply_curation, curation_path_for
 from extract.detect import extract
-from extract.records import DocumentRecord, from_json, to_json
+from extract.records import SDG_TARGET_CODE, DocumentRecord, from_json, to_json
 from extract.source import ExtractionError, read_source
 from graph.builder import build_dataset
 from graph.namespace import DEFAULT_BASE
@@ -155,7 +155,6 @@ def load_record(path: Path) -> DocumentRecord:
 # A records file is user-editable input: its doc_id names an output file and goes into IRIs
 # unescaped, SDG codes go into UN IRIs, and coded fields select ontology concepts.
 _DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
-_SDG_TARGET = re.compile(r"(?:[1-9]|1[0-7])\.(?:[1-9][0-9]?|[a-z])")
 
 
 def _record_problem(record: DocumentRecord) -> str | None:
@@ -164,7 +163,7 @@ def _record_problem(record: DocumentRecord) -> str | None:
         return f"doc_id {record.doc_id!r} is not a slug of letters, digits, '.', '_' and '-'"
     for project in record.projects:
         for code in project.sdg_targets:
-            if not isinstance(code, str) or not _SDG_TARGET.fullmatch(code):
+            if not isinstance(code, str) or not SDG_TARGET_CODE.fullmatch(code):
                 return f"project {project.key!r}: {code!r} is not an SDG target code like 8.1 or 4.a"
     return _coded_field_problem(record)
 

@@ -34,8 +34,9 @@ from functools import lru_cache
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from extract.records import DocumentRecord, Indicator, Project, Span
+from extract.records import DocumentRecord, Indicator, Project
 from graph import vocab
+from graph.builder import sdg_target_triples, span_triples  # one definition of these triples
 from graph.iris import document_iri, graph_iri, segment
 from graph.iris import project_iri as _project_iri
 from graph.namespace import DEFAULT_BASE, PKG, RDF, SDG, SKOS, XSD
@@ -326,30 +327,6 @@ def _sink_adder(sink: Dataset | Graph | set, record: DocumentRecord, base: str):
     return sink.add
 
 
-def _span_triples(doc: URIRef, span: Span) -> tuple[URIRef, list[tuple[URIRef, URIRef, Node]]]:
-    """The TextSpan node the builder writes for ``span`` (same IRI), with its triples."""
-    iri = URIRef(f"{doc}#L{span.start}-L{span.end}")
-    return iri, [
-        (iri, RDF.type, PKG.TextSpan),
-        (iri, PKG.inDocument, doc),
-        (iri, PKG.lineStart, Literal(span.start, datatype=XSD.integer)),
-        (iri, PKG.lineEnd, Literal(span.end, datatype=XSD.integer)),
-    ]
-
-
-def _target_triples(code: str) -> list[tuple[URIRef, URIRef, Node]]:
-    """The notation and goal triples the builder writes for a stated target."""
-    target, goal_code = SDG[code], code.split(".")[0]
-    goal = SDG[goal_code]
-    return [
-        (target, RDF.type, PKG.SdgTarget),
-        (target, SKOS.notation, Literal(code)),
-        (target, SKOS.broader, goal),
-        (goal, RDF.type, PKG.SdgGoal),
-        (goal, SKOS.notation, Literal(goal_code)),
-    ]
-
-
 def add_suggestions(
     sink: Dataset | Graph | set,
     record: DocumentRecord,
@@ -376,10 +353,10 @@ def add_suggestions(
             (node, PKG.inDocument, doc),
         ]
         triples += [(node, PKG.matchedTerm, Literal(term)) for term in s.matched_terms]
-        triples += _target_triples(s.target)
+        triples += sdg_target_triples(s.target)
         if key in spans:
-            span, span_triples = _span_triples(doc, spans[key])
-            triples += span_triples
+            span, cited = span_triples(doc, spans[key])
+            triples += cited
             triples.append((node, PKG.source, span))
         for triple in triples:
             add(triple)
