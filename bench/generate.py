@@ -388,7 +388,7 @@ def render_sheet(doc: Sheet, rng: random.Random) -> str:
             f"{doc.theme.policy}", "", f"政策分野{doc.field_number}　{doc.theme.name}", "", "関連するSDGs17のゴール", ""]
     for m in doc.measures:
         out += wrap(m.content, 41) + [""]
-    for k, kpi in enumerate(doc.kpis):
+    for kpi in doc.kpis:
         out += wrap(f"{kpi.name}の実績は{rng.choice(ISSUES)}ため、集計が終わりしだい記載する", 21) + [""]
         if kpi.baseline is not None:
             value, year = kpi.baseline

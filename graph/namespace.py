@@ -173,6 +173,7 @@ class PKG(DefinedNamespace):
     # --- properties: SDG suggestions
     suggestedFor: URIRef
     score: URIRef
+    rank: URIRef
     method: URIRef
     matchedTerm: URIRef
 

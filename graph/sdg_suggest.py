@@ -42,7 +42,7 @@ from graph.iris import project_iri as _project_iri
 from graph.namespace import DEFAULT_BASE, PKG, RDF, SDG, SKOS, XSD
 
 __all__ = [
-    "METHOD", "Evaluation", "KeywordIndex", "ProjectOutcome", "Suggestion", "add_suggestions", "enrich_dataset",
+    "ALL_HIDDEN", "LEAVE_ONE_OUT", "METHOD", "PROTOCOLS", "Evaluation", "KeywordIndex", "ProjectOutcome", "Suggestion", "add_suggestions", "enrich_dataset",
     "evaluate_hidden_targets", "keyword_index", "project_text", "suggest_for_record", "suggest_targets",
     "suggestion_iri", "target_sort_key",
 ]
@@ -203,20 +203,46 @@ def suggest_for_record(
 ) -> list[tuple[str, Suggestion]]:
     """(project key, suggestion) for every project of ``record`` that states no SDG target.
 
-    Keyword matches first; a project whose own text matches no keyword gets its measure's context
-    instead (see :func:`measure_context`), so every untagged project has a reasoned suggestion
-    where its document gives any basis for one.
+    Two kinds of evidence, each named in the suggestion it produces:
+
+    * the document's own practice: targets that other projects under the same measure/area state
+      (:func:`measure_context`). A measure's projects are tagged by the same office in the same
+      exercise, so these come first, but they take at most ``top_k - 1`` places while the project's
+      own text has a match, so the text always gets a voice;
+    * the project's own text (:func:`suggest_targets`, keyword matches) fills the remaining places.
+
+    A project with neither falls back to what its siblings' texts suggest, so every untagged project
+    has a reasoned suggestion where its document gives any basis for one.
     """
     index = _as_index(reference)
-    by_project: dict[str, list[Suggestion]] = {}
-    for project in record.projects:
-        if project.sdg_targets:
-            continue  # stated links are the document's word; never mixed with guesses
-        by_project[project.key] = suggest_targets(project_text(project), reference=index, top_k=top_k)
-    for project in record.projects:
-        if project.key in by_project and not by_project[project.key]:
-            by_project[project.key] = measure_context(record, project, by_project, top_k=top_k)
-    return [(key, s) for key, suggestions in by_project.items() for s in suggestions]
+    untagged = [p for p in record.projects if not p.sdg_targets]  # stated links are never mixed with guesses
+    keyword = {p.key: suggest_targets(project_text(p), reference=index, top_k=top_k) for p in untagged}
+    out: list[tuple[str, Suggestion]] = []
+    for project in untagged:
+        own = keyword[project.key]
+        context = measure_context(record, project, keyword, top_k=top_k)
+        if context and context[0].method == CONTEXT_STATED:
+            chosen = _merge(context, own, top_k)
+        else:
+            chosen = own or context
+        out += [(project.key, s) for s in chosen]
+    return out
+
+
+def _merge(context: list[Suggestion], own: list[Suggestion], top_k: int) -> list[Suggestion]:
+    """Context first (at most ``top_k - 1`` while ``own`` has a match), then ``own``, no target twice.
+
+    A sibling target the project's own text also matches comes first and keeps its keyword
+    evidence (method, score, matched terms): that is the more specific reason.
+    """
+    matched = {s.target: s for s in own}
+    context = sorted(context, key=lambda s: s.target not in matched)  # stable: shares order the rest
+    head = [matched.get(s.target, s) for s in (context[: top_k - 1] if own else context[:top_k])]
+    taken = {s.target for s in head}
+    tail = [s for s in own if s.target not in taken]
+    taken |= {s.target for s in tail}
+    rest = [s for s in context if s.target not in taken]
+    return (head + tail + rest)[:top_k]
 
 
 def measure_context(
@@ -225,7 +251,7 @@ def measure_context(
     """Targets of the other projects under the same measure/area: stated ones, else their suggestions.
 
     The score is the share of those projects that carry the target (0–1, far below keyword
-    scores); the reason names the measure and the count, e.g. ``measure m3: stated for 6 of 7``.
+    scores); the reason names the measure and the count, e.g. ``m3: stated for 6 of 7 other projects``.
     """
     siblings = [p for p in record.projects if p.key != project.key and set(p.parents) & set(project.parents)]
     if not siblings:
@@ -267,6 +293,7 @@ class Evaluation:
 
     k: int
     outcomes: tuple[ProjectOutcome, ...]
+    protocol: str = "all-hidden"
 
     @property
     def projects(self) -> int:
@@ -288,23 +315,45 @@ class Evaluation:
         return sum(o.hits / len(o.stated) for o in self.outcomes) / self.projects if self.outcomes else 0.0
 
 
+#: Evaluation protocols: every stated target of a document hidden at once (the suggester sees
+#: text only), or one project's targets hidden at a time (its siblings' stated targets stay visible,
+#: as they are for a document's genuinely untagged projects).
+ALL_HIDDEN = "all-hidden"
+LEAVE_ONE_OUT = "leave-one-out"
+PROTOCOLS = (ALL_HIDDEN, LEAVE_ONE_OUT)
+
+
 def evaluate_hidden_targets(
     records: Iterable[DocumentRecord],
     *,
     reference: KeywordIndex | Graph | None = None,
     k: int = 3,
+    protocol: str = ALL_HIDDEN,
 ) -> Evaluation:
-    """Hide the stated targets of every project that has some, suggest, and compare."""
+    """Hide stated targets (all at once, or one project at a time), suggest, and compare."""
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
     index = _as_index(reference)
     outcomes: list[ProjectOutcome] = []
     for record in records:
-        for project in record.projects:
-            if not project.sdg_targets:
-                continue
-            hidden = replace(project, sdg_targets=[])
-            suggested = tuple(s.target for s in suggest_targets(project_text(hidden), reference=index, top_k=k))
-            outcomes.append(ProjectOutcome(f"{record.doc_id}:{project.key}", tuple(project.sdg_targets), suggested))
-    return Evaluation(k, tuple(outcomes))
+        tagged = [p for p in record.projects if p.sdg_targets]
+        if protocol == ALL_HIDDEN:
+            hidden = replace(record, projects=[replace(p, sdg_targets=[]) for p in record.projects])
+            suggested = _suggested_by_project(hidden, index, k)
+        for project in tagged:
+            if protocol == LEAVE_ONE_OUT:
+                others = [replace(p, sdg_targets=[]) if p.key == project.key else p for p in record.projects]
+                suggested = _suggested_by_project(replace(record, projects=others), index, k)
+            got = tuple(suggested.get(project.key, ()))
+            outcomes.append(ProjectOutcome(f"{record.doc_id}:{project.key}", tuple(project.sdg_targets), got))
+    return Evaluation(k, tuple(outcomes), protocol)
+
+
+def _suggested_by_project(record: DocumentRecord, index: KeywordIndex, k: int) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, s in suggest_for_record(record, reference=index, top_k=k):
+        out.setdefault(key, []).append(s.target)
+    return out
 
 
 # --- RDF -----------------------------------------------------------------------------------------
@@ -342,13 +391,16 @@ def add_suggestions(
     doc = document_iri(record.doc_id, base)
     spans = {p.key: p.span for p in record.projects}
     written: list[URIRef] = []
+    ranks: dict[str, int] = {}
     for key, s in suggestions:
+        ranks[key] = rank = ranks.get(key, 0) + 1  # suggestions arrive in the suggester's order
         node = suggestion_iri(record, key, s.target, base)
         triples: list[tuple[URIRef, URIRef, Node]] = [
             (node, RDF.type, PKG.SdgSuggestion),
             (node, PKG.suggestedFor, project_iri(record, key, base)),
             (node, PKG.sdgTarget, SDG[s.target]),
             (node, PKG.score, Literal(s.decimal_score, datatype=XSD.decimal)),
+            (node, PKG.rank, Literal(rank, datatype=XSD.integer)),
             (node, PKG.method, Literal(s.method)),
             (node, PKG.inDocument, doc),
         ]

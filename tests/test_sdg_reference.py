@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from graph.namespace import PKG, RDF, SDG, SKOS
+from graph.namespace import PKG, RDF, SDG, SKOS, WD
 from graph.validate import load_sdg_reference, validate
 
 # Targets per goal as (numbered targets, letter targets), from the 2030 Agenda.
@@ -43,6 +43,17 @@ def _expected_target_codes() -> set[str]:
         codes |= {f"{goal}.{n}" for n in range(1, numbered + 1)}
         codes |= {f"{goal}.{chr(ord('a') + i)}" for i in range(letters)}
     return codes
+
+
+def test_each_goal_matches_one_distinct_wikidata_item(sdg: Graph) -> None:
+    matches = {goal: list(sdg.objects(goal, SKOS.exactMatch)) for goal in _goals(sdg)}
+    assert len(matches) == 17 and all(len(m) == 1 for m in matches.values())
+    items = [m[0] for m in matches.values()]
+    assert all(re.fullmatch(re.escape(str(WD)) + r"Q[1-9][0-9]*", str(i)) for i in items)
+    assert len(set(items)) == 17  # no two goals share an item
+    # spot checks against the UN Statistics Division's mapping (UNStats/LOD4Stats)
+    assert matches[SDG["1"]] == [WD.Q50214636] and matches[SDG["17"]] == [WD.Q53581254]
+    assert [m for t in _targets(sdg) for m in sdg.objects(t, SKOS.exactMatch)] == []  # the mapping links goals only
 
 
 def test_expected_table_adds_up_to_169() -> None:

@@ -17,9 +17,12 @@ from graph.builder import build_dataset, graph_iri
 from graph.namespace import DEFAULT_BASE, PKG, RDF, SDG, SKOS, XSD
 from graph.query import run_query
 from graph.sdg_suggest import (
+    CONTEXT_STATED,
+    LEAVE_ONE_OUT,
     METHOD,
     KeywordIndex,
     Suggestion,
+    _merge,
     add_suggestions,
     enrich_dataset,
     evaluate_hidden_targets,
@@ -125,6 +128,29 @@ def test_only_projects_without_stated_targets_get_suggestions():
     assert pairs[0][1].target == "8.3" and "起業" in pairs[0][1].matched_terms
 
 
+def test_sibling_stated_targets_come_first_and_keep_keyword_evidence():
+    # m2-p1 shares parent m1 with m1-p1, which states 8.3 and 11.4. 8.3 is also matched by
+    # m2-p1's own text (起業), so it is first and keeps the keyword reason; 11.4 follows from context.
+    pairs = suggest_for_record(town_sheet())
+    assert [(s.target, s.method) for _, s in pairs] == [("8.3", METHOD), ("11.4", CONTEXT_STATED)]
+    assert pairs[1][1].matched_terms == ("m2/m1: stated for 1 of 1 other projects",)
+    assert pairs[1][1].score == 1.0
+
+
+def test_context_leaves_a_place_for_the_projects_own_text():
+    siblings = {"8.1": 3, "11.4": 2, "9.2": 1}
+    context = [Suggestion(t, n / 6, (f"m1: stated for {n} of 6 other projects",), CONTEXT_STATED) for t, n in siblings.items()]
+    own = [Suggestion("4.4", 2.0, ("人材育成",))]
+    assert [s.target for s in _merge(context, own, 3)] == ["8.1", "11.4", "4.4"]
+    assert [s.target for s in _merge(context, [], 3)] == ["8.1", "11.4", "9.2"]  # no own match: context fills
+    own_match = [Suggestion("9.2", 1.5, ("ものづくり",)), *own]
+    got = _merge(context, own_match, 3)  # 9.2 is both a sibling's target and matched: first, with its terms
+    assert [(s.target, s.method) for s in got] == [("9.2", METHOD), ("8.1", CONTEXT_STATED), ("4.4", METHOD)]
+    all_matched = [Suggestion(t, 1.0, ("x",)) for t in ("11.4", "9.2", "8.1")]
+    got = _merge(context, all_matched, 4)  # every target once, however the two lists overlap
+    assert sorted(s.target for s in got) == ["11.4", "8.1", "9.2"] and all(s.method == METHOD for s in got)
+
+
 # --- RDF -------------------------------------------------------------------------------------------
 
 
@@ -178,7 +204,8 @@ def test_enriched_graph_conforms_and_keeps_stated_links_apart():
     inferred = [r for r in links if r["source"] == "inferred"]
     assert stated == {("商店街イベント補助金", "8.3"), ("商店街イベント補助金", "11.4")}
     assert inferred and {r["project"] for r in inferred} == {"起業支援事業"}
-    assert all(r["method"] == METHOD and Decimal(r["score"]) > 0 for r in inferred)
+    assert {(r["target"], r["method"], r["rank"]) for r in inferred} == {("8.3", METHOD, "1"), ("11.4", CONTEXT_STATED, "2")}
+    assert all(Decimal(r["score"]) > 0 for r in inferred)
     # coverage counts stated links only: the same before and after the suggestions
     assert run_query(ds, "sdg_coverage").as_dicts() == run_query(plain, "sdg_coverage").as_dicts()
     untagged = run_query(ds, "untagged_projects").as_dicts()
@@ -212,16 +239,30 @@ def test_seed_sheet_states_the_targets_of_its_project_table(sheet_record):
     assert all(len(p.sdg_targets) <= 1 for p in sheet_record.projects)
 
 
-def test_hidden_targets_hit_rate_does_not_regress(sheet_record):
-    # The issue's bar is 70%; with keywords written about the targets (not the seed's projects)
-    # the measured figure is 60% (12 of 20). This guards that figure; bench/bench_sdg_suggest.py
-    # prints it against the 70% target.
+def test_hidden_targets_hit_rate_reaches_the_bar(sheet_record):
+    # The issue's bar: the stated target among the top 3 for >= 70% of the projects stating one.
+    # All 20 hidden at once the suggester has the projects' texts only (keywords, else what the
+    # siblings' texts suggest): 14 of 20 measured. bench/bench_sdg_suggest.py prints the figures.
     evaluation = evaluate_hidden_targets([sheet_record], k=3)
     assert evaluation.projects == 20
-    assert evaluation.hit_rate >= 0.60, [o for o in evaluation.outcomes if not o.hits]
-    # one stated target per project: recall@3 is the hit rate and precision@3 a third of it
+    assert evaluation.hit_rate >= 0.70, [o for o in evaluation.outcomes if not o.hits]
+    # one stated target per project: recall@3 is the hit rate and precision@3 at most a third of it
     assert evaluation.recall_at_k == pytest.approx(evaluation.hit_rate)
-    assert evaluation.precision_at_k == pytest.approx(evaluation.hit_rate / 3)
+    assert evaluation.precision_at_k <= evaluation.hit_rate / 3 + 1e-9
+
+
+def test_leave_one_out_uses_the_siblings_stated_targets(sheet_record):
+    # One project hidden at a time, as for the document's genuinely untagged projects: its measure's
+    # other projects still state theirs. All 20 measured; the bar guards a regression below 90%.
+    evaluation = evaluate_hidden_targets([sheet_record], k=3, protocol=LEAVE_ONE_OUT)
+    assert evaluation.projects == 20
+    assert evaluation.hit_rate >= 0.90, [o for o in evaluation.outcomes if not o.hits]
+    assert all(len(o.suggested) <= 3 for o in evaluation.outcomes)
+
+
+def test_unknown_protocol_is_refused(sheet_record):
+    with pytest.raises(ValueError, match="leave-one-out"):
+        evaluate_hidden_targets([sheet_record], protocol="peek")
 
 
 def test_evaluation_does_not_see_the_stated_targets(sheet_record):
@@ -230,7 +271,10 @@ def test_evaluation_does_not_see_the_stated_targets(sheet_record):
     assert suggest_for_record(tagged) == []  # stated → nothing to suggest
     outcome = evaluate_hidden_targets([tagged]).outcomes[0]
     assert outcome.stated == tuple(project.sdg_targets)
+    # alone in its record, the project has no siblings: only its own text speaks
     assert outcome.suggested == tuple(s.target for s in suggest_targets(project_text(project)))
+    loo = evaluate_hidden_targets([tagged], protocol=LEAVE_ONE_OUT).outcomes[0]
+    assert loo.suggested == outcome.suggested
 
 
 def _projects_without_any_target(record) -> list[str]:
