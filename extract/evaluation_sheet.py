@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from extract.numbers import NumberFormatError, era_to_year, era_years, is_no_value, parse_number, thousand_yen
@@ -107,9 +108,14 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
 def _compact(text: str) -> str:
     """NFKC without any whitespace: the form used to compare labels and names."""
-    return re.sub(r"\s+", "", _nfkc(text))
+    # cached: the parsing passes ask for the same lines again and again (about 10k calls a sheet)
+    return _WHITESPACE_RE.sub("", _nfkc(text))
 
 
 def _int(digits: str) -> int:

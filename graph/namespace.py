@@ -178,6 +178,14 @@ class PKG(DefinedNamespace):
     matchedTerm: URIRef
 
 
+# Each declared term becomes a plain class attribute: ``PKG.Project`` is then one lookup instead of
+# rdflib's validating ``__getattr__`` building a new URIRef (half a million lookups per thousand
+# documents). Undeclared names still reach ``__getattr__`` and raise, as ``_fail`` asks.
+for _term in PKG.__annotations__:
+    setattr(PKG, _term, PKG[_term])
+del _term
+
+
 PREFIXES: dict[str, Namespace | str] = {
     "pkg": PKG._NS,
     "sdg": SDG,
