@@ -51,13 +51,14 @@ from graph.pipeline import (
     expand_inputs,
     extract_path,
 )
+from graph.stores import is_merged, mark_merged
 
 __all__ = ["BulkResult", "bulk_build", "extractor_version", "nquads_lines", "register"]
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST_NAME = "policy-kg-bulk.json"
 #: Bump when the manifest's meaning changes; a store with another format is rebuilt from scratch.
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: the default graph holds the merge of the documents' graphs
 DEFAULT_CHUNK = 16
 #: Bytes of N-Quads gathered before one ``Store.bulk_load`` call (fewer, larger loads are faster).
 LOAD_BATCH_BYTES = 48 * 1024 * 1024
@@ -135,12 +136,19 @@ def _term(t: object) -> str:
     raise TypeError(f"cannot write {t!r} as N-Quads")
 
 
-def nquads_lines(graphs: dict[URIRef, set]) -> Iterator[str]:
-    """N-Quads lines (with newline) of ``{graph IRI: triples}`` as :func:`document_graphs` returns."""
+def nquads_lines(graphs: dict[URIRef, set], *, default_graph: bool = False) -> Iterator[str]:
+    """N-Quads lines (with newline) of ``{graph IRI: triples}`` as :func:`document_graphs` returns.
+
+    With ``default_graph`` every triple is also written without a graph name, so a store loading
+    the lines keeps the RDF merge of all graphs in its default graph (see ``graph.stores``).
+    """
     for name, triples in graphs.items():
         g = f" {_iri(name)} .\n"
         for s, p, o in triples:
-            yield f"{_term(s)} {_term(p)} {_term(o)}{g}"
+            triple = f"{_term(s)} {_term(p)} {_term(o)}"
+            yield f"{triple}{g}"
+            if default_graph:
+                yield f"{triple} .\n"
 
 
 def reference_nquads(base: str) -> bytes:
@@ -149,7 +157,7 @@ def reference_nquads(base: str) -> bytes:
 
     graphs = {URIRef(base + ONTOLOGY_GRAPH): set(vocab.ontology_graph()),
               URIRef(base + REFERENCE_GRAPH): set(vocab.sdg_reference_graph())}
-    return "".join(nquads_lines(graphs)).encode("utf-8")
+    return "".join(nquads_lines(graphs, default_graph=True)).encode("utf-8")
 
 
 # --- the worker side -------------------------------------------------------------------------------------
@@ -207,8 +215,8 @@ def _process_chunk(items: list[tuple[str, str]], cache_dir: str | None, base: st
             continue
         outcome.graphs = sorted(str(g) for g in graphs)
         outcome.issues = dict(Counter(i.severity for i in record.issues))
-        parts.extend(nquads_lines(graphs))
-    return _ChunkOutcome("".join(parts).encode("utf-8"), len(parts), docs)
+        parts.extend(nquads_lines(graphs, default_graph=True))
+    return _ChunkOutcome("".join(parts).encode("utf-8"), len(parts) // 2, docs)
 
 
 # --- the parent side -------------------------------------------------------------------------------------
@@ -338,8 +346,10 @@ def bulk_build(
 
     store = ox.Store(str(store_dir))
     manifest = _load_manifest(store_dir, base)
-    if not manifest and len(store):  # built by another version or base: start again
+    if (not manifest or not is_merged(store)) and len(store):
+        # built by another version or base, or unmerged by a writable `serve`: start again
         store.clear()
+        manifest = {}
     known: dict[str, dict] = manifest.get("documents", {})
     todo: list[tuple[str, str]] = []
     for path in paths:
@@ -355,7 +365,7 @@ def bulk_build(
             continue
         if entry is not None:  # changed: its old graphs go before the new ones come in
             for graph in entry["graphs"]:
-                store.remove_graph(ox.NamedNode(graph))
+                _drop_graph(store, graph)
             del known[name]
         todo.append((name, key))
 
@@ -384,12 +394,25 @@ def bulk_build(
 
     if not _has_reference(store, base):  # a changed ontology changes builder_version: store cleared above
         _load_reference(store, base)
+    if not is_merged(store):
+        mark_merged(store)  # every quad loaded above also went to the default graph
     store.flush()
     _save_manifest(store_dir, {"format": MANIFEST_FORMAT, "base": base, "builder": builder_version(),
                                "reference": True, "documents": known})
     del store  # release the RocksDB lock before anyone reopens the folder
     result.seconds = time.monotonic() - started
     return result
+
+
+def _drop_graph(store: ox.Store, graph: str) -> None:
+    """Remove a named graph, and from the merged default graph the triples no other graph holds."""
+    name = ox.NamedNode(graph)
+    triples = [(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, name)]
+    store.remove_graph(name)
+    for s, p, o in triples:
+        held = any(not isinstance(q.graph_name, ox.DefaultGraph) for q in store.quads_for_pattern(s, p, o))
+        if not held:
+            store.remove(ox.Quad(s, p, o))
 
 
 def _has_reference(store: ox.Store, base: str) -> bool:

@@ -64,7 +64,7 @@ from graph.query import Backend, QueryError, QueryResult, RdflibBackend, with_va
 
 __all__ = [
     "AUTO_THRESHOLD_BYTES", "OxigraphBackend", "OxigraphServer", "PushReport", "RemoteBackend",
-    "backend_for", "cached_store_path", "file_sha256", "free_port", "is_merged", "is_oxigraph_store",
+    "backend_for", "cached_store_path", "file_sha256", "free_port", "is_merged", "is_oxigraph_store", "mark_merged",
     "load_dataset", "load_file", "merge_default_graph", "open_oxigraph", "oxigraph_binary", "push",
     "to_oxigraph", "to_rdflib", "unmerge_default_graph",
 ]
@@ -210,10 +210,10 @@ def merge_default_graph(store: ox.Store) -> None:
     merged = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store
               if not isinstance(q.graph_name, ox.DefaultGraph)]
     store.bulk_extend(merged)
-    _mark_merged(store)
+    mark_merged(store)
 
 
-def _mark_merged(store: ox.Store) -> None:
+def mark_merged(store: ox.Store) -> None:
     info = ox.NamedNode(STORE_INFO_GRAPH)
     store.add(ox.Quad(info, ox.NamedNode(str(RDFS.comment)), ox.Literal(_MERGED_NOTE), info))
 
@@ -232,7 +232,7 @@ def _load_source(store: ox.Store, source: dict, *, merge: bool) -> None:
             quads = ox.parse(**parse_args)
             store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads
                               if to_graph is not None or not _is_info(q))
-            _mark_merged(store)
+            mark_merged(store)
     except SyntaxError as exc:
         raise QueryError(f"cannot load graph into Oxigraph: {_one_line(str(exc))}") from exc
 
