@@ -28,10 +28,10 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -299,20 +299,32 @@ def _chunks(items: list[tuple[str, str]], size: int) -> Iterator[list[tuple[str,
 
 
 def _run_chunks(
-    chunks: Iterator[list[tuple[str, str]]], jobs: int, cache_dir: str | None, base: str, curate: bool
+    chunks: Iterator[list[tuple[str, str]]], jobs: int, cache_dir: str | None, base: str, curate: bool,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> Iterator[_ChunkOutcome]:
-    """Chunk outcomes as they complete; at most ``2 × jobs`` chunks in flight, so memory stays bounded."""
+    """Chunk outcomes as they complete; at most ``2 × jobs`` chunks in flight, so memory stays bounded.
+
+    ``meanwhile`` runs in this process once the workers have their first chunks, before any outcome
+    is yielded (the store's clean-up overlaps with their extraction).
+    """
     if jobs <= 1:
+        meanwhile()
         for chunk in chunks:
             yield _process_chunk(chunk, cache_dir, base, curate)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: set[Future[_ChunkOutcome]] = set()
+        started = False
         for chunk in chunks:
             pending.add(pool.submit(_process_chunk, chunk, cache_dir, base, curate))
+            if not started and len(pending) >= 2 * jobs:
+                meanwhile()
+                started = True
             if len(pending) >= 2 * jobs:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 yield from (f.result() for f in done)
+        if not started:
+            meanwhile()
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             yield from (f.result() for f in done)
@@ -350,8 +362,10 @@ def bulk_build(
         # built by another version or base, or unmerged by a writable `serve`: start again
         store.clear()
         manifest = {}
+    fresh = not len(store)
     known: dict[str, dict] = manifest.get("documents", {})
     todo: list[tuple[str, str]] = []
+    stale: list[str] = []  # graphs of changed documents: dropped before their new versions load
     for path in paths:
         name = str(path.resolve())
         try:
@@ -364,15 +378,15 @@ def bulk_build(
             result.unchanged += 1
             continue
         if entry is not None:  # changed: its old graphs go before the new ones come in
-            for graph in entry["graphs"]:
-                _drop_graph(store, graph)
+            stale += entry["graphs"]
             del known[name]
         todo.append((name, key))
 
     reporter = _Progress(len(todo), progress)
     batch: list[bytes] = []
     batch_bytes = 0
-    for outcome in _run_chunks(_chunks(todo, chunk_size), jobs or 1, str(cache), base, curate):
+    drop_stale = partial(_drop_graphs, store, stale)
+    for outcome in _run_chunks(_chunks(todo, chunk_size), jobs or 1, str(cache), base, curate, drop_stale):
         for doc in outcome.docs:
             if doc.failure is not None:
                 result.failures.append(doc.failure)
@@ -396,6 +410,9 @@ def bulk_build(
         _load_reference(store, base)
     if not is_merged(store):
         mark_merged(store)  # every quad loaded above also went to the default graph
+    if fresh and result.quads_loaded:
+        # compacts the many bulk-loaded files: about a tenth of the build, queries then run ~2x faster
+        store.optimize()
     store.flush()
     _save_manifest(store_dir, {"format": MANIFEST_FORMAT, "base": base, "builder": builder_version(),
                                "reference": True, "documents": known})
@@ -404,15 +421,23 @@ def bulk_build(
     return result
 
 
+#: Removes from the merged default graph the triples of graph ``?g`` that no other named graph holds.
+_UNMERGE_GRAPH = """
+DELETE { ?s ?p ?o }
+WHERE { GRAPH $g { ?s ?p ?o } FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER(?other != $g) } }
+"""
+
+
+def _drop_graphs(store: ox.Store, graphs: list[str]) -> None:
+    for graph in graphs:
+        _drop_graph(store, graph)
+
+
 def _drop_graph(store: ox.Store, graph: str) -> None:
     """Remove a named graph, and from the merged default graph the triples no other graph holds."""
-    name = ox.NamedNode(graph)
-    triples = [(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, name)]
+    name = ox.NamedNode(graph)  # validated: the term written into the update is a well-formed IRI
+    store.update(_UNMERGE_GRAPH.replace("$g", str(name)))  # one transaction, evaluated by Oxigraph
     store.remove_graph(name)
-    for s, p, o in triples:
-        held = any(not isinstance(q.graph_name, ox.DefaultGraph) for q in store.quads_for_pattern(s, p, o))
-        if not held:
-            store.remove(ox.Quad(s, p, o))
 
 
 def _has_reference(store: ox.Store, base: str) -> bool:
