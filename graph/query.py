@@ -9,8 +9,8 @@ Each ``.rq`` file starts with a header comment::
     # sorted-lists: sdg_targets, project_names[ / ]
 
 Parameters are bound as typed RDF terms: a ``VALUES`` block whose terms rdflib serialises (and
-escapes) for rdflib and remote endpoints, substitutions in Oxigraph. A raw parameter value is never
-pasted into query text, so it cannot change the query.
+escapes), on every backend. A raw parameter value is never pasted into query text, so it cannot
+change the query.
 
 >>> spec = load_query("projects")
 >>> spec.columns[:3]
@@ -209,7 +209,10 @@ def values_block(bindings: Mapping[str, Node]) -> str:
 def _n3(term: Node) -> str:
     if isinstance(term, BNode):
         raise QueryError("blank nodes cannot be bound as query parameters")
-    return term.n3()
+    try:
+        return term.n3()
+    except Exception as exc:  # rdflib refuses an IRI it cannot write safely (plain Exception)
+        raise QueryError(f"cannot bind parameters: {str(term)!r}: {exc}") from exc
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

@@ -6,7 +6,7 @@ identically whichever store answered:
 
 * :class:`OxigraphBackend` — a persistent ``pyoxigraph.Store`` on disk, filled once by bulk loading
   (:func:`load_dataset`, :func:`load_file`) and queried many times without re-parsing; parameters are
-  bound as SEP-0007 substitutions.
+  bound by a ``VALUES`` block serialised by rdflib (Oxigraph's substitutions are applied late).
 * :class:`RemoteBackend` — any SPARQL 1.1 endpoint through SPARQLWrapper (JSON results, basic auth
   or a bearer token, a timeout); parameters are bound by a ``VALUES`` block serialised by rdflib.
 * :func:`backend_for` — picks rdflib in memory for small graph files and a store cached next to
@@ -170,12 +170,13 @@ class OxigraphBackend:
         self.merged = is_merged(self.store)
 
     def select(self, query: str, bindings: Mapping[str, Node]) -> QueryResult:
-        """Run a SELECT query; ``bindings`` become SEP-0007 substitutions, never query text."""
-        substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
+        """Run a SELECT query; ``bindings`` become a leading ``VALUES`` block of escaped terms.
+
+        Not Oxigraph's ``substitutions``: Oxigraph 0.5 applies them after evaluating the whole
+        query, so a query about one document of a thousand took 37 s instead of 2 s.
+        """
         try:
-            solutions = self.store.query(
-                query, substitutions=substitutions, use_default_graph_as_union=not self.merged
-            )
+            solutions = self.store.query(with_values(query, bindings), use_default_graph_as_union=not self.merged)
         except (SyntaxError, ValueError, OSError) as exc:
             raise QueryError(f"query failed: {_one_line(str(exc))}") from exc
         if not isinstance(solutions, ox.QuerySolutions):
