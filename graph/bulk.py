@@ -11,6 +11,9 @@ building an rdflib ``Dataset``:
   never re-extracted, and a changed extractor invalidates every entry;
 * a manifest in the store folder remembers, per input file, the hash it was built from and its named
   graphs; a re-build drops and reloads the graphs of changed documents only;
+* every triple is also loaded into the default graph, which thus holds the merge of all graphs: the
+  library queries read it (Oxigraph evaluates them far more slowly over the union of a thousand
+  named graphs), and a changed document's triples leave it unless another graph holds them;
 * memory stays bounded: triples are streamed per chunk, never held for the whole corpus;
 * a document that fails is reported in :attr:`BulkResult.failures` and never stops the batch.
 
