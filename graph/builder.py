@@ -28,7 +28,15 @@ from extract.records import (
     Unit,
 )
 from graph import vocab
-from graph.iris import document_iri, graph_iri, org_iri, project_iri
+from graph.iris import (
+    ONTOLOGY_GRAPH,
+    REFERENCE_GRAPH,
+    curation_graph_iri,
+    document_iri,
+    graph_iri,
+    org_iri,
+    project_iri,
+)
 from graph.iris import segment as _seg
 from graph.namespace import DCTERMS, DEFAULT_BASE, ORG, PKG, RDF, SDG, SDO, SKOS, XSD, bind_prefixes
 
@@ -39,8 +47,6 @@ LEVEL_CLASS = {
     "programme": PKG.Programme,
     "measure": PKG.Measure,
 }
-REFERENCE_GRAPH = "graph/sdg-reference"
-ONTOLOGY_GRAPH = "graph/ontology"
 
 
 def new_dataset(base: str = DEFAULT_BASE) -> Dataset:
@@ -132,14 +138,15 @@ def document_graphs(record: DocumentRecord, *, base: str = DEFAULT_BASE) -> dict
     add_suggestions(writer.g, record, suggest_for_record(record), base)
     graphs = {name: writer.g}
     if record.manual_facts:
-        graphs[URIRef(f"{name}/curation")] = _move_manual_facts(writer, URIRef(f"{name}/curation"))
+        curation = curation_graph_iri(name)
+        graphs[curation] = _move_manual_facts(writer, curation)
     return graphs
 
 
 def add_document(ds: Dataset, record: DocumentRecord, *, base: str = DEFAULT_BASE) -> Graph:
     """Add ``record`` as its own named graph of ``ds`` (replacing an earlier one); returns it."""
     name = graph_iri(record.doc_id, base)
-    for old in (name, URIRef(f"{name}/curation")):
+    for old in (name, curation_graph_iri(name)):
         ds.remove_graph(ds.graph(old))
     for graph_name, triples in document_graphs(record, base=base).items():
         g = ds.graph(graph_name)

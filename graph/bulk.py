@@ -43,7 +43,8 @@ from rdflib import BNode, Literal, URIRef
 from extract.curation import CurationError, curation_path_for
 from extract.records import DocumentRecord, from_json, to_json
 from extract.source import ExtractionError
-from graph.builder import ONTOLOGY_GRAPH, REFERENCE_GRAPH, document_graphs
+from graph.builder import document_graphs
+from graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from graph.namespace import DEFAULT_BASE, XSD
 from graph.pipeline import (
     EXIT_DROPPED,

@@ -22,9 +22,24 @@ def document_iri(doc_id: str, base: str = DEFAULT_BASE) -> URIRef:
     return URIRef(f"{base}doc/{doc_id}")
 
 
+#: Named graphs of the ontology and of the SDG reference data, relative to the base.
+ONTOLOGY_GRAPH = "graph/ontology"
+REFERENCE_GRAPH = "graph/sdg-reference"
+
+
 def graph_iri(doc_id: str, base: str = DEFAULT_BASE) -> URIRef:
     """The named graph holding one document's triples."""
     return URIRef(f"{base}graph/{doc_id}")
+
+
+def curation_graph_iri(document_graph: str) -> URIRef:
+    """The named graph holding what a curation file asserted about the document of ``document_graph``."""
+    return URIRef(f"{document_graph}/curation")
+
+
+def base_of_graph(document_graph: str) -> str:
+    """The base IRI a document graph was built under (the inverse of :func:`graph_iri`)."""
+    return document_graph[: document_graph.rindex("graph/")]
 
 
 def project_iri(doc_id: str, key: str, base: str = DEFAULT_BASE) -> URIRef:

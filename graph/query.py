@@ -7,6 +7,14 @@ Each ``.rq`` file starts with a header comment::
     # param: document string optional — file name of a source document
     # columns: document, measure, project
     # sorted-lists: sdg_targets, project_names[ / ]
+    # scope: document
+
+``scope`` names the parameter whose value is a source document's file name, and states that the
+query needs nothing outside that document's own graphs (plus the ontology and SDG reference
+graphs) to answer for it. A backend that keeps one named graph per document (Oxigraph) then reads
+only those graphs when the parameter is bound, so a question about one document costs the same in
+a store of ten documents or of ten thousand (``tests/test_document_scope.py`` checks the rows are
+those of the whole store, for every scoped query and every sample and seed document).
 
 Parameters are bound as typed RDF terms: a ``VALUES`` block whose terms rdflib serialises (and
 escapes), on every backend. A raw parameter value is never pasted into query text, so it cannot
@@ -24,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -57,6 +65,7 @@ class QuerySpec:
     columns: tuple[str, ...]
     sorted_lists: tuple[tuple[str, str], ...]  # (column, separator): GROUP_CONCAT order is undefined
     text: str
+    scope: str | None = None  # the parameter naming one source document (see the module notes)
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -83,6 +92,13 @@ class Backend(Protocol):
     """Anything that can answer a SELECT query with bound variables (rdflib, Oxigraph, remote)."""
 
     def select(self, query: str, bindings: Mapping[str, Node]) -> QueryResult: ...
+
+
+@runtime_checkable
+class DocumentScopedBackend(Backend, Protocol):
+    """A backend that can answer a query from the named graphs of some source documents alone."""
+
+    def select_in_documents(self, query: str, bindings: Mapping[str, Node], file_names: list[str]) -> QueryResult: ...
 
 
 _HEADER = re.compile(r"^#\s*(?P<key>[a-z-]+)\s*:\s*(?P<value>.*)$")
@@ -117,8 +133,11 @@ def parse_header(text: str, name: str, path: Path) -> QuerySpec:
         if not m:
             raise QueryError(f"{path.name}: malformed sorted-lists entry {item!r}")
         lists.append((m.group(1), m.group(2) or " "))
+    scope = meta.get("scope") or None
+    if scope is not None and scope not in {p.name for p in params}:
+        raise QueryError(f"{path.name}: '# scope: {scope}' names no parameter of the query")
     return QuerySpec(name, path, meta["title"], meta["description"], tuple(params),
-                     split(meta["columns"]), tuple(lists), text)
+                     split(meta["columns"]), tuple(lists), text, scope)
 
 
 def list_queries(folder: Path = QUERIES_DIR) -> list[QuerySpec]:
@@ -245,7 +264,11 @@ def run_query(
     bound = bind_params(spec, params)
     bound.update(bindings or {})
     backend: Backend = RdflibBackend(target) if isinstance(target, Graph) else target
-    result = backend.select(spec.text, bound)
+    document = bound.get(spec.scope) if spec.scope else None
+    if isinstance(document, Literal) and isinstance(backend, DocumentScopedBackend):
+        result = backend.select_in_documents(spec.text, bound, [str(document)])
+    else:
+        result = backend.select(spec.text, bound)
     return _postprocess(spec, result)
 
 

@@ -59,7 +59,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.io import RdfFormat, load_graph
-from graph.namespace import DEFAULT_BASE, RDF, RDFS, XSD
+from graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, base_of_graph, curation_graph_iri
+from graph.namespace import DEFAULT_BASE, PKG, RDF, RDFS, XSD
 from graph.query import Backend, QueryError, QueryResult, RdflibBackend, with_values
 
 __all__ = [
@@ -175,8 +176,48 @@ class OxigraphBackend:
         Not Oxigraph's ``substitutions``: Oxigraph 0.5 applies them after evaluating the whole
         query, so a query about one document of a thousand took 37 s instead of 2 s.
         """
+        return self._select(with_values(query, bindings), {"use_default_graph_as_union": not self.merged})
+
+    def select_in_documents(self, query: str, bindings: Mapping[str, Node], file_names: list[str]) -> QueryResult:
+        """:meth:`select` reading only the graphs of the documents named ``file_names`` (see
+        :func:`graph.query.run_query`): their own and curation graphs, the ontology and the SDG
+        reference graphs. For one document in a store of a thousand: 2–10 s → 0.01–0.08 s."""
+        graphs = self.document_graphs(file_names)
+        if graphs is None:
+            return self.select(query, bindings)
+        return self._select(with_values(query, bindings), {"default_graph": graphs})
+
+    def document_graphs(self, file_names: list[str]) -> list[ox.NamedNode] | None:
+        """The named graphs holding the documents named ``file_names`` (by ``pkg:fileName``), with
+        their curation graphs and the ontology and SDG reference graphs of the same base.
+
+        ``None`` when the store is not laid out that way (a document in the default graph only,
+        a graph name this project does not give): the whole store must then be read.
+        """
+        file_name = ox.NamedNode(str(PKG.fileName))
+        found: set[ox.NamedNode] = set()
+        for name in file_names:
+            for quad in self.store.quads_for_pattern(None, file_name, ox.Literal(name), None):
+                if isinstance(quad.graph_name, ox.NamedNode):
+                    found.add(quad.graph_name)
+                elif not self.merged:
+                    return None  # held by the default graph itself
+        for graph in list(found):
+            if "graph/" not in graph.value:
+                return None
+            base = base_of_graph(graph.value)
+            reference = [ox.NamedNode(base + ONTOLOGY_GRAPH), ox.NamedNode(base + REFERENCE_GRAPH)]
+            if not all(self.store.contains_named_graph(g) for g in reference):
+                return None
+            found.update(reference)
+            curation = ox.NamedNode(curation_graph_iri(graph.value))
+            if self.store.contains_named_graph(curation):
+                found.add(curation)
+        return sorted(found, key=lambda g: g.value)
+
+    def _select(self, text: str, dataset: dict) -> QueryResult:
         try:
-            solutions = self.store.query(with_values(query, bindings), use_default_graph_as_union=not self.merged)
+            solutions = self.store.query(text, **dataset)
         except (SyntaxError, ValueError, OSError) as exc:
             raise QueryError(f"query failed: {_one_line(str(exc))}") from exc
         if not isinstance(solutions, ox.QuerySolutions):
