@@ -7,7 +7,9 @@
 * the speed-up over building through rdflib in memory (``graph.pipeline.build_documents``), measured
   on the first ``--subset`` documents (rdflib is too slow and too large for the whole corpus);
 * a re-build after changing 1 % of the documents (target < 5 % of the full build);
-* the median time of every library query on the full store (target < 2 s each);
+* the median time of every library query on the full store (target < 2 s each): asked about one
+  document (``document=…``, five documents spread over the corpus), and over the whole corpus (an
+  unfiltered listing: every budget line of every document, so bound by the size of its answer);
 * peak memory (max RSS of the process and its children) of the bulk build (target < 4 GiB).
 
 Each measured step runs in a fresh subprocess, so its time and peak memory are its own.
@@ -257,25 +259,36 @@ def main(argv: list[str] | None = None) -> int:
           f"{rebuild['unchanged']} unchanged)", "< 5 %", share < 0.05)
 
     names = _in_subprocess("query_names")
+    # asked about one document, as a reader browsing the corpus would: five documents across the corpus
+    docs = sorted((work / "corpus").glob("*.txt"))
+    sample = [docs[i * (len(docs) - 1) // 4].name for i in range(5)]
+    for name in names["per_document"]:
+        times, rows, stopped = [], [], False
+        for one in sample:
+            try:
+                q = _in_subprocess("query", timeout=args.query_timeout, work=work, store="store", name=name,
+                                   repeats=args.repeats, params={"document": one})
+            except subprocess.TimeoutExpired:
+                stopped = True
+                break
+            times.append(q["median"])
+            rows.append(q["rows"])
+        if stopped:
+            t.add(f"query {name}, one document", f"> {args.query_timeout:.0f} s (stopped)", "< 2 s", False)
+            continue
+        median = statistics.median(times)
+        t.add(f"query {name}, one document (median over {len(sample)} documents × {args.repeats} runs, "
+              f"{min(rows)}–{max(rows)} rows)", f"{median:.3f} s (slowest {max(times):.3f} s)", "< 2 s", median < 2)
+    # the whole corpus at once: listings whose answer grows with the corpus
     for name in names["names"]:
         try:
             q = _in_subprocess("query", timeout=args.query_timeout, work=work, store="store", name=name,
                                repeats=args.repeats)
         except subprocess.TimeoutExpired:
-            t.add(f"query {name}", f"> {args.query_timeout:.0f} s (stopped)", "< 2 s", False)
+            t.add(f"query {name}, whole corpus", f"> {args.query_timeout:.0f} s (stopped)", "< 2 s", False)
             continue
-        t.add(f"query {name} (median of {args.repeats}, {q['rows']} rows)", f"{q['median']:.2f} s", "< 2 s",
-              q["median"] < 2)
-    # informative: the same queries asked about one document, as a reader browsing the corpus would
-    one = sorted((work / "corpus").glob("*.txt"))[0].name
-    for name in names["per_document"]:
-        try:
-            q = _in_subprocess("query", timeout=args.query_timeout, work=work, store="store", name=name,
-                               repeats=args.repeats, params={"document": one})
-        except subprocess.TimeoutExpired:
-            t.add(f"  (informative) query {name}, document={one}", f"> {args.query_timeout:.0f} s (stopped)")
-            continue
-        t.add(f"  (informative) query {name}, document={one} ({q['rows']} rows)", f"{q['median']:.2f} s")
+        t.add(f"query {name}, whole corpus (median of {args.repeats}, {q['rows']} rows)", f"{q['median']:.2f} s",
+              "< 2 s", q["median"] < 2)
     print(t.render())
     return 0
 
