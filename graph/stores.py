@@ -6,7 +6,8 @@ identically whichever store answered:
 
 * :class:`OxigraphBackend` — a persistent ``pyoxigraph.Store`` on disk, filled once by bulk loading
   (:func:`load_dataset`, :func:`load_file`) and queried many times without re-parsing; parameters are
-  bound by a ``VALUES`` block serialised by rdflib (Oxigraph's substitutions are applied late).
+  bound by a ``VALUES`` block serialised by rdflib (Oxigraph's substitutions are applied late); a
+  query bound to one document (``# scope: document``) reads only that document's named graphs.
 * :class:`RemoteBackend` — any SPARQL 1.1 endpoint through SPARQLWrapper (JSON results, basic auth
   or a bearer token, a timeout); parameters are bound by a ``VALUES`` block serialised by rdflib.
 * :func:`backend_for` — picks rdflib in memory for small graph files and a store cached next to
