@@ -7,13 +7,17 @@ building an rdflib ``Dataset``:
   builds the document's triples (:func:`graph.builder.document_graphs`) and serialises them to
   N-Quads, so the parent only bulk-loads bytes;
 * extracted records are cached by content: ``<cache>/<sha256>.records.json``, the hash taken over the
-  document's bytes, its curation file and the extractor's source code — an unchanged document is
+  document's name and bytes, its curation file and the extractor's source code — an unchanged document is
   never re-extracted, and a changed extractor invalidates every entry;
 * a manifest in the store folder remembers, per input file, the hash it was built from and its named
-  graphs; a re-build drops and reloads the graphs of changed documents only;
+  graphs; a re-build touches the graphs of changed documents only, and of those only the triples
+  that differ from the stored version (a changed KPI value is two quads, not a dropped and
+  reloaded graph: the stored graph is read once, sequentially, instead of every triple of it being
+  looked up in the whole store);
 * every triple is also loaded into the default graph, which thus holds the merge of all graphs: the
   library queries read it (Oxigraph evaluates them far more slowly over the union of a thousand
-  named graphs), and a changed document's triples leave it unless another graph holds them;
+  named graphs), and a triple a changed document no longer states leaves it unless another graph
+  holds it;
 * memory stays bounded: triples are streamed per chunk, never held for the whole corpus;
 * a document that fails is reported in :attr:`BulkResult.failures` and never stops the batch.
 
@@ -31,10 +35,10 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -93,8 +97,13 @@ def builder_version() -> str:
 
 
 def input_key(path: Path) -> str:
-    """The cache key of an input: sha256 of its bytes, its curation file and the extractor version."""
+    """The cache key of an input: sha256 of its name, bytes, curation file and the extractor version.
+
+    The name counts: a record carries it (the document's IRIs come from its stem), so two copies of
+    one text under different names have different records.
+    """
     h = hashlib.sha256(extractor_version().encode())
+    h.update(path.name.encode("utf-8") + b"\0")
     h.update(path.read_bytes())
     curation = curation_path_for(path)
     if curation.is_file():
@@ -175,6 +184,12 @@ class _DocOutcome:
     cached: bool = False
     issues: dict[str, int] = field(default_factory=dict)
     failure: DocumentFailure | None = None
+    #: Only for a changed document: its graphs' N-Quads (no default-graph copies), applied as a diff.
+    replacement: bytes | None = None
+
+
+#: One document to build: its path, its cache key, and whether the store holds an older version of it.
+_Todo = tuple[str, str, bool]
 
 
 @dataclass
@@ -200,11 +215,15 @@ def _record_for(path: Path, key: str, cache_dir: Path | None, curate: bool) -> t
     return record, False
 
 
-def _process_chunk(items: list[tuple[str, str]], cache_dir: str | None, base: str, curate: bool) -> _ChunkOutcome:
-    """Extract (or load from cache) each document of a chunk and serialise its graphs to N-Quads."""
+def _process_chunk(items: list[_Todo], cache_dir: str | None, base: str, curate: bool) -> _ChunkOutcome:
+    """Extract (or load from cache) each document of a chunk and serialise its graphs to N-Quads.
+
+    A new document's quads go to the chunk's bulk load; a changed one's come back on their own, to
+    be compared with the stored version.
+    """
     parts: list[str] = []
     docs: list[_DocOutcome] = []
-    for path_text, key in items:
+    for path_text, key, changed in items:
         outcome = _DocOutcome(path_text, key)
         docs.append(outcome)
         path = Path(path_text)
@@ -219,7 +238,10 @@ def _process_chunk(items: list[tuple[str, str]], cache_dir: str | None, base: st
             continue
         outcome.graphs = sorted(str(g) for g in graphs)
         outcome.issues = dict(Counter(i.severity for i in record.issues))
-        parts.extend(nquads_lines(graphs, default_graph=True))
+        if changed:
+            outcome.replacement = "".join(nquads_lines(graphs)).encode("utf-8")
+        else:
+            parts.extend(nquads_lines(graphs, default_graph=True))
     return _ChunkOutcome("".join(parts).encode("utf-8"), len(parts) // 2, docs)
 
 
@@ -297,38 +319,26 @@ def _save_manifest(store_dir: Path, manifest: dict) -> None:
     os.replace(tmp, path)
 
 
-def _chunks(items: list[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+def _chunks(items: list[_Todo], size: int) -> Iterator[list[_Todo]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
 
 def _run_chunks(
-    chunks: Iterator[list[tuple[str, str]]], jobs: int, cache_dir: str | None, base: str, curate: bool,
-    meanwhile: Callable[[], None] = lambda: None,
+    chunks: Iterator[list[_Todo]], jobs: int, cache_dir: str | None, base: str, curate: bool,
 ) -> Iterator[_ChunkOutcome]:
-    """Chunk outcomes as they complete; at most ``2 × jobs`` chunks in flight, so memory stays bounded.
-
-    ``meanwhile`` runs in this process once the workers have their first chunks, before any outcome
-    is yielded (the store's clean-up overlaps with their extraction).
-    """
+    """Chunk outcomes as they complete; at most ``2 × jobs`` chunks in flight, so memory stays bounded."""
     if jobs <= 1:
-        meanwhile()
         for chunk in chunks:
             yield _process_chunk(chunk, cache_dir, base, curate)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: set[Future[_ChunkOutcome]] = set()
-        started = False
         for chunk in chunks:
             pending.add(pool.submit(_process_chunk, chunk, cache_dir, base, curate))
-            if not started and len(pending) >= 2 * jobs:
-                meanwhile()
-                started = True
             if len(pending) >= 2 * jobs:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 yield from (f.result() for f in done)
-        if not started:
-            meanwhile()
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             yield from (f.result() for f in done)
@@ -368,8 +378,8 @@ def bulk_build(
         manifest = {}
     fresh = _is_empty(store)
     known: dict[str, dict] = manifest.get("documents", {})
-    todo: list[tuple[str, str]] = []
-    stale: list[str] = []  # graphs of changed documents: dropped before their new versions load
+    todo: list[_Todo] = []
+    stored: dict[str, list[str]] = {}  # changed documents: the graphs their stored version has
     for path in paths:
         name = str(path.resolve())
         try:
@@ -381,24 +391,28 @@ def bulk_build(
         if entry is not None and entry["key"] == key:
             result.unchanged += 1
             continue
-        if entry is not None:  # changed: its old graphs go before the new ones come in
-            stale += entry["graphs"]
+        if entry is not None:
+            stored[name] = entry["graphs"]
             del known[name]
-        todo.append((name, key))
+        todo.append((name, key, entry is not None))
 
     reporter = _Progress(len(todo), progress)
     batch: list[bytes] = []
     batch_bytes = 0
-    drop_stale = partial(_drop_graphs, store, stale)
-    for outcome in _run_chunks(_chunks(todo, chunk_size), jobs or 1, str(cache), base, curate, drop_stale):
+    workers = jobs or 1
+    size = max(1, min(chunk_size, -(-len(todo) // workers)))  # a few changed documents: spread over all workers
+    for outcome in _run_chunks(_chunks(todo, size), workers, str(cache), base, curate):
         for doc in outcome.docs:
             if doc.failure is not None:
                 result.failures.append(doc.failure)
+                _drop_graphs(store, stored.get(doc.path, []))  # the store must not keep a version the input no longer is
                 continue
             result.cached += doc.cached
             result.extracted += not doc.cached
             result.issues.update(doc.issues)
             known[doc.path] = {"key": doc.key, "graphs": doc.graphs}
+            if doc.replacement is not None:
+                result.quads_loaded += _replace_graphs(store, stored[doc.path], doc.replacement)
         batch.append(outcome.nquads)
         batch_bytes += len(outcome.nquads)
         result.quads_loaded += outcome.quads
@@ -435,6 +449,42 @@ WHERE { GRAPH $g { ?s ?p ?o } FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILT
 def _is_empty(store: ox.Store) -> bool:
     """Whether the store holds no quad; unlike ``len(store)`` it does not count millions of them."""
     return next(iter(store.quads_for_pattern(None, None, None, None)), None) is None
+
+
+def _replace_graphs(store: ox.Store, old_graphs: list[str], nquads: bytes) -> int:
+    """Bring a changed document's graphs (``old_graphs``) to the version in ``nquads``; returns quads written.
+
+    Only the differing triples are written: removed ones leave their graph, and the merged default
+    graph unless another named graph still holds them; added ones enter both.
+    """
+    # Compared as N-Triples lines written by Oxigraph on both sides: the stored graph is read in one
+    # sequential dump, and a store writes literals canonically ("1.0" decimal as "1"), as it holds them.
+    staged = ox.Store()
+    staged.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
+    removed: list[ox.Quad] = []
+    added: list[ox.Quad] = []
+    for name in sorted({ox.NamedNode(g) for g in old_graphs} | set(staged.named_graphs()), key=str):
+        old = set(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name).splitlines())
+        now = set(staged.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name).splitlines())
+        removed += _quads(old - now, name)
+        added += _quads(now - old, name)
+        if not now:
+            store.remove_graph(name)
+    for quad in removed:
+        store.remove(quad)
+    for triple in {q.triple for q in removed}:  # after all removals: the document's own graphs do not count
+        holders = store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)
+        if not any(isinstance(q.graph_name, ox.NamedNode) for q in holders):
+            store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()))
+    store.extend([*added, *(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in added)])
+    return len(removed) + len(added)
+
+
+def _quads(lines: set[bytes], graph: ox.NamedNode) -> list[ox.Quad]:
+    if not lines:
+        return []
+    triples = ox.parse(input=b"\n".join(sorted(lines)), format=ox.RdfFormat.N_TRIPLES)
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 
 def _drop_graphs(store: ox.Store, graphs: list[str]) -> None:

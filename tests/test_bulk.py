@@ -19,6 +19,7 @@ from graph.query import run_query
 from graph.stores import STORE_INFO_GRAPH, OxigraphBackend, is_merged, open_oxigraph
 
 SEED = 3
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +131,82 @@ def test_changing_one_document_replaces_only_its_graph(corpus: Path, tmp_path: P
     assert changed == [f"https://w3id.org/policy-kg/id/graph/{target.stem}"]
     # the old version of the graph is gone, from its named graph and from the merged default graph
     assert _store_lines(store) == _pipeline_lines([docs])
+
+
+def test_a_copy_under_another_name_gets_its_own_record(corpus: Path, tmp_path: Path) -> None:
+    # A record carries its file's name (its IRIs come from the stem): the cache must not hand one
+    # document's record to an identical text under another name.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    sheet = sorted(corpus.glob("*sheet*.txt"))[0]
+    shutil.copyfile(sheet, docs / "copy_a.txt")
+    shutil.copyfile(sheet, docs / "copy_b.txt")
+    result = bulk_build([docs], store_dir=tmp_path / "store", jobs=1, progress=False)
+    assert (result.extracted, result.cached) == (2, 0)
+    graphs = {g.rsplit("/", 1)[-1] for g in _graph_lines(tmp_path / "store") if "/graph/copy_" in g}
+    assert graphs == {"copy_a", "copy_b"}
+
+
+def test_a_changed_document_is_written_triple_by_triple(corpus: Path, tmp_path: Path) -> None:
+    # A changed direction word is a handful of quads; dropping and reloading the graph would write thousands.
+    docs = _copy(corpus, tmp_path)
+    store = tmp_path / "store"
+    first = bulk_build([docs], store_dir=store, jobs=1, progress=False)
+    target = sorted(docs.glob("*sheet*.txt"))[0]
+    target.write_text(target.read_text(encoding="utf-8").replace(" 継続 ", " 拡充 ", 1), encoding="utf-8")
+    result = bulk_build([docs], store_dir=store, jobs=1, progress=False)
+    assert 0 < result.quads_loaded <= 8, result.quads_loaded
+    assert result.quads_loaded < first.quads_loaded // 1000
+    assert _store_lines(store) == _pipeline_lines([docs])
+
+
+def test_rebuild_keeps_triples_another_document_still_states(corpus: Path, tmp_path: Path) -> None:
+    # Two documents that share triples (a copy shares every organisation, department and SDG link):
+    # when one changes into something else, the shared triples stay in the merged default graph
+    # for the other, and the ones only the old version stated leave it.
+    docs = _copy(corpus, tmp_path)
+    sheets = sorted(docs.glob("*sheet*.txt"))
+    twin = docs / "twin.txt"
+    shutil.copyfile(sheets[0], twin)
+    store = tmp_path / "store"
+    bulk_build([docs], store_dir=store, jobs=1, progress=False)
+    shutil.copyfile(sheets[1], twin)
+    result = bulk_build([docs], store_dir=store, jobs=2, progress=False)
+    assert (result.extracted + result.cached, result.failures) == (1, [])
+    assert _store_lines(store) == _pipeline_lines([docs])
+
+
+def test_a_curation_graph_comes_and_goes_with_its_file(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    sample = ROOT / "samples" / "kitakaze_agency_business_plan"
+    shutil.copy(sample.with_suffix(".txt"), docs)
+    store = tmp_path / "store"
+    bulk_build([docs], store_dir=store, jobs=1, progress=False)
+    assert not any(g.endswith("/curation") for g in _graph_lines(store))
+    curation = shutil.copy(sample.with_suffix(".curation.yaml"), docs)
+    bulk_build([docs], store_dir=store, jobs=1, progress=False)
+    assert any(g.endswith("/curation") for g in _graph_lines(store))
+    assert _store_lines(store) == _pipeline_lines([docs])
+    Path(curation).unlink()
+    bulk_build([docs], store_dir=store, jobs=1, progress=False)
+    assert not any(g.endswith("/curation") for g in _graph_lines(store))
+    assert not ox.Store.read_only(str(store)).contains_named_graph(
+        ox.NamedNode(f"https://w3id.org/policy-kg/id/graph/{sample.name}/curation"))
+    assert _store_lines(store) == _pipeline_lines([docs])
+
+
+def test_a_changed_document_that_now_fails_leaves_the_store(corpus: Path, tmp_path: Path) -> None:
+    docs = _copy(corpus, tmp_path)
+    store = tmp_path / "store"
+    bulk_build([docs], store_dir=store, jobs=1, progress=False)
+    broken = sorted(docs.glob("*.txt"))[0]
+    broken.write_bytes(b"\x00\x01 no longer text \x00")
+    result = bulk_build([docs], store_dir=store, jobs=1, progress=False)
+    assert [Path(f.file).name for f in result.failures] == [broken.name]
+    assert result.exit_code == EXIT_FAILED_DOCUMENT
+    assert not any(g.endswith("/" + broken.stem) for g in _graph_lines(store))
+    assert _store_lines(store) == _pipeline_lines([p for p in docs.glob("*.txt") if p != broken])
 
 
 def test_a_broken_document_does_not_stop_the_others(corpus: Path, tmp_path: Path) -> None:
