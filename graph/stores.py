@@ -51,7 +51,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +62,7 @@ from rdflib.term import Node
 from graph.io import RdfFormat, load_graph
 from graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, base_of_graph, curation_graph_iri
 from graph.namespace import DEFAULT_BASE, PKG, RDF, RDFS, XSD
-from graph.query import Backend, QueryError, QueryResult, RdflibBackend, with_values
+from graph.query import QUERIES_DIR, Backend, QueryError, QueryResult, RdflibBackend, load_query, with_values
 
 __all__ = [
     "AUTO_THRESHOLD_BYTES", "OxigraphBackend", "OxigraphServer", "PushReport", "RemoteBackend",
@@ -467,16 +467,53 @@ class RemoteBackend:
         self.auth = Auth(user, password, token)
         self.timeout = timeout
 
-    def select(self, query: str, bindings: Mapping[str, Node]) -> QueryResult:
-        """Run a SELECT query with ``bindings`` in a ``VALUES`` block; rows as rdflib terms."""
+    def select(self, query: str, bindings: Mapping[str, Node], *, default_graphs: Sequence[str] = ()) -> QueryResult:
+        """Run a SELECT query with ``bindings`` in a ``VALUES`` block; rows as rdflib terms.
+
+        ``default_graphs``: sent as the protocol's ``default-graph-uri``, the graphs whose merge
+        the query reads instead of the server's default dataset.
+        """
         try:
             text = with_values(query, bindings)
         except QueryError:
             raise
         except Exception as exc:  # rdflib refuses to serialise an invalid IRI: that is a bad parameter
             raise QueryError(f"cannot bind parameters: {_one_line(str(exc))}") from exc
-        data = self._request(text)
+        data = self._request(text, default_graphs)
         return _parse_json_results(data, self.endpoint)
+
+    def select_in_documents(self, query: str, bindings: Mapping[str, Node], file_names: list[str]) -> QueryResult:
+        """:meth:`select` reading only the named graphs of the documents ``file_names`` (see
+        :meth:`OxigraphBackend.select_in_documents`), named to the server as ``default-graph-uri``."""
+        graphs = self.document_graphs(file_names)
+        if graphs is None:
+            return self.select(query, bindings)
+        return self.select(query, bindings, default_graphs=graphs)
+
+    def document_graphs(self, file_names: list[str]) -> list[str] | None:
+        """The server's named graphs of the documents ``file_names``, their curation graphs and the
+        ontology and SDG reference graphs; ``None`` (read everything) when the server does not
+        keep the documents in graphs named as this project names them, e.g. all in its default graph."""
+        in_documents = load_query(QUERIES_DIR / "scope" / "document_graphs.rq")
+        exists = load_query(QUERIES_DIR / "scope" / "graph_exists.rq")
+        found: set[str] = set()
+        for name in file_names:
+            rows = self.select(in_documents.text, {"document": Literal(name)}).rows
+            found.update(str(row[0]) for row in rows)
+        if not found:
+            return None  # not in any named graph: perhaps in the default graph, which only a whole read sees
+        for graph in list(found):
+            if "graph/" not in graph:
+                return None
+            base = base_of_graph(graph)
+            for required in (base + ONTOLOGY_GRAPH, base + REFERENCE_GRAPH):
+                if not self.select(exists.text, {"graph": URIRef(required)}).rows:
+                    return None
+                found.add(required)
+            curation = str(curation_graph_iri(graph))
+            if self.select(exists.text, {"graph": URIRef(curation)}).rows:
+                found.add(curation)
+        return sorted(found)
 
     def _wrapper(self, query: str):
         from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
@@ -494,10 +531,12 @@ class RemoteBackend:
         sw.queryType = SELECT
         return sw
 
-    def _request(self, query: str) -> dict:
+    def _request(self, query: str, default_graphs: Sequence[str] = ()) -> dict:
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
         sw = self._wrapper(query)
+        for graph in default_graphs:
+            sw.addDefaultGraph(graph)
         try:
             response = sw.query()
             body = response.response.read()

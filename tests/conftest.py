@@ -40,3 +40,23 @@ def seed_sheet() -> Path:
 @pytest.fixture
 def seed_plan() -> Path:
     return _seed(SEED_PLAN)
+
+
+class WholeRead:
+    """Wraps a backend offering only its ``select``: ``run_query`` then reads the whole dataset even
+    for a ``# scope: document`` query (the rows a document-scoped read must equal)."""
+
+    def __init__(self, backend) -> None:
+        self.select = backend.select
+
+
+def assert_reads_only_named_graphs(remote, file_name: str) -> None:
+    """A SPARQL server given ``default-graph-uri`` reads those graphs only (``graph.stores.RemoteBackend``)."""
+    own = "/graph/" + Path(file_name).stem
+    graphs = remote.document_graphs([file_name])
+    assert graphs and any(g.endswith(own) for g in graphs), graphs
+    query = "SELECT DISTINCT ?name WHERE { ?doc <https://w3id.org/policy-kg/ontology#fileName> ?name }"
+    everything = {r[0] for r in remote.select(query, {}).as_text_rows()}
+    confined = {r[0] for r in remote.select(query, {}, default_graphs=graphs).as_text_rows()}
+    reference_only = remote.select(query, {}, default_graphs=[g for g in graphs if own not in g])
+    assert len(everything) >= 2 and confined == {file_name} and reference_only.rows == []

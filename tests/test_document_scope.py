@@ -16,17 +16,10 @@ from graph.namespace import DEFAULT_BASE
 from graph.pipeline import build_documents
 from graph.query import QueryError, list_queries, load_query, run_query
 from graph.stores import OxigraphBackend, load_dataset
-from tests.conftest import SAMPLES, SEED_PLAN, SEED_SHEET, _seed
+from tests.conftest import SAMPLES, SEED_PLAN, SEED_SHEET, WholeRead, _seed
 
 SCOPED = [q for q in list_queries() if q.scope]
 CURATED_SAMPLE = "kitakaze_agency_business_plan.txt"
-
-
-class Unscoped:
-    """A backend that only offers ``select``: run_query must then read the whole store."""
-
-    def __init__(self, backend: OxigraphBackend) -> None:
-        self.select = backend.select
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +48,7 @@ def test_scoped_rows_equal_the_whole_store_rows_for_every_document(spec, corpus,
     total = 0
     for name in corpus[1]:
         scoped = run_query(store, spec, params={"document": name}).as_text_rows()
-        whole = run_query(Unscoped(store), spec, params={"document": name}).as_text_rows()
+        whole = run_query(WholeRead(store), spec, params={"document": name}).as_text_rows()
         assert scoped == whole, (spec.name, name)
         total += len(scoped)
     assert calls == [[name] for name in corpus[1]]  # the scoped path was taken, once per document
@@ -82,7 +75,7 @@ def test_store_keeping_documents_in_its_default_graph_is_read_whole(corpus, tmp_
     name = corpus[1][0]
     assert backend.document_graphs([name]) is None
     rows = run_query(backend, "projects", params={"document": name}).as_text_rows()
-    assert rows and rows == run_query(Unscoped(backend), "projects", params={"document": name}).as_text_rows()
+    assert rows and rows == run_query(WholeRead(backend), "projects", params={"document": name}).as_text_rows()
 
 
 def test_query_without_scope_reads_the_whole_store(store, monkeypatch):

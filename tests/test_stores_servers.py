@@ -23,10 +23,12 @@ from rdflib import Dataset, Literal, URIRef
 
 from graph.builder import build_dataset
 from graph.io import RdfFormat, write_graph
+from graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from graph.namespace import DEFAULT_BASE
 from graph.pipeline import build_documents
 from graph.query import QueryError, RdflibBackend, list_queries, run_query
 from graph.stores import OxigraphBackend, OxigraphServer, RemoteBackend, load_dataset, push
-from tests.conftest import REPO, SAMPLES, SEED_PLAN, SEED_SHEET
+from tests.conftest import REPO, SAMPLES, SEED_PLAN, SEED_SHEET, WholeRead, assert_reads_only_named_graphs
 from tests.records_fixture import town_sheet
 
 QUERIES = list_queries()
@@ -168,6 +170,63 @@ def test_an_iri_binding_cannot_change_the_query(pool, seed_path, payload):
         except QueryError:
             continue
         assert rows == [], f"{name}: an IRI binding of {payload!r} returned rows"
+
+
+# --- one document on a server ------------------------------------------------------------------------------
+
+SCOPED = [q for q in QUERIES if q.scope]
+
+
+@pytest.mark.parametrize("corpus", ("samples", "seeds"))
+def test_a_server_answers_for_one_document_from_its_graphs_alone(pool, seed_path, corpus, monkeypatch):
+    backends = pool.get(corpus, seed_path)
+    documents = sorted({row[0] for row in run_query(backends.store, "projects").as_text_rows()})
+    assert len(documents) == 2
+    sent: list[list[str]] = []
+    request = backends.remote._request
+    monkeypatch.setattr(backends.remote, "_request", lambda q, g=(): sent.append(list(g)) or request(q, g))
+    rows = 0
+    for spec in SCOPED:
+        for name in documents:
+            got = run_query(backends.remote, spec, params={"document": name}).as_text_rows()
+            expected = run_query(WholeRead(backends.store), spec, params={"document": name}).as_text_rows()
+            assert_same_rows(f"{spec.name} for {name} on the server", got, expected)
+            rows += len(got)
+    assert rows > 0
+    confined = [g for g in sent if g]  # the queries themselves; the graph lookups read everything
+    assert len(confined) == len(SCOPED) * len(documents)
+    for graphs in confined:
+        assert f"{DEFAULT_BASE}{ONTOLOGY_GRAPH}" in graphs and f"{DEFAULT_BASE}{REFERENCE_GRAPH}" in graphs
+        documents_graphs = [g for g in graphs if "/graph/" in g and not g.endswith(("/ontology", "/sdg-reference"))]
+        assert documents_graphs and len({g.removesuffix("/curation") for g in documents_graphs}) == 1, graphs
+    if corpus == "samples":
+        assert any(g.endswith("/kitakaze_agency_business_plan/curation") for graphs in confined for g in graphs)
+
+
+def test_a_server_reads_only_the_graphs_it_is_told(pool, seed_path):
+    # The server honours default-graph-uri: the scoped rows above are not a whole read by accident.
+    remote = pool.get("samples", seed_path).remote
+    assert_reads_only_named_graphs(remote, "midorino_city_evaluation_sheet.txt")
+
+
+def test_a_server_holding_documents_in_its_default_graph_is_read_whole(pool, seed_path, tmp_path):
+    # No named graph describes the document: only a read of everything can answer.
+    ds = pool.get("samples", seed_path).dataset
+    body = "".join(g.serialize(format="nt") for g in ds.graphs()).encode("utf-8")
+    with OxigraphServer(None, port=0, writable=True, union=False, log=tmp_path / "server.log") as server:
+        request = urllib.request.Request(server.store_url + "?default", data=body, method="POST",
+                                         headers={"Content-Type": "application/n-triples"})
+        urllib.request.urlopen(request, timeout=60).read()
+        _assert_read_whole(RemoteBackend(server.query_url, timeout=60), ds)
+
+
+def _assert_read_whole(remote: RemoteBackend, ds: Dataset) -> None:
+    name = "midorino_city_evaluation_sheet.txt"
+    assert remote.document_graphs([name]) is None
+    local = OxigraphBackend.in_memory()
+    local.add_dataset(ds)
+    got = run_query(remote, "budgets", params={"document": name}).as_text_rows()
+    assert got and got == run_query(WholeRead(local), "budgets", params={"document": name}).as_text_rows()
 
 
 # --- push ------------------------------------------------------------------------------------------------

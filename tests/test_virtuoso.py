@@ -19,8 +19,8 @@ import pytest
 
 from graph.pipeline import build_documents
 from graph.query import list_queries, run_query
-from graph.stores import RemoteBackend, push
-from tests.conftest import SAMPLES, SEED_PLAN, SEED_SHEET, _seed
+from graph.stores import OxigraphBackend, RemoteBackend, push
+from tests.conftest import SAMPLES, SEED_PLAN, SEED_SHEET, WholeRead, _seed, assert_reads_only_named_graphs
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
@@ -84,6 +84,25 @@ def test_virtuoso_returns_the_same_rows_as_the_local_store(virtuoso):
         expected = run_query(local, spec).as_text_rows()
         assert expected, spec.name
         assert run_query(remote, spec).as_text_rows() == expected, spec.name
+
+    # asked about one document, Virtuoso reads only that document's graphs (default-graph-uri)
+    store = OxigraphBackend.in_memory()
+    store.add_dataset(local)
+    sent: list[list[str]] = []
+    request = remote._request
+    remote._request = lambda q, g=(): sent.append(list(g)) or request(q, g)  # type: ignore[method-assign]
+    scoped = [spec for spec in queries if spec.scope]
+    rows = 0
+    for spec in scoped:
+        for path in documents:
+            params = {"document": path.name}
+            got = run_query(remote, spec, params=params).as_text_rows()
+            assert got == run_query(WholeRead(store), spec, params=params).as_text_rows(), (spec.name, path.name)
+            rows += len(got)
+    assert rows > 0
+    assert len([g for g in sent if g]) == len(scoped) * len(documents)
+    remote._request = request  # type: ignore[method-assign]
+    assert_reads_only_named_graphs(remote, "midorino_city_evaluation_sheet.txt")
 
 
 def test_pushing_again_replaces_each_document_graph(virtuoso):
