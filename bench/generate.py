@@ -34,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: partner organisations in project overviews
 EXPECTED_SUFFIX = ".expected.json"
 
 # =====================================================================================================
@@ -137,6 +137,11 @@ DEEDS = ("説明会を開いた", "相談に応じた", "取組を後押しし�
          "現地を調査した", "意見を交わした", "実施方法を見直した", "参加を呼びかけた", "成果を共有した")
 AIMS = ("地域の活力を高める", "暮らしの安心を支える", "担い手を確保する", "交流の機会を広げる",
         "費用の負担を軽くする", "将来の需要に備える", "利用の便を高める", "次の世代へ引き継ぐ")
+#: Partner organisations named in a project's overview: a place stem and a kind of organisation
+#: (kanji only, as the seeds' partners are; the extractor's suffix rule must find every one).
+PARTNER_STEMS = ("中央", "東部", "西部", "南部", "北部", "県央", "湖東", "山手", "港南")
+PARTNER_KINDS = ("商工会議所", "観光協会", "社会福祉協議会", "医療センター", "信用金庫", "産業振興機構",
+                 "農業協同組合", "工業大学", "地域振興公社")
 ISSUES = ("参加者が固定化している", "担い手が不足している", "経費が年々増えている", "周知が十分でない",
           "需要の把握が遅れている", "地域による差が大きい")
 
@@ -234,6 +239,7 @@ class SheetProject:
     unit: tuple[str, str]
     amounts: dict[str, tuple[int, int]]  # category -> (budget year, estimate year), 千円
     full_width: bool
+    partners: tuple[str, ...] = ()  # named in the overview: "A、Bと連携した。"
     lost_name: bool = False
     lost_number: bool = False
 
@@ -324,6 +330,7 @@ def make_sheet(rng: random.Random, city: str, theme: FieldTheme, field_number: i
                 unit=rng.choice(theme.units),
                 amounts=_amounts(rng, direction),
                 full_width=rng.random() < 0.15,
+                partners=_partners(rng) if rng.random() < 0.3 else (),
             ))
         measures.append(measure)
     # --- the seeds' defects ---
@@ -338,6 +345,15 @@ def make_sheet(rng: random.Random, city: str, theme: FieldTheme, field_number: i
                 rng.choice(rng.choice(FIELDS).units)) for _ in range(rng.randint(1, 3))]
     return Sheet(city, theme, field_number, rng.randint(1, 5), rng.randint(1, 9), rng.choice(theme.units), year,
                  kpi_years, measures, kpis, related, logic_model=rng.random() < 0.5)
+
+
+def _partners(rng: random.Random) -> tuple[str, ...]:
+    names = {rng.choice(PARTNER_STEMS) + rng.choice(PARTNER_KINDS) for _ in range(rng.randint(1, 3))}
+    return tuple(sorted(names))
+
+
+def _partner_sentence(p: SheetProject) -> str:
+    return "、".join(p.partners) + "と連携した。" if p.partners else ""
 
 
 def _project_name(rng: random.Random, theme: FieldTheme, city: str) -> str:
@@ -525,7 +541,8 @@ def _finance_labels(doc: Sheet) -> list[str]:
 
 
 def _overview(doc: Sheet, p: SheetProject, rng: random.Random, *, last: bool) -> list[str]:
-    out = ["概要", "(目的と内容)", "", *wrap("　" + sentence(rng) + sentence(rng), 21), "", "財務内容", "単位(千円)", "",
+    overview = "　" + sentence(rng) + sentence(rng) + _partner_sentence(p)
+    out = ["概要", "(目的と内容)", "", *wrap(overview, 21), "", "財務内容", "単位(千円)", "",
            *_finance_labels(doc), "これまでの", "取組状況", "", "（主な取組と", "成果）", "",
            *bullets(rng, rng.randint(1, 3)), "", "事業の検証", "（課題認識/", "今後の方針・", "改善点）", "",
            *bullets(rng, rng.randint(1, 3))]
@@ -539,7 +556,8 @@ def _logic_model_page(doc: Sheet, p: SheetProject, rng: random.Random) -> list[s
            "", *_money_lines(p, spaced=True), "－", "", "事業実績 短期成果 中期成果 最終成果", "",
            "項　目 " + " ".join(f"R{r + d}" for d in range(-1, 4)), "",
            f"{rng.randint(5, 120)} - - - -", "", f"{rng.choice(SUBJECTS)}の参加数（人） {rng.randint(10, 900)} - - - -", "",
-           "法定/自主", "", "概要", "（目的と内容", "", "）", "", *wrap(sentence(rng) + sentence(rng), 21), "",
+           "法定/自主", "", "概要", "（目的と内容", "", "）", "",
+           *wrap(sentence(rng) + sentence(rng) + _partner_sentence(p), 21), "",
            "財務内容", "単位（千円）", "", *_finance_labels(doc), "これまでの", "取組状況", "", "（主な取組と", "成果）", "",
            "ロジック", "モデル", "", "（政策の設計", "図）", ""]
     for _ in range(4):
@@ -604,7 +622,7 @@ def _project_expected(doc: Sheet, p: SheetProject) -> dict[str, Any]:
     return {"measure": str(p.measure), "number": str(p.number), "name": p.name,
             "sdg_targets": [p.sdg] if p.sdg else [], "pillar": p.pillar, "priority": p.priority,
             "direction": p.direction, "legal_basis": "statutory" if p.statutory else "discretionary",
-            "department": p.unit[0], "division": p.unit[1], "budgets": budgets}
+            "department": p.unit[0], "division": p.unit[1], "partners": list(p.partners), "budgets": budgets}
 
 
 # =====================================================================================================
@@ -983,6 +1001,8 @@ def _sheet_facts(e: dict[str, Any]) -> dict[tuple, str]:
         facts[pid + ("unit", _norm(p["department"]), _norm(p["division"]))] = defect
         for b in p["budgets"]:
             facts[pid + ("amount", b["category"], b["fiscal_year"], b["status"], b["amount_jpy"])] = defect
+        for name in p.get("partners", []):
+            facts[pid + ("partner", _norm(name))] = defect
     return facts
 
 
@@ -1059,6 +1079,7 @@ def _record_sheet_facts(r: Any) -> set[tuple]:
                 facts.add(pid + ("unit", _norm(p.unit.department), _norm(p.unit.division)))
             for a in p.amounts:
                 facts.add(pid + ("amount", a.category, a.fiscal_year, a.status, a.jpy))
+            facts.update(pid + ("partner", _norm(o.name)) for o in p.partners)
     return facts
 
 
