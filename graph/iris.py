@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -40,6 +41,28 @@ def curation_graph_iri(document_graph: str) -> URIRef:
 def base_of_graph(document_graph: str) -> str:
     """The base IRI a document graph was built under (the inverse of :func:`graph_iri`)."""
     return document_graph[: document_graph.rindex("graph/")]
+
+
+def document_scope(document_graphs: Iterable[str], has_graph: Callable[[str], bool]) -> list[str] | None:
+    """What a query confined to some documents reads: their graphs, their curation graphs (those
+    ``has_graph``) and the ontology and SDG reference graphs of their base.
+
+    ``None`` when the graphs are not named as this project names them (a foreign name, no reference
+    graphs beside them): the whole dataset must then be read.
+    """
+    scope = set(document_graphs)
+    for graph in list(scope):
+        if "graph/" not in graph:
+            return None
+        base = base_of_graph(graph)
+        for required in (base + ONTOLOGY_GRAPH, base + REFERENCE_GRAPH):
+            if not has_graph(required):
+                return None
+            scope.add(required)
+        curation = str(curation_graph_iri(graph))
+        if has_graph(curation):
+            scope.add(curation)
+    return sorted(scope)
 
 
 def project_iri(doc_id: str, key: str, base: str = DEFAULT_BASE) -> URIRef:

@@ -12,8 +12,8 @@ Each ``.rq`` file starts with a header comment::
 ``scope`` names the parameter whose value is a source document's file name, and states that the
 query needs nothing outside that document's own graphs (plus the ontology and SDG reference
 graphs) to answer for it. A backend that keeps one named graph per document (an Oxigraph store, a
-SPARQL server told ``default-graph-uri``) then reads only those graphs when the parameter is bound, so a question about one document costs the same in
-a store of ten documents or of ten thousand (``tests/test_document_scope.py`` checks the rows are
+SPARQL server told ``default-graph-uri``) then reads only those graphs when the parameter is bound,
+so a question about one document costs the same in a store of ten documents or of ten thousand (``tests/test_document_scope.py`` checks the rows are
 those of the whole store, for every scoped query and every sample and seed document).
 
 Parameters are bound as typed RDF terms: a ``VALUES`` block whose terms rdflib serialises (and

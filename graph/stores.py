@@ -60,7 +60,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.io import RdfFormat, load_graph
-from graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, base_of_graph, curation_graph_iri
+from graph.iris import document_scope
 from graph.namespace import DEFAULT_BASE, PKG, RDF, RDFS, XSD
 from graph.query import QUERIES_DIR, Backend, QueryError, QueryResult, RdflibBackend, load_query, with_values
 
@@ -196,25 +196,15 @@ class OxigraphBackend:
         a graph name this project does not give): the whole store must then be read.
         """
         file_name = ox.NamedNode(str(PKG.fileName))
-        found: set[ox.NamedNode] = set()
+        found: set[str] = set()
         for name in file_names:
             for quad in self.store.quads_for_pattern(None, file_name, ox.Literal(name), None):
                 if isinstance(quad.graph_name, ox.NamedNode):
-                    found.add(quad.graph_name)
+                    found.add(quad.graph_name.value)
                 elif not self.merged:
                     return None  # held by the default graph itself
-        for graph in list(found):
-            if "graph/" not in graph.value:
-                return None
-            base = base_of_graph(graph.value)
-            reference = [ox.NamedNode(base + ONTOLOGY_GRAPH), ox.NamedNode(base + REFERENCE_GRAPH)]
-            if not all(self.store.contains_named_graph(g) for g in reference):
-                return None
-            found.update(reference)
-            curation = ox.NamedNode(curation_graph_iri(graph.value))
-            if self.store.contains_named_graph(curation):
-                found.add(curation)
-        return sorted(found, key=lambda g: g.value)
+        scope = document_scope(found, lambda g: self.store.contains_named_graph(ox.NamedNode(g)))
+        return None if scope is None else [ox.NamedNode(g) for g in scope]
 
     def _select(self, text: str, dataset: dict) -> QueryResult:
         try:
@@ -502,18 +492,7 @@ class RemoteBackend:
             found.update(str(row[0]) for row in rows)
         if not found:
             return None  # not in any named graph: perhaps in the default graph, which only a whole read sees
-        for graph in list(found):
-            if "graph/" not in graph:
-                return None
-            base = base_of_graph(graph)
-            for required in (base + ONTOLOGY_GRAPH, base + REFERENCE_GRAPH):
-                if not self.select(exists.text, {"graph": URIRef(required)}).rows:
-                    return None
-                found.add(required)
-            curation = str(curation_graph_iri(graph))
-            if self.select(exists.text, {"graph": URIRef(curation)}).rows:
-                found.add(curation)
-        return sorted(found)
+        return document_scope(found, lambda g: bool(self.select(exists.text, {"graph": URIRef(g)}).rows))
 
     def _wrapper(self, query: str):
         from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
