@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from graph.namespace import PKG
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 SAMPLES = REPO / "samples"
@@ -55,7 +57,7 @@ def assert_reads_only_named_graphs(remote, file_name: str) -> None:
     own = "/graph/" + Path(file_name).stem
     graphs = remote.document_graphs([file_name])
     assert graphs and any(g.endswith(own) for g in graphs), graphs
-    query = "SELECT DISTINCT ?name WHERE { ?doc <https://w3id.org/policy-kg/ontology#fileName> ?name }"
+    query = f"SELECT DISTINCT ?name WHERE {{ ?doc <{PKG.fileName}> ?name }}"
     everything = {r[0] for r in remote.select(query, {}).as_text_rows()}
     confined = {r[0] for r in remote.select(query, {}, default_graphs=graphs).as_text_rows()}
     reference_only = remote.select(query, {}, default_graphs=[g for g in graphs if own not in g])
