@@ -57,6 +57,8 @@ def test_browser_draws_every_node(chromium, tmp_path, view):
     assert int(drawn.group(1)) == expected.number_of_nodes()
     edges = re.search(r'data-drawn-edges="(\d+)"', body.group(0))
     assert edges and int(edges.group(1)) == expected.number_of_edges()
+    # no node's box (its shape and label, as vis-network measured them) overlaps another's
+    assert 'data-overlaps="0"' in body.group(0), body.group(0)
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -91,5 +93,26 @@ def test_browser_draws_every_node_of_both_seeds(chromium, tmp_path, seeds_datase
     dom = _run(chromium, tmp_path, "--dump-dom", page.resolve().as_uri())
     body = re.search(r"<body[^>]*>", dom)
     assert body, dom[:500]
+    # a large view opens folded: it draws the nodes not folded away, and no two of them overlap
+    shown = int(re.search(r'data-expected-nodes="(\d+)"', html).group(1))
     drawn = re.search(r'data-drawn-nodes="(\d+)"', body.group(0))
-    assert drawn and int(drawn.group(1)) == expected.number_of_nodes()
+    assert drawn and int(drawn.group(1)) == shown
+    assert 'data-overlaps="0"' in body.group(0), body.group(0)
+    # opened completely (a click on every folded node, here through the URL), it draws every node
+    dom = _run(chromium, tmp_path, "--dump-dom", page.resolve().as_uri() + "#expand=all")
+    body = re.search(r"<body[^>]*>", dom).group(0)
+    assert f'data-drawn-nodes="{expected.number_of_nodes()}"' in body, body
+    assert 'data-overlaps="0"' in body, body
+
+
+def test_browser_opens_a_folded_node_on_click(chromium, tmp_path):
+    from tests.test_visualize_views import _wide_graph
+    from visualize.views import render_html
+
+    page = render_html(_wide_graph(8, 5), title="t", out=tmp_path / "f.html")
+    dom = _run(chromium, tmp_path, "--dump-dom", page.resolve().as_uri())
+    assert 'data-drawn-nodes="10"' in dom
+    # the click handler's own function, as a click on measure m3 calls it
+    dom = _run(chromium, tmp_path, "--dump-dom", page.resolve().as_uri() + "#expand=m3")
+    body = re.search(r"<body[^>]*>", dom).group(0)
+    assert 'data-drawn-nodes="15"' in body and 'data-overlaps="0"' in body, body

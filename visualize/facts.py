@@ -48,10 +48,13 @@ Q_NOTATIONS = "SELECT ?s ?notation WHERE { ?s skos:notation ?notation }"
 Q_BROADER = "SELECT ?s ?broader WHERE { ?s skos:broader ?broader }"
 Q_PARENTS = "SELECT ?s ?parent WHERE { ?s pkg:isPartOf ?parent }"
 Q_DOCUMENTS = """
-SELECT ?doc ?file ?title WHERE {
+SELECT ?doc ?file ?title ?layout ?year ?publisher WHERE {
   ?doc a pkg:Document .
   OPTIONAL { ?doc pkg:fileName ?file }
   OPTIONAL { ?doc dcterms:title ?title }
+  OPTIONAL { ?doc pkg:layout ?layout }
+  OPTIONAL { ?doc pkg:fiscalYear ?year }
+  OPTIONAL { ?doc dcterms:publisher ?publisher }
 }"""
 Q_SOURCES = """
 SELECT ?s ?start ?end ?doc WHERE {
@@ -104,6 +107,8 @@ Q_UNDER = "SELECT ?s WHERE { ?s pkg:isPartOf+ ?ancestor }"
 Q_DOCUMENT_BY_FILE = "SELECT ?doc WHERE { ?doc a pkg:Document ; pkg:fileName ?file }"
 
 _STATUS_PRIORITY = {PKG.Budget: 0, PKG.Plan: 1, PKG.Estimate: 2}
+# The kind of document each layout reads, as a planner names it.
+DOCUMENT_KINDS = {"evaluation_sheet": "行政評価シート", "business_plan": "事業計画"}
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,8 @@ class Facts:
     notations: dict[Node, str] = field(default_factory=dict)
     broader: dict[Node, Node] = field(default_factory=dict)
     parents: dict[URIRef, list[URIRef]] = field(default_factory=lambda: defaultdict(list))
-    document_names: dict[URIRef, str] = field(default_factory=dict)
+    document_names: dict[URIRef, str] = field(default_factory=dict)  # file names
+    document_meta: dict[URIRef, dict[str, Any]] = field(default_factory=dict)  # title, layout, year, publisher
     sources: dict[URIRef, Span] = field(default_factory=dict)
     totals: dict[URIRef, dict[int, int]] = field(default_factory=dict)  # owner -> year -> yen
     directions: dict[URIRef, URIRef] = field(default_factory=dict)
@@ -163,6 +169,68 @@ class Facts:
         if doc is None:
             return ""
         return self.document_names.get(doc) or self.label(doc)
+
+    def document_title(self, doc: URIRef | None) -> str:
+        """A readable name of a document: publisher + document kind + fiscal year, from its metadata.
+
+        ``みどり野市 行政評価シート 2023年度``; without a publisher the printed title stands in for it
+        (``令和６年度 事業計画``, with the kind only when the title lacks it). Titles shared by several
+        documents get the file name's stem appended, so each document keeps a distinct name.
+        """
+        if doc is None:
+            return ""
+        titles = self._document_titles()
+        return titles.get(doc) or self.document_name(doc)
+
+    def _document_titles(self) -> dict[URIRef, str]:
+        cached = self.__dict__.get("_titles")
+        if cached is not None and len(cached) == len(self.document_meta):
+            return cached
+        base: dict[URIRef, str] = {}
+        for doc, meta in self.document_meta.items():
+            kind = DOCUMENT_KINDS.get(str(meta.get("layout") or ""), "")
+            year = meta.get("year")
+            publisher = self.labels.get(meta["publisher"]) if meta.get("publisher") is not None else None
+            if publisher:
+                parts = [publisher, kind, f"{year}年度" if year else ""]
+            else:
+                title = str(meta.get("title") or "")
+                parts = [title, "" if kind and kind in title else kind,
+                         f"{year}年度" if year and not title else ""]
+            text = " ".join(p for p in parts if p).strip()
+            base[doc] = text or self.document_name(doc)
+        counts: dict[str, int] = defaultdict(int)
+        for text in base.values():
+            counts[text] += 1
+        titles = {}
+        for doc, text in base.items():
+            if counts[text] > 1:
+                stem = self.document_name(doc).rsplit(".", 1)[0]
+                text = f"{text} ({stem})"
+            titles[doc] = text
+        self.__dict__["_titles"] = titles
+        return titles
+
+    def project_budget(self, project: URIRef, fiscal_year: int) -> int | None:
+        """Total cost of ``project`` in ``fiscal_year`` with its parts' totals added (as ``sdg_coverage`` sums them)."""
+        own = self.totals.get(project, {}).get(fiscal_year)
+        parts = [self.totals.get(c, {}).get(fiscal_year) for c in self.children(project)
+                 if self.levels.get(c) == "sub_project"]
+        values = [v for v in [own, *parts] if v is not None]
+        return sum(values) if values else None
+
+    def children(self, node: URIRef) -> list[URIRef]:
+        """Elements that are directly part of ``node``, in IRI order."""
+        index = self.__dict__.get("_children")
+        if index is None:
+            index = defaultdict(list)
+            for child, parents in self.parents.items():
+                for parent in parents:
+                    index[parent].append(child)
+            for members in index.values():
+                members.sort()
+            self.__dict__["_children"] = index
+        return index.get(node, [])
 
     def source_text(self, node: URIRef) -> str:
         """Provenance as ``file:L12-L14`` (``file:L12`` for one line); empty when unknown."""
@@ -273,8 +341,12 @@ def load_facts(data: Graph) -> Facts:
     for s, parent in _rows(data, Q_PARENTS):
         if isinstance(parent, URIRef) and parent not in facts.parents[s]:
             facts.parents[s].append(parent)
-    for doc, file_name, title in _rows(data, Q_DOCUMENTS):
+    for doc, file_name, title, layout, year, publisher in _rows(data, Q_DOCUMENTS):
         facts.document_names.setdefault(doc, str(file_name or title or ""))
+        meta = facts.document_meta.setdefault(doc, {})
+        for key, value in (("title", title), ("layout", layout), ("year", _int(year)), ("publisher", publisher)):
+            if value is not None and key not in meta:
+                meta[key] = str(value) if isinstance(value, Literal) else value
     for s, start, end, doc in _rows(data, Q_SOURCES):
         first = _int(start)
         if first is None:

@@ -110,6 +110,7 @@ class _Builder:
         doc = self.facts.documents_of.get(iri)
         if doc is not None:
             attrs["document"] = self.facts.document_name(doc)
+            attrs["document_title"] = self.facts.document_title(doc)
         source = self.facts.source_text(iri)
         if source:
             attrs["source"] = source
@@ -161,8 +162,9 @@ class _Builder:
         return t
 
     def document(self, doc: URIRef) -> str:
-        """Add a document node labelled with its file name."""
-        return self.node(doc, "document", label=self.facts.document_name(doc))
+        """Add a document node labelled with its title (publisher, kind, year); the file name as ``file``."""
+        return self.node(doc, "document", label=self.facts.document_title(doc),
+                         file=self.facts.document_name(doc))
 
     def organisation(self, org: URIRef, default: str) -> str:
         """Add a department or organisation node (the org: type wins over the property used)."""
