@@ -81,7 +81,7 @@ _NUMERAL_CHARS = "".join(_KANJI_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_U
 # 五千万円 as 千万円) or after 数/何/幾 (数千万円 is no figure); a unit alone (千円, 百万円) is no amount.
 YEN_RE = re.compile(
     rf"(?:(?P<neg>[▲△]){_S})?"
-    rf"(?:(?<![0-9.,{_NUMERAL_CHARS}数何幾])(?![千阡仟万萬億兆京]{_S}円|百{_S}万{_S}円|\s)"
+    rf"(?:(?<![0-9.,{_NUMERAL_CHARS}数何幾])(?![千万億兆京]{_S}円|百{_S}万{_S}円|\s)"
     rf"(?:(?P<kei>{_SUB}){_S}京{_S})?"
     rf"(?:(?P<cho>{_SUB}){_S}兆{_S})?"
     rf"(?:(?P<oku>{_SUB}){_S}億{_S})?"
@@ -332,9 +332,11 @@ def fiscal_years(text: str, default_era: str | None = None) -> list[int]:
     2024年度(令和6年度), 令和6(2024)年度); twins that disagree raise ``NumberFormatError``.
 
     A bare ``NN年度`` (20年度, 24年度実績, 元年度) prints no era. Its era is that of the nearest
-    explicit era year in the same text (the earlier one on a tie); if the text has none,
-    ``default_era`` (令和, 平成, 昭和 or R, H, S); if that is not given either, the bare year is
-    left out, since a two-digit year alone cannot be placed.
+    explicit era year before it in the same text (a header continues the era it last printed:
+    平成30年度 31年度 令和2年度 3年度), else of the nearest one after it (4年度 5年度 令和6年度);
+    if the text prints no era year at all, ``default_era`` (令和, 平成, 昭和 or R, H, S); if that is
+    not given either, the bare year is left out, since a two-digit year alone cannot be placed.
+    A Gregorian year (2024年度) gives no era to the bare years beside it.
     """
     fallback = None
     if default_era is not None:
@@ -360,7 +362,9 @@ def fiscal_years(text: str, default_era: str | None = None) -> list[int]:
         if bare is None:
             years.append(year)
             continue
-        era = min(explicit, key=lambda e: abs(e[0] - pos))[1] if explicit else fallback
+        before = [e for p, e in explicit if p < pos]
+        after = [e for p, e in explicit if p > pos]
+        era = before[-1] if before else after[0] if after else fallback
         if era is not None:
             years.append(_ERA_BASE[era] + bare)
     return years
