@@ -33,8 +33,6 @@ from types import MappingProxyType
 #: Cells that mean "no value" (not zero).
 NO_VALUE = frozenset({"－", "-", "―", "‐", "—", "−", "ー", "–"})
 _NEGATIVE = ("▲", "△")
-# A leading minus of parse_yen's text (after NFKC "－" is "-"); "−" is U+2212, which NFKC keeps.
-_MINUS = ("-", "−")
 
 # Kanji digits, with the formal 大字 (壱弐参 …) that receipts and deeds print.
 _KANJI_DIGITS = {
@@ -78,7 +76,8 @@ _NUMERAL_CHARS = "".join(_KANJI_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_U
 # part below 万 as ``sen`` (its 千 term) and ``rest``. A bare 円 still matches with every number
 # group empty (callers test the groups), as it always has.
 # The look-behind stops a match from starting inside a number (12.5千円 must not read as 5千円,
-# 五千万円 as 千万円) or after 数/何/幾 (数千万円 is no figure); a unit alone (千円, 百万円) is no amount.
+# 五千万円 as 千万円) or after 数/何/幾 (数千万円 is no figure), and a number never starts at a space;
+# a unit alone (千円, 百万円) or 兆/京 without a coefficient is no amount.
 YEN_RE = re.compile(
     rf"(?:(?P<neg>[▲△]){_S})?"
     rf"(?:(?<![0-9.,{_NUMERAL_CHARS}数何幾])(?![千万億兆京]{_S}円|百{_S}万{_S}円|\s)"
@@ -249,6 +248,8 @@ def parse_yen(text: str) -> int:
         before = s[: m.start()]
         if not m.group("neg") and re.search(r"[0-9.,]\s+$", before):
             raise NumberFormatError(f"digits separated by spaces in {text!r}: not one number")
+        # A minus counts only as the text's first character: between figures it is a dash (1,000-2,000円).
+        # After NFKC "－" is "-"; "−" (U+2212) NFKC keeps.
         negative = bool(m.group("neg")) or re.fullmatch(r"\s*[-−]\s*", before) is not None
         if value != value.to_integral_value():
             raise NumberFormatError(f"amount {text!r} is not a whole number of yen")
@@ -346,14 +347,14 @@ def fiscal_years(text: str, default_era: str | None = None) -> list[int]:
     found: list[tuple[int, int | None, str | None, int | None]] = []  # (pos, year, era, bare number)
     for m in _FISCAL_RE.finditer(normalize(text)):
         if m.group("dn"):
-            n = 1 if m.group("dn") == "元" else int(m.group("dn"))
-            found.append((m.start(), None, None, n))
+            found.append((m.start(), None, None, 1 if m.group("dn") == "元" else int(m.group("dn"))))
             continue
-        p, gregorian = next((p, m.group(p + "g")) for p in "abc" if m.group(p + "g") or (
-            p == "c" and _era_of(m, "c")))
+        # Which alternative matched: a (2024(令和6)年度), b (2024年度[(令和6年度)]), c (令和6年度[(2024)]).
+        p = "a" if m.group("ag") else "b" if m.group("bg") else "c"
         era = _era_of(m, p)
-        year = int(gregorian) if gregorian else _era_year(m, p)
-        if gregorian and era and _era_year(m, p) != year:
+        gregorian = int(m.group(p + "g")) if m.group(p + "g") else None
+        year = gregorian if gregorian is not None else _era_year(m, p)
+        if gregorian is not None and era is not None and _era_year(m, p) != gregorian:
             raise NumberFormatError(f"{m.group(0)!r}: the bracketed year disagrees with the year it names")
         found.append((m.start(), year, era, None))
     explicit = [(pos, era) for pos, _, era, _ in found if era]
