@@ -116,7 +116,7 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
 
 
 def read_source(path: str | Path) -> SourceText:
-    """Read and decode the document at ``path``."""
+    """Read and decode the document at ``path``: a text file, or a PDF's text layer (``.pdf``)."""
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -125,6 +125,10 @@ def read_source(path: str | Path) -> SourceText:
         data = p.read_bytes()
     except OSError as exc:
         raise UnreadableDocument(str(p), f"cannot read: {exc.strerror or exc}") from exc
+    if p.suffix.lower() == ".pdf":
+        from extract.pdf import read_pdf  # imported here: text documents do not need pdfplumber
+
+        return read_pdf(data, p.name)
     text, encoding = decode(data, p.name)
     src = SourceText.from_text(text, p.name)
     return SourceText(src.file_name, src.doc_id, src.lines, encoding)

@@ -25,6 +25,10 @@ from graph.namespace import DEFAULT_BASE
 
 RECORDS_SUFFIX = ".records.json"
 TEXT_SUFFIXES = (".txt", ".text")
+PDF_SUFFIXES = (".pdf",)
+# A folder's documents are recognised by suffix in any case (``PLAN.PDF``, ``sheet.TXT``).
+INPUT_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES
+CURATION_SUFFIX = ".curation.yaml"
 
 # Exit codes (documented in the README; tested in tests/test_cli.py)
 EXIT_OK = 0
@@ -122,21 +126,67 @@ def _document_report(r: DocumentRecord) -> dict:
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files named, and the documents / record files inside folders named, in a stable order."""
+    """Files named, and the documents / record files inside folders named, in a stable order.
+
+    When nothing at all is found but a folder named held other files, an ``ExtractionError``
+    names the folder and what was skipped and why, rather than the bare "no input documents".
+    """
     out: list[Path] = []
+    skipped: list[tuple[str, list[Path]]] = []
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            out.extend(
-                sorted(f for f in p.iterdir() if f.is_file() and _is_input(f))
-            )
+            entries = sorted(p.iterdir())
+            found = [f for f in entries if f.is_file() and _is_input(f)]
+            out.extend(found)
+            if not found and entries:
+                skipped.append((str(item).rstrip("/\\") + "/", entries))
         else:
             out.append(p)
+    if not out and skipped:
+        folder, entries = skipped[0]
+        message = _skipped_message(entries)
+        for other, other_entries in skipped[1:]:
+            message += f"; {other}: {_skipped_message(other_entries)}"
+        raise ExtractionError(folder, message)
     return out
 
 
 def _is_input(f: Path) -> bool:
-    return f.name.endswith(RECORDS_SUFFIX) or f.suffix in TEXT_SUFFIXES
+    """Whether a file found in a folder is a document or a records file to build."""
+    return f.name.endswith(RECORDS_SUFFIX) or f.suffix.lower() in INPUT_SUFFIXES
+
+
+# Why a file in a folder was not taken, in the order the error message lists them.
+_SKIP_REASONS = (
+    "file{s} of unsupported type",
+    "curation file{s} without {their} document",
+    "hidden file{s}",
+    "subfolder{s} (folders are not searched)",
+)
+
+
+def _skipped_message(entries: list[Path]) -> str:
+    """What to say about a folder none of whose ``entries`` is an input: what was skipped and why."""
+    groups: dict[str, list[str]] = {reason: [] for reason in _SKIP_REASONS}
+    for f in entries:
+        if f.is_dir():
+            groups[_SKIP_REASONS[3]].append(f.name + "/")
+        elif f.name.startswith("."):
+            groups[_SKIP_REASONS[2]].append(f.name)
+        elif f.name.lower().endswith(CURATION_SUFFIX):
+            groups[_SKIP_REASONS[1]].append(f.name)
+        else:
+            groups[_SKIP_REASONS[0]].append(f.name)
+    parts = []
+    for reason, names in groups.items():
+        if not names:
+            continue
+        many = len(names) > 1
+        shown = ", ".join(names[:5]) + (f", … ({len(names) - 5} more)" if len(names) > 5 else "")
+        parts.append(f"{len(names)} {reason.format(s='s' if many else '', their='their' if many else 'its')}: {shown}")
+    known = ", ".join(f"*{s}" for s in INPUT_SUFFIXES) + f" or *{RECORDS_SUFFIX}"
+    return f"no documents to build (skipped {'; '.join(parts)}); documents are {known}"
 
 
 def load_record(path: Path) -> DocumentRecord:

@@ -179,3 +179,95 @@ def test_time_limit_interrupts_a_hang():
 @settings(max_examples=CI_EXAMPLES, deadline=None, derandomize=True, database=None)
 def test_arbitrary_short_text_gives_a_record_or_an_extraction_error(text):
     check_extraction(text, extract)
+
+
+# --- PDF input: mutated bytes of a small generated PDF ------------------------------------------------
+
+PDF_EXAMPLES = 30
+
+
+@dataclass(frozen=True)
+class ByteMutation:
+    """One change to a file's bytes, placed by a fraction of its length (fits files of any size)."""
+
+    kind: str  # flip | replace | delete | insert | duplicate | truncate
+    at: float  # position in the file, 0..1
+    size: int
+    data: bytes
+
+    def apply(self, data: bytes) -> bytes:
+        if not data:
+            return data
+        i = min(int(self.at * len(data)), len(data) - 1)
+        j = min(len(data), i + self.size)
+        if self.kind == "flip":
+            return data[:i] + bytes([data[i] ^ (1 << (self.size % 8))]) + data[i + 1:]
+        if self.kind == "replace":
+            return data[:i] + self.data + data[i + len(self.data):]
+        if self.kind == "delete":
+            return data[:i] + data[j:]
+        if self.kind == "insert":
+            return data[:i] + self.data + data[i:]
+        if self.kind == "duplicate":
+            return data[:j] + data[i:j] + data[j:]
+        return data[:i]  # truncate
+
+
+byte_mutations = st.builds(
+    ByteMutation,
+    kind=st.sampled_from(["flip", "replace", "delete", "insert", "duplicate", "truncate"]),
+    at=st.floats(min_value=0, max_value=1, allow_nan=False),
+    size=st.integers(min_value=1, max_value=200),
+    # bytes that mean something to a PDF parser, plus anything at all
+    data=st.one_of(st.sampled_from([b"obj", b"endobj", b"stream", b"endstream", b"xref", b"trailer", b"%%EOF",
+                                    b"<<", b">>", b"/Length 0", b"(", b")", b"Tj", b"BT", b"ET", b"0 0 R"]),
+                   st.binary(min_size=1, max_size=16)),
+)
+
+
+def _small_pdfs() -> tuple[bytes, bytes]:
+    """The first pages of the plan sample as a PDF, compressed and not (skips or fails without the font)."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.test_pdf import PLAN, draw_lines, sample_lines, sample_pages, write_pdf
+
+    pages = draw_lines(sample_pages(sample_lines(PLAN))[:3])
+    with tempfile.TemporaryDirectory() as tmp:
+        compressed, plain = (write_pdf(Path(tmp) / f"{c}.pdf", pages, compress=c).read_bytes() for c in (True, False))
+    return compressed, plain
+
+
+def check_pdf(data: bytes) -> DocumentRecord | None:
+    """The fuzz property for PDFs: a record the builder accepts, or an ExtractionError naming the file."""
+    from extract.pdf import read_pdf
+
+    with time_limit(SECONDS_PER_EXAMPLE):  # a guard against a hang, not a speed requirement
+        try:
+            src = read_pdf(data, "fuzz.pdf")
+            record = extract(src)
+        except ExtractionError as exc:
+            assert str(exc).startswith("fuzz.pdf") and exc.exit_code == 3
+            return None
+        assert isinstance(record, DocumentRecord)
+        for issue in record.issues:
+            if issue.span is not None:
+                assert 1 <= issue.span.start <= issue.span.end <= len(src.lines), issue
+        assert len(build_dataset([record], reference=False)) > 0
+    return record
+
+
+def test_mutated_pdfs_give_a_record_or_an_extraction_error():
+    pdfs = _small_pdfs()
+    assert all(check_pdf(pdf) is not None for pdf in pdfs)  # unmutated, both read and parse
+
+    @settings(max_examples=PDF_EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(which=st.sampled_from([0, 1]), ms=st.lists(byte_mutations, min_size=1, max_size=6))
+    def run(which: int, ms: list[ByteMutation]) -> None:
+        data = pdfs[which]
+        for m in ms:
+            data = m.apply(data)
+        check_pdf(data)
+
+    run()
