@@ -241,7 +241,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from graph.validate import validate
 
     data = _load(args.graph)
-    result = validate(data)
+    result = validate(data, include_sdg_reference=True)  # SDG links are checked against the UN list
     failed = 0
     if not result.conforms:
         print(result.text)

@@ -32,7 +32,6 @@ import yaml
 
 from extract.numbers import NumberFormatError, parse_yen
 from extract.records import (
-    SDG_TARGET_CODE,
     Amount,
     DocumentRecord,
     FundingSource,
@@ -41,6 +40,7 @@ from extract.records import (
     Project,
     Span,
 )
+from extract.sdg_reference import sdg_target_problem
 from extract.source import ExtractionError
 
 
@@ -100,8 +100,9 @@ def _curate_project(record: DocumentRecord, project: Project, changes: dict[str,
         record.manual_facts.append(ManualFact(project.key, "name", new, path.name))
     for code in changes.get("add_sdg_targets") or []:
         code = str(code)
-        if not SDG_TARGET_CODE.fullmatch(code):
-            raise CurationError(path.name, f"project {project.key}: {code!r} is not an SDG target code")
+        problem = sdg_target_problem(code)  # the UN list of ontology/sdg.ttl, as for extracted codes
+        if problem is not None:
+            raise CurationError(path.name, f"project {project.key}: {code!r} is not an SDG target code: {problem}")
         if code not in project.sdg_targets:
             project.sdg_targets.append(code)
         record.manual_facts.append(ManualFact(project.key, "sdg_target", code, path.name))

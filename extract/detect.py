@@ -52,5 +52,14 @@ def detect_layout(src: SourceText) -> Layout:
 
 
 def extract(src: SourceText) -> DocumentRecord:
-    """Detect the layout of ``src`` and extract its records."""
-    return detect_layout(src).parse(src)
+    """Detect the layout of ``src`` and extract its records.
+
+    What decoding repaired (``src.problems``: undecodable bytes, NULs) opens the record's issues,
+    and every SDG target code is checked against the UN list (``extract.sdg_reference``).
+    """
+    from extract.sdg_reference import check_sdg_targets
+
+    record = detect_layout(src).parse(src)
+    if src.problems:
+        record.issues[:0] = src.problems
+    return check_sdg_targets(record)

@@ -31,7 +31,6 @@ from typing import Literal
 from extract.numbers import NumberFormatError, era_to_year, era_years, is_no_value, parse_number, thousand_yen
 from extract.organisations import find_organisations, find_places, find_publisher, normalise_org_name
 from extract.records import (
-    SDG_TARGET_CODE,
     Amount,
     AmountCategory,
     AmountStatus,
@@ -50,6 +49,7 @@ from extract.records import (
     Stage,
     Unit,
 )
+from extract.sdg_reference import SDG_CODE_LIKE
 from extract.source import ExtractionError, SourceText
 
 __all__ = [
@@ -583,7 +583,7 @@ def parse_table_row(raw: str, line_no: int) -> TableRow | None:
             row.priority = True
         elif (m := re.fullmatch(r"柱(\d+)", t)) is not None:
             row.pillar = int(m.group(1))
-        elif SDG_TARGET_CODE.fullmatch(t):
+        elif SDG_CODE_LIKE.fullmatch(t):  # 11.99 too: checked against the UN list in extract()
             row.sdg_targets.append(t)
         else:
             break

@@ -18,6 +18,7 @@ from rdflib import Dataset
 
 from extract.curation import CurationError, apply_curation, curation_path_for
 from extract.detect import extract
+from extract.sdg_reference import check_sdg_targets
 from extract.records import SDG_TARGET_CODE, DocumentRecord, from_json, to_json
 from extract.source import ExtractionError, read_source
 from graph.builder import build_dataset
@@ -248,7 +249,7 @@ def extract_path(path: Path, *, curate: bool = True) -> DocumentRecord:
     curation = curation_path_for(path)
     if curate and curation.exists():
         record = apply_curation(record, curation)
-    return record
+    return check_sdg_targets(record)  # a records file is held to the UN list too
 
 
 def iter_records(

@@ -118,7 +118,9 @@ def validate(data: Graph | Dataset, *, include_sdg_reference: bool = False) -> V
     """Validate ``data`` (a graph, or every graph of a dataset) against ``ontology/shapes.ttl``.
 
     With ``include_sdg_reference`` the SDG goals and targets of ``ontology/sdg.ttl`` are added to
-    the data first, so that links to SDG targets can be checked against their reference entries.
+    the data first, so that links to SDG targets can be checked against their reference entries
+    (``pkgsh:SdgReferenceShape``: a target the UN list lacks, such as 11.99, is a violation). A
+    built graph carries the reference itself; ``policy-kg validate`` always mixes it in.
     """
     union = union_graph(data)
     # Mixed in here rather than passed as pySHACL's ont_graph, which an Oxigraph store ignores.
