@@ -1,7 +1,9 @@
 """Which layout a document has, and the parser for it.
 
-A layout is a pair of functions: a cheap structural test and a parser. Adding a layout is adding
-one entry to ``LAYOUTS``.
+A layout is a pair of functions: a cheap structural test and a parser. Two profiles of documents
+policy-kg was first built on have parsers of their own (they reconcile those layouts' displaced
+cells by structure); every other document is read by the shared engine (``extract/engine``), whose
+knowledge of wording is the vocabulary file, not code.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from extract.records import DocumentRecord
-from extract.source import SourceText, UnknownLayout
+from extract.source import SourceText
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,27 @@ def _layouts() -> tuple[Layout, ...]:
     )
 
 
+#: The kind (extract/engine/kinds.py) of the documents each profile reads.
+PROFILE_KINDS = {"evaluation_sheet": "measure_evaluation", "business_plan": "business_plan"}
+
+
+def _engine() -> Layout:
+    from extract.engine.reader import read_document
+
+    return Layout(
+        "engine",
+        "any policy document the label vocabulary recognises (extract/engine/vocabulary.yaml)",
+        lambda src: True,
+        read_document,  # raises UnknownLayout itself when no evidence of a policy document is found
+    )
+
+
 def detect_layout(src: SourceText) -> Layout:
-    """The layout of ``src``; ``UnknownLayout`` (naming what was expected) if none fits."""
-    layouts = _layouts()
-    for layout in layouts:
+    """The layout of ``src``: a profile whose structural test fits, else the shared engine."""
+    for layout in _layouts():
         if layout.looks_like(src):
             return layout
-    expected = "; or ".join(layout.description for layout in layouts)
-    raise UnknownLayout(src.file_name, f"no known layout: expected {expected}", line=1)
+    return _engine()
 
 
 def extract(src: SourceText) -> DocumentRecord:
@@ -59,7 +74,11 @@ def extract(src: SourceText) -> DocumentRecord:
     """
     from extract.sdg_reference import check_sdg_targets
 
-    record = detect_layout(src).parse(src)
+    layout = detect_layout(src)
+    record = layout.parse(src)
+    if record.kind is None and layout.name in PROFILE_KINDS:
+        record.kind, record.kind_confidence = PROFILE_KINDS[layout.name], 1.0
+        record.evidence = [f"profile:{layout.name}"]
     if src.problems:
         record.issues[:0] = src.problems
     return check_sdg_targets(record)

@@ -23,7 +23,7 @@ IndicatorKind = Literal["kpi", "key", "activity", "reference", "outcome"]
 Stage = Literal["activity", "short_term", "mid_term", "final"]
 AmountCategory = Literal[
     "total", "general_fund", "personnel", "fund_size", "loan_frame", "grant_ceiling", "loans_granted",
-    "fund_addition",
+    "fund_addition", "funding_share", "stated",
 ]
 AmountStatus = Literal["budget", "estimate", "plan"]
 Severity = Literal["error", "dropped", "uncertain", "info"]
@@ -81,6 +81,7 @@ class Amount:
     funding: tuple[FundingSource, ...] = ()
     confidence: float = 1.0  # < 1 when the amount was associated to its owner by position only
     manual: bool = False  # asserted by a curation file, not extracted
+    label: str | None = None  # the row label printed with it (一般財源 …) when its category could not be set
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,10 @@ class ManualFact:
     curation_file: str
 
 
+#: ``DocumentRecord.indicator_owners`` value for an indicator of the document as a whole.
+DOCUMENT_OWNER = "@document"
+
+
 @dataclass
 class DocumentRecord:
     """Everything extracted from one source document."""
@@ -253,6 +258,12 @@ class DocumentRecord:
     strategy_pillars: dict[int, str] = field(default_factory=dict)  # 柱N -> its name
     issues: list[ExtractionIssue] = field(default_factory=list)
     manual_facts: list[ManualFact] = field(default_factory=list)
+    # what kind of document it is (extract/engine/kinds.py), how sure, and the words that showed it
+    kind: str | None = None
+    kind_confidence: float | None = None
+    evidence: list[str] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)  # figures the document prints for no project
+    findings: dict[str, int] = field(default_factory=dict)  # facts found, by recogniser ("amount:inline unit")
 
     def element(self, key: str) -> PolicyElement:
         for e in self.elements:
@@ -328,7 +339,7 @@ def _decode(tp: Any, data: Any) -> Any:
 
 
 __all__ = [
-    "Amount", "DocumentRecord", "ExtractionIssue", "FundingSource", "GrantCondition", "Indicator",
+    "DOCUMENT_OWNER", "Amount", "DocumentRecord", "ExtractionIssue", "FundingSource", "GrantCondition", "Indicator",
     "IndicatorValue", "LogicStage", "ManualFact", "Organisation", "PolicyElement", "Project", "RelatedProject",
     "Reorganisation", "Span", "SubProject", "Unit", "asdict", "from_json", "to_json",
 ]

@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from extract.entity_linking import org_keys
 from extract.records import (
+    DOCUMENT_OWNER,
     Amount,
     DocumentRecord,
     GrantCondition,
@@ -217,6 +218,12 @@ class _DocumentWriter:
         self.add(self.doc, PKG.fileName, Literal(r.file_name))
         self.add(self.doc, PKG.contentHash, Literal(r.content_hash))
         self.add(self.doc, PKG.layout, Literal(r.layout))
+        if r.kind:
+            self.add(self.doc, PKG.documentKind, Literal(r.kind))
+            if r.kind_confidence is not None:
+                self.add(self.doc, PKG.kindConfidence, decimal(r.kind_confidence))
+            for word in r.evidence:
+                self.add(self.doc, PKG.kindEvidence, Literal(word))
         if r.title:
             self.add(self.doc, DCTERMS.title, Literal(r.title, lang="ja"))
         if r.fiscal_year is not None:
@@ -234,8 +241,12 @@ class _DocumentWriter:
             self.unit(unit)
         for key, owner in r.indicator_owners.items():
             ind = next((i for i in r.indicators if i.key == key), None)
-            if ind is not None and owner in self.elements:
+            if ind is not None and owner == DOCUMENT_OWNER:
+                self.indicator(ind, self.doc)
+            elif ind is not None and owner in self.elements:
                 self.indicator(ind, self.elements[owner])
+        for i, amount in enumerate(r.amounts):
+            self.amount(self.doc, amount, i)  # printed for no project: the document's own figures
         for project in r.projects:
             self.project(project)
         for related in r.related_projects:
@@ -445,6 +456,8 @@ class _DocumentWriter:
         self.add(iri, SDO.value, integer(a.jpy))
         self.add(iri, SDO.currency, Literal("JPY"))
         self.add(iri, PKG.printedValue, Literal(a.printed))
+        if a.label:
+            self.add(iri, SKOS.note, Literal(a.label, lang="ja"))
         self.add(iri, PKG.confidence, decimal(a.confidence))
         self.add(iri, PKG.assertion, vocab.concept(PKG.AssertionScheme, "manual" if a.manual else "extracted"))
         for source in a.funding:

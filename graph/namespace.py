@@ -96,6 +96,8 @@ class PKG(DefinedNamespace):
     GrantCeiling: URIRef
     LoansGranted: URIRef
     FundAddition: URIRef
+    FundingShare: URIRef
+    StatedAmount: URIRef
 
     AmountStatusScheme: URIRef
     Budget: URIRef
@@ -125,6 +127,9 @@ class PKG(DefinedNamespace):
     fileName: URIRef
     contentHash: URIRef
     layout: URIRef
+    documentKind: URIRef  # the kind the engine recognised (evaluation_sheet, kpi_review, template …)
+    kindConfidence: URIRef
+    kindEvidence: URIRef
     assertion: URIRef  # -> Extracted | ManualAssertion
     confidence: URIRef
 

@@ -1,0 +1,164 @@
+"""Indicator values: numbers with a role (target, actual, baseline) and, where printed, a year.
+
+Recognisers:
+- **progress statement**: ``婚姻率: 5.5‰(平成25年) → 5.9‰(平成31年)`` — a baseline and a target,
+  each with its year;
+- **year-column table**: an indicator label and name, then year columns, some marked with their
+  role (``平成25 (基準値) 平成27 平成28 (現状値) 平成31 (目標値)``), then exactly one value per
+  column. An unmarked column takes the role of the next marked column to its right (the years
+  up to the current value are actuals). A row with fewer values than columns is reported;
+- **target bound**: a numbered item whose value is a bound (``… 5,700 件以上``) is a final target (its year is
+  not printed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from extract.engine.normalize import Line, Token
+from extract.engine.vocabulary import Vocabulary
+from extract.numbers import NumberFormatError, era_to_year, parse_number
+from extract.records import Span
+
+_NUM = r"[▲△-]?\d[\d,]*(?:\.\d+)?"
+PROGRESS = re.compile(
+    rf"(?:^|(?<=[\s①-⑳]))(?P<name>[^\s:：①-⑳→][^:：①-⑳→]{{1,60}}?)\s*[:：]\s*"
+    rf"(?P<v1>{_NUM})\s*(?P<u1>[^\s\d(（]{{0,3}})\s*[(（](?P<y1>[^)）]{{1,14}})[)）]\s*[→⇒]\s*"
+    rf"(?P<v2>{_NUM})\s*(?P<u2>[^\s\d(（]{{0,3}})\s*[(（](?P<y2>[^)）]{{1,14}})[)）]"
+)
+BOUND = re.compile(
+    rf"(?:^|(?<=\s))\d{{1,2}}\s+(?P<name>[^\d\s][^\d]{{3,60}}?)\s+(?P<v>{_NUM})\s?(?P<unit>[^\s\d]{{1,3}}?)"
+    r"(?P<bound>以上|以下|未満)"
+)
+_YEAR_CELL = re.compile(r"(?P<era>平成|令和|H|R)\s?(?P<n>\d{1,2}|元)(?:年度?)?$")
+_VALUE_CELL = re.compile(rf"(?P<v>{_NUM})(?P<unit>[^\d\s]{{0,2}})$")
+
+
+@dataclass(frozen=True)
+class ValueFact:
+    role: str
+    value: Decimal
+    printed: str
+    span: Span
+    fiscal_year: int | None
+
+
+@dataclass(frozen=True)
+class IndicatorFact:
+    name: str
+    kind: str
+    unit: str | None
+    span: Span
+    token: int
+    values: tuple[ValueFact, ...]
+    how: str
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    printed: str
+    span: Span
+    reason: str
+
+
+def _year(text: str) -> int | None:
+    try:
+        return era_to_year(text)
+    except NumberFormatError:
+        m = re.search(r"(19|20)\d{2}", text)
+        return int(m.group(0)) if m else None
+
+
+def _first_token(toks: list[Token], line: int) -> int:
+    return next((t.index for t in toks if t.line == line), 0)
+
+
+def progress_statements(lines: list[Line], toks: list[Token]) -> list[IndicatorFact]:
+    out = []
+    for i, line in enumerate(lines):
+        for m in PROGRESS.finditer(line.text):
+            try:
+                v1, v2 = parse_number(m.group("v1")), parse_number(m.group("v2"))
+            except NumberFormatError:
+                continue
+            unit = m.group("u2") or m.group("u1") or None
+            values = (
+                ValueFact("baseline", v1, m.group("v1"), line.span, _year(m.group("y1"))),
+                ValueFact("target", v2, m.group("v2"), line.span, _year(m.group("y2"))),
+            )
+            out.append(IndicatorFact(m.group("name").strip(), "kpi", unit, line.span, _first_token(toks, i),
+                                     values, "progress statement"))
+    return out
+
+
+def year_tables(toks: list[Token], vocab: Vocabulary) -> tuple[list[IndicatorFact], list[Unplaced]]:
+    out: list[IndicatorFact] = []
+    unplaced: list[Unplaced] = []
+    labels = sorted(vocab.indicator, key=len, reverse=True)
+    n = len(toks)
+    for t in toks:
+        label = next((lab for lab in labels if t.text.startswith(lab)), None)
+        if label is None or t.index + 2 >= n:
+            continue
+        name_tok = toks[t.index + 1]
+        j = t.index + 2
+        columns: list[tuple[int, str | None]] = []  # (year, role marker)
+        while j < n:
+            cell = toks[j].text
+            if cell in ("平成", "令和", "H", "R") and j + 1 < n and re.fullmatch(r"\d{1,2}", toks[j + 1].text):
+                cell, j = cell + toks[j + 1].text, j + 1
+            m = _YEAR_CELL.match(cell)
+            if m:
+                columns.append((_year(cell) or 0, None))
+                j += 1
+                continue
+            marker = re.fullmatch(r"[(（](.+?)[)）]", cell)
+            if marker and columns and marker.group(1) in vocab.value_role and columns[-1][1] is None:
+                columns[-1] = (columns[-1][0], vocab.value_role[marker.group(1)])
+                j += 1
+                continue
+            break
+        if len(columns) < 2 or not any(role for _, role in columns):
+            continue
+        cells = []
+        while j < n and len(cells) < len(columns):
+            m = _VALUE_CELL.fullmatch(toks[j].text)
+            if not m:
+                break
+            cells.append((toks[j], m))
+            j += 1
+        if len(cells) < len(columns):
+            unplaced.append(Unplaced(name_tok.text, name_tok.span,
+                                     f"{len(columns)} year columns but {len(cells)} values follow"))
+            continue
+        roles: list[str] = []
+        for k, (_, role) in enumerate(columns):
+            nxt = role or next((r for _, r in columns[k:] if r), None) or "actual"
+            roles.append(nxt)
+        values = []
+        for (year, _), role, (cell, m) in zip(columns, roles, cells):
+            try:
+                values.append(ValueFact(role, parse_number(m.group("v")), cell.text, cell.span, year or None))
+            except NumberFormatError:
+                continue
+        unit = cells[0][1].group("unit") or None
+        out.append(IndicatorFact(name_tok.text, vocab.indicator[label], unit, name_tok.span, name_tok.index,
+                                 tuple(values), "year-column table"))
+    return out, unplaced
+
+
+def target_bounds(lines: list[Line], toks: list[Token]) -> list[IndicatorFact]:
+    out = []
+    for i, line in enumerate(lines):
+        for m in BOUND.finditer(line.text):
+            try:
+                value = parse_number(m.group("v"))
+            except NumberFormatError:
+                continue
+            name = re.sub(r"\s+", " ", m.group("name")).strip()
+            out.append(IndicatorFact(name, "outcome", m.group("unit"), line.span, _first_token(toks, i),
+                                     (ValueFact("final_target", value, f"{m.group('v')}{m.group('unit')}{m.group('bound')}",
+                                                line.span, None),), "target bound"))
+    return out

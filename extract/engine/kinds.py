@@ -1,0 +1,60 @@
+"""Which kind of document this is, from evidence, with a confidence.
+
+Kinds: ``evaluation_sheet`` (one project), ``measure_evaluation`` (several projects of a measure,
+施策評価 or a list of results), ``business_plan``, ``kpi_review``, ``budget_summary`` and
+``template`` (a blank form or a guide to reading one, which yields no facts). The evidence words
+are the vocabulary's ``kinds`` and ``template`` sections: a word of the title weighs 3, a word of
+the body 1. The confidence is the winner's share of all the evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.engine.normalize import Line
+from extract.engine.vocabulary import KindEvidence, Vocabulary
+
+TITLE_CHARS = 240  # the title block: what a dump prints before the body (headers, the sheet's name)
+MIN_SCORE = 3  # less evidence than one title word is no evidence of a policy document
+_FIGURE = re.compile(r"\d[\d,]{2,}")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    confidence: float
+    evidence: tuple[str, ...]  # the words that decided it, as ``title:…`` / ``body:…``
+
+
+def _score(evidence: KindEvidence, title: str, body: str) -> tuple[int, list[str]]:
+    score, found = 0, []
+    for word in evidence.title:
+        if word in title:
+            score += 3
+            found.append(f"title:{word}")
+    for word in evidence.body:
+        if word in body:
+            score += 1
+            found.append(f"body:{word}")
+    return score, found
+
+
+def classify(lines: list[Line], vocab: Vocabulary) -> Kind | None:
+    """The most likely kind of the document, or None when nothing shows it is a policy document."""
+    body = "\n".join(line.text for line in lines)
+    title = body[:TITLE_CHARS]
+    scores = {name: _score(ev, title, body) for name, ev in vocab.kinds.items()}
+    t_score, t_found = _score(vocab.template, title, body)
+    # A guide explains every field in prose; a real sheet fills them with figures. Count how often
+    # the guide's phrases occur, and how many figures the document prints.
+    phrases = sum(body.count(word) for word in vocab.template.body)
+    figures = len(_FIGURE.findall(body))
+    if t_found and (any(f.startswith("title:") for f in t_found) or phrases >= 3 and figures <= phrases):
+        t_score += 3 * phrases
+        scores["template"] = (t_score, t_found)
+    name, (best, found) = max(scores.items(), key=lambda kv: (kv[1][0], kv[0] == "evaluation_sheet"))
+    if best < MIN_SCORE:
+        return None
+    total = sum(score for score, _ in scores.values())
+    return Kind(name, round(best / total, 2), tuple(found))

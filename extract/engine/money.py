@@ -1,0 +1,269 @@
+"""Money figures: amounts printed with their unit, and table cells under a unit declaration.
+
+Two recognisers, both general:
+- **inline**: a figure with its own unit (``5,659 千円``, ``14億5,574万8千円``, ``800万円``, ``五千万円``);
+  a decrease sign (``▲``) or word (``減額``) before it makes it negative; a bound after it
+  (``以上``) makes it a target, not money spent, and it is left to the indicator recogniser.
+- **declared**: a bare figure in a table is money only when a unit declaration governs it
+  (``単位:千円``, ``(千円)``, ``【単位:円】``, ``事業費:千円``, or a column-unit cell ``千円``) — the
+  nearest declaration before it, or failing that the nearest after it (a unit printed under its
+  column). Figures with thousands separators (or of five digits and more) are amounts there; a
+  small bare figure is an amount only in a row that a money label starts (``事業費 251 250``).
+  A figure in a money row that no declaration governs is reported, never assigned a unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.engine.normalize import CJK, Line, Token
+from extract.engine.vocabulary import Vocabulary
+from extract.numbers import NO_VALUE, NumberFormatError, parse_number, parse_yen
+from extract.records import Span
+
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+INLINE = re.compile(
+    rf"(?<![\d.,])(?P<neg>[▲△])?"
+    rf"(?P<body>(?:{_NUM}兆)?(?:{_NUM}億)?(?:(?:{_NUM}|\d*千)万)?(?:{_NUM}千)?(?:{_NUM})?)"
+    r"\s?(?P<unit>百万円|千円|万円|億円|円)"
+)
+KANJI_INLINE = re.compile(
+    r"(?<![〇一二三四五六七八九十百千万億兆])[一二三四五六七八九][〇一二三四五六七八九十百千万億兆]*[万億兆]"
+    r"[〇一二三四五六七八九十百千万]*円"
+)
+DECLARATION = re.compile(
+    r"(?:単位\s*[:：…・]?\s*(?:[^\s:：()（）]{0,8}[:：]\s*)?|[(（【\[]\s*(?:単位\s*[:：]?\s*)?|(?<=[^\s\d])[:：]\s*)"
+    r"(?P<unit>百万円|千円|万円|円)(?=[)）】\]\s]|$)"
+)
+MONEY_UNITS = {"円": 1, "千円": 1_000, "万円": 10_000, "百万円": 1_000_000, "億円": 100_000_000}
+_CELL = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?")
+_COMMA = re.compile(r"[▲△-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_LONG = re.compile(r"[▲△-]?[1-9]\d{4,}")
+_ERA_WORD = re.compile(r"(?:平成|令和|昭和|H|R|S)$")
+_FILLER = re.compile(r"[(（【\[].{0,8}[)）】\]]|[A-Z]|[①-⑳]|年度|計|合計")
+_UNIT_CELLS = re.compile(r"(?:百万円|千円|万円|円){2,}")  # column-unit cells that ran together: 千円千円千円
+_CODE_LABELS = ("コード", "番号", "No", "NO", "No.", "名")  # a figure after these is a code, not money
+_CODE_NEXT = ("款", "項", "目", "節", "章", "条", "号", "細目")
+DECLARATION_BEFORE = 150  # cells a declaration governs after it
+DECLARATION_AFTER = 40  # cells before a declaration printed under its column
+MONEY_ROW_GAP = 6  # cells between a money label and the figures of its row (years, markers)
+
+
+@dataclass(frozen=True)
+class MoneyFact:
+    """A money figure, its unit resolved: what the reader found and how."""
+
+    jpy: int
+    printed: str
+    span: Span
+    token: int  # index in the token stream (where it sits among the projects)
+    category: str  # total | general_fund | personnel | funding_share | stated
+    funding: str | None  # the funding source's label, for funding_share
+    how: str  # the rule that found it, for the report
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Unclear:
+    """A figure the reader saw but could not place or give a unit: reported, not asserted."""
+
+    printed: str
+    span: Span
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Declaration:
+    unit: str
+    token: int
+    weak: bool  # a bare column-unit cell rather than a declaration
+
+
+def _line_tokens(toks: list[Token]) -> dict[int, list[Token]]:
+    by_line: dict[int, list[Token]] = {}
+    for t in toks:
+        by_line.setdefault(t.line, []).append(t)
+    return by_line
+
+
+def _token_at(line_toks: list[Token], line_text: str, offset: int) -> Token:
+    """The cell of ``line_toks`` that holds character ``offset`` of the line."""
+    pos = 0
+    for t in line_toks:
+        found = line_text.find(t.text, pos)
+        if found < 0:
+            continue
+        if found + len(t.text) > offset:
+            return t
+        pos = found + len(t.text)
+    return line_toks[-1]
+
+
+def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> tuple[list[MoneyFact], list[Unclear]]:
+    """Figures printed with their own unit of money."""
+    facts: list[MoneyFact] = []
+    unclear: list[Unclear] = []
+    by_line = _line_tokens(toks)
+    for i, line in enumerate(lines):
+        if i not in by_line:
+            continue
+        text = line.text
+        matches = [m for m in INLINE.finditer(text) if re.search(r"\d", m.group("body"))]
+        matches += [m for m in KANJI_INLINE.finditer(text)]
+        for m in sorted(matches, key=lambda m: m.start()):
+            after = text[m.end():m.end() + 2]
+            if any(after.startswith(b) for b in vocab.target_bounds):
+                continue  # 5,400万円以上: a target, read as an indicator value
+            printed = m.group(0).strip()
+            try:
+                jpy = parse_yen(printed)
+            except (NumberFormatError, ValueError) as exc:
+                unclear.append(Unclear(printed, line.span, f"not a whole number of yen ({exc})"))
+                continue
+            before = text[max(0, m.start() - 4):m.start()].strip()
+            how = "inline unit"
+            if jpy > 0 and any(before.endswith(w) for w in vocab.negative_words):
+                jpy, how = -jpy, "inline unit, decrease"
+            tok = _token_at(by_line[i], text, m.start())
+            facts.append(MoneyFact(jpy, printed, line.span, tok.index, "stated", None, how, 1.0))
+    return facts, unclear
+
+
+def _declarations(lines: list[Line], toks: list[Token]) -> list[_Declaration]:
+    out: list[_Declaration] = []
+    by_line = _line_tokens(toks)
+    for t in toks:
+        prev = toks[t.index - 1] if t.index else None
+        if prev is not None and prev.line == t.line and _is_cell(prev.text):
+            continue  # 2,138,000 円: the figure's own unit, not a column's
+        run = _UNIT_CELLS.search(t.text)
+        if t.text in MONEY_UNITS or run:
+            unit = re.match(r"百万円|千円|万円|円", run.group(0) if run else t.text).group(0)
+            out.append(_Declaration(unit, t.index, True))
+    for i, line in enumerate(lines):
+        for m in DECLARATION.finditer(line.text):
+            tok = _token_at(by_line.get(i, []), line.text, m.start()) if i in by_line else None
+            if tok is not None:
+                out.append(_Declaration(m.group("unit"), tok.index, False))
+    return sorted(out, key=lambda d: (d.token, d.weak))
+
+
+def _governing(decls: list[_Declaration], index: int) -> tuple[_Declaration, str] | None:
+    before = [d for d in decls if d.token < index and index - d.token <= DECLARATION_BEFORE]
+    if before:
+        return before[-1], "before"
+    after = [d for d in decls if d.token > index and d.token - index <= DECLARATION_AFTER]
+    if after:
+        return after[0], "after"
+    return None
+
+
+def _is_cell(text: str) -> bool:
+    return bool(_CELL.fullmatch(text))
+
+
+def _money_row(toks: list[Token], i: int, vocab: Vocabulary, decl_at: set[int]) -> tuple[str, str | None] | None:
+    """What starts the row of cell ``i``: ``(field, code)`` of its money label, ``("money", None)`` for
+    a money column header or a unit declaration, or None when the row is not money.
+
+    Walking back: over the row's other figures and no-value cells, then over at most
+    ``MONEY_ROW_GAP`` markers (years, roles, brackets). Figures before the markers belong to another
+    row, so they end the walk. Two labels in a row are a header line, not this row's label: the row
+    is money but its category is unknown.
+    """
+    j, gap = i - 1, 0
+    while j >= 0 and gap <= MONEY_ROW_GAP:
+        text = toks[j].text
+        label = vocab.money_label(text)
+        if label is not None:
+            before = toks[j - 1].text if j > 0 else ""
+            if vocab.money_label(before) is not None:
+                return "money", None
+            return label
+        if j in decl_at or any(text.endswith(h) for h in vocab.money_headers):
+            return "money", None
+        if _is_cell(text) or text in NO_VALUE:
+            if gap:
+                return None  # figures of an earlier row
+            j -= 1
+            continue
+        if _FILLER.fullmatch(text) or text in vocab.value_role or text.strip("()（）") in MONEY_UNITS \
+                or re.fullmatch(r"(?:平成|令和|H|R)?\d{1,2}年度?.*", text):
+            j, gap = j - 1, gap + 1
+            continue
+        return None
+    return None
+
+
+def year_cells(toks: list[Token]) -> set[int]:
+    """Cells that are years of a header: small whole numbers after a 年度 cell (``年度 27 26 25``)."""
+    out: set[int] = set()
+    for t in toks:
+        if t.text in ("年度", "年"):
+            j = t.index + 1
+            while j < len(toks) and re.fullmatch(r"\d{1,2}", toks[j].text):
+                out.add(j)
+                j += 1
+    return out
+
+
+def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) -> str | None:
+    """Why cell ``i`` is not a figure of money (a year, a code, a count), or None."""
+    text = toks[i].text
+    nxt = toks[i + 1].text if i + 1 < len(toks) else ""
+    prev = toks[i - 1].text if i > 0 else ""
+    if nxt.strip("()（）") in MONEY_UNITS or re.match(r"(?:百万|千|万|億)?円(?!滑)", nxt):
+        return "unit after it (read inline)"
+    if prev.endswith(_CODE_LABELS) or prev in vocab.hierarchy:
+        return "the value of a code or a heading label"
+    if re.fullmatch(r"\d", text) and re.match(f"[{CJK}]", nxt) and nxt not in vocab.non_money_units:
+        return "a section or list number"
+    if any(nxt == u or nxt.startswith(u) and u in ("%", "％", "‰") for u in vocab.non_money_units):
+        return "a count or share"
+    small = bool(re.fullmatch(r"\d{1,4}", text))
+    if nxt in _CODE_NEXT or small and nxt.startswith(("年度", "年", "月")) or _ERA_WORD.search(prev) \
+            or prev.endswith("第"):
+        return "a year or a code"
+    if i in years:
+        return "a year of a header"
+    if re.fullmatch(r"0\d+", text.lstrip("▲△-")):
+        return "a code"
+    return None
+
+
+def declared_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> tuple[list[MoneyFact], list[Unclear]]:
+    """Bare table figures that a unit declaration governs."""
+    decls = _declarations(lines, toks)
+    decl_at = {d.token for d in decls}
+    facts: list[MoneyFact] = []
+    unclear: list[Unclear] = []
+    years = year_cells(toks)
+    for t in toks:
+        if not _is_cell(t.text) or _skip_cell(toks, t.index, vocab, years):
+            continue
+        strong = bool(_COMMA.fullmatch(t.text) or _LONG.fullmatch(t.text))
+        row = _money_row(toks, t.index, vocab, decl_at)
+        if not strong and row is None:
+            continue
+        governing = _governing(decls, t.index)
+        if governing is None:
+            if row is not None:
+                unclear.append(Unclear(t.text, t.span, "a figure in a money row, but no unit is printed for it"))
+            continue
+        decl, side = governing
+        try:
+            value = parse_number(t.text) * MONEY_UNITS[decl.unit]
+        except NumberFormatError:
+            continue
+        if value != value.to_integral_value():
+            unclear.append(Unclear(t.text, t.span, f"not a whole number of yen in {decl.unit}"))
+            continue
+        category, funding = "stated", None
+        if row is not None and row[1] is not None:
+            field, code = row
+            category, funding = (code, None) if field == "money" else ("funding_share", code)
+        confidence = 0.9 if side == "before" and not decl.weak else 0.7
+        how = f"declared unit {decl.unit} ({'column cell' if decl.weak else 'declaration'} {side} it)"
+        facts.append(MoneyFact(int(value), t.text, t.span, t.index, category, funding, how, confidence))
+    return facts, unclear

@@ -1,0 +1,196 @@
+"""Names: projects and departments, found by their labels, by list structure, or by repetition.
+
+Project recognisers, in order of the evidence they need:
+- **labelled**: the value after a project-name label (``事務事業名 …``); labels and markers in
+  between are skipped, and a name wrapped onto the next line is rejoined;
+- **listed**: the items of a list (``・…``, ``(1) …``, ``1.…``, a code ``070101 …``), or a line
+  followed by a department line (``所管課: …``), whose text ends like a project's name
+  (``…事業``, ``…業務``); a numbered heading that cites a statute (``(定款第4条第1号)``) is a
+  business line of a foundation's plan whatever its ending;
+- **repeated**: in a one-project sheet whose label lost its value, a project-like name printed
+  twice or more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from extract.engine.normalize import CJK, Line, Token
+from extract.engine.vocabulary import Vocabulary
+from extract.records import Span
+
+LABEL_REACH = 14  # cells after a label where its value may sit in a scrambled dump
+MAX_NAME = 48
+_MARKER = re.compile(
+    r"^(?:[・•◆◇■□●○◎]\s*|\(\d{1,2}\)\.?\s*|（\d{1,2}）\s*|[①-⑳]\s*|\d{1,2}[.．]\s*(?:【[^】]{0,12}】)?\s*"
+    r"|\d{4,}(?:-\d+)*\s+|\d{1,2}-\d{1,2}(?:-\d{1,2})?\s+|\d{1,2}\s+(?=\D))"
+)
+_INLINE_MARKER = re.compile(r"(?:(?<=\s)|^)(?:\(\d{1,2}\)|（\d{1,2}）|[①-⑳]|・)\s*")
+_LEADING_TAG = re.compile(r"^(?:\([^)]{1,3}\)|（[^）]{1,3}）|【[^】]{0,12}】|<\s*|＜\s*)")
+_LEGAL_REF = re.compile(r"[(（][^()（）]*(?:定款|公益目的事業|条|号)[^()（）]*[)）]?\s*$")
+_PARTICLE_START = re.compile(r"^[もをはがにとの、。]")
+_BRACKETED = re.compile(r"[<＜]\s*([^<>＜＞]{3,40}?)\s*[>＞]")
+
+
+@dataclass(frozen=True)
+class NameFact:
+    name: str
+    span: Span
+    token: int
+    how: str  # labelled | listed | heading | repeated
+    code: str | None = None
+
+
+def _strip(text: str) -> str:
+    return text.strip(" :：・,、")
+
+
+_ERA_START = re.compile(r"^(?:令和|平成|昭和|[HR]\d)")
+
+
+def _balanced(text: str) -> bool:
+    return all(text.count(a) == text.count(b) for a, b in ("()", "（）", "「」", "【】", "<>"))
+
+
+def looks_like_project(name: str, vocab: Vocabulary) -> bool:
+    """Whether ``name`` reads as one project's name: it ends like one, and is not a label, a
+    heading of a group of projects, a count (``22 事業``), a year's heading or a sentence."""
+    core = _LEGAL_REF.sub("", name).strip()
+    core = re.sub(r"[(（][^()（）]*[)）]\s*$", "", core).strip()  # a trailing note: …事業(生物多様性地域戦略)
+    if not (4 <= len(core) <= MAX_NAME) or "。" in core or re.match(r"^\d", core) or _ERA_START.match(core):
+        return False
+    if ":" in core or re.search(r"\d\s*事業$", core) or not _balanced(core):
+        return False
+    if core in vocab.labels or core in vocab.project_suffixes or core in vocab.not_project_names:
+        return False
+    if core.endswith(vocab.not_project_endings):
+        return False
+    return core.endswith(vocab.project_suffixes) and bool(re.search(f"[{CJK}]", core[:-2] or "x"))
+
+
+def _is_label_like(text: str, vocab: Vocabulary) -> bool:
+    core = re.sub(r"[(（].*$", "", text).lstrip("①②③④⑤⑥⑦⑧⑨⑩0123456789.()（）")
+    return core in vocab.labels or any(core.endswith(label) for label in vocab.labels if len(label) >= 3)
+
+
+def labelled_projects(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
+    """Values of project-name labels."""
+    out: list[NameFact] = []
+    for t in toks:
+        core = re.sub(r"[(（].*$", "", t.text).lstrip("①②③④⑤⑥⑦⑧⑨⑩0123456789.")
+        if core not in vocab.project_name:
+            continue
+        found = None
+        for j in range(t.index + 1, min(len(toks), t.index + 1 + LABEL_REACH)):
+            cand = _LEADING_TAG.sub("", toks[j].text)
+            if looks_like_project(cand, vocab):
+                found = j
+                break
+        if found is None:
+            continue
+        name = _LEADING_TAG.sub("", toks[found].text)
+        prev = toks[found - 1]
+        # a name wrapped onto a second line: 新たなエネルギー社会の構築 / 推進事業費
+        if (prev.index > t.index and prev.line == toks[found].line - 1 and len(name) <= 6
+                and re.fullmatch(f"[{CJK}ー・]{{4,}}", prev.text) and not _is_label_like(prev.text, vocab)):
+            name = prev.text + name
+        out.append(NameFact(name, toks[found].span, found, "labelled"))
+    return out
+
+
+def _segments(text: str) -> list[str]:
+    """A line split at the list markers inside it: ``(1) A事業 (2) B事業`` → ``A事業``, ``B事業``."""
+    cuts = [m.start() for m in _INLINE_MARKER.finditer(text)]
+    if not cuts or cuts[0] != 0:
+        cuts = [0] + cuts
+    return [text[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(text)]) if text[a:b].strip()]
+
+
+def _project_prefix(text: str, vocab: Vocabulary) -> str | None:
+    """The shortest beginning of ``text`` that is a project name (a list item with notes after it)."""
+    text = _LEADING_TAG.sub("", _MARKER.sub("", text, count=1)).strip()
+    text = re.sub(r"^\S\s+(?=\S{4})", "", text)  # a one-character column before the name (自 …)
+    suffixes = "|".join(re.escape(s) for s in vocab.project_suffixes)
+    for m in re.finditer(rf"(?:{suffixes})(?:[(（][^()（）]{{0,30}}[)）])?(?=\s|$|[(（])", text):
+        cand = text[: m.end()].strip()
+        if looks_like_project(cand, vocab):
+            return cand
+    return text if looks_like_project(text, vocab) else None
+
+
+def listed_projects(
+    lines: list[Line], toks: list[Token], vocab: Vocabulary, *, headings: bool, budget_rows_only: bool = False
+) -> list[NameFact]:
+    """Items of lists whose text ends like a project name; with ``headings``, statute-citing headings too.
+
+    ``budget_rows_only``: only the budget items of a cost table (``11(浜手施設整備事業)``), for a
+    one-project sheet whose name label lost its value (its other lists are field notes, not projects).
+    """
+    first_token = {}
+    for t in toks:
+        first_token.setdefault(t.line, t.index)
+    dept_labels = tuple(vocab.department)
+    out: list[NameFact] = []
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        if _PARTICLE_START.match(nxt):
+            continue  # the line is prose that runs on
+        tok = first_token.get(i, 0)
+        # a list of results prints each project over its department: 健康ポイント事業 / 所管課: 健康管理課
+        followed_by_unit = bool(re.match(rf"(?:{'|'.join(map(re.escape, dept_labels))})\s*[:：]\s*\S", nxt))
+        budget_row = re.fullmatch(r"\d{1,4}\(([^()]{3,40})\)", line.text)  # 11(浜手施設整備事業): a budget item
+        if budget_row and looks_like_project(budget_row.group(1), vocab):
+            out.append(NameFact(budget_row.group(1), line.span, tok, "listed"))
+            continue
+        if budget_rows_only:
+            continue
+        code = re.match(r"^(\d{4,}(?:-\d+)*|\d{1,2}-\d{1,2}(?:-\d{1,2})?)\s", line.text)
+        for m in _BRACKETED.finditer(line.text):
+            if looks_like_project(m.group(1), vocab):
+                out.append(NameFact(_strip(m.group(1)), line.span, tok, "listed"))
+        for segment in _segments(line.text):
+            name = _project_prefix(segment, vocab)
+            if name is None and headings and _LEGAL_REF.search(segment) and re.match(r"^\(?\d{1,2}[.．)\s]", segment):
+                head = _LEGAL_REF.sub("", _MARKER.sub("", segment, count=1)).strip()
+                if 3 <= len(head) <= MAX_NAME and "。" not in head and head not in vocab.non_project_headings:
+                    out.append(NameFact(head, line.span, tok, "heading"))
+                continue
+            if name is None and followed_by_unit and 3 <= len(segment) <= MAX_NAME and "。" not in segment:
+                name = _MARKER.sub("", segment, count=1).strip()
+            if name:
+                name = _LEGAL_REF.sub("", name).strip()
+                out.append(NameFact(_strip(name), line.span, tok, "listed", code.group(1) if code else None))
+    return out
+
+
+def repeated_projects(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
+    """Project-like names printed at least twice (a sheet's header repeats its project's name)."""
+    counts = Counter(_LEADING_TAG.sub("", t.text) for t in toks)
+    out, seen = [], set()
+    for t in toks:
+        name = _LEADING_TAG.sub("", t.text)
+        if counts[name] >= 2 and name not in seen and looks_like_project(name, vocab):
+            seen.add(name)
+            out.append(NameFact(name, t.span, t.index, "repeated"))
+    return out
+
+
+def departments(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
+    """Values of department labels: the first cell after the label that ends like a unit's name."""
+    out: list[NameFact] = []
+    labels = sorted(vocab.department, key=len, reverse=True)
+    for t in toks:
+        text = t.text.lstrip("①②③④⑤⑥⑦⑧⑨⑩")
+        label = next((lab for lab in labels if text.startswith(lab)), None)
+        if label is None:
+            continue
+        rest = _strip(text[len(label):])
+        candidates = ([rest] if rest else []) + [toks[j].text for j in range(t.index + 1, min(len(toks), t.index + 6))]
+        for cand in candidates:
+            cand = _strip(cand)
+            if 2 <= len(cand) <= 30 and cand.endswith(vocab.unit_suffixes) and not _is_label_like(cand, vocab):
+                out.append(NameFact(cand, t.span, t.index, "labelled"))
+                break
+    return out

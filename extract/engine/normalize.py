@@ -1,0 +1,144 @@
+"""Normalising text dumped from PDF: the logical lines and cells the recognisers read.
+
+What a PDF text dump does to a table, and what is undone here:
+- full-width digits and letters, ideographic spaces (NFKC; ▲/△ and ㈱ kept);
+- letter-spaced labels (``事 業 費`` → ``事業費``) and vertical captions printed one character per
+  line (``事`` / ``業`` / ``費`` → ``事業費``);
+- HTML tables flattened to `` |`` separated cells, and figures whose cells ran together
+  (``2,34719,20618,810`` → ``2,347`` ``19,206`` ``18,810``: a thousands group has three digits);
+- a thousands separator followed by a space (``1, 100,000千円``);
+- long runs of text with no blanks, split before every label of the vocabulary.
+Every cell keeps the span of source lines it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.engine.vocabulary import Vocabulary, vocabulary
+from extract.numbers import normalize
+from extract.records import Span
+from extract.source import SourceText
+
+CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ"
+_ONE_CJK = re.compile(f"[{CJK}]")
+_SPACES = re.compile(r"[\s|]+")
+# 1, 100,000千円: a thousands group after ", " only where the figure ends in a unit of money
+_BROKEN_GROUP = re.compile(r"(?<![\d,])(\d{1,3}), (\d{3}(?:,\d{3})*(?:\s?(?:百万|千|万|億)?円))")
+_RUN_TOGETHER = re.compile(r"\d{1,3}(?:,\d{3,})+")
+_COMMA_NUMBER = re.compile(r"[▲△]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_BRACKET_GROUP = re.compile(r"【[^】]{1,12}】")
+_UNIT_RUN = re.compile(r"(?:百万円|千円|万円|円){2,}")  # column-unit cells that ran together
+LONG_TOKEN = 24  # a cell longer than this with labels inside is text the dump ran together
+
+
+@dataclass(frozen=True)
+class Line:
+    """A logical line: one source line, or a vertical caption joined from several."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Token:
+    """A cell: blank-separated text of one logical line."""
+
+    text: str
+    line: int  # index of its logical line
+    index: int  # position in the document's token stream
+    span: Span
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def normalize_line(text: str) -> str:
+    """One line as the recognisers read it (NFKC, blanks folded, letter-spacing collapsed).
+
+    Circled numbers (①…⑳) are list markers, not digits: NFKC would turn ① into 1, so they are kept.
+    """
+    protected = "".join(f"\0{_CIRCLED.index(c)}\0" if c in _CIRCLED else c for c in text)
+    s = _SPACES.sub(" ", normalize(protected)).strip()
+    s = re.sub(r"\0(\d+)\0", lambda m: _CIRCLED[int(m.group(1))], s)
+    s = _BROKEN_GROUP.sub(r"\1,\2", s)
+    parts = s.split(" ")
+    out: list[str] = []
+    run: list[str] = []
+    for part in parts + [""]:
+        if len(part) == 1 and _ONE_CJK.fullmatch(part):
+            run.append(part)
+            continue
+        if run:
+            out.append("".join(run) if len(run) >= 2 else run[0])
+            run = []
+        if part:
+            out.append(part)
+    return " ".join(out)
+
+
+def logical_lines(src: SourceText) -> list[Line]:
+    """The document's non-empty lines, normalised, vertical captions joined."""
+    lines: list[Line] = []
+    caption: list[tuple[str, int]] = []
+
+    def flush() -> None:
+        if len(caption) >= 2:
+            lines.append(Line("".join(c for c, _ in caption), Span(caption[0][1], caption[-1][1])))
+        elif caption:
+            lines.append(Line(caption[0][0], Span.line(caption[0][1])))
+        caption.clear()
+
+    for n, raw in enumerate(src.lines, 1):
+        text = normalize_line(raw)
+        if not text:
+            continue  # a blank line does not end a vertical caption: dumps put blanks between its characters
+        if len(text) == 1 and _ONE_CJK.fullmatch(text):
+            caption.append((text, n))
+            continue
+        flush()
+        lines.append(Line(text, Span.line(n)))
+    flush()
+    return lines
+
+
+def split_run_together(cell: str) -> list[str]:
+    """``2,34719,20618,810`` → ``2,347``, ``19,206``, ``18,810`` (every group of a figure has 3 digits)."""
+    if not _RUN_TOGETHER.fullmatch(cell) or all(len(g) == 3 for g in cell.split(",")[1:]):
+        return [cell]
+    groups = cell.split(",")
+    figures, current = [], groups[0]
+    for group in groups[1:]:
+        current += "," + group[:3]
+        if len(group) > 3:
+            figures.append(current)
+            current = group[3:]
+    figures.append(current)
+    return figures if all(f and not f.endswith(",") for f in figures) else [cell]
+
+
+def _split_long(cell: str, vocab: Vocabulary) -> list[str]:
+    if len(cell) <= LONG_TOKEN:
+        return [cell]
+    labels = vocab.label_pattern()
+    cuts = {0, len(cell)}
+    for m in labels.finditer(cell):
+        cuts.update((m.start(), m.end()))
+    for pattern in (_COMMA_NUMBER, _BRACKET_GROUP, _UNIT_RUN):
+        for m in pattern.finditer(cell):
+            cuts.update((m.start(), m.end()))
+    bounds = sorted(cuts)
+    return [cell[a:b] for a, b in zip(bounds, bounds[1:]) if cell[a:b].strip()]
+
+
+def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
+    """The token stream of ``lines``: cells in reading order, each with its source span."""
+    vocab = vocab or vocabulary()
+    out: list[Token] = []
+    for i, line in enumerate(lines):
+        for cell in line.text.split(" "):
+            for piece in _split_long(cell, vocab):
+                for figure in split_run_together(piece):
+                    out.append(Token(figure, i, len(out), line.span))
+    return out

@@ -1,0 +1,206 @@
+"""The engine's reader: any policy document → a ``DocumentRecord``, from the shared recognisers.
+
+Steps: normalise the text (``normalize``), decide the document's kind (``kinds``), then run the
+recognisers (``names``, ``money``, ``indicators``) over the token stream and give each fact an
+owner: the one project of a one-project sheet; in a list, the project printed before the fact
+(by position, so marked uncertain); the document itself when no project precedes it. A template
+yields no facts and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from extract.engine import indicators as ind
+from extract.engine import money, names
+from extract.engine.kinds import Kind, classify
+from extract.engine.normalize import Line, logical_lines, tokens
+from extract.engine.vocabulary import Vocabulary, vocabulary
+from extract.numbers import NumberFormatError, era_years
+from extract.records import (
+    DOCUMENT_OWNER,
+    Amount,
+    DocumentRecord,
+    ExtractionIssue,
+    FundingSource,
+    Indicator,
+    IndicatorValue,
+    Project,
+    Span,
+    Unit,
+)
+from extract.source import SourceText, UnknownLayout
+
+MULTI_PROJECT_KINDS = ("measure_evaluation", "business_plan", "kpi_review", "budget_summary")
+
+
+def read_document(src: SourceText, *, vocab: Vocabulary | None = None) -> DocumentRecord:
+    """Read ``src`` with the engine; ``UnknownLayout`` when nothing shows it is a policy document."""
+    vocab = vocab or vocabulary()
+    lines = logical_lines(src)
+    kind = classify(lines, vocab)
+    if kind is None:
+        raise UnknownLayout(
+            src.file_name,
+            "no known layout: expected an evaluation sheet, a list of evaluated projects, a business plan, "
+            "a KPI review or a budget summary (none of their labels or titles was found)",
+            line=1,
+        )
+    record = DocumentRecord(
+        doc_id=src.doc_id,
+        file_name=src.file_name,
+        layout="engine",
+        content_hash=src.content_hash,
+        line_count=len(src.lines),
+        title=lines[0].text[:120] if lines else None,
+        fiscal_year=_fiscal_year(lines),
+        kind=kind.name,
+        kind_confidence=kind.confidence,
+        evidence=list(kind.evidence),
+    )
+    if kind.name == "template":
+        record.issues.append(ExtractionIssue(
+            "info", f"a template (a blank form or a guide to one): no facts extracted; evidence "
+                    f"{', '.join(kind.evidence[:6])}", Span(1, max(1, len(src.lines)))))
+        return record
+    _read_facts(record, lines, kind, vocab)
+    return record
+
+
+def _fiscal_year(lines: list[Line]) -> int | None:
+    for line in lines[:3]:
+        try:
+            years = era_years(line.text)
+        except (NumberFormatError, KeyError):
+            years = []
+        if years:
+            return years[0]
+    return None
+
+
+def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vocabulary) -> None:
+    toks = tokens(lines, vocab)
+    found: Counter[str] = Counter()
+
+    # --- projects -------------------------------------------------------------------------
+    facts = names.labelled_projects(toks, vocab)
+    if kind.name in MULTI_PROJECT_KINDS:
+        facts += names.listed_projects(lines, toks, vocab, headings=kind.name == "business_plan")
+    elif not facts:  # a one-project sheet whose name label lost its value
+        facts = names.repeated_projects(toks, vocab) or names.listed_projects(
+            lines, toks, vocab, headings=False, budget_rows_only=True)
+    if kind.name == "evaluation_sheet":
+        facts = facts[:1]  # one project per sheet: the first name its label gives
+    seen: set[str] = set()
+    projects: list[tuple[int, Project]] = []
+    for fact in facts:
+        key_name = re.sub(r"\s", "", fact.name)
+        if key_name in seen or any(other.endswith(key_name) for other in seen):
+            continue  # printed again, or the second line of a wrapped name already read whole
+        seen.add(key_name)
+        n = len(projects) + 1
+        projects.append((fact.token, Project(key=f"p{n}", number=fact.code or str(n), name=fact.name, span=fact.span)))
+        found[f"project:{fact.how}"] += 1
+    projects.sort(key=lambda tp: tp[0])
+    record.projects = [p for _, p in projects]
+
+    # --- departments ----------------------------------------------------------------------
+    depts = names.departments(toks, vocab)
+    for fact in depts:
+        found["department:labelled"] += 1
+    if record.projects and depts:
+        if len(record.projects) == 1:
+            record.projects[0].unit = _unit(depts, vocab)
+        else:
+            for token, project in projects:
+                after = [d for d in depts if d.token > token]
+                nxt_project = min((t for t, _ in projects if t > token), default=None)
+                if after and (nxt_project is None or after[0].token < nxt_project):
+                    project.unit = _unit([after[0]], vocab)
+
+    # --- money ----------------------------------------------------------------------------
+    inline, unclear = money.inline_amounts(lines, toks, vocab)
+    declared, unclear2 = money.declared_amounts(lines, toks, vocab)
+    figures = sorted(inline + declared, key=lambda f: f.token)
+    position_only = 0
+    for fig in figures:
+        owner, by_position = _owner(projects, fig.token)
+        category, funding = fig.category, ()
+        if fig.funding:
+            funding = (FundingSource(fig.funding, None, fig.funding, fig.span),)
+        # a budget line needs its year; the engine maps none yet, so the row's category is kept as
+        # the printed label and the amount itself as "stated"
+        label = None
+        if category not in ("stated",):
+            label = {"total": "事業費", "general_fund": "一般財源", "personnel": "人件費"}.get(category, fig.funding)
+            category = "funding_share" if fig.funding else "stated"
+        amount = Amount(category=category, jpy=fig.jpy, printed=fig.printed, span=fig.span,
+                        funding=funding, confidence=fig.confidence * (0.6 if by_position else 1), label=label)
+        found[f"amount:{fig.how.split(' (')[0]}"] += 1
+        if owner is None:
+            record.amounts.append(amount)
+        else:
+            owner.amounts.append(amount)
+            position_only += by_position
+    if position_only:
+        record.issues.append(ExtractionIssue(
+            "uncertain", f"{position_only} amounts were given to the project printed before them "
+                         "(by position only; confidence lowered)", None))
+    if record.amounts:
+        record.issues.append(ExtractionIssue(
+            "info", f"{len(record.amounts)} amounts are not tied to a project and are kept on the document",
+            record.amounts[0].span))
+    for u in unclear + unclear2:
+        record.issues.append(ExtractionIssue("uncertain", f"figure {u.printed!r} not kept: {u.reason}", u.span))
+    low = [f for f in figures if f.confidence < 0.9]
+    if low:
+        record.issues.append(ExtractionIssue(
+            "uncertain", f"{len(low)} amounts take their unit from a declaration after them or from a column-unit "
+                         f"cell (first: {low[0].printed!r}, {low[0].how})", low[0].span))
+
+    # --- indicators -----------------------------------------------------------------------
+    ifacts = ind.progress_statements(lines, toks)
+    tables, unplaced = ind.year_tables(toks, vocab)
+    ifacts += tables + ind.target_bounds(lines, toks)
+    for k, fact in enumerate(ifacts, 1):
+        indicator = Indicator(
+            key=f"i{k}", name=fact.name, kind=fact.kind, span=fact.span, unit=fact.unit,
+            values=[IndicatorValue(v.role, v.value, v.printed, v.span, v.fiscal_year) for v in fact.values],
+        )
+        found[f"indicator:{fact.how}"] += 1
+        owner, by_position = _owner(projects, fact.token)
+        if owner is None:
+            record.indicators.append(indicator)
+            record.indicator_owners[indicator.key] = DOCUMENT_OWNER
+        else:
+            if by_position:
+                indicator.confidence = 0.6
+            owner.indicators.append(indicator)
+    for u in unplaced:
+        record.issues.append(ExtractionIssue("uncertain", f"indicator {u.printed!r}: {u.reason}; values not kept",
+                                             u.span))
+    if not (record.projects or figures or ifacts):
+        record.issues.append(ExtractionIssue(
+            "uncertain", f"read as {kind.name} (confidence {kind.confidence}), but no project, amount or "
+                         "indicator was recognised", Span(1, max(1, record.line_count))))
+    record.findings = dict(sorted(found.items()))
+
+
+def _owner(projects: list[tuple[int, Project]], token: int) -> tuple[Project | None, bool]:
+    """The project a fact at ``token`` belongs to, and whether only its position says so."""
+    if not projects:
+        return None, False
+    if len(projects) == 1:
+        return projects[0][1], False
+    before = [p for t, p in projects if t <= token]
+    return (before[-1], True) if before else (None, False)
+
+
+def _unit(depts: list[names.NameFact], vocab: Vocabulary) -> Unit:
+    department = next((d.name for d in depts if d.name.endswith(("部", "局", "委員会"))), None)
+    division = next((d.name for d in depts if not d.name.endswith(("部", "局", "委員会"))), None)
+    span = depts[0].span
+    if department and division and division.startswith(department):
+        division = division[len(department):].strip("・ ") or None
+    return Unit(department, division, span)

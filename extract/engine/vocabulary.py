@@ -1,0 +1,121 @@
+"""The label vocabulary (``vocabulary.yaml`` beside this module), loaded once and compiled.
+
+The YAML file is the data; this module only turns it into lookups and regular expressions that
+the recognisers share. Labels are matched after :func:`extract.engine.normalize.normalize_line`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
+
+
+@dataclass(frozen=True)
+class KindEvidence:
+    """Words that show a document is of one kind: in its title (weight 3) or its body (weight 1)."""
+
+    title: tuple[str, ...]
+    body: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: the cached lookups below key on it
+class Vocabulary:
+    project_name: tuple[str, ...]
+    project_code: tuple[str, ...]
+    department: tuple[str, ...]
+    unit_suffixes: tuple[str, ...]
+    money: dict[str, str]  # label -> amount category
+    funding: dict[str, str]  # label -> funding type as printed
+    money_headers: tuple[str, ...]
+    negative_words: tuple[str, ...]
+    non_money_units: tuple[str, ...]
+    target_bounds: tuple[str, ...]
+    indicator: dict[str, str]  # label -> indicator kind
+    value_role: dict[str, str]  # label -> value role
+    hierarchy: dict[str, str]  # label -> element level
+    project_suffixes: tuple[str, ...]
+    not_project_names: tuple[str, ...]
+    not_project_endings: tuple[str, ...]
+    non_project_headings: tuple[str, ...]
+    kinds: dict[str, KindEvidence]
+    template: KindEvidence
+
+    @property
+    def labels(self) -> frozenset[str]:
+        """Every label of every field: what a value is not."""
+        return _all_labels(self)
+
+    def label_pattern(self) -> re.Pattern[str]:
+        """One pattern matching any label, longest first (to split text that a dump ran together)."""
+        return _label_pattern(self)
+
+    def money_label(self, token: str) -> tuple[str, str] | None:
+        """``(field, code)`` if ``token`` is (or ends with) a money or funding label."""
+        return _money_label(self, token)
+
+
+def _tuple(data: dict, key: str) -> tuple[str, ...]:
+    return tuple(str(x) for x in data.get(key) or ())
+
+
+@cache
+def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
+    """The vocabulary in ``path`` (the bundled file by default)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    kinds = {
+        name: KindEvidence(_tuple(ev, "title"), _tuple(ev, "body")) for name, ev in (data.get("kinds") or {}).items()
+    }
+    template = data.get("template") or {}
+    return Vocabulary(
+        project_name=_tuple(data, "project_name"),
+        project_code=_tuple(data, "project_code"),
+        department=_tuple(data, "department"),
+        unit_suffixes=_tuple(data, "unit_suffixes"),
+        money={str(k): str(v) for k, v in (data.get("money") or {}).items()},
+        funding={str(k): str(v) for k, v in (data.get("funding") or {}).items()},
+        money_headers=_tuple(data, "money_headers"),
+        negative_words=_tuple(data, "negative_words"),
+        non_money_units=_tuple(data, "non_money_units"),
+        target_bounds=_tuple(data, "target_bounds"),
+        indicator={str(k): str(v) for k, v in (data.get("indicator") or {}).items()},
+        value_role={str(k): str(v) for k, v in (data.get("value_role") or {}).items()},
+        hierarchy={str(k): str(v) for k, v in (data.get("hierarchy") or {}).items()},
+        project_suffixes=tuple(sorted(_tuple(data, "project_suffixes"), key=len, reverse=True)),
+        not_project_names=_tuple(data, "not_project_names"),
+        not_project_endings=_tuple(data, "not_project_endings"),
+        non_project_headings=_tuple(data, "non_project_headings"),
+        kinds=kinds,
+        template=KindEvidence(_tuple(template, "title"), _tuple(template, "body")),
+    )
+
+
+@cache
+def _all_labels(v: Vocabulary) -> frozenset[str]:
+    return frozenset(
+        (*v.project_name, *v.project_code, *v.department, *v.money, *v.funding, *v.indicator, *v.value_role,
+         *v.hierarchy)
+    )
+
+
+@cache
+def _label_pattern(v: Vocabulary) -> re.Pattern[str]:
+    labels = sorted((label for label in v.labels if len(label) >= 2), key=len, reverse=True)
+    return re.compile("|".join(re.escape(label) for label in labels))
+
+
+@cache
+def _money_label(v: Vocabulary, token: str) -> tuple[str, str] | None:
+    core = re.sub(r"[(（【\[].*$", "", token).strip("・:：")  # 事業費(A), 一般財源【単位:円】
+    for label in sorted(v.money, key=len, reverse=True):
+        if core.endswith(label):
+            return "money", v.money[label]
+    for label in sorted(v.funding, key=len, reverse=True):
+        if core.endswith(label):
+            return "funding", v.funding[label]
+    return None

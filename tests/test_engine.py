@@ -1,0 +1,265 @@
+"""The extraction engine (extract/engine): normalising, kinds, and each recogniser, on our own fixtures.
+
+The fixtures in tests/data/engine/ are invented documents that imitate layout features of real
+dumps (one-line sheets, one cell per line, vertical captions, lists of results, foundation plans,
+KPI reviews, budget summaries, a guide). Real documents are tested in tests/test_real_documents.py.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extract.detect import extract
+from extract.engine.kinds import classify
+from extract.engine.normalize import logical_lines, normalize_line, split_run_together, tokens
+from extract.engine.reader import read_document
+from extract.engine.vocabulary import vocabulary
+from extract.records import DOCUMENT_OWNER, DocumentRecord, Span
+from extract.source import SourceText, UnknownLayout, read_source
+
+DATA = Path(__file__).parent / "data" / "engine"
+FIXTURES = sorted(DATA.glob("*.txt"))
+
+
+def read(name: str) -> DocumentRecord:
+    return extract(read_source(DATA / name))
+
+
+def amounts(record: DocumentRecord) -> list[tuple[str, int]]:
+    out = [(a.printed, a.jpy) for p in record.projects for a in p.amounts]
+    return out + [(a.printed, a.jpy) for a in record.amounts]
+
+
+def values(record: DocumentRecord) -> dict[str, list[tuple[str, Decimal, int | None]]]:
+    inds = list(record.indicators) + [i for p in record.projects for i in p.indicators]
+    return {i.name: [(v.role, v.value, v.fiscal_year) for v in i.values] for i in inds}
+
+
+def test_fixtures_are_found():
+    assert len(FIXTURES) >= 8
+
+
+# --- normalising ----------------------------------------------------------------------------------
+
+
+def test_letter_spaced_labels_collapse_but_words_stay_apart():
+    assert normalize_line("事 務 事 業 名 ほたる川清掃支援業務") == "事務事業名 ほたる川清掃支援業務"
+    assert normalize_line("事\u3000業\u3000費\u3000１２，４８０") == "事業費 12,480"
+    assert normalize_line("担当課 | 環境保全課 |") == "担当課 環境保全課"
+
+
+def test_circled_list_numbers_survive_nfkc():
+    assert normalize_line("①転入者数 ②観光客数") == "①転入者数 ②観光客数"
+
+
+def test_a_thousands_group_after_a_blank_rejoins_only_before_a_unit_of_money():
+    assert normalize_line("予算額 1, 100,000千円") == "予算額 1,100,000千円"
+    assert normalize_line("順位 1, 100 点") == "順位 1, 100 点"
+
+
+def test_figures_that_ran_together_split_on_their_three_digit_groups():
+    assert split_run_together("2,34719,20618,810") == ["2,347", "19,206", "18,810"]
+    assert split_run_together("12,345") == ["12,345"]
+    assert split_run_together("1,2345") == ["1,234", "5"]
+
+
+def test_vertical_caption_joins_and_keeps_its_line_span():
+    lines = logical_lines(read_source(DATA / "vertical_cost_table.txt"))
+    caption = next(line for line in lines if line.text == "事業費")
+    assert caption.span == Span(8, 10)
+
+
+def test_long_runs_without_blanks_split_before_labels():
+    src = SourceText.from_text("評価シート事務事業名あおぞら広場管理事業担当課公園課事業費合計18,810千円", "run.txt")
+    cells = [t.text for t in tokens(logical_lines(src))]
+    assert "事務事業名" in cells and "あおぞら広場管理事業" in cells and "18,810" in cells
+
+
+# --- kinds --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("one_line_sheet.txt", "evaluation_sheet"),
+        ("cell_per_line_sheet.txt", "evaluation_sheet"),
+        ("vertical_cost_table.txt", "evaluation_sheet"),
+        ("list_results.txt", "measure_evaluation"),
+        ("foundation_plan.txt", "business_plan"),
+        ("kpi_review.txt", "kpi_review"),
+        ("budget_summary.txt", "budget_summary"),
+        ("guide.txt", "template"),
+    ],
+)
+def test_each_kind_is_recognised_with_its_evidence(name, kind):
+    found = classify(logical_lines(read_source(DATA / name)), vocabulary())
+    assert found is not None and found.name == kind
+    assert 0 < found.confidence <= 1 and found.evidence
+
+
+def test_a_template_yields_no_facts_and_says_so():
+    r = read("guide.txt")
+    assert r.kind == "template" and not r.projects and not amounts(r) and not values(r)
+    assert any(i.severity == "info" and "template" in i.message for i in r.issues)
+
+
+def test_text_with_no_evidence_is_refused_with_file_and_line():
+    src = SourceText.from_text("むかしむかし、あるところに\nおじいさんがいました。\n", "tale.txt")
+    with pytest.raises(UnknownLayout, match="no known layout") as exc:
+        read_document(src)
+    assert exc.value.line == 1 and exc.value.file == "tale.txt"
+
+
+# --- money --------------------------------------------------------------------------------------------
+
+
+def test_one_line_sheet_amounts_inline_and_declared():
+    r = read("one_line_sheet.txt")
+    assert [p.name for p in r.projects] == ["ほたる川清掃支援業務"]
+    got = amounts(r)
+    # 単位:千円 governs the table figures; the inline ones carry their own unit
+    assert ("12,480", 12_480_000) in got and ("13,050", 13_050_000) in got and ("9,900", 9_900_000) in got
+    assert ("2,400 千円", 2_400_000) in got and ("1,150 千円", 1_150_000) in got
+    printed = [p for p, _ in got]
+    # staff count, codes and the indicator's 100 are not money
+    assert not {"3", "00120", "884211", "100"} & set(printed)
+    assert len(got) == 5
+
+
+def test_a_column_unit_cell_governs_the_figures_of_a_cell_per_line_sheet():
+    r = read("cell_per_line_sheet.txt")
+    got = amounts(r)
+    assert ("4,125,300", 4_125_300) in got and ("2,000,000", 2_000_000) in got and ("7,310,450", 7_310_450) in got
+    assert not {"5", "4", "3", "2"} & {p for p, _ in got}  # years of the 年度 header and the code
+    assert r.projects[0].name == "こもれび自転車道維持補助金"
+    assert r.projects[0].unit is not None and r.projects[0].unit.division == "道路管理課"
+
+
+def test_a_declaration_printed_under_its_column_governs_with_lower_confidence():
+    src = SourceText.from_text(
+        "令和元年度 事務事業評価シート\n事務事業名 あさひ橋補修事業\n事業費 3,210 4,050\n【コスト】千円千円\n", "under.txt")
+    r = read_document(src)
+    figures = r.projects[0].amounts
+    assert [(a.printed, a.jpy) for a in figures] == [("3,210", 3_210_000), ("4,050", 4_050_000)]
+    assert all(a.confidence < 0.9 for a in figures)
+    assert any(i.severity == "uncertain" and "declaration after" in i.message for i in r.issues)
+
+
+def test_a_money_row_without_any_unit_is_reported_not_assigned():
+    src = SourceText.from_text("令和元年度 事務事業評価シート\n事務事業名 しずく水路清掃事業\n事業費 120 135\n", "nounit.txt")
+    r = read_document(src)
+    assert amounts(r) == []
+    assert sum("no unit is printed" in i.message for i in r.issues) == 2
+
+
+def test_small_figures_count_only_in_a_row_a_money_label_starts():
+    r = read("vertical_cost_table.txt")
+    got = amounts(r)
+    assert ("8,010", 8_010_000) in got and ("2,105", 2_105_000) in got and ("2,230", 2_230_000) in got
+    src = SourceText.from_text("令和元年度 事務事業評価シート\n事務事業名 かがみ池保全事業\n(千円)\n参加者 45 52\n", "small.txt")
+    assert amounts(read_document(src)) == []  # a count under a money declaration is not money
+
+
+def test_mixed_kanji_and_negative_amounts_of_a_budget_summary():
+    r = read("budget_summary.txt")
+    assert amounts(r) == [
+        ("412億3,500万円", 41_235_000_000), ("98億7,650万円", 9_876_500_000), ("2億1,000万円", -210_000_000),
+        ("五千万円", 50_000_000),
+    ]
+    assert r.amounts and not r.projects  # a budget summary's figures are the document's own
+
+
+def test_a_bound_is_a_target_not_money():
+    src = SourceText.from_text("令和５年度 事業計画\n成果目標 1 寄附を受けた金額 5,400 万円以上\n", "bound.txt")
+    r = read_document(src)
+    assert amounts(r) == []
+    assert values(r) == {"寄附を受けた金額": [("final_target", Decimal(5400), None)]}
+
+
+# --- projects -------------------------------------------------------------------------------------
+
+
+def test_list_items_and_result_lines_are_projects_but_group_headings_are_not():
+    r = read("list_results.txt")
+    assert [p.name for p in r.projects] == ["ひかり図書館改修事業", "まちかど花壇づくり事業", "こども食堂支援事業",
+                                            "地域見守り推進事業"]
+    assert [p.number for p in r.projects][2:] == ["030101", "030102"]
+    assert r.projects[0].unit is not None and r.projects[0].unit.division == "生涯学習課"
+
+
+def test_statute_citing_headings_are_a_foundations_business_lines():
+    r = read("foundation_plan.txt")
+    assert [p.name for p in r.projects] == ["音楽活動への助成", "郷土資料の保存事業"]
+    music, archive = r.projects
+    assert [(a.printed, a.jpy) for a in music.amounts] == [
+        ("3,600千円", 3_600_000), ("▲200千円", -200_000), ("5万円", 50_000), ("15万円", 150_000)]
+    assert [(a.printed, a.jpy) for a in archive.amounts] == [("1,250千円", 1_250_000)]
+    assert all(a.confidence < 1 for a in music.amounts)  # owned by position in a list of projects
+    assert any(i.severity == "uncertain" and "by position" in i.message for i in r.issues)
+
+
+def test_a_name_wrapped_onto_the_next_line_is_rejoined():
+    src = SourceText.from_text("令和２年度 事務事業評価表\n事業名\n(1) みどりの回廊づくり\n推進事業費\n", "wrap.txt")
+    assert [p.name for p in read_document(src).projects] == ["みどりの回廊づくり推進事業費"]
+
+
+def test_a_sheet_whose_label_lost_its_value_takes_the_name_printed_twice():
+    src = SourceText.from_text(
+        "事務事業評価表 ひばり農園管理事業\n1 事業名 2 担当部課 部等 産業部 目的 体系 3 事業概要 4 事業の実施内容\n"
+        "(1) 実施 (2) 前年度の課題 (3) 対応 (4) 今後\n補足 ひばり農園管理事業 の運営\n", "twice.txt")
+    r = read_document(src)
+    assert [p.name for p in r.projects] == ["ひばり農園管理事業"]
+    assert r.findings == {"department:labelled": 1, "project:repeated": 1}
+
+
+# --- indicators ---------------------------------------------------------------------------------------
+
+
+def test_kpi_review_progress_statements_and_year_tables():
+    r = read("kpi_review.txt")
+    got = values(r)
+    assert got["転入者数"] == [("baseline", Decimal(1240), 2019), ("target", Decimal(1500), 2024)]
+    assert got["観光客数"] == [("baseline", Decimal(812), 2019), ("target", Decimal(900), 2024)]
+    # an unmarked column takes the role of the next marked one to its right (the current value)
+    assert got["就業率"] == [("baseline", Decimal("61.2"), 2020), ("actual", Decimal("61.8"), 2021),
+                          ("actual", Decimal("62.5"), 2022), ("target", Decimal("65.0"), 2025)]
+    assert got["協定を結んだ事業者の数"] == [("final_target", Decimal(40), None)]
+    assert "空き家率" not in got  # three columns, one value: reported, not guessed
+    assert any("空き家率" in i.message and "3 year columns but 1 values" in i.message for i in r.issues)
+    assert all(r.indicator_owners[i.key] == DOCUMENT_OWNER for i in r.indicators)
+
+
+# --- the report and the graph ---------------------------------------------------------------------
+
+
+def test_records_name_their_kind_confidence_and_recognisers():
+    r = read("one_line_sheet.txt")
+    assert r.layout == "engine" and r.kind == "evaluation_sheet" and r.kind_confidence
+    assert r.findings["project:labelled"] == 1 and r.findings["amount:inline unit"] == 2
+
+
+def test_every_fixture_builds_a_graph_that_conforms(tmp_path):
+    from graph.pipeline import build_documents
+    from graph.validate import validate
+
+    result = build_documents(FIXTURES)
+    assert not result.failures
+    outcome = validate(result.dataset)
+    assert outcome.conforms, outcome.text
+
+
+def test_engine_facts_reach_the_query_library(tmp_path):
+    from graph.pipeline import build_documents
+    from graph.query import run_query
+
+    ds = build_documents([DATA / "budget_summary.txt", DATA / "kpi_review.txt", DATA / "list_results.txt"]).dataset
+    funding = run_query(ds, "funding", params={"document": "budget_summary.txt"})
+    assert sorted(int(r["amount_jpy"]) for r in funding.as_dicts()) == sorted(
+        [41_235_000_000, 9_876_500_000, -210_000_000, 50_000_000])
+    indicators = run_query(ds, "indicators", params={"document": "kpi_review.txt"})
+    assert {r["indicator"] for r in indicators.as_dicts()} >= {"転入者数", "就業率"}
+    projects = run_query(ds, "projects", params={"document": "list_results.txt"})
+    assert [r["project"] for r in projects.as_dicts()][:1] == ["ひかり図書館改修事業"]
