@@ -36,9 +36,12 @@ def register(subparsers: Any, graph_opt: argparse.ArgumentParser) -> None:
         "visualize", parents=[graph_opt, filters],
         help="write interactive offline HTML network views (sdg, logic-model, organisations, overview)",
     )
-    p.add_argument("view", nargs="?", choices=[*VIEWS, "all"], default="all", help="view to draw (default: %(default)s)")
-    p.add_argument("--out", type=Path, default=Path("out/views"),
-                   help="FILE.html for one view, or a folder for <view>.html (default: %(default)s)")
+    p.add_argument("view", nargs="?", choices=[*VIEWS, *PAGES, "all"], default="all",
+                   help="view to draw; 'explorer' is the search-and-follow page, 'budget' the Sankey and "
+                        "SDG coverage matrix (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="FILE.html for one view, or a folder for <view>.html (default: out/views; "
+                        "explorer: out/site/index.html)")
     p.add_argument("--layout", default="auto", help="auto | layered | steps | spring (default: %(default)s)")
     p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES,
                    help="fold projects into measures above this many nodes (default: %(default)s)")
@@ -76,10 +79,35 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
             "fiscal_year": args.fiscal_year}
 
 
+PAGES = ("explorer", "budget")
+
+
+def _page(args: argparse.Namespace, data: Any) -> Path:
+    if args.view == "explorer":
+        from visualize.explorer import render_explorer
+
+        return render_explorer(data, args.out or Path("out/site"))
+    from visualize.budget import render_budget
+
+    out = args.out or Path("out/views")
+    if out.suffix.lower() not in (".html", ".htm"):
+        out = out / "budget.html"
+    return render_budget(data, out, fiscal_year=args.fiscal_year, document=args.document)
+
+
 def cmd_visualize(args: argparse.Namespace) -> int:
     data = _load(args.graph)
     if data is None:
         return EXIT_NO_GRAPH
+    if args.view in PAGES:
+        try:
+            print(_page(args, data))
+        except (ValueError, RuntimeError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        return 0
+    if args.out is None:
+        args.out = Path("out/views")
     views = VIEWS if args.view == "all" else (args.view,)
     single_file = len(views) == 1 and args.out.suffix.lower() in (".html", ".htm")
     try:
