@@ -65,11 +65,11 @@ def _parse_params(items: Sequence[str] | None) -> dict[str, str]:
 def _print_rows(columns: list[str], rows: list[list[str]], fmt: str, out=None) -> None:
     out = out or sys.stdout
     if fmt == "csv":
-        from graph.io import spreadsheet_safe
+        from graph.io import spreadsheet_safe, terminal_safe
 
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[spreadsheet_safe(c) for c in r] for r in rows])
+        writer.writerow([terminal_safe(c) for c in columns])
+        writer.writerows([[spreadsheet_safe(terminal_safe(c)) for c in r] for r in rows])
     elif fmt == "json":
         json.dump([dict(zip(columns, r)) for r in rows], out, ensure_ascii=False, indent=1)
         out.write("\n")
@@ -78,8 +78,13 @@ def _print_rows(columns: list[str], rows: list[list[str]], fmt: str, out=None) -
 
 
 def format_table(columns: list[str], rows: list[list[str]], max_width: int = 40) -> str:
-    """A plain-text table; wide cells are cut with … (use --format csv for full values)."""
+    """A plain-text table; wide cells are cut with … (use --format csv for full values).
+
+    Control characters are removed and line breaks become spaces (``graph.io.terminal_safe``).
+    """
     import unicodedata
+
+    from graph.io import terminal_safe
 
     def width(s: str) -> int:
         return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
@@ -95,7 +100,7 @@ def format_table(columns: list[str], rows: list[list[str]], max_width: int = 40)
             out += c
         return out + "…"
 
-    cells = [[cut(c) for c in columns]] + [[cut(c) for c in r] for r in rows]
+    cells = [[cut(terminal_safe(c, one_line=True)) for c in r] for r in [columns, *rows]]
     widths = [max(width(r[i]) for r in cells) for i in range(len(columns))]
     lines = []
     for n, r in enumerate(cells):

@@ -60,6 +60,29 @@ def spreadsheet_safe(cell: object) -> object:
     return cell
 
 
+# Control characters a document may carry (ESC starts terminal escape sequences, BEL rings, …):
+# C0 but tab and line breaks, DEL, C1, and the bidirectional overrides that reorder what is shown.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("[\t\n\r]+")
+
+
+def terminal_safe(cell: object, *, one_line: bool = False) -> object:
+    r"""``cell`` without control characters (ESC, BEL …), so printed text cannot drive the terminal.
+
+    With ``one_line`` tabs and line breaks become one space (a table cell); otherwise they stay
+    (CSV quotes them). Anything but text is returned unchanged.
+
+        >>> terminal_safe("a\x1b[2Jb\x07")
+        'a[2Jb'
+        >>> terminal_safe("two\nlines\t!", one_line=True)
+        'two lines !'
+    """
+    if not isinstance(cell, str):
+        return cell
+    cell = _CONTROL.sub("", cell)
+    return _LINE_BREAKS.sub(" ", cell) if one_line else cell
+
+
 def from_spreadsheet_safe(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
 

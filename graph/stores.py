@@ -40,6 +40,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import os
 import shutil
 import signal
@@ -66,7 +67,7 @@ from graph.query import QUERIES_DIR, Backend, QueryError, QueryResult, RdflibBac
 
 __all__ = [
     "AUTO_THRESHOLD_BYTES", "OxigraphBackend", "OxigraphServer", "PushReport", "RemoteBackend",
-    "backend_for", "cached_store_path", "file_sha256", "free_port", "is_merged", "is_oxigraph_store", "mark_merged",
+    "backend_for", "cached_store_path", "file_sha256", "free_port", "port_in_use", "user_cache_dir", "is_merged", "is_oxigraph_store", "mark_merged",
     "load_dataset", "load_file", "merge_default_graph", "open_oxigraph", "oxigraph_binary", "push",
     "to_oxigraph", "to_rdflib", "unmerge_default_graph",
 ]
@@ -380,10 +381,39 @@ def file_sha256(path: Path) -> str:
 
 
 def cached_store_path(graph_file: Path, digest: str | None = None) -> Path:
-    """Where the store cached for ``graph_file`` lives: ``.<name>.oxigraph/<hash>`` beside it."""
+    """Where the store cached for ``graph_file`` lives: ``.<name>.oxigraph/<hash>`` beside it.
+
+    When nothing can be written beside the graph (a read-only folder or medium), the cache lives
+    under the user's cache folder instead (``$XDG_CACHE_HOME/policy-kg`` or ``~/.cache/policy-kg``;
+    a temporary folder if neither can be written), keyed by the graph's absolute path.
+    """
     graph_file = Path(graph_file)
     digest = digest or file_sha256(graph_file)
-    return graph_file.parent / f".{graph_file.name}.oxigraph" / f"v{CACHE_FORMAT}-{digest[:24]}"
+    folder = graph_file.parent / f".{graph_file.name}.oxigraph"
+    if not _can_write_in(folder):
+        where = hashlib.sha256(str(graph_file.resolve()).encode("utf-8")).hexdigest()[:16]
+        folder = user_cache_dir() / "stores" / f"{where}-{graph_file.name}.oxigraph"
+    return folder / f"v{CACHE_FORMAT}-{digest[:24]}"
+
+
+def user_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/policy-kg`` (or ``~/.cache/policy-kg``), or a temporary folder if unwritable."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "policy-kg"
+    if _can_write_in(folder):
+        return folder
+    return Path(tempfile.gettempdir()) / f"policy-kg-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+
+
+def _can_write_in(folder: Path) -> bool:
+    """Whether ``folder`` exists or can be made, and a file can be created in it (tried, not guessed)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        return False
+    return True
 
 
 def cached_store(graph_file: Path) -> OxigraphBackend:
@@ -719,6 +749,18 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether a TCP ``port`` on ``host`` cannot be bound right now (another server holds it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is no obstacle
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def _die_with_parent() -> None:
     """In the child before exec (Linux): SIGTERM it when this process dies, even by SIGKILL.
 
@@ -749,9 +791,11 @@ class OxigraphServer:
         writable: bool = False,
         union: bool = True,
         log: Path | None = None,
+        timeout: float | None = None,
     ) -> None:
         if not writable and location is None:
             raise QueryError("a read-only server needs a store folder")
+        self.timeout = timeout  # seconds a query may evaluate (Oxigraph's --timeout-s); None: no limit
         self.location = location
         self.host = host
         self.port = port or free_port(host)
@@ -785,6 +829,8 @@ class OxigraphServer:
             cmd += ["--location", str(self.location)]
         if self.union:
             cmd.append("--union-default-graph")
+        if self.timeout:
+            cmd += ["--timeout-s", str(max(1, math.ceil(self.timeout)))]
         return cmd
 
     def start(self, *, wait: float = 20.0) -> OxigraphServer:
@@ -810,7 +856,7 @@ class OxigraphServer:
                                  f"(port {self.port} in use? see {self.log or 'its output'})")
             try:
                 with urllib.request.urlopen(self.base_url + "/", timeout=1) as response:
-                    if response.status == 200:
+                    if response.status == 200 and self.process.poll() is None:
                         return
             except (urllib.error.URLError, OSError):
                 time.sleep(0.1)

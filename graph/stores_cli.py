@@ -20,6 +20,8 @@ from pathlib import Path
 from types import ModuleType
 
 DEFAULT_PORT = 7878
+# Seconds a query may evaluate on `serve` before Oxigraph cancels it (its --timeout-s).
+DEFAULT_QUERY_TIMEOUT = 30.0
 # After Ctrl-C: how long the server gets to stop on the forwarded signal, then on SIGTERM.
 STOP_GRACE_SECONDS = 5.0
 
@@ -43,6 +45,8 @@ def register(subparsers, graph_opt: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help="port; 0 picks a free one (default: %(default)s)")
     p.add_argument("--writable", action="store_true",
                    help="accept SPARQL Update and Graph Store writes (refused by default)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_QUERY_TIMEOUT, metavar="SECONDS",
+                   help="stop a query after this many seconds of evaluation; 0: no limit (default: %(default)s)")
     p.set_defaults(func=cmd_serve)
 
     p = subparsers.add_parser(
@@ -107,6 +111,9 @@ def cmd_push(args: argparse.Namespace) -> int:
     from graph.query import QueryError
     from graph.stores import push
 
+    for option, url in (("--endpoint", args.endpoint), ("--update", args.update)):
+        if url is not None:
+            _require_http_url(option, url)
     ds = _cli()._load(args.graph)
     try:
         report = push(ds, graph_store=args.endpoint, update=args.update, user=args.user,
@@ -126,11 +133,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.port < 0 or args.port > 65535:
         raise CliError(f"--port {args.port}: not a TCP port", 2)
+    if not args.timeout >= 0:
+        raise CliError(f"--timeout {args.timeout:g}: give a number of seconds (0 for no limit)", 2)
+    _require_free_port(args.host, args.port)  # before anything is loaded or printed
     temporary: Path | None = None
     try:
         location, union, temporary = _store_to_serve(args)
         port = args.port or free_port(args.host)
-        server = OxigraphServer(location, host=args.host, port=port, writable=args.writable, union=union)
+        server = OxigraphServer(location, host=args.host, port=port, writable=args.writable, union=union,
+                                timeout=args.timeout or None)
         try:
             server.start()
         except KeyboardInterrupt:
@@ -146,6 +157,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 # --- serve helpers -------------------------------------------------------------------------------------
+
+
+def _require_free_port(host: str, port: int) -> None:
+    """Fail with exit 5 (server error), naming host and port, when the port cannot be bound."""
+    from graph.stores import port_in_use
+
+    try:
+        busy = port != 0 and port_in_use(host, port)
+    except (OSError, UnicodeError) as exc:  # an address that does not resolve or is not local
+        raise CliError(f"--host {host}: cannot listen there: {exc}", 5) from exc
+    except OverflowError as exc:
+        raise CliError(f"--port {port}: not a TCP port", 2) from exc
+    if busy:
+        raise CliError(f"port {port} on {host} is already in use; stop what holds it or choose another "
+                       "--port (0 picks a free one)", 5)
+
+
+def _require_http_url(option: str, url: str) -> None:
+    """A usage error (exit 2) unless ``url`` is an absolute http(s) URL with a host."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in url)
+        parts.port  # noqa: B018 — raises ValueError on a port that is not a number
+    except ValueError:
+        ok = False
+    if not ok:
+        raise CliError(f"{option} {url!r}: not an http:// or https:// URL (e.g. http://127.0.0.1:7878/store)", 2)
 
 
 def _require_graph(graph: Path) -> None:

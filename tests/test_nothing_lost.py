@@ -191,3 +191,44 @@ def test_a_clean_document_has_no_decoding_problems(tmp_path):
     record = build_documents([SHEET], curate=False).records[0]
     assert not any("byte offset" in i.message for i in record.issues)
     assert EXIT_FAILED_DOCUMENT != EXIT_DROPPED
+
+
+# --- control characters never reach the terminal --------------------------------------------------------
+
+HOSTILE = "悪意\x1b[2J\x1b]0;owned\x07の\x08事業\u202e名"
+
+
+def _hostile_graph(tmp_path: Path) -> Path:
+    from graph.builder import build_dataset
+    from graph.io import RdfFormat, write_graph
+    from tests.records_fixture import town_sheet
+
+    record = town_sheet()
+    record.projects[0].name = HOSTILE
+    record.projects[0].sdg_targets.clear()  # listed by analyze's projects without targets too
+    return write_graph(build_dataset([record]), tmp_path / "graph.trig", RdfFormat.TRIG)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_query_output_carries_no_control_characters(tmp_path, capsys, fmt):
+    graph = _hostile_graph(tmp_path)
+    assert main(["query", "projects", "--graph", str(graph), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "悪意[2J]0;ownedの事業名" in out
+    assert not any(c in out for c in "\x1b\x07\x08\u202e")
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_analyze_output_carries_no_control_characters(tmp_path, capsys, fmt):
+    graph = _hostile_graph(tmp_path)
+    assert main(["analyze", "--graph", str(graph), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "悪意" in out and not any(c in out for c in "\x1b\x07\x08\u202e")
+
+
+def test_json_output_escapes_control_characters(tmp_path, capsys):
+    graph = _hostile_graph(tmp_path)
+    assert main(["query", "projects", "--graph", str(graph), "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\u001b" in out
+    assert any(row["project"] == HOSTILE for row in json.loads(out))  # JSON keeps the value exactly

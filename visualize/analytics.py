@@ -16,7 +16,7 @@ from typing import Any, TextIO
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
-from graph.io import spreadsheet_safe
+from graph.io import spreadsheet_safe, terminal_safe
 from visualize.facts import Facts, load_data, load_facts
 from visualize.projection import project_facts
 
@@ -207,7 +207,7 @@ def format_table(rows: Sequence[Row], columns: Sequence[str] | None = None, *, m
     if not rows:
         return "(no rows)"
     cols = list(columns or rows[0].keys())
-    cells = [[_cell(r.get(c)) for c in cols] for r in rows]
+    cells = [[terminal_safe(_cell(r.get(c)), one_line=True) for c in cols] for r in rows]
     cells = [[c if _width(c) <= max_width else _truncate(c, max_width) for c in line] for line in cells]
     numeric = [all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in rows) for c in cols]
     widths = [max([_width(c)] + [_width(line[i]) for line in cells]) for i, c in enumerate(cols)]
@@ -242,4 +242,4 @@ def write_csv(rows: Sequence[Row], path: Path | TextIO, columns: Sequence[str] |
 def _write_rows(writer, rows: Sequence[Row], cols: list[str]) -> None:
     writer.writerow(cols)
     for r in rows:
-        writer.writerow(["" if r.get(c) is None else spreadsheet_safe(r.get(c)) for c in cols])
+        writer.writerow(["" if r.get(c) is None else spreadsheet_safe(terminal_safe(r.get(c))) for c in cols])
