@@ -69,7 +69,12 @@ def test_image_export(tmp_path, fmt):
     data = path.read_bytes()
     if fmt == "svg":
         assert data.lstrip().startswith(b"<?xml") and b"<svg" in data
-        assert data.count(b"<path") > 26  # nodes, edges and glyphs drawn as paths
+        assert data.count(b"<path") > 20  # nodes and edges drawn as paths
+        # text stays text (svg.fonttype none), so Inkscape or Illustrator can edit it
+        text = data.decode("utf-8")
+        assert "<text" in text and "施策1 販路の拡大" in text
+        # the legend lists the link styles, drawn in the edges' colours
+        assert "stated SDG link (記載)" in text and "structure: part of" in text
     else:
         width, height, colours, variance = png_stats(path)
         assert width > 300 and height > 300
@@ -80,3 +85,38 @@ def test_unknown_format_is_an_error(tmp_path):
     with pytest.raises(ValueError, match="unknown format"):
         visualize.export(FIXTURE, "xlsx", tmp_path / "x.xlsx")
     assert "xlsx" not in FORMATS
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_graph_exports_carry_what_the_page_shows(tmp_path, fmt):
+    import json as _json
+    import re as _re
+
+    from visualize.views import EDGE_STYLE
+
+    path = visualize.export(FIXTURE, fmt, tmp_path / f"sdg.{fmt}", view="sdg")
+    back = read_network(fmt, path)
+    page = visualize.render_view(FIXTURE, "sdg", out=tmp_path / "sdg.html").read_text(encoding="utf-8")
+    data = _json.loads(_re.search(r'id="graph-data">(.*?)</script>', page, _re.S).group(1))
+    for node in data["nodes"]:
+        attrs = back.nodes[node["id"]]
+        assert attrs["tooltip"] == node["title"]  # the page's tooltip text, budget and source included
+        assert attrs["colour"] == node["color"] and attrs["shape"] == node["shape"]
+        assert float(attrs["x"]) == node["x"] and float(attrs["y"]) == node["y"]
+    styles = sorted((d["style"], d["colour"]) for *_, d in back.edges(data=True))
+    assert ("inferred", EDGE_STYLE["inferred"][0]) in styles and ("stated", EDGE_STYLE["stated"][0]) in styles
+
+
+def test_png_legend_lists_link_styles(tmp_path, monkeypatch):
+    import matplotlib.axes
+
+    seen = []
+    original = matplotlib.axes.Axes.legend
+
+    def spy(self, *args, **kwargs):
+        seen.extend(h.get_label() for h in kwargs.get("handles", []))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "legend", spy)
+    visualize.export(FIXTURE, "png", tmp_path / "sdg.png", view="sdg")
+    assert {"stated SDG link (記載)", "inferred SDG link (推定)"} <= set(seen)

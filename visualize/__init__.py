@@ -18,7 +18,7 @@ from rdflib import Dataset, Graph
 from visualize.analytics import analyze, format_table, write_csv
 from visualize.exports import FORMATS, write_network
 from visualize.projection import VIEWS, aggregate, project
-from visualize.views import render_html
+from visualize.views import render_html, with_page_attributes
 
 __all__ = [
     "VIEWS", "FORMATS", "DEFAULT_MAX_NODES", "render_view", "analyze", "export", "project",
@@ -67,11 +67,14 @@ def export(
 ) -> Path:
     """Export one view as graphml, gexf, json, csv (a folder), png or svg; returns the path written.
 
-    Data formats carry the full projection; images fold projects into measures above ``max_nodes``.
+    Data formats carry the full projection with the page's attributes (tooltip, colour, shape,
+    position; edge colour and style); images fold projects into measures above ``max_nodes``.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     g = project(data, view=view, **filters)
     if fmt in ("png", "svg") and view in _AGGREGATABLE:
         g = aggregate(g, max_nodes=max_nodes)
+    if fmt in ("graphml", "gexf", "json", "csv"):
+        g = with_page_attributes(g)  # the tooltip, colour, shape and position the page shows
     return write_network(g, fmt, Path(out))

@@ -145,7 +145,7 @@ def _write_image(g: nx.MultiDiGraph, out: Path, fmt: str) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from visualize.views import TYPE_STYLE
+    from visualize.views import EDGE_STYLE, TYPE_STYLE, edge_style
 
     font = find_cjk_font()
     if font is None:
@@ -153,12 +153,15 @@ def _write_image(g: nx.MultiDiGraph, out: Path, fmt: str) -> None:
     positions = compute_positions(g)
     n = g.number_of_nodes()
     size = min(40.0, max(8.0, n ** 0.5 * 1.2))
-    with plt.rc_context({"font.family": [font, "sans-serif"] if font else ["sans-serif"], "svg.fonttype": "path"}):
+    # svg.fonttype "none": SVG text stays text (editable in Inkscape or Illustrator), not glyph outlines
+    with plt.rc_context({"font.family": [font, "sans-serif"] if font else ["sans-serif"], "svg.fonttype": "none"}):
         fig, ax = plt.subplots(figsize=(size * 1.4, size))
+        kinds = set()
         for u, v, d in g.edges(data=True):
             (x1, y1), (x2, y2) = positions[u], positions[v]
-            style = "--" if d.get("link") == "inferred" else "-"
-            ax.plot([x1, x2], [-y1, -y2], style, color="#9a9a9a", linewidth=0.6, zorder=1)
+            kind, colour, dashed = edge_style(d)  # the page's colours and dashes
+            kinds.add(kind)
+            ax.plot([x1, x2], [-y1, -y2], "--" if dashed else "-", color=colour, linewidth=0.8, zorder=1)
         handles = []
         for type_, (colour, _, text) in TYPE_STYLE.items():
             members = [m for m, d in g.nodes(data=True) if d.get("type") == type_]
@@ -173,6 +176,9 @@ def _write_image(g: nx.MultiDiGraph, out: Path, fmt: str) -> None:
                 label = str(d.get("label", m))
                 x, y = positions[m]
                 ax.annotate(label[:24], (x, -y), fontsize=7, xytext=(0, -9), textcoords="offset points", ha="center")
+        for kind, (colour, dashed, text) in EDGE_STYLE.items():
+            if kind in kinds:  # the legend lists the link styles drawn, as the page's legend does
+                handles.append(Line2D([], [], linestyle="--" if dashed else "-", color=colour, linewidth=1.6, label=text))
         ax.legend(handles=handles, loc="upper right", fontsize=8)
         title = f"policy-kg — {g.graph.get('view', '')}"
         ax.set_title(title)

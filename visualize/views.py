@@ -30,7 +30,7 @@ from visualize.layout import ROW_PAD, choose_layout, column_of, compute_position
 
 __all__ = [
     "TYPE_STYLE", "EDGE_STYLE", "FOLD_COLUMN", "render_html", "safe_json", "vis_assets", "node_tooltip",
-    "node_height", "edge_style", "type_counts", "fold_parents", "yen_short",
+    "node_height", "edge_style", "type_counts", "fold_parents", "yen_short", "with_page_attributes",
 ]
 
 # colour, shape and legend text of each node type (one colour per type)
@@ -542,6 +542,28 @@ def _fold_text(g: nx.MultiDiGraph, members: list[str]) -> str:
     return " · ".join(words)
 
 
+def _page_layout(g: nx.MultiDiGraph, layout: str, fold_column: int) -> tuple:
+    """(graph with any fold nodes, layout name, fold parents, opens folded?, fold texts, positions)."""
+    g = g.copy()  # folding may add one node per crowded type; the caller's graph stays
+    chosen = choose_layout(g, layout)
+    parent, fold = _folding(g, fold_column) if chosen == "layered" else ({}, False)
+    sizes = _project_sizes(g)
+    labels = {n: _short(str(d.get("label", n))) for n, d in g.nodes(data=True)}
+    members: dict[str, list[str]] = defaultdict(list)
+    for child in parent:
+        top = child
+        while top in parent:
+            top = parent[top]
+            members[top].append(child)
+    fold_text = {n: _fold_text(g, m) for n, m in members.items()}
+    heights = {}
+    for n, d in g.nodes(data=True):
+        shape = TYPE_STYLE.get(d.get("type", ""), _FALLBACK_STYLE)[1]
+        label = labels[n] + (f"\n▸ {fold_text[n]}" if n in fold_text else "")
+        heights[n] = node_height(label, shape, sizes.get(n, _SHAPE_SIZE))
+    return g, chosen, parent, fold, fold_text, compute_positions(g, chosen, heights)
+
+
 def render_html(
     nxgraph: nx.MultiDiGraph, *, title: str, out: Path, layout: str = "auto", fold_column: int = FOLD_COLUMN
 ) -> Path:
@@ -552,24 +574,7 @@ def render_html(
     node labelled with what it holds ("▸ 12 事業 · 3.4億円"); a click opens or closes it.
     """
     js, css = vis_assets()
-    nxgraph = nxgraph.copy()  # folding may add one node per crowded type; the caller's graph stays
-    chosen = choose_layout(nxgraph, layout)
-    parent, fold = _folding(nxgraph, fold_column) if chosen == "layered" else ({}, False)
-    sizes = _project_sizes(nxgraph)
-    labels = {n: _short(str(d.get("label", n))) for n, d in nxgraph.nodes(data=True)}
-    members: dict[str, list[str]] = defaultdict(list)
-    for child in parent:
-        top = child
-        while top in parent:
-            top = parent[top]
-            members[top].append(child)
-    fold_text = {n: _fold_text(nxgraph, m) for n, m in members.items()}
-    heights = {}
-    for n, d in nxgraph.nodes(data=True):
-        shape = TYPE_STYLE.get(d.get("type", ""), _FALLBACK_STYLE)[1]
-        label = labels[n] + (f"\n▸ {fold_text[n]}" if n in fold_text else "")
-        heights[n] = node_height(label, shape, sizes.get(n, _SHAPE_SIZE))
-    positions = compute_positions(nxgraph, chosen, heights)
+    nxgraph, chosen, parent, fold, fold_text, positions = _page_layout(nxgraph, layout, fold_column)
     ranks = {n: i for i, n in enumerate(sorted(nxgraph.nodes, key=lambda n: (positions[n][0], positions[n][1])))}
     nodes = []
     hidden = 0
@@ -604,4 +609,20 @@ def render_html(
     )
     out = Path(out)
     atomic_write_text(out, page)  # a crash never leaves a half-written page
+    return out
+
+
+def with_page_attributes(g: nx.MultiDiGraph, layout: str = "auto") -> nx.MultiDiGraph:
+    """A copy of ``g`` carrying what the page shows: per node its ``tooltip`` text, ``colour``,
+    ``shape`` and position ``x``/``y`` (the page's layout, before the browser's restacking); per edge
+    its ``colour`` and ``style`` (stated / inferred / structure) and whether it is ``dashed``."""
+    out = g.copy()
+    positions = _page_layout(g, layout, FOLD_COLUMN)[-1]
+    for n, d in out.nodes(data=True):
+        colour, shape, _ = TYPE_STYLE.get(d.get("type", ""), _FALLBACK_STYLE)
+        d.update({"tooltip": node_tooltip(d), "colour": colour, "shape": shape,
+                  "x": round(positions[n][0], 1), "y": round(positions[n][1], 1)})
+    for _, _, d in out.edges(data=True):
+        kind, colour, dashed = edge_style(d)
+        d.update({"colour": colour, "style": kind, "dashed": dashed})
     return out
