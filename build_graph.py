@@ -152,6 +152,14 @@ def _print_traceback(exc: BaseException) -> None:
     traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
 
 
+def _kind_text(d: dict) -> str:
+    """``kpi_review 0.87, engine``: the document's kind, how sure, and what read it."""
+    kind = d.get("kind") or {}
+    if not kind.get("name"):
+        return d["layout"]
+    return f"{kind['name']} {kind['confidence']:.2f}, {d['layout']}"
+
+
 def summary_text(report: dict, graph_file: Path) -> str:
     t = report["totals"]
     lines = [f"Built {t['documents']} document(s) → {graph_file} ({t['quads']} quads)"]
@@ -161,7 +169,7 @@ def summary_text(report: dict, graph_file: Path) -> str:
         for i in d["issues"]:
             sev[i["severity"]] = sev.get(i["severity"], 0) + 1
         lines.append(
-            f"  {d['file']} [{d['layout']}]: {c['elements']} policy elements, {c['projects']} projects, "
+            f"  {d['file']} [{_kind_text(d)}]: {c['elements']} policy elements, {c['projects']} projects, "
             f"{c['amounts']} amounts, {c['indicators']} indicators ({c['indicator_values']} values), "
             f"{c['logic_model_stages']} logic-model stages, {c['partners']} partner links"
             + (f"; issues: {', '.join(f'{v} {k}' for k, v in sorted(sev.items()))}" if sev else "")

@@ -95,13 +95,17 @@ class BuildResult:
 
 
 def _document_report(r: DocumentRecord) -> dict:
-    amounts = sum(len(p.amounts) + sum(len(s.amounts) for s in p.sub_projects) for p in r.projects)
+    amounts = sum(len(p.amounts) + sum(len(s.amounts) for s in p.sub_projects) for p in r.projects) + len(r.amounts)
     indicators = list(r.indicators) + [i for p in r.projects for i in p.indicators]
     indicators += [i for p in r.projects for s in p.sub_projects for i in s.indicators]
     return {
         "file": r.file_name,
         "doc_id": r.doc_id,
         "layout": r.layout,
+        # what kind of document, how sure, the words that showed it, and which recogniser found what
+        # (labelled = by the vocabulary; listed, heading, repeated = by the document's structure)
+        "kind": {"name": r.kind, "confidence": r.kind_confidence, "evidence": r.evidence},
+        "found": r.findings,
         "content_hash": r.content_hash,
         "counts": {
             "elements": len(r.elements),

@@ -15,16 +15,17 @@ Two recognisers, both general:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extract.engine.normalize import CJK, Line, Token
 from extract.engine.vocabulary import Vocabulary
+from extract.engine.years import YearHeader, header_before, year_headers
 from extract.numbers import NO_VALUE, NumberFormatError, parse_number, parse_yen
 from extract.records import Span
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 INLINE = re.compile(
-    rf"(?<![\d.,])(?P<neg>[▲△])?"
+    rf"(?<![\d,])(?<!\d\.)(?P<neg>[▲△])?"
     rf"(?P<body>(?:{_NUM}兆)?(?:{_NUM}億)?(?:(?:{_NUM}|\d*千)万)?(?:{_NUM}千)?(?:{_NUM})?)"
     r"\s?(?P<unit>百万円|千円|万円|億円|円)"
 )
@@ -41,12 +42,13 @@ _CELL = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?")
 _COMMA = re.compile(r"[▲△-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _LONG = re.compile(r"[▲△-]?[1-9]\d{4,}")
 _ERA_WORD = re.compile(r"(?:平成|令和|昭和|H|R|S)$")
-_FILLER = re.compile(r"[(（【\[].{0,8}[)）】\]]|[A-Z]|[①-⑳]|年度|計|合計")
+_FILLER = re.compile(r"[(（【\[].*[)）】\]]|[A-Z]|[①-⑳]|年度|計|合計")  # markers and notes between a label and its figures
 _UNIT_CELLS = re.compile(r"(?:百万円|千円|万円|円){2,}")  # column-unit cells that ran together: 千円千円千円
 _CODE_LABELS = ("コード", "番号", "No", "NO", "No.", "名")  # a figure after these is a code, not money
 _CODE_NEXT = ("款", "項", "目", "節", "章", "条", "号", "細目")
 DECLARATION_BEFORE = 150  # cells a declaration governs after it
 DECLARATION_AFTER = 40  # cells before a declaration printed under its column
+HEADER_REACH = 80  # cells between a year header and the first figure of a row under it
 MONEY_ROW_GAP = 6  # cells between a money label and the figures of its row (years, markers)
 
 
@@ -62,6 +64,8 @@ class MoneyFact:
     funding: str | None  # the funding source's label, for funding_share
     how: str  # the rule that found it, for the report
     confidence: float
+    fiscal_year: int | None = None  # from the year column above it, when its row maps onto one
+    status: str | None = None  # budget | estimate | plan, as the column header says
 
 
 @dataclass(frozen=True)
@@ -159,13 +163,20 @@ def _governing(decls: list[_Declaration], index: int) -> tuple[_Declaration, str
     return None
 
 
+def _cell(text: str) -> str:
+    """A figure cell's text without the bracket a wrapped group left on it (``4,694)``)."""
+    return text[:-1] if text.endswith((")", "）")) and "(" not in text and "（" not in text else text
+
+
 def _is_cell(text: str) -> bool:
-    return bool(_CELL.fullmatch(text))
+    return bool(_CELL.fullmatch(_cell(text)))
 
 
-def _money_row(toks: list[Token], i: int, vocab: Vocabulary, decl_at: set[int]) -> tuple[str, str | None] | None:
-    """What starts the row of cell ``i``: ``(field, code)`` of its money label, ``("money", None)`` for
-    a money column header or a unit declaration, or None when the row is not money.
+def _money_row(
+    toks: list[Token], i: int, vocab: Vocabulary, decl_at: set[int]
+) -> tuple[str, str | None, int] | None:
+    """What starts the row of cell ``i``: ``(field, code, where)`` of its money label, ``("money",
+    None, where)`` for a money column header or a unit declaration, or None when the row is not money.
 
     Walking back: over the row's other figures and no-value cells, then over at most
     ``MONEY_ROW_GAP`` markers (years, roles, brackets). Figures before the markers belong to another
@@ -178,11 +189,13 @@ def _money_row(toks: list[Token], i: int, vocab: Vocabulary, decl_at: set[int]) 
         label = vocab.money_label(text)
         if label is not None:
             before = toks[j - 1].text if j > 0 else ""
-            if vocab.money_label(before) is not None:
-                return "money", None
-            return label
+            # two labels in a row are a header line (一般財源 特定財源 4,447,000 …), unless the first is
+            # the group of the second (人件費 直接人件費 4,303)
+            if vocab.money_label(before) is not None and before not in text:
+                return "money", None, j
+            return label[0], label[1], j
         if j in decl_at or any(text.endswith(h) for h in vocab.money_headers):
-            return "money", None
+            return "money", None, j
         if _is_cell(text) or text in NO_VALUE:
             if gap:
                 return None  # figures of an earlier row
@@ -213,7 +226,7 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
     text = toks[i].text
     nxt = toks[i + 1].text if i + 1 < len(toks) else ""
     prev = toks[i - 1].text if i > 0 else ""
-    if nxt.strip("()（）") in MONEY_UNITS or re.match(r"(?:百万|千|万|億)?円(?!滑)", nxt):
+    if nxt.rstrip(")）") in MONEY_UNITS or re.match(r"(?:百万|千|万|億)?円(?!滑)", nxt):
         return "unit after it (read inline)"
     if prev.endswith(_CODE_LABELS) or prev in vocab.hierarchy:
         return "the value of a code or a heading label"
@@ -232,38 +245,73 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
     return None
 
 
-def declared_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> tuple[list[MoneyFact], list[Unclear]]:
-    """Bare table figures that a unit declaration governs."""
+def declared_amounts(
+    lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None
+) -> tuple[list[MoneyFact], list[Unclear]]:
+    """Bare table figures that a unit declaration governs; a labelled row under a year header gets
+    the header's years (``era``: the document's, for years printed without one)."""
     decls = _declarations(lines, toks)
     decl_at = {d.token for d in decls}
+    rows: dict[int, list[int]] = {}  # label cell -> its figures (indexes into facts)
     facts: list[MoneyFact] = []
     unclear: list[Unclear] = []
     years = year_cells(toks)
     for t in toks:
         if not _is_cell(t.text) or _skip_cell(toks, t.index, vocab, years):
             continue
-        strong = bool(_COMMA.fullmatch(t.text) or _LONG.fullmatch(t.text))
+        text = _cell(t.text)
+        strong = bool(_COMMA.fullmatch(text) or _LONG.fullmatch(text))
         row = _money_row(toks, t.index, vocab, decl_at)
         if not strong and row is None:
             continue
         governing = _governing(decls, t.index)
         if governing is None:
             if row is not None:
-                unclear.append(Unclear(t.text, t.span, "a figure in a money row, but no unit is printed for it"))
+                unclear.append(Unclear(text, t.span, "a figure in a money row, but no unit is printed for it"))
             continue
         decl, side = governing
         try:
-            value = parse_number(t.text) * MONEY_UNITS[decl.unit]
+            value = parse_number(text) * MONEY_UNITS[decl.unit]
         except NumberFormatError:
             continue
         if value != value.to_integral_value():
-            unclear.append(Unclear(t.text, t.span, f"not a whole number of yen in {decl.unit}"))
+            unclear.append(Unclear(text, t.span, f"not a whole number of yen in {decl.unit}"))
             continue
         category, funding = "stated", None
         if row is not None and row[1] is not None:
-            field, code = row
+            field, code, where = row
             category, funding = (code, None) if field == "money" else ("funding_share", code)
+            rows.setdefault(where, []).append(len(facts))
         confidence = 0.9 if side == "before" and not decl.weak else 0.7
         how = f"declared unit {decl.unit} ({'column cell' if decl.weak else 'declaration'} {side} it)"
-        facts.append(MoneyFact(int(value), t.text, t.span, t.index, category, funding, how, confidence))
+        facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how, confidence))
+    _map_years(toks, facts, rows, year_headers(toks, era))
     return facts, unclear
+
+
+def _row_cells(toks: list[Token], label: int) -> list[int]:
+    """The cells of the row a money label starts: figures and no-value cells, after its markers."""
+    j, n = label + 1, len(toks)
+    while j < n and (_FILLER.fullmatch(toks[j].text) or toks[j].text.rstrip(")）") in MONEY_UNITS):
+        j += 1
+    cells = []
+    while j < n and (_is_cell(toks[j].text) or toks[j].text in NO_VALUE):
+        cells.append(j)
+        j += 1
+    return cells
+
+
+def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[int]], headers: list[YearHeader]) -> None:
+    """Give the figures of a labelled row the years of the header above it, when one cell each."""
+    for label, members in rows.items():
+        cells = _row_cells(toks, label)
+        if not cells:
+            continue
+        header = header_before(headers, cells[0], HEADER_REACH)
+        if header is None or len(header.columns) != len(cells):
+            continue
+        for k in members:
+            if facts[k].token not in cells:
+                continue
+            col = header.columns[cells.index(facts[k].token)]
+            facts[k] = replace(facts[k], fiscal_year=col.year, status=col.status, how=facts[k].how + ", year column")

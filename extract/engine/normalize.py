@@ -30,6 +30,8 @@ _RUN_TOGETHER = re.compile(r"\d{1,3}(?:,\d{3,})+")
 _COMMA_NUMBER = re.compile(r"[▲△]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _BRACKET_GROUP = re.compile(r"【[^】]{1,12}】")
 _UNIT_RUN = re.compile(r"(?:百万円|千円|万円|円){2,}")  # column-unit cells that ran together
+# a figure followed by + or a bracket ends its cell: 16,655+着地型 4,694 | 31,367(51.4%)
+_FIGURE_THEN = re.compile(r"(\d{1,3}(?:,\d{3})+)([+(])")
 LONG_TOKEN = 24  # a cell longer than this with labels inside is text the dump ran together
 
 
@@ -63,6 +65,7 @@ def normalize_line(text: str) -> str:
     s = _SPACES.sub(" ", normalize(protected)).strip()
     s = re.sub(r"\0(\d+)\0", lambda m: _CIRCLED[int(m.group(1))], s)
     s = _BROKEN_GROUP.sub(r"\1,\2", s)
+    s = _FIGURE_THEN.sub(r"\1 \2", s)
     parts = s.split(" ")
     out: list[str] = []
     run: list[str] = []

@@ -17,6 +17,7 @@ from extract.engine import money, names
 from extract.engine.kinds import Kind, classify
 from extract.engine.normalize import Line, logical_lines, tokens
 from extract.engine.vocabulary import Vocabulary, vocabulary
+from extract.engine.years import document_era
 from extract.numbers import NumberFormatError, era_years
 from extract.records import (
     DOCUMENT_OWNER,
@@ -121,7 +122,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
 
     # --- money ----------------------------------------------------------------------------
     inline, unclear = money.inline_amounts(lines, toks, vocab)
-    declared, unclear2 = money.declared_amounts(lines, toks, vocab)
+    declared, unclear2 = money.declared_amounts(lines, toks, vocab, document_era([line.text for line in lines]))
     figures = sorted(inline + declared, key=lambda f: f.token)
     position_only = 0
     for fig in figures:
@@ -129,14 +130,15 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         category, funding = fig.category, ()
         if fig.funding:
             funding = (FundingSource(fig.funding, None, fig.funding, fig.span),)
-        # a budget line needs its year; the engine maps none yet, so the row's category is kept as
-        # the printed label and the amount itself as "stated"
+        # a budget line needs its year: a row that maps onto no year column keeps its printed label,
+        # and the amount itself is "stated" (kept as printed, never summed as a budget line)
         label = None
-        if category not in ("stated",):
+        if category != "stated" and fig.fiscal_year is None:
             label = {"total": "事業費", "general_fund": "一般財源", "personnel": "人件費"}.get(category, fig.funding)
             category = "funding_share" if fig.funding else "stated"
         amount = Amount(category=category, jpy=fig.jpy, printed=fig.printed, span=fig.span,
-                        funding=funding, confidence=fig.confidence * (0.6 if by_position else 1), label=label)
+                        fiscal_year=fig.fiscal_year, status=fig.status, funding=funding,
+                        confidence=round(fig.confidence * (0.6 if by_position else 1), 2), label=label)
         found[f"amount:{fig.how.split(' (')[0]}"] += 1
         if owner is None:
             record.amounts.append(amount)

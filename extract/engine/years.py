@@ -1,0 +1,107 @@
+"""Year-column headers: the fiscal years (and budget statuses) of a table's columns.
+
+A header is two or more consecutive cells that each name a fiscal year, optionally with what the
+column holds: ``H26予算 H26決算 H27予算``, ``平成25年度 平成26年度``, ``20年度(実績) 21年度(見込)``,
+``2017年度 2018年度``, ``R1決算 R2予算``; or a ``年度`` cell followed by bare years (``年度 27 26
+25``), whose era is the one the document prints elsewhere. Two-digit years with no era of their
+own take that era too; with none printed anywhere they are not years.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.engine.normalize import Token
+from extract.numbers import NumberFormatError, era_to_year
+
+_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "R": 2018, "H": 1988, "S": 1925}
+_YEAR_CELL = re.compile(
+    r"^(?:(?P<era>令和|平成|昭和|R|H|S)\s?(?P<n>\d{1,2}|元)|(?P<g>(?:19|20)\d{2})|(?P<short>\d{1,2})(?=年))"
+    r"(?:年度?)?(?P<tail>.*)$"
+)
+_STATUS = (("決算見込", "estimate"), ("見込", "estimate"), ("当初", "budget"), ("予算", "budget"),
+           ("計画", "plan"), ("決算", None), ("実績", None))
+_TAILS = re.compile(r"^[(（]?(?:当初予算|決算見込|当初|予算|決算|見込|計画|実績|見込み)?[)）]?$")
+
+
+@dataclass(frozen=True)
+class YearColumn:
+    year: int
+    status: str | None  # budget | estimate | plan, or None (a settled figure, or not printed)
+
+
+@dataclass(frozen=True)
+class YearHeader:
+    start: int  # token index of its first cell
+    end: int  # token index after its last cell
+    columns: tuple[YearColumn, ...]
+
+
+def document_era(texts: list[str]) -> str | None:
+    """The era the document prints (for years printed without one), or None."""
+    for text in texts:
+        m = re.search(r"令和|平成|昭和", text)
+        if m:
+            return m.group(0)
+    return None
+
+
+def _column(cell: str, era: str | None) -> YearColumn | None:
+    m = _YEAR_CELL.match(cell)
+    if not m or not _TAILS.match(m.group("tail")):
+        return None
+    if m.group("g"):
+        year = int(m.group("g"))
+    elif m.group("era"):
+        try:
+            year = era_to_year(cell)
+        except NumberFormatError:
+            return None
+    elif era is not None:
+        year = _ERAS[era] + int(m.group("short"))
+    else:
+        return None
+    tail = m.group("tail")
+    status = next((code for word, code in _STATUS if word in tail), None)
+    return YearColumn(year, status)
+
+
+def year_headers(toks: list[Token], era: str | None) -> list[YearHeader]:
+    """Every year-column header of the token stream, in order."""
+    out: list[YearHeader] = []
+    i, n = 0, len(toks)
+    while i < n:
+        if toks[i].text == "年度" and era is not None:  # 年度 27 26 25
+            j = i + 1
+            cols = []
+            while j < n and re.fullmatch(r"\d{1,2}", toks[j].text):
+                cols.append(YearColumn(_ERAS[era] + int(toks[j].text), None))
+                j += 1
+            if len(cols) >= 2:
+                out.append(YearHeader(i, j, tuple(cols)))
+                i = j
+                continue
+        cols, j = [], i
+        while j < n:
+            cell = toks[j].text
+            if cell in ("平成", "令和", "H", "R") and j + 1 < n and re.fullmatch(r"\d{1,2}", toks[j + 1].text):
+                col, width = _column(cell + toks[j + 1].text, era), 2
+            else:
+                col, width = _column(cell, era), 1
+            if col is None:
+                break
+            cols.append(col)
+            j += width
+        if len(cols) >= 2:
+            out.append(YearHeader(i, j, tuple(cols)))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def header_before(headers: list[YearHeader], index: int, reach: int) -> YearHeader | None:
+    """The nearest header that ends before token ``index``, at most ``reach`` cells before it."""
+    before = [h for h in headers if h.end <= index and index - h.end <= reach]
+    return before[-1] if before else None
