@@ -71,7 +71,7 @@ FOLD_RULES: dict[str, list[tuple[str, str, str]]] = {
     "sdg": [("project", "part_of", "out"), ("sdg_target", "has_target", "in")],
     "overview": [("project", "part_of", "out"), ("indicator", "indicator_of", "out"),
                  ("sdg_target", "has_target", "in")],
-    "organisations": [("project", "responsible_for", "in")],
+    "organisations": [("project", "responsible_for", "in"), ("project", "in_document", "out")],
 }
 _PAGE = """<!DOCTYPE html>
 <html lang="ja">
@@ -531,8 +531,9 @@ def _folding(g: nx.MultiDiGraph, fold_column: int) -> tuple[dict[str, str], bool
 def _fold_text(g: nx.MultiDiGraph, members: list[str]) -> str:
     counts = type_counts(g.subgraph(members))
     words = []
-    names = {"project": "事業", "part": "内訳", "sdg_target": "ターゲット", "indicator": "指標"}
-    for key in ("project", "part", "sdg_target", "indicator"):
+    names = {"project": "事業", "part": "内訳", "sdg_target": "ターゲット", "indicator": "指標",
+             "organisation": "団体", "department": "部署", "policy_field": "分野"}
+    for key in names:
         if counts.get(key):
             words.append(f"{counts[key]} {names[key]}")
     budget = sum(int(g.nodes[m].get("budget_jpy") or 0) for m in members
