@@ -211,6 +211,7 @@ table.matrix td .n {{ display: block; color: #555; font-size: 11px; }}
     Plotly.react("sankey", [trace], {{ margin: {{ l: 8, r: 8, t: 8, b: 8 }}, font: {{ size: 12 }} }},
                  {{ displaylogo: false, responsive: true }});
     document.body.setAttribute("data-drawn", key);
+    if (!document.body.hasAttribute("data-ready-ms")) {{ document.body.setAttribute("data-ready-ms", performance.now().toFixed(0)); }}
   }}
   var select = document.getElementById("year");
   select.addEventListener("change", function () {{ location.hash = "fy=" + select.value; }});

@@ -470,6 +470,7 @@ main { flex: 1; min-height: 0; display: grid; grid-template-columns: 280px 1fr 4
     var i = byIri[state.id];
     if (i !== undefined) { showDetail(i); showEgo(i); }
     document.body.setAttribute("data-ready", "true");
+    if (!document.body.hasAttribute("data-ready-ms")) { document.body.setAttribute("data-ready-ms", performance.now().toFixed(0)); }
   }
   D.documents.forEach(function (d, k) { $("f-doc").appendChild(el("option", { value: String(k) }, d.title)); });
   D.fiscal_years.forEach(function (y) { $("f-fy").appendChild(el("option", { value: String(y) }, "FY" + y)); });

@@ -253,6 +253,7 @@ div.vis-tooltip {{ white-space: pre-wrap; max-width: 420px; }}
       document.body.setAttribute("data-drawn-edges", String(network.body.edgeIndices.length));
       document.body.setAttribute("data-overlaps", String(nodes.length <= 2000 ? overlaps().length : -1));
       document.body.setAttribute("data-scale", network.getScale().toFixed(3));
+      document.body.setAttribute("data-ready-ms", performance.now().toFixed(0));  // read by bench/bench_explorer.py
     }}
   }});
   // #expand=all, or #expand=<node id>,<node id>: open folded nodes (a shared link, or a test)
