@@ -863,6 +863,19 @@ class OxigraphServer:
         self.stop()
         raise QueryError(f"the Oxigraph server did not answer on {self.base_url} within {wait:g} s")
 
+    def rss(self) -> int | None:
+        """Resident memory of the server process in bytes (Linux ``/proc``), or None if unknown."""
+        if self.process is None or self.process.poll() is not None:
+            return None
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        return None
+
     def send_signal(self, signum: int) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signum)

@@ -22,6 +22,11 @@ from types import ModuleType
 DEFAULT_PORT = 7878
 # Seconds a query may evaluate on `serve` before Oxigraph cancels it (its --timeout-s).
 DEFAULT_QUERY_TIMEOUT = 30.0
+# Resident memory above which `serve` restarts the server: Oxigraph 0.5 materialises an ORDER BY
+# input without bound and its timeout does not stop that (oxigraph/oxigraph#1871).
+DEFAULT_MAX_MEMORY_MIB = 4096
+# How often the memory of the server is looked at.
+MEMORY_POLL_SECONDS = 0.2
 # After Ctrl-C: how long the server gets to stop on the forwarded signal, then on SIGTERM.
 STOP_GRACE_SECONDS = 5.0
 
@@ -47,6 +52,9 @@ def register(subparsers, graph_opt: argparse.ArgumentParser) -> None:
                    help="accept SPARQL Update and Graph Store writes (refused by default)")
     p.add_argument("--timeout", type=float, default=DEFAULT_QUERY_TIMEOUT, metavar="SECONDS",
                    help="stop a query after this many seconds of evaluation; 0: no limit (default: %(default)s)")
+    p.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY_MIB, metavar="MIB",
+                   help="restart the server when it holds more memory than this (a query the timeout cannot "
+                        "stop, such as ORDER BY over a huge result); 0: no limit (default: %(default)s)")
     p.set_defaults(func=cmd_serve)
 
     p = subparsers.add_parser(
@@ -135,6 +143,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise CliError(f"--port {args.port}: not a TCP port", 2)
     if not args.timeout >= 0:
         raise CliError(f"--timeout {args.timeout:g}: give a number of seconds (0 for no limit)", 2)
+    if args.max_memory < 0:
+        raise CliError(f"--max-memory {args.max_memory}: give a number of MiB (0 for no limit)", 2)
     _require_free_port(args.host, args.port)  # before anything is loaded or printed
     temporary: Path | None = None
     try:
@@ -148,7 +158,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             server.stop()
             raise
         _print_banner(server, location, temporary is not None)
-        return _run_until_stopped(server)
+        return _run_until_stopped(server, max_rss=args.max_memory * 1024 * 1024)
     except QueryError as exc:
         raise CliError(str(exc), 5) from exc
     finally:
@@ -256,8 +266,23 @@ def _print_banner(server, location: Path, temporary: bool) -> None:
     print("Press Ctrl-C to stop.", flush=True)
 
 
-def _run_until_stopped(server) -> int:
-    """Wait for the server; forward SIGINT/SIGTERM to it, escalate if it lingers, exit 0 when asked."""
+def _restart(server, max_rss: int) -> None:
+    """Kill a server that outgrew ``max_rss`` and start it again, saying so on stderr."""
+    held = (server.rss() or 0) // (1024 * 1024)
+    server.process.kill()
+    server.process.wait(timeout=30)
+    print(f"warning: the Oxigraph server held {held} MiB, more than --max-memory {max_rss // (1024 * 1024)}: "
+          "restarted it; the query that grew it was dropped (ORDER BY over a huge result? "
+          "oxigraph/oxigraph#1871)", file=sys.stderr, flush=True)
+    server.start()
+
+
+def _run_until_stopped(server, max_rss: int = 0) -> int:
+    """Wait for the server; forward SIGINT/SIGTERM to it, escalate if it lingers, exit 0 when asked.
+
+    With ``max_rss`` (bytes) a server holding more memory is killed and started again on the same
+    port: the query that grew it is lost (its client sees the connection drop), the others go on.
+    """
 
     requested: dict[str, float] = {}
 
@@ -268,7 +293,10 @@ def _run_until_stopped(server) -> int:
     previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         while server.process.poll() is None:
-            time.sleep(0.1)
+            time.sleep(MEMORY_POLL_SECONDS if max_rss else 0.1)
+            if max_rss and "at" not in requested and (server.rss() or 0) > max_rss:
+                _restart(server, max_rss)
+                continue
             if "at" in requested:
                 waited = time.monotonic() - requested["at"]
                 if waited > 2 * STOP_GRACE_SECONDS:

@@ -6,6 +6,7 @@ anything is: a query is "cut off" when its answer ends in Oxigraph's cancellatio
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import socket
@@ -76,6 +77,8 @@ def _ask(url: str, query: str, timeout: float = 60) -> tuple[int, str]:
                 return -1, str(exc)
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:  # connection refused or dropped
+        return -1, str(exc)
 
 
 def test_a_cartesian_query_is_cut_off_while_a_cheap_one_is_answered(tmp_path):
@@ -98,6 +101,30 @@ def test_a_cartesian_query_is_cut_off_while_a_cheap_one_is_answered(tmp_path):
         _stop(proc)
 
 
+def test_a_server_grown_by_a_query_the_timeout_cannot_stop_is_restarted(tmp_path):
+    # ORDER BY materialises its input and Oxigraph 0.5's timeout does not stop it (oxigraph#1871):
+    # past --max-memory the server is started again, the query dropped, and queries go on.
+    graph, log = _graph(tmp_path), tmp_path / "serve.out"
+    proc = _serve(graph, log, "--timeout", "1", "--max-memory", "300")
+    try:
+        url = _endpoint(proc, log)
+        status, body = _ask(url, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?i ?f ?c LIMIT 1",
+                            timeout=120)
+        assert status == -1, (status, body[:300])  # the connection dropped with the server
+        deadline = time.monotonic() + 60
+        while "restarted it" not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "more than --max-memory 300: restarted it" in log.read_text(encoding="utf-8")
+        answered = _ask(url, CHEAP, timeout=10)
+        while answered[0] == -1 and time.monotonic() < deadline:  # the new server comes up on the same port
+            time.sleep(0.2)
+            answered = _ask(url, CHEAP, timeout=10)
+        assert answered[0] == 200 and "town-sheet" in answered[1], answered
+        assert proc.poll() is None
+    finally:
+        _stop(proc)
+
+
 def _server_commands(parent: int) -> list[str]:
     """Command lines of the children of ``parent`` (Linux /proc)."""
     found = []
@@ -113,9 +140,11 @@ def _server_commands(parent: int) -> list[str]:
     return found
 
 
-def test_serve_timeout_must_be_a_number_of_seconds(tmp_path, capsys):
+def test_serve_limits_must_be_numbers_of_seconds_and_mib(tmp_path, capsys):
     assert main(["serve", "--graph", str(_graph(tmp_path)), "--timeout", "-1"]) == 2
     assert "--timeout" in capsys.readouterr().err
+    assert main(["serve", "--graph", str(_graph(tmp_path)), "--max-memory", "-5"]) == 2
+    assert "--max-memory" in capsys.readouterr().err
 
 
 def test_serve_on_a_busy_port_fails_before_its_banner(tmp_path):
