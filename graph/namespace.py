@@ -73,6 +73,7 @@ class PKG(DefinedNamespace):
     BaselineValue: URIRef
     FinalTargetValue: URIRef
     PlannedValue: URIRef
+    UnspecifiedValue: URIRef
 
     IndicatorKindScheme: URIRef
     KPI: URIRef

@@ -263,3 +263,43 @@ def test_engine_facts_reach_the_query_library(tmp_path):
     assert {r["indicator"] for r in indicators.as_dicts()} >= {"転入者数", "就業率"}
     projects = run_query(ds, "projects", params={"document": "list_results.txt"})
     assert [r["project"] for r in projects.as_dicts()][:1] == ["ひかり図書館改修事業"]
+
+
+# --- year columns ---------------------------------------------------------------------------------
+
+
+def test_a_labelled_money_row_under_a_year_header_gets_its_years_and_statuses():
+    r = read("year_cost_table.txt")
+    got = [(a.printed, a.category, a.fiscal_year, a.status) for a in r.projects[0].amounts]
+    assert got == [
+        ("3,120", "personnel", 2018, None), ("3,305", "personnel", 2019, None),  # 決算: settled, no status
+        ("5,410", "total", 2018, "budget"), ("5,102", "total", 2018, None), ("6,020", "total", 2019, "budget"),
+        ("5,877", "total", 2019, None), ("6,300", "total", 2020, "budget"),
+    ]
+
+
+def test_a_row_that_does_not_match_its_header_keeps_no_year_and_no_category():
+    r = read("vertical_cost_table.txt")  # two year columns, four cells in the 人件費 row
+    personnel = [a for a in r.projects[0].amounts if a.printed in ("2,105", "2,230")]
+    assert [(a.category, a.fiscal_year, a.label) for a in personnel] == [("stated", None, "人件費")] * 2
+
+
+def test_budget_lines_with_years_reach_the_budgets_query():
+    from graph.pipeline import build_documents
+    from graph.query import run_query
+
+    ds = build_documents([DATA / "year_cost_table.txt"]).dataset
+    rows = run_query(ds, "budgets", params={"fiscal_year": "2019"}).as_dicts()
+    assert sorted((r["category"], int(r["amount_jpy"])) for r in rows) == [
+        ("personnel", 3_305_000), ("total", 5_877_000), ("total", 6_020_000)]
+
+
+def test_values_under_a_year_header_with_no_row_label_are_kept_with_an_unspecified_role():
+    r = read("kpi_rows.txt")
+    rows = [[(v.role, v.value, v.fiscal_year) for v in i.values] for i in r.indicators]
+    assert rows == [
+        [("unspecified", Decimal(y), fy) for y, fy in ((120, 2016), (130, 2017), (140, 2018), (150, 2019), (160, 2020))],
+        [("unspecified", Decimal(118), 2016), ("unspecified", Decimal(133), 2017)],
+    ]
+    assert any("read from the left" in i.message for i in r.issues)
+    assert any("'unspecified'" in i.message for i in r.issues)

@@ -7,6 +7,10 @@ Recognisers:
   role (``平成25 (基準値) 平成27 平成28 (現状値) 平成31 (目標値)``), then exactly one value per
   column. An unmarked column takes the role of the next marked column to its right (the years
   up to the current value are actuals). A row with fewer values than columns is reported;
+- **rows under a year header**: values printed straight after a header of years (``H27 … H31`` then
+  ``90万人 92万人 …``), one row per run of values in the same unit. No row label is printed, so
+  their role is ``unspecified``; a row shorter than the header fills it from the left (later years
+  not yet printed), which is marked uncertain;
 - **target bound**: a numbered item whose value is a bound (``… 5,700 件以上``) is a final target (its year is
   not printed).
 """
@@ -19,7 +23,8 @@ from decimal import Decimal
 
 from extract.engine.normalize import Line, Token
 from extract.engine.vocabulary import Vocabulary
-from extract.numbers import NumberFormatError, era_to_year, parse_number
+from extract.engine.years import YearHeader
+from extract.numbers import NO_VALUE, NumberFormatError, era_to_year, parse_number
 from extract.records import Span
 
 _NUM = r"[▲△-]?\d[\d,]*(?:\.\d+)?"
@@ -162,3 +167,52 @@ def target_bounds(lines: list[Line], toks: list[Token]) -> list[IndicatorFact]:
                                      (ValueFact("final_target", value, f"{m.group('v')}{m.group('unit')}{m.group('bound')}",
                                                 line.span, None),), "target bound"))
     return out
+
+
+UNNAMED = "(指標名の印字なし)"  # the document prints the values but no name for them
+
+
+def year_rows(toks: list[Token], headers: list[YearHeader], taken: set[int]) -> tuple[list[IndicatorFact], list[Unplaced]]:
+    """Rows of values printed straight after a year header (cells in ``taken`` are money, not values)."""
+    out: list[IndicatorFact] = []
+    uncertain: list[Unplaced] = []
+    n = len(toks)
+    for header in headers:
+        if any(col.status for col in header.columns):
+            continue  # a budget header (予算/決算 …): its rows are money, read by the money recogniser
+        width = len(header.columns)
+        j = header.end
+        while j < n:
+            row: list[tuple[Token, re.Match[str] | None]] = []
+            unit = None
+            while j < n and len(row) < width and j not in taken:
+                cell = toks[j].text
+                if cell in NO_VALUE:
+                    row.append((toks[j], None))
+                    j += 1
+                    continue
+                m = _VALUE_CELL.fullmatch(cell)
+                if not m or (unit is not None and m.group("unit") != unit) or not m.group("unit") and not row:
+                    break
+                unit = m.group("unit")
+                row.append((toks[j], m))
+                j += 1
+            found = [(k, tok, m) for k, (tok, m) in enumerate(row) if m is not None]
+            if not row or not found:
+                break
+            values = []
+            for k, tok, m in found:
+                try:
+                    values.append(ValueFact("unspecified", parse_number(m.group("v")), tok.text, tok.span,
+                                            header.columns[k].year))
+                except NumberFormatError:
+                    continue
+            first = row[0][0]
+            out.append(IndicatorFact(UNNAMED, "kpi", unit or None, first.span, first.index, tuple(values),
+                                     "row under a year header"))
+            if len(row) < width:
+                uncertain.append(Unplaced(first.text, first.span,
+                                          f"{len(row)} values under {width} year columns: read from the left"))
+            if len(row) < width:
+                break
+    return out, uncertain

@@ -184,8 +184,12 @@ def _money_row(
     is money but its category is unknown.
     """
     j, gap = i - 1, 0
+    declared_at: int | None = None  # a unit cell of the row (事業費 千円 …): money, label or not
     while j >= 0 and gap <= MONEY_ROW_GAP:
         text = toks[j].text
+        if j in decl_at and text.rstrip(")）") in MONEY_UNITS and declared_at is None:
+            declared_at, j, gap = j, j - 1, gap + 1
+            continue
         label = vocab.money_label(text)
         if label is not None:
             before = toks[j - 1].text if j > 0 else ""
@@ -198,15 +202,15 @@ def _money_row(
             return "money", None, j
         if _is_cell(text) or text in NO_VALUE:
             if gap:
-                return None  # figures of an earlier row
+                break  # figures of an earlier row
             j -= 1
             continue
         if _FILLER.fullmatch(text) or text in vocab.value_role or text.strip("()（）") in MONEY_UNITS \
                 or re.fullmatch(r"(?:平成|令和|H|R)?\d{1,2}年度?.*", text):
             j, gap = j - 1, gap + 1
             continue
-        return None
-    return None
+        break
+    return ("money", None, declared_at) if declared_at is not None else None
 
 
 def year_cells(toks: list[Token]) -> set[int]:

@@ -15,9 +15,9 @@ from collections import Counter
 from extract.engine import indicators as ind
 from extract.engine import money, names
 from extract.engine.kinds import Kind, classify
-from extract.engine.normalize import Line, logical_lines, tokens
+from extract.engine.normalize import Line, Token, logical_lines, tokens
 from extract.engine.vocabulary import Vocabulary, vocabulary
-from extract.engine.years import document_era
+from extract.engine.years import document_era, year_headers
 from extract.numbers import NumberFormatError, era_years
 from extract.records import (
     DOCUMENT_OWNER,
@@ -122,7 +122,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
 
     # --- money ----------------------------------------------------------------------------
     inline, unclear = money.inline_amounts(lines, toks, vocab)
-    declared, unclear2 = money.declared_amounts(lines, toks, vocab, document_era([line.text for line in lines]))
+    era = document_era([line.text for line in lines])
+    declared, unclear2 = money.declared_amounts(lines, toks, vocab, era)
     figures = sorted(inline + declared, key=lambda f: f.token)
     position_only = 0
     for fig in figures:
@@ -164,7 +165,9 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     # --- indicators -----------------------------------------------------------------------
     ifacts = ind.progress_statements(lines, toks)
     tables, unplaced = ind.year_tables(toks, vocab)
-    ifacts += tables + ind.target_bounds(lines, toks)
+    taken = {f.token for f in figures}  # money cells are not indicator values
+    rows, partial = ind.year_rows(toks, year_headers(toks, era), taken | _table_cells(tables, toks))
+    ifacts += tables + rows + ind.target_bounds(lines, toks)
     for k, fact in enumerate(ifacts, 1):
         indicator = Indicator(
             key=f"i{k}", name=fact.name, kind=fact.kind, span=fact.span, unit=fact.unit,
@@ -182,11 +185,24 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     for u in unplaced:
         record.issues.append(ExtractionIssue("uncertain", f"indicator {u.printed!r}: {u.reason}; values not kept",
                                              u.span))
+    for u in partial:
+        record.issues.append(ExtractionIssue("uncertain", f"values from {u.printed!r}: {u.reason}", u.span))
+    if rows:
+        record.issues.append(ExtractionIssue(
+            "uncertain", f"{len(rows)} rows of values under year headers print no row label: their role is "
+                         "'unspecified'", rows[0].span))
     if not (record.projects or figures or ifacts):
         record.issues.append(ExtractionIssue(
             "uncertain", f"read as {kind.name} (confidence {kind.confidence}), but no project, amount or "
                          "indicator was recognised", Span(1, max(1, record.line_count))))
     record.findings = dict(sorted(found.items()))
+
+
+def _table_cells(tables: list[ind.IndicatorFact], toks: list[Token]) -> set[int]:
+    """Cells the year-column tables already read (their values are on those cells' spans)."""
+    spans = {v.span for t in tables for v in t.values}
+    printed = {(v.span, v.printed) for t in tables for v in t.values}
+    return {t.index for t in toks if t.span in spans and (t.span, t.text) in printed}
 
 
 def _owner(projects: list[tuple[int, Project]], token: int) -> tuple[Project | None, bool]:
