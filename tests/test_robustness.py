@@ -11,7 +11,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import tracemalloc
 import unicodedata
 from pathlib import Path
@@ -327,15 +326,13 @@ def test_a_100_mb_file_is_refused_before_it_is_read(tmp_path):
             fh.write(chunk)
     assert big.stat().st_size > 100 * 1024 * 1024 > MAX_BYTES
     tracemalloc.start()
-    started = time.monotonic()
     try:
         with pytest.raises(UnreadableDocument) as info:
             read_source(big)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert time.monotonic() - started < 2.0
-    assert peak < 1024 * 1024  # not read into memory
+    assert peak < 1024 * 1024  # not read into memory (the proof, rather than how long it took)
     assert str(info.value).startswith("huge.txt: file is") and str(MAX_BYTES) in str(info.value)
     result = build_documents([big, SHEET], curate=False)
     assert [f.file for f in result.failures] == ["huge.txt"] and len(result.records) == 1
