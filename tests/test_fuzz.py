@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from extract.business_plan import parse_business_plan
 from extract.detect import extract
+from extract.engine.reader import read_document
 from extract.evaluation_sheet import parse_evaluation_sheet
 from extract.records import DocumentRecord
 from extract.source import ExtractionError, SourceText
@@ -27,6 +28,9 @@ from tests.conftest import SAMPLES
 
 SHEET_LINES = tuple((SAMPLES / "midorino_city_evaluation_sheet.txt").read_text(encoding="utf-8").split("\n"))
 PLAN_LINES = tuple((SAMPLES / "kitakaze_agency_business_plan.txt").read_text(encoding="utf-8").split("\n"))
+# the engine's own fixtures (invented documents of every kind it reads), one after the other
+ENGINE_LINES = tuple(line for f in sorted((SAMPLES.parent / "tests" / "data" / "engine").glob("*.txt"))
+                     for line in f.read_text(encoding="utf-8").split("\n"))
 SECONDS_PER_EXAMPLE = 20.0  # a clean sample parses in well under a second
 CI_EXAMPLES = 40
 
@@ -130,6 +134,8 @@ TARGETS: dict[str, tuple[Callable[[SourceText], DocumentRecord], tuple[str, ...]
     "plan-parser": (parse_business_plan, PLAN_LINES),
     "detect-sheet": (extract, SHEET_LINES),
     "detect-plan": (extract, PLAN_LINES),
+    "engine-fixtures": (read_document, ENGINE_LINES),
+    "engine-sheet": (read_document, SHEET_LINES),  # the engine reading a profile's layout
 }
 
 CI_SETTINGS = settings(
