@@ -157,7 +157,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             server.stop()
             raise
-        _print_banner(server, location, temporary is not None)
+        _print_banner(server, location, temporary is not None, args.max_memory)
         return _run_until_stopped(server, max_rss=args.max_memory * 1024 * 1024)
     except QueryError as exc:
         raise CliError(str(exc), 5) from exc
@@ -250,7 +250,7 @@ def _store_to_serve(args: argparse.Namespace) -> tuple[Path, bool, Path | None]:
     return location, not merged, None
 
 
-def _print_banner(server, location: Path, temporary: bool) -> None:
+def _print_banner(server, location: Path, temporary: bool, max_memory: int = 0) -> None:
     mode = "read-write" if server.writable else "read-only"
     print(f"Oxigraph SPARQL server ({mode}) on {location}")
     print(f"  query page:       {server.base_url}/")
@@ -263,6 +263,11 @@ def _print_banner(server, location: Path, temporary: bool) -> None:
                   "use --store DIR to keep them)")
     else:
         print("  SPARQL Update and Graph Store writes are refused (use --writable to allow them)")
+    limits = [f"a query is cancelled after {server.timeout:g} s (--timeout)" if server.timeout
+              else "no query timeout (--timeout 0)"]
+    if max_memory:
+        limits.append(f"the server is restarted above {max_memory} MiB (--max-memory)")
+    print(f"  limits: {'; '.join(limits)}")
     print("Press Ctrl-C to stop.", flush=True)
 
 
