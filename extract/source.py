@@ -228,7 +228,10 @@ def _finish(data: bytes, encoding: str, start: int, text: str, damaged: list[tup
         at = data.find(unit, start)
         while at != -1:
             if not wide or (at - start) % 2 == 0:
-                nuls.append((at, at + len(unit)))
+                if nuls and nuls[-1][1] == at:  # a run of NULs is one spot
+                    nuls[-1] = (nuls[-1][0], at + len(unit))
+                else:
+                    nuls.append((at, at + len(unit)))
                 at = data.find(unit, at + len(unit))
             else:
                 at = data.find(unit, at + 1)
@@ -244,7 +247,9 @@ def _finish(data: bytes, encoding: str, start: int, text: str, damaged: list[tup
             shown = "bytes " + data[a:b].hex(" ").upper() if kind == "damaged" else "NUL"
             problems.append(ExtractionIssue(
                 "dropped", f"line {line}, byte offset {a}: {shown}: {what}" if kind == "damaged"
-                else f"line {line}, byte offset {a}: {what}", Span.line(line)))
+                else f"line {line}, byte offset {a}: {what}" if b - a <= (2 if wide else 1)
+                else f"line {line}, byte offset {a}: {(b - a) // (2 if wide else 1)} NUL bytes; removed",
+                Span.line(line)))
         rest = hits[MAX_LISTED_PROBLEMS:]
         if rest:
             problems.append(ExtractionIssue(

@@ -232,3 +232,41 @@ def test_json_output_escapes_control_characters(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\\u001b" in out
     assert any(row["project"] == HOSTILE for row in json.loads(out))  # JSON keeps the value exactly
+
+
+# --- decode never fails otherwise ---------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SAMPLE_BYTES = SHEET.read_bytes()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_any_bytes_decode_to_clean_text_or_a_clear_refusal(data):
+    try:
+        text, encoding = decode(data, "fuzz.txt")
+    except UnreadableDocument as exc:
+        assert str(exc).startswith("fuzz.txt: ")
+        return
+    assert "\0" not in text and "\x1b" not in text and "\x07" not in text
+    for problem in encoding.problems:  # type: ignore[attr-defined]
+        assert problem.severity in ("dropped", "info") and problem.span.start >= 1
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(_SAMPLE_BYTES)), st.binary(min_size=1, max_size=2)), max_size=3))
+def test_a_few_damaged_spots_in_a_document_are_each_reported_and_the_rest_kept(spots):
+    data = _SAMPLE_BYTES
+    for at, damage in sorted(spots, reverse=True):
+        data = data[:at] + damage + data[at:]
+    text, encoding = decode(data, "fuzz.txt")
+    assert encoding in ("utf-8", "cp932", "euc_jp")
+    problems = encoding.problems  # type: ignore[attr-defined]
+    assert len(problems) <= 3 * len(spots)  # a spot inside a character breaks it before and after
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for problem in problems:
+        assert 1 <= problem.span.start <= len(lines)
+    if encoding == "utf-8" and not problems:
+        assert text == data.decode("utf-8")
