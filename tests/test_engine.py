@@ -303,3 +303,22 @@ def test_values_under_a_year_header_with_no_row_label_are_kept_with_an_unspecifi
     ]
     assert any("read from the left" in i.message for i in r.issues)
     assert any("'unspecified'" in i.message for i in r.issues)
+
+
+def test_a_one_project_sheet_places_its_project_under_the_levels_it_prints():
+    src = SourceText.from_text(
+        "令和４年度 事務事業評価シート\n事務事業名 しおかぜ海岸清掃事業\n基本目標 03 美しい海辺を未来へ残すまち\n"
+        "政策 水辺の環境を守る\n施策 2-1 海岸の美化を進める\n担当課 環境課\n", "levels.txt")
+    r = read_document(src)
+    assert [(e.level, e.number, e.name, e.parent) for e in r.elements] == [
+        ("policy_goal", "03", "美しい海辺を未来へ残すまち", None),
+        ("policy", None, "水辺の環境を守る", "policy-goal"),
+        ("measure", "2-1", "海岸の美化を進める", "policy"),
+    ]
+    assert r.projects[0].parents == ["measure"]
+
+
+def test_a_word_that_only_starts_like_a_hierarchy_label_is_not_one():
+    src = SourceText.from_text("令和４年度 事務事業評価シート\n事務事業名 しおかぜ海岸清掃事業\n施策体系 3-2-3\n"
+                               "政策調整会議 を経て決定\n", "words.txt")
+    assert read_document(src).elements == []

@@ -194,3 +194,52 @@ def departments(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
                 out.append(NameFact(cand, t.span, t.index, "labelled"))
                 break
     return out
+
+
+_LEVEL_ORDER = ("policy_goal", "policy", "policy_field", "measure")
+
+
+@dataclass(frozen=True)
+class HeadingFact:
+    level: str  # policy_goal | policy | policy_field | measure
+    name: str
+    number: str | None
+    span: Span
+    token: int
+
+
+def hierarchy(toks: list[Token], vocab: Vocabulary) -> list[HeadingFact]:
+    """Values of hierarchy labels (基本目標, 政策, 施策 …): the level above a sheet's project.
+
+    The value is what follows the label in its own cell (``施策04水と緑の空間を形成する``) or the
+    next cell, after an optional number; it must read as a name (not a label, a unit, a figure).
+    """
+    labels = sorted(vocab.hierarchy, key=len, reverse=True)
+    out: list[HeadingFact] = []
+    seen: set[str] = set()
+    for t in toks:
+        label = next((lab for lab in labels if t.text.startswith(lab)), None)
+        if label is None or vocab.hierarchy[label] in seen:
+            continue
+        rest = t.text[len(label):]
+        if rest and not re.match(r"[\d\-]", rest):
+            continue  # 施策体系, 政策調整会議: another word that starts like the label
+        cands = [rest] if rest.strip("0123456789-") else []
+        cands += [toks[j].text for j in range(t.index + 1, min(len(toks), t.index + 3))]
+        number = None
+        for cand in cands:
+            m = re.fullmatch(r"(?P<n>\d{1,3}(?:-\d{1,3})*)?\s*(?P<name>.+)", cand)
+            if not m:
+                continue
+            name = m.group("name").strip(" :：")
+            if (4 <= len(name) <= 40 and not _PARTICLE_START.match(name) and not name.endswith(("、", "。", "政")) and re.fullmatch(f"[{CJK}A-Za-z・、ー()（）]+", name)
+                    and not _is_label_like(name, vocab) and not name.endswith(vocab.unit_suffixes)
+                    and not looks_like_project(name, vocab)):
+                seen.add(vocab.hierarchy[label])
+                out.append(HeadingFact(vocab.hierarchy[label], name, m.group("n") or number, t.span, t.index))
+                break
+            if re.fullmatch(r"\d{1,3}(?:-\d{1,3})*", cand):
+                number = cand  # the heading's number, its name in the next cell
+                continue
+            break
+    return sorted(out, key=lambda h: _LEVEL_ORDER.index(h.level))

@@ -27,6 +27,7 @@ from extract.records import (
     FundingSource,
     Indicator,
     IndicatorValue,
+    PolicyElement,
     Project,
     Span,
     Unit,
@@ -105,6 +106,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         found[f"project:{fact.how}"] += 1
     projects.sort(key=lambda tp: tp[0])
     record.projects = [p for _, p in projects]
+    if kind.name == "evaluation_sheet":
+        _hierarchy(record, names.hierarchy(toks, vocab), found)
 
     # --- departments ----------------------------------------------------------------------
     depts = names.departments(toks, vocab)
@@ -203,6 +206,20 @@ def _table_cells(tables: list[ind.IndicatorFact], toks: list[Token]) -> set[int]
     spans = {v.span for t in tables for v in t.values}
     printed = {(v.span, v.printed) for t in tables for v in t.values}
     return {t.index for t in toks if t.span in spans and (t.span, t.text) in printed}
+
+
+def _hierarchy(record: DocumentRecord, headings: list[names.HeadingFact], found: Counter[str]) -> None:
+    """The levels a one-project sheet prints above its project (基本目標 → 政策 → 施策), each the
+    parent of the next; the project sits under the measure when the sheet names one."""
+    parent = None
+    for h in headings:
+        key = h.level.replace("_", "-")
+        record.elements.append(PolicyElement(key=key, level=h.level, name=h.name, span=h.span, number=h.number,
+                                             parent=parent))
+        parent = key
+        found[f"{h.level}:labelled"] += 1
+    if record.projects and headings and headings[-1].level == "measure":
+        record.projects[0].parents = [parent]
 
 
 def _owner(projects: list[tuple[int, Project]], token: int) -> tuple[Project | None, bool]:
