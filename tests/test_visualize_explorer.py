@@ -294,6 +294,26 @@ def test_find_goal_8_and_read_its_projects_with_budgets(browser, tmp_path, sampl
                       "function (r) { return r.cells[2].textContent; })")
     assert rows[0] == "link" and set(rows[1:]) == {"stated"}
     assert browser.js("document.getElementById('f-src').value") == "stated"
+    # depth 2 (goal → targets → projects): still no box on another
+    browser.js("document.getElementById('ego').removeAttribute('data-overlaps')")
+    browser.js("var s = document.getElementById('f-depth'); s.value = '2'; s.dispatchEvent(new Event('change'))")
+    browser.wait_for("document.getElementById('ego').getAttribute('data-overlaps') !== null")
+    assert "depth=2" in browser.js("location.hash")
+    assert int(browser.js("document.getElementById('ego').getAttribute('data-nodes')")) > 12
+    assert browser.js("document.getElementById('ego').getAttribute('data-overlaps')") == "0"
+
+
+def test_fiscal_year_filter_marks_the_year_and_reads_its_budget(browser, tmp_path, samples_dataset):
+    page = render_explorer(samples_dataset, tmp_path / "site")
+    data = embedded(page)
+    sheet = next(e for e in data["entities"] if e["label"] == "観光案内所運営事業")
+    years = data["budgets"][str(data["entities"].index(sheet))]
+    assert len(years) >= 2  # the sheet prints two fiscal years
+    first = sorted(years)[0]
+    browser.open(page.resolve().as_uri() + "#id=" + sheet["iri"] + "&fy=" + first)
+    browser.wait_for("document.getElementById('budget') !== null")
+    current = browser.js("document.querySelector('#budget tr.current').textContent")
+    assert current.startswith("FY" + first) and f"{years[first]:,} 円" in current
 
 
 def test_english_search_and_an_organisation(browser, tmp_path, samples_dataset):
