@@ -322,3 +322,19 @@ def test_a_word_that_only_starts_like_a_hierarchy_label_is_not_one():
     src = SourceText.from_text("令和４年度 事務事業評価シート\n事務事業名 しおかぜ海岸清掃事業\n施策体系 3-2-3\n"
                                "政策調整会議 を経て決定\n", "words.txt")
     assert read_document(src).elements == []
+
+
+def test_role_rows_under_a_year_header_give_one_indicator_with_targets_and_actuals():
+    r = read("indicator_table.txt")
+    (ind,) = r.projects[0].indicators
+    assert (ind.name, ind.unit) == ("図書の貸出冊数", "冊")
+    assert [(v.role, v.value, v.fiscal_year) for v in ind.values] == [
+        ("target", Decimal(52000), 2016), ("target", Decimal(53000), 2017), ("target", Decimal(54000), 2018),
+        ("actual", Decimal(51240), 2016), ("actual", Decimal(53310), 2017),  # − : no value for H30
+    ]
+
+
+def test_a_role_row_with_fewer_cells_than_years_is_not_read():
+    src = SourceText.from_text("事務事業評価シート\n事務事業名 うみべ公園管理事業\nH28 H29 H30\n来園者数 人\n目標値 100 120\n",
+                               "short.txt")
+    assert values(read_document(src)) == {}

@@ -216,3 +216,73 @@ def year_rows(toks: list[Token], headers: list[YearHeader], taken: set[int]) -> 
             if len(row) < width:
                 break
     return out, uncertain
+
+
+def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
+              taken: set[int]) -> list[IndicatorFact]:
+    """Rows that a role label starts under a year header: ``目標値 52,000 53,000 54,000``.
+
+    One value per year column, or none of the row is read. The indicator's name is the text printed
+    between the header and its first row (a table of one indicator per block: 図書の貸出冊数 冊), or
+    else the value of the indicator label before the header (成果指標 図書の貸出冊数); a unit cell
+    there is the indicator's unit. Rows after the first, up to the next header, belong to the same
+    indicator.
+    """
+    out: list[IndicatorFact] = []
+    roles = vocab.value_role
+    units = set(vocab.non_money_units)
+    for h_i, header in enumerate(headers):
+        if any(col.status for col in header.columns):
+            continue
+        stop = headers[h_i + 1].start if h_i + 1 < len(headers) else len(toks)
+        width = len(header.columns)
+        name, unit, values, first = None, None, [], None
+        j = header.end
+        while j < stop:
+            cell = toks[j].text
+            role = roles.get(cell.strip("()（）"))
+            if role is None:
+                if values:
+                    break  # the block's rows are over
+                if cell in units:
+                    unit = cell
+                elif name is None and len(cell) >= 2 and not _VALUE_CELL.fullmatch(cell) and cell not in vocab.labels:
+                    name = cell
+                    first = toks[j]
+                elif name is not None:
+                    break
+                j += 1
+                continue
+            cells = toks[j + 1:j + 1 + width]
+            if len(cells) < width or any(c.index in taken for c in cells) or not all(
+                    c.text in NO_VALUE or _VALUE_CELL.fullmatch(c.text) for c in cells):
+                break
+            for col, c in zip(header.columns, cells):
+                m = _VALUE_CELL.fullmatch(c.text)
+                if m is None:
+                    continue  # − : no value printed for that year
+                try:
+                    values.append(ValueFact(role, parse_number(m.group("v")), c.text, c.span, col.year))
+                except NumberFormatError:
+                    continue
+                unit = unit or m.group("unit") or None
+            j += 1 + width
+        if values:
+            if name is None:
+                name, first = _label_value_before(toks, header.start, vocab)
+            anchor = first or toks[header.start]
+            out.append(IndicatorFact(name or UNNAMED, "outcome", unit, anchor.span, anchor.index, tuple(values),
+                                     "role rows under a year header"))
+    return out
+
+
+def _label_value_before(toks: list[Token], index: int, vocab: Vocabulary) -> tuple[str | None, Token | None]:
+    """The name after the nearest indicator label before ``index`` (成果指標 図書の貸出冊数)."""
+    for j in range(index - 1, max(-1, index - 30), -1):
+        if toks[j].text in vocab.indicator:
+            for k in range(j + 1, index):
+                cell = toks[k].text
+                if cell not in vocab.labels and len(cell) >= 2 and not _VALUE_CELL.fullmatch(cell):
+                    return cell, toks[k]
+            return None, None
+    return None, None

@@ -169,8 +169,12 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     ifacts = ind.progress_statements(lines, toks)
     tables, unplaced = ind.year_tables(toks, vocab)
     taken = {f.token for f in figures}  # money cells are not indicator values
-    rows, partial = ind.year_rows(toks, year_headers(toks, era), taken | _table_cells(tables, toks))
-    ifacts += tables + rows + ind.target_bounds(lines, toks)
+    headers = year_headers(toks, era)
+    labelled = ind.role_rows(toks, headers, vocab, taken)
+    taken |= _table_cells(tables, toks) | {t.index for f in labelled for t in toks if (t.span, t.text) in
+                                          {(v.span, v.printed) for v in f.values}}
+    rows, partial = ind.year_rows(toks, headers, taken)
+    ifacts += tables + labelled + rows + ind.target_bounds(lines, toks)
     for k, fact in enumerate(ifacts, 1):
         indicator = Indicator(
             key=f"i{k}", name=fact.name, kind=fact.kind, span=fact.span, unit=fact.unit,
