@@ -427,3 +427,16 @@ def test_an_empty_folder_and_a_folder_with_documents_behave_as_before(tmp_path, 
     shutil.copy(PLAN, tmp_path / PLAN.name)
     # something to build: the folder of unsupported files is skipped quietly, as before
     assert expand_inputs([other, tmp_path / PLAN.name]) == [tmp_path / PLAN.name]
+
+
+ENGINE_FIXTURES = sorted((Path(__file__).parent / "data" / "engine").glob("*.txt"))
+
+
+@pytest.mark.parametrize("fixture", ENGINE_FIXTURES, ids=lambda p: p.stem)
+def test_pdf_of_a_document_the_engine_reads_gives_the_same_facts(pdf_of, fixture):
+    assert ENGINE_FIXTURES
+    pdf, _ = pdf_of(fixture)
+    from_text, from_pdf = extract(read_source(fixture)), extract(read_source(pdf))
+    assert (from_pdf.layout, from_pdf.kind) == (from_text.layout, from_text.kind)
+    assert facts(from_pdf) == facts(from_text)
+    assert [(a.jpy, a.printed, a.span) for a in from_pdf.amounts] == [(a.jpy, a.printed, a.span) for a in from_text.amounts]
