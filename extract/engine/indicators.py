@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from extract.engine.facts import Unplaced
 from extract.engine.normalize import Line, Token
 from extract.engine.vocabulary import Vocabulary
 from extract.engine.years import YearHeader
@@ -59,13 +60,6 @@ class IndicatorFact:
     token: int
     values: tuple[ValueFact, ...]
     how: str
-
-
-@dataclass(frozen=True)
-class Unplaced:
-    printed: str
-    span: Span
-    reason: str
 
 
 def _year(text: str) -> int | None:

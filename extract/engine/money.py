@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from extract.engine.facts import Unplaced
 from extract.engine.normalize import CJK, Line, Token
 from extract.engine.vocabulary import Vocabulary
 from extract.engine.years import YearHeader, header_before, year_headers
@@ -69,15 +70,6 @@ class MoneyFact:
 
 
 @dataclass(frozen=True)
-class Unclear:
-    """A figure the reader saw but could not place or give a unit: reported, not asserted."""
-
-    printed: str
-    span: Span
-    reason: str
-
-
-@dataclass(frozen=True)
 class _Declaration:
     unit: str
     token: int
@@ -104,10 +96,10 @@ def _token_at(line_toks: list[Token], line_text: str, offset: int) -> Token:
     return line_toks[-1]
 
 
-def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> tuple[list[MoneyFact], list[Unclear]]:
+def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> tuple[list[MoneyFact], list[Unplaced]]:
     """Figures printed with their own unit of money."""
     facts: list[MoneyFact] = []
-    unclear: list[Unclear] = []
+    unclear: list[Unplaced] = []
     by_line = _line_tokens(toks)
     for i, line in enumerate(lines):
         if i not in by_line:
@@ -123,7 +115,7 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             try:
                 jpy = parse_yen(printed)
             except (NumberFormatError, ValueError) as exc:
-                unclear.append(Unclear(printed, line.span, f"not a whole number of yen ({exc})"))
+                unclear.append(Unplaced(printed, line.span, f"not a whole number of yen ({exc})"))
                 continue
             before = text[max(0, m.start() - 4):m.start()].strip()
             how = "inline unit"
@@ -251,14 +243,14 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
 
 def declared_amounts(
     lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None
-) -> tuple[list[MoneyFact], list[Unclear]]:
+) -> tuple[list[MoneyFact], list[Unplaced]]:
     """Bare table figures that a unit declaration governs; a labelled row under a year header gets
     the header's years (``era``: the document's, for years printed without one)."""
     decls = _declarations(lines, toks)
     decl_at = {d.token for d in decls}
     rows: dict[int, list[int]] = {}  # label cell -> its figures (indexes into facts)
     facts: list[MoneyFact] = []
-    unclear: list[Unclear] = []
+    unclear: list[Unplaced] = []
     years = year_cells(toks)
     for t in toks:
         if not _is_cell(t.text) or _skip_cell(toks, t.index, vocab, years):
@@ -271,7 +263,7 @@ def declared_amounts(
         governing = _governing(decls, t.index)
         if governing is None:
             if row is not None:
-                unclear.append(Unclear(text, t.span, "a figure in a money row, but no unit is printed for it"))
+                unclear.append(Unplaced(text, t.span, "a figure in a money row, but no unit is printed for it"))
             continue
         decl, side = governing
         try:
@@ -279,7 +271,7 @@ def declared_amounts(
         except NumberFormatError:
             continue
         if value != value.to_integral_value():
-            unclear.append(Unclear(text, t.span, f"not a whole number of yen in {decl.unit}"))
+            unclear.append(Unplaced(text, t.span, f"not a whole number of yen in {decl.unit}"))
             continue
         category, funding = "stated", None
         if row is not None and row[1] is not None:

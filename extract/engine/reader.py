@@ -111,8 +111,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
 
     # --- departments ----------------------------------------------------------------------
     depts = names.departments(toks, vocab)
-    for fact in depts:
-        found["department:labelled"] += 1
+    if depts:
+        found["department:labelled"] += len(depts)
     if record.projects and depts:
         if len(record.projects) == 1:
             record.projects[0].unit = _unit(depts, vocab)
