@@ -338,3 +338,10 @@ def test_a_role_row_with_fewer_cells_than_years_is_not_read():
     src = SourceText.from_text("事務事業評価シート\n事務事業名 うみべ公園管理事業\nH28 H29 H30\n来園者数 人\n目標値 100 120\n",
                                "short.txt")
     assert values(read_document(src)) == {}
+
+
+def test_a_document_cut_inside_a_figure_says_so_and_keeps_what_is_complete():
+    src = SourceText.from_text("事務事業評価シート\n事務事業名 すずらん通り整備事業\n事業費 (千円) 4,120 5,2", "cut.txt")
+    r = read_document(src)
+    assert [(a.printed, a.jpy) for a in r.projects[0].amounts] == [("4,120", 4_120_000)]
+    assert any("stops inside a figure ('5,2')" in i.message and i.span == Span(3, 3) for i in r.issues)

@@ -198,6 +198,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         record.issues.append(ExtractionIssue(
             "uncertain", f"{len(rows)} rows of values under year headers print no row label: their role is "
                          "'unspecified'", rows[0].span))
+    if toks and re.fullmatch(r"[▲△]?\d{1,3}(?:,\d{3})*,\d{0,2}", toks[-1].text):
+        record.issues.append(ExtractionIssue(
+            "uncertain", f"the text stops inside a figure ({toks[-1].text!r}): the document is cut there and "
+                         "what follows is not read", toks[-1].span))
     if not (record.projects or figures or ifacts):
         record.issues.append(ExtractionIssue(
             "uncertain", f"read as {kind.name} (confidence {kind.confidence}), but no project, amount or "
