@@ -162,9 +162,13 @@ def normalize(text: str) -> str:
     return out.replace("\0KK\0", "㈱")
 
 
+_MASKED = re.compile(r"[*＊]{2,}")  # a figure the publisher masked (***): no value, and not zero
+
+
 def is_no_value(cell: str) -> bool:
-    """Whether a cell is a "no value" mark (－ and its look-alikes), which is not zero."""
-    return cell.strip() in NO_VALUE
+    """Whether a cell is a "no value" mark (－ and its look-alikes, or a masked ***), which is not zero."""
+    cell = cell.strip()
+    return cell in NO_VALUE or bool(_MASKED.fullmatch(cell))
 
 
 def parse_number(cell: str) -> Decimal:

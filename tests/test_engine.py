@@ -345,3 +345,10 @@ def test_a_document_cut_inside_a_figure_says_so_and_keeps_what_is_complete():
     r = read_document(src)
     assert [(a.printed, a.jpy) for a in r.projects[0].amounts] == [("4,120", 4_120_000)]
     assert any("stops inside a figure ('5,2')" in i.message and i.span == Span(3, 3) for i in r.issues)
+
+
+def test_a_masked_cell_in_a_role_row_is_no_value():
+    src = SourceText.from_text("事務事業評価シート\n事務事業名 ほしぞら観察会事業\nH28 H29 H30\n参加者数 人\n実績値 120 *** 140\n",
+                               "masked.txt")
+    assert values(read_document(src)) == {
+        "参加者数": [("actual", Decimal(120), 2016), ("actual", Decimal(140), 2018)]}

@@ -473,3 +473,11 @@ def test_kanji_budget_year_headers_keep_every_amount(seed_sheet: Path, headers: 
     original = _amounts(text, seed_sheet.name)
     assert len(original) == 174
     assert _amounts(kanji, seed_sheet.name) == original
+
+
+def test_a_masked_figure_is_no_value_not_zero():
+    from extract.numbers import is_no_value, parse_optional_number
+
+    assert is_no_value("***") and is_no_value("＊＊＊") and is_no_value(" ** ")
+    assert parse_optional_number("***") is None
+    assert not is_no_value("*") and not is_no_value("3*")

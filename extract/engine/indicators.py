@@ -25,7 +25,7 @@ from extract.engine.facts import Unplaced
 from extract.engine.normalize import Line, Token
 from extract.engine.vocabulary import Vocabulary
 from extract.engine.years import YearHeader
-from extract.numbers import NO_VALUE, NumberFormatError, era_to_year, parse_number
+from extract.numbers import NumberFormatError, era_to_year, is_no_value, parse_number
 from extract.records import Span
 
 _NUM = r"[▲△-]?\d[\d,]*(?:\.\d+)?"
@@ -181,7 +181,7 @@ def year_rows(toks: list[Token], headers: list[YearHeader], taken: set[int]) -> 
             unit = None
             while j < n and len(row) < width and j not in taken:
                 cell = toks[j].text
-                if cell in NO_VALUE:
+                if is_no_value(cell):
                     row.append((toks[j], None))
                     j += 1
                     continue
@@ -249,7 +249,7 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
                 continue
             cells = toks[j + 1:j + 1 + width]
             if len(cells) < width or any(c.index in taken for c in cells) or not all(
-                    c.text in NO_VALUE or _VALUE_CELL.fullmatch(c.text) for c in cells):
+                    is_no_value(c.text) or _VALUE_CELL.fullmatch(c.text) for c in cells):
                 break
             for col, c in zip(header.columns, cells):
                 m = _VALUE_CELL.fullmatch(c.text)

@@ -21,7 +21,7 @@ from extract.engine.facts import Unplaced
 from extract.engine.normalize import CJK, Line, Token
 from extract.engine.vocabulary import Vocabulary
 from extract.engine.years import YearHeader, header_before, year_headers
-from extract.numbers import NO_VALUE, NumberFormatError, parse_number, parse_yen
+from extract.numbers import NumberFormatError, is_no_value, parse_number, parse_yen
 from extract.records import Span
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
@@ -192,7 +192,7 @@ def _money_row(
             return label[0], label[1], j
         if j in decl_at or any(text.endswith(h) for h in vocab.money_headers):
             return "money", None, j
-        if _is_cell(text) or text in NO_VALUE:
+        if _is_cell(text) or is_no_value(text):
             if gap:
                 break  # figures of an earlier row
             j -= 1
@@ -291,7 +291,7 @@ def _row_cells(toks: list[Token], label: int) -> list[int]:
     while j < n and (_FILLER.fullmatch(toks[j].text) or toks[j].text.rstrip(")）") in MONEY_UNITS):
         j += 1
     cells = []
-    while j < n and (_is_cell(toks[j].text) or toks[j].text in NO_VALUE):
+    while j < n and (_is_cell(toks[j].text) or is_no_value(toks[j].text)):
         cells.append(j)
         j += 1
     return cells
