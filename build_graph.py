@@ -3,7 +3,7 @@
 Each command is a thin wrapper over importable functions in ``extract/``, ``graph/`` and
 ``visualize/``. Exit codes (see README): 0 ok · 1 SHACL violations · 2 usage error · 3 a document
 or input could not be read · 4 built, but items were dropped · 5 query or endpoint error ·
-70 internal error · 130 interrupted.
+70 internal error · 73 an output could not be written · 130 interrupted.
 """
 
 from __future__ import annotations
@@ -115,8 +115,8 @@ def format_table(columns: list[str], rows: list[list[str]], max_width: int = 40)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from graph.io import RdfFormat, atomic_write_text, write_graph
-    from graph.pipeline import build_documents, expand_inputs
+    from graph.io import RdfFormat, atomic_write_files, serialize
+    from graph.pipeline import EXIT_FAILED_DOCUMENT, build_documents, expand_inputs
 
     inputs = args.inputs or [SAMPLES_DIR]
     paths = expand_inputs(inputs)
@@ -132,16 +132,22 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     result = build_documents(paths, base=args.base, curate=not args.no_curation, progress=progress)
     out: Path = args.out
-    graph_file = write_graph(result.dataset, out / "graph.trig", RdfFormat.TRIG)
-    report = result.report()
-    atomic_write_text(out / "report.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
-    atomic_write_text(out / "report.txt", summary_text(report, graph_file))
-    if not args.quiet:
-        print(summary_text(report, graph_file), end="")
+    graph_file = out / "graph.trig"
     for failure in result.failures:
         _err(f"error: {failure}")
         if args.debug and failure.cause is not None:
             _print_traceback(failure.cause)
+    if not result.records:  # nothing could be read: the previous outputs stay as they are
+        _err(f"error: no document could be read; {out} is left as it was")
+        return EXIT_FAILED_DOCUMENT
+    report = result.report()
+    summary = summary_text(report, graph_file)
+    # all three replaced together, only once everything is serialised (see atomic_write_files)
+    atomic_write_files({graph_file: serialize(result.dataset, RdfFormat.TRIG),
+                        out / "report.json": (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+                        out / "report.txt": summary.encode("utf-8")})
+    if not args.quiet:
+        print(summary, end="")
     return result.exit_code
 
 
@@ -167,7 +173,7 @@ def summary_text(report: dict, graph_file: Path) -> str:
         c = d["counts"]
         sev = {}
         for i in d["issues"]:
-            sev[i["severity"]] = sev.get(i["severity"], 0) + 1
+            sev[i["severity"]] = sev.get(i["severity"], 0) + i.get("count", 1)
         lines.append(
             f"  {d['file']} [{_kind_text(d)}]: {c['elements']} policy elements, {c['projects']} projects, "
             f"{c['amounts']} amounts, {c['indicators']} indicators ({c['indicator_values']} values), "
@@ -177,7 +183,9 @@ def summary_text(report: dict, graph_file: Path) -> str:
         for i in d["issues"]:
             if i["severity"] in ("dropped", "error"):
                 where = f"{d['file']}:{i['line_start']}" if i["line_start"] else d["file"]
-                lines.append(f"    {i['severity']}: {where}: {i['message']}")
+                repeated = (f" (×{i['count']}, the last on line {i['last_line_start']})"
+                            if i.get("count", 1) > 1 else "")
+                lines.append(f"    {i['severity']}: {where}: {i['message']}{repeated}")
     for f in report["failures"]:
         where = f"{f['file']}:{f['line']}" if f["line"] else f["file"]
         lines.append(f"  FAILED {where}: {f['message']}")
@@ -190,9 +198,10 @@ def summary_text(report: dict, graph_file: Path) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from graph.pipeline import DocumentFailure, expand_inputs, iter_records, write_records
+    from graph.pipeline import DocumentFailure, expand_inputs, identify, iter_records, write_records
 
     code = 0
+    records = []
     for item in iter_records(expand_inputs(args.inputs), curate=not args.no_curation):
         if isinstance(item, DocumentFailure):
             _err(f"error: {item}")
@@ -200,6 +209,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 _print_traceback(item.cause)
             code = 3
             continue
+        records.append(item)
+    for item in identify(records):  # the ids a build gives them: two plan.txt never share a records file
         path = write_records(item, args.records)
         # an ``error`` issue is a parser step that failed, so its items are lost too (see BuildResult)
         dropped = sum(1 for i in item.issues if i.severity in ("dropped", "error"))
@@ -383,10 +394,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         from extract.source import ExtractionError
+        from graph.io import OutputError
 
         if isinstance(exc, ExtractionError):
             _err(f"error: {exc}")
             return exc.exit_code
+        if isinstance(exc, OutputError):
+            from graph.pipeline import EXIT_OUTPUT_ERROR
+
+            _err(f"error: {exc}")
+            return EXIT_OUTPUT_ERROR
         _err(f"error: {type(exc).__name__}: {exc} (run with --debug for a traceback)")
         return 3 if isinstance(exc, OSError) else 70
 

@@ -49,6 +49,7 @@ from extract.numbers import (
 from extract.organisations import find_organisations
 from extract.records import (
     Amount,
+    IssueLog,
     AmountCategory,
     DocumentRecord,
     ExtractionIssue,
@@ -313,6 +314,7 @@ class _Parser:
     def __init__(self, src: SourceText, record: DocumentRecord) -> None:
         self.src = src
         self.record = record
+        self._issues = IssueLog(record.issues)
         self.lines = src.lines
         self.pages = self._page_numbers()
         self.kind: dict[int, str] = {}
@@ -348,7 +350,9 @@ class _Parser:
             self.issue("error", f"{stage}: {type(exc).__name__}: {exc}")
 
     def issue(self, severity: str, message: str, span: Span | None = None, item: str | None = None) -> None:
-        self.record.issues.append(ExtractionIssue(severity, message, span, item))  # type: ignore[arg-type]
+        if self._issues.items is not self.record.issues:
+            self._issues = IssueLog(self.record.issues)
+        self._issues.add(severity, message, span, item)  # type: ignore[arg-type]
 
     def _page_numbers(self) -> list[int]:
         """``pages[n]`` = page number of line n (1-based; index 0 unused)."""

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,16 +37,15 @@ from extract.records import (
     AmountCategory,
     AmountStatus,
     DocumentRecord,
-    ExtractionIssue,
     Indicator,
     IndicatorValue,
+    IssueLog,
     LogicStage,
     Organisation,
     PolicyElement,
     Project,
     RelatedProject,
     Role,
-    Severity,
     Span,
     Stage,
     Unit,
@@ -184,14 +185,8 @@ def _unit_key(unit: Unit | None) -> str:
 # --- issues ---------------------------------------------------------------------------------------
 
 
-class _Issues:
-    """Collects ``ExtractionIssue``s."""
-
-    def __init__(self) -> None:
-        self.items: list[ExtractionIssue] = []
-
-    def add(self, severity: Severity, message: str, span: Span | None = None, item: str | None = None) -> None:
-        self.items.append(ExtractionIssue(severity, message, span, item))
+class _Issues(IssueLog):
+    """Collects ``ExtractionIssue``s (identical ones once, counted: see ``IssueLog``)."""
 
 
 # --- document regions -------------------------------------------------------------------------
@@ -615,6 +610,7 @@ def _parse_table(lines: tuple[str, ...], start: int, end: int, issues: _Issues) 
     measure: int | None = None
     orphans: list[list[int]] = []
     in_footnote = False
+    row_at: dict[str, int] = {}  # project key -> index in table.rows
     for para in _paragraphs(lines, start + 1, end):
         text = "".join(_compact(lines[i]) for i in para)
         if text in TABLE_LEGENDS:
@@ -631,7 +627,16 @@ def _parse_table(lines: tuple[str, ...], start: int, end: int, issues: _Issues) 
                 in_footnote = False
             elif (row := parse_table_row(raw, i + 1)) is not None:
                 row.measure = measure
-                table.rows.append(row)
+                key = _project_key(measure, row.number)
+                if key in row_at:
+                    # a number printed twice: the last row is used, in the first one's place — applied
+                    # here, so a table repeating a row a million times holds one row, not a million
+                    issues.add("uncertain", f"{key}: the project table lists this number twice; the last row is used",
+                               row.span, key)
+                    table.rows[row_at[key]] = row
+                else:
+                    row_at[key] = len(table.rows)
+                    table.rows.append(row)
                 in_footnote = False
             elif raw.startswith("※") or in_footnote:
                 in_footnote = True  # the legend's footnote and its wrapped lines
@@ -1109,22 +1114,42 @@ def _partners(lines: tuple[str, ...], block: DetailBlock) -> list[Organisation]:
     return out
 
 
+#: Lines of a paragraph searched for names at once; longer ones (a hostile file repeating a line a
+#: million times) are read in windows overlapping by two lines, so memory stays bounded.
+_NAME_WINDOW = 400
+
+
 def _organisations_in(
     lines: tuple[str, ...], indices: list[int],
     finder: Callable[[str], list[tuple[str, int]]] = find_organisations,
 ) -> list[tuple[str, Span]]:
     """Names ``finder`` finds in wrapped lines (joined, so a name broken over two lines is found)."""
-    text, starts = "", []
+    if len(indices) > _NAME_WINDOW:  # no real paragraph is this long: read it in overlapping windows
+        out, seen = [], set()
+        for at in range(0, len(indices), _NAME_WINDOW - 2):
+            for found in _organisations_in(lines, indices[at:at + _NAME_WINDOW], finder):
+                if found not in seen:
+                    seen.add(found)
+                    out.append(found)
+        return out
+    # where each line starts in the joined text: an array and a binary search, so a paragraph of a
+    # million lines costs 8 bytes a line and a found name a lookup, not a scan of every line
+    parts: list[str] = []
+    starts = array("q")
+    length = 0
     for i in indices:
         t = lines[i].strip()
-        if text and t.startswith(("・", "※", "【")):
-            text += "\n"
-        starts.append((len(text), i))
-        text += t
+        if length and t.startswith(("・", "※", "【")):
+            parts.append("\n")
+            length += 1
+        starts.append(length)
+        parts.append(t)
+        length += len(t)
+    text = "".join(parts)
     out = []
     for name, offset in finder(text):
-        first = max(i for pos, i in starts if pos <= offset)
-        last = max(i for pos, i in starts if pos <= offset + len(name) - 1)
+        first = indices[bisect_right(starts, offset) - 1]
+        last = indices[bisect_right(starts, offset + len(name) - 1) - 1]
         out.append((name, Span(first + 1, last + 1)))
     return out
 

@@ -9,7 +9,7 @@ builder maps them onto ontology concepts.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from decimal import Decimal
 from functools import cache
 from typing import Any, Literal, get_args, get_origin, get_type_hints
@@ -211,6 +211,11 @@ class Reorganisation:
     description: str | None = None
 
 
+#: Field metadata: ``to_json`` leaves the field out while it holds its default (records of documents
+#: without aggregated issues stay byte-identical to those written before the field existed).
+OMIT_DEFAULT = {"omit_default": True}
+
+
 @dataclass(frozen=True)
 class ExtractionIssue:
     """Something the extractor could not place, dropped, or placed with doubt."""
@@ -219,6 +224,53 @@ class ExtractionIssue:
     message: str
     span: Span | None = None
     item: str | None = None  # the key of the record concerned, if any
+    #: Identical issues (see :class:`IssueLog`) are kept once: how many there were, and the span of
+    #: the last one (``span`` is the first one's).
+    count: int = field(default=1, metadata=OMIT_DEFAULT)
+    last_span: Span | None = field(default=None, metadata=OMIT_DEFAULT)
+
+
+_LINE_NUMBERS = re.compile(r"\b(lines?|L)\s*\d+(?:\s*[-–,]\s*(?:L\s*)?\d+)*")
+
+
+def issue_key(issue: ExtractionIssue) -> tuple[str, str | None, str]:
+    """What makes two issues the same problem: severity, item and message without its line numbers."""
+    return issue.severity, issue.item, _LINE_NUMBERS.sub(r"\1 N", issue.message)
+
+
+class IssueLog:
+    """Collects issues into ``items``, keeping identical ones (:func:`issue_key`) once with a count.
+
+    A hostile document repeating one bad line a million times is then one issue, not a million:
+    memory and report size grow with the distinct problems, not with the lines.
+    """
+
+    def __init__(self, items: list[ExtractionIssue] | None = None) -> None:
+        self.items: list[ExtractionIssue] = [] if items is None else items
+        self._index: dict[tuple[str, str | None, str], int] = {}
+        for i, issue in enumerate(self.items):
+            self._index.setdefault(issue_key(issue), i)
+
+    def append(self, issue: ExtractionIssue) -> None:
+        key = issue_key(issue)
+        at = self._index.get(key)
+        if at is None or at >= len(self.items) or issue_key(self.items[at]) != key:  # items edited elsewhere
+            self._index[key] = len(self.items)
+            self.items.append(issue)
+            return
+        first = self.items[at]
+        self.items[at] = replace(first, count=first.count + issue.count, last_span=issue.last_span or issue.span)
+
+    def add(self, severity: Severity, message: str, span: Span | None = None, item: str | None = None) -> None:
+        self.append(ExtractionIssue(severity, message, span, item))
+
+
+def aggregate_issues(issues: list[ExtractionIssue]) -> list[ExtractionIssue]:
+    """``issues`` with identical ones kept once (in order of first occurrence), counted."""
+    log = IssueLog()
+    for issue in issues:
+        log.append(issue)
+    return log.items
 
 
 @dataclass(frozen=True)
@@ -293,7 +345,8 @@ class DocumentRecord:
 def to_json(record: Any) -> Any:
     """Plain-JSON form of a record (Decimals as strings so no figure is rounded)."""
     if is_dataclass(record) and not isinstance(record, type):
-        return {f.name: to_json(getattr(record, f.name)) for f in fields(record)}
+        return {f.name: to_json(getattr(record, f.name)) for f in fields(record)
+                if not (f.metadata.get("omit_default") and getattr(record, f.name) == f.default)}
     if isinstance(record, Decimal):
         return str(record)
     if isinstance(record, (list, tuple)):
@@ -340,6 +393,7 @@ def _decode(tp: Any, data: Any) -> Any:
 
 __all__ = [
     "DOCUMENT_OWNER", "Amount", "DocumentRecord", "ExtractionIssue", "FundingSource", "GrantCondition", "Indicator",
-    "IndicatorValue", "LogicStage", "ManualFact", "Organisation", "PolicyElement", "Project", "RelatedProject",
-    "Reorganisation", "Span", "SubProject", "Unit", "asdict", "from_json", "to_json",
+    "IndicatorValue", "IssueLog", "LogicStage", "ManualFact", "Organisation", "PolicyElement", "Project",
+    "RelatedProject", "Reorganisation", "Span", "SubProject", "Unit", "aggregate_issues", "asdict", "from_json",
+    "issue_key", "to_json",
 ]

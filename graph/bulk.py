@@ -9,8 +9,9 @@ building an rdflib ``Dataset``:
 * extracted records are cached by content: ``<cache>/<sha256>.records.json``, the hash taken over the
   document's name and bytes, its curation file and the extractor's source code — an unchanged document is
   never re-extracted, and a changed extractor invalidates every entry;
-* a manifest in the store folder remembers, per input file, the hash it was built from and its named
-  graphs; a re-build touches the graphs of changed documents only, and of those only the triples
+* a manifest in the store folder remembers, per document id (``graph.identity``, the same ids as
+  ``build``: never a path, so a moved or copied corpus re-builds nothing), the hash it was built from
+  and its named graphs; a re-build touches the graphs of changed documents only, and of those only the triples
   that differ from the stored version (a changed KPI value is two quads, not a dropped and
   reloaded graph: the stored graph is read once, sequentially, instead of every triple of it being
   looked up in the whole store);
@@ -45,9 +46,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 from extract.curation import CurationError, curation_path_for
+from extract.detect import detect_layout
 from extract.records import DocumentRecord, from_json, to_json
-from extract.source import ExtractionError
+from extract.source import ExtractionError, doc_id_for, read_source
 from graph.builder import document_graphs
+from graph.identity import document_ids
+from graph.io import OutputError
 from graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from graph.namespace import DEFAULT_BASE, XSD
 from graph.pipeline import (
@@ -66,7 +70,7 @@ __all__ = ["BulkResult", "bulk_build", "extractor_version", "nquads_lines", "reg
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST_NAME = "policy-kg-bulk.json"
 #: Bump when the manifest's meaning changes; a store with another format is rebuilt from scratch.
-MANIFEST_FORMAT = 2  # 2: the default graph holds the merge of the documents' graphs
+MANIFEST_FORMAT = 3  # 2: the default graph holds the merge of the documents' graphs; 3: keyed by document id
 DEFAULT_CHUNK = 16
 #: Bytes of N-Quads gathered before one ``Store.bulk_load`` call (fewer, larger loads are faster).
 LOAD_BATCH_BYTES = 48 * 1024 * 1024
@@ -180,6 +184,7 @@ def reference_nquads(base: str) -> bytes:
 class _DocOutcome:
     path: str
     key: str
+    doc_id: str
     graphs: list[str] = field(default_factory=list)
     cached: bool = False
     issues: dict[str, int] = field(default_factory=dict)
@@ -188,8 +193,9 @@ class _DocOutcome:
     replacement: bytes | None = None
 
 
-#: One document to build: its path, its cache key, and whether the store holds an older version of it.
-_Todo = tuple[str, str, bool]
+#: One document to build: its path, its cache key, whether the store holds an older version of it,
+#: and its id (``graph.identity``: the stem, or stem + content hash when stems collide).
+_Todo = tuple[str, str, bool, str]
 
 
 @dataclass
@@ -210,9 +216,42 @@ def _record_for(path: Path, key: str, cache_dir: Path | None, curate: bool) -> t
     record = extract_path(path, curate=curate)
     if cached is not None:
         tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(to_json(record), ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cached)  # atomic: a concurrent reader sees the old file or the whole new one
+        try:
+            tmp.write_text(json.dumps(to_json(record), ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, cached)  # atomic: a concurrent reader sees the old file or the whole new one
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise OutputError.of(cache_dir, exc) from exc
     return record, False
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: exit when the bulk-build process dies, even by SIGKILL (which nothing can catch).
+
+    Orphaned workers would otherwise go on extracting for nobody and keep files of the store's
+    cache open. Linux: the kernel sends SIGTERM on the parent's death (``PR_SET_PDEATHSIG``);
+    elsewhere a daemon thread polls the parent's pid.
+    """
+    import signal
+    import threading
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGTERM, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG = 1
+            if os.getppid() != parent:  # died before the call: the signal will never come
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="policy-kg-parent-watch", daemon=True).start()
 
 
 def _process_chunk(items: list[_Todo], cache_dir: str | None, base: str, curate: bool) -> _ChunkOutcome:
@@ -223,21 +262,27 @@ def _process_chunk(items: list[_Todo], cache_dir: str | None, base: str, curate:
     """
     parts: list[str] = []
     docs: list[_DocOutcome] = []
-    for path_text, key, changed in items:
-        outcome = _DocOutcome(path_text, key)
+    for path_text, key, changed, doc_id in items:
+        outcome = _DocOutcome(path_text, key, doc_id)
         docs.append(outcome)
         path = Path(path_text)
         try:
             record, outcome.cached = _record_for(path, key, Path(cache_dir) if cache_dir else None, curate)
+            record.doc_id = doc_id  # the cache holds the record as extracted; the build names it
             graphs = document_graphs(record, base=base)
         except (ExtractionError, CurationError) as exc:
             outcome.failure = DocumentFailure(exc.file, exc.message, exc.line)
             continue
+        except OutputError:
+            raise  # the cache cannot be written: the build stops (exit 73), no document is to blame
         except Exception as exc:  # a parser bug on one document must not stop the batch
             outcome.failure = DocumentFailure(path.name, f"internal error: {type(exc).__name__}: {exc}")
             continue
         outcome.graphs = sorted(str(g) for g in graphs)
-        outcome.issues = dict(Counter(i.severity for i in record.issues))
+        counts: Counter[str] = Counter()
+        for issue in record.issues:  # an aggregated issue counts as many as it stands for
+            counts[issue.severity] += issue.count
+        outcome.issues = dict(counts)
         if changed:
             outcome.replacement = "".join(nquads_lines(graphs)).encode("utf-8")
         else:
@@ -257,6 +302,7 @@ class BulkResult:
     extracted: int = 0  # parsed in this run
     cached: int = 0  # records read from the cache
     unchanged: int = 0  # graphs already in the store, left alone
+    duplicates: int = 0  # inputs repeating another (same stem, same text): built once
     quads_loaded: int = 0
     seconds: float = 0.0
     failures: list[DocumentFailure] = field(default_factory=list)
@@ -264,16 +310,17 @@ class BulkResult:
 
     @property
     def exit_code(self) -> int:
-        if self.failures:
+        if self.failures or not self.documents:
             return EXIT_FAILED_DOCUMENT
-        if self.issues["dropped"]:
+        if self.issues["dropped"] or self.issues["error"]:
             return EXIT_DROPPED
         return EXIT_OK
 
     def summary(self) -> str:
         rate = (self.extracted + self.cached) / self.seconds if self.seconds else 0.0
         return (f"bulk-build {self.store_dir}: {self.documents} document(s): {self.extracted} extracted, "
-                f"{self.cached} from cache, {self.unchanged} unchanged, {len(self.failures)} failed; "
+                f"{self.cached} from cache, {self.unchanged} unchanged, {len(self.failures)} failed"
+                + (f", {self.duplicates} given twice (built once)" if self.duplicates else "") + "; "
                 f"{self.quads_loaded} quads loaded in {self.seconds:.1f} s ({rate:.1f} documents/s)")
 
 
@@ -332,7 +379,7 @@ def _run_chunks(
         for chunk in chunks:
             yield _process_chunk(chunk, cache_dir, base, curate)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
         pending: set[Future[_ChunkOutcome]] = set()
         for chunk in chunks:
             pending.add(pool.submit(_process_chunk, chunk, cache_dir, base, curate))
@@ -357,45 +404,73 @@ def bulk_build(
 ) -> BulkResult:
     """Build (or update) the on-disk Oxigraph store at ``store_dir`` from ``inputs``.
 
-    ``cache_dir`` defaults to ``<store_dir>.records-cache`` beside the store. Documents whose bytes,
-    curation file and extractor are unchanged since the last build into this store are skipped; the
-    named graphs of changed ones are dropped and reloaded. Graphs of documents not named this time
-    stay in the store.
+    ``cache_dir`` defaults to ``<store_dir>.records-cache`` beside the store. Documents are known
+    to the store by their id (``graph.identity``: the stem; stem + content hash when two documents
+    of the build share a stem), never by their folder, so a moved or copied corpus re-builds
+    nothing. Documents whose bytes, curation file and extractor are unchanged since the last build
+    into this store are skipped; the graphs of changed ones are brought to the new version. Naming a
+    stem replaces what the store held under it; graphs of documents whose stem is not named this
+    time stay in the store.
+
+    The store is opened for writing only when a document was read: when none could be (no inputs,
+    all unreadable), it is left byte-identical.
     """
     started = time.monotonic()
     store_dir = Path(store_dir)
     cache = Path(cache_dir) if cache_dir is not None else store_dir.with_name(store_dir.name + ".records-cache")
-    cache.mkdir(parents=True, exist_ok=True)
-    store_dir.mkdir(parents=True, exist_ok=True)
     paths = expand_inputs(inputs)
     result = BulkResult(store_dir, documents=len(paths))
+    if not paths:
+        return result  # exit code 3, as `build`; nothing touched
 
-    store = ox.Store(str(store_dir))
-    manifest = _load_manifest(store_dir, base)
-    if (not manifest or not is_merged(store)) and not _is_empty(store):
-        # built by another version or base, or unmerged by a writable `serve`: start again
-        store.clear()
+    empty, merged = _inspect(store_dir)
+    manifest = {} if empty else _load_manifest(store_dir, base)
+    # built by another version or base, or unmerged by a writable `serve`: start again (when writing)
+    restart = not empty and (not manifest or not merged)
+    if restart:
         manifest = {}
-    fresh = _is_empty(store)
+    fresh = empty or restart
     known: dict[str, dict] = manifest.get("documents", {})
-    todo: list[_Todo] = []
-    stored: dict[str, list[str]] = {}  # changed documents: the graphs their stored version has
+
+    readable: list[tuple[Path, str]] = []
     for path in paths:
-        name = str(path.resolve())
         try:
-            key = input_key(path)
+            readable.append((path, input_key(path)))
         except OSError as exc:
             result.failures.append(DocumentFailure(str(path), f"cannot read: {exc.strerror or exc}"))
+    ids = _document_ids([path for path, _ in readable])
+    named = {_stem(path) for path, _ in readable}
+    produced = {doc_id for doc_id in ids if doc_id is not None}
+    # a stem named again whose old ids this build no longer gives (two plan.txt became one, or one changed)
+    drops = [doc_id for doc_id, entry in known.items() if entry.get("stem") in named and doc_id not in produced]
+    todo: list[_Todo] = []
+    stored: dict[str, list[str]] = {}  # changed documents: the graphs their stored version has
+    for (path, key), doc_id in zip(readable, ids):
+        if doc_id is None:
+            result.duplicates += 1
             continue
-        entry = known.get(name)
+        entry = known.get(doc_id)
         if entry is not None and entry["key"] == key:
             result.unchanged += 1
             continue
         if entry is not None:
-            stored[name] = entry["graphs"]
-            del known[name]
-        todo.append((name, key, entry is not None))
+            stored[doc_id] = entry["graphs"]
+            del known[doc_id]
+        todo.append((str(path), key, entry is not None, doc_id))
 
+    opened: list[ox.Store] = []
+
+    def writable() -> ox.Store:
+        """The store, opened for writing on first use (and cleared if it must start again)."""
+        if not opened:
+            store_dir.mkdir(parents=True, exist_ok=True)
+            opened.append(ox.Store(str(store_dir)))
+            if restart:
+                opened[0].clear()
+        return opened[0]
+
+    if todo:
+        cache.mkdir(parents=True, exist_ok=True)
     reporter = _Progress(len(todo), progress)
     batch: list[bytes] = []
     batch_bytes = 0
@@ -405,38 +480,100 @@ def bulk_build(
         for doc in outcome.docs:
             if doc.failure is not None:
                 result.failures.append(doc.failure)
-                _drop_graphs(store, stored.get(doc.path, []))  # the store must not keep a version the input no longer is
+                drops.append(doc.doc_id)  # the store must not keep a version the input no longer is
                 continue
             result.cached += doc.cached
             result.extracted += not doc.cached
             result.issues.update(doc.issues)
-            known[doc.path] = {"key": doc.key, "graphs": doc.graphs}
+            known[doc.doc_id] = {"key": doc.key, "graphs": doc.graphs, "stem": _stem(Path(doc.path))}
             if doc.replacement is not None:
-                result.quads_loaded += _replace_graphs(store, stored[doc.path], doc.replacement)
-        batch.append(outcome.nquads)
-        batch_bytes += len(outcome.nquads)
-        result.quads_loaded += outcome.quads
+                result.quads_loaded += _replace_graphs(writable(), stored.pop(doc.doc_id), doc.replacement)
+        if outcome.quads:
+            batch.append(outcome.nquads)
+            batch_bytes += len(outcome.nquads)
+            result.quads_loaded += outcome.quads
         if batch_bytes >= LOAD_BATCH_BYTES:
-            store.bulk_load(input=b"".join(batch), format=ox.RdfFormat.N_QUADS)
+            writable().bulk_load(input=b"".join(batch), format=ox.RdfFormat.N_QUADS)
             batch, batch_bytes = [], 0
         reporter.advance(len(outcome.docs), outcome.quads)
     if batch:
-        store.bulk_load(input=b"".join(batch), format=ox.RdfFormat.N_QUADS)
+        writable().bulk_load(input=b"".join(batch), format=ox.RdfFormat.N_QUADS)
     reporter.close()
 
-    if not _has_reference(store, base):  # a changed ontology changes builder_version: store cleared above
-        _load_reference(store, base)
-    if not is_merged(store):
-        mark_merged(store)  # every quad loaded above also went to the default graph
-    if fresh and result.quads_loaded:
-        # compacts the many bulk-loaded files: about a tenth of the build, queries then run ~2x faster
-        store.optimize()
-    store.flush()
-    _save_manifest(store_dir, {"format": MANIFEST_FORMAT, "base": base, "builder": builder_version(),
-                               "reference": True, "documents": known})
-    del store  # release the RocksDB lock before anyone reopens the folder
+    built = result.extracted + result.cached + result.unchanged
+    if built and (opened or drops):  # nothing could be read: the store stays as it was
+        store = writable()
+        for doc_id in drops:
+            _drop_graphs(store, stored.pop(doc_id, None) or known.pop(doc_id, {}).get("graphs", []))
+        if not _has_reference(store, base):  # a changed ontology changes builder_version: store cleared above
+            _load_reference(store, base)
+        if not is_merged(store):
+            mark_merged(store)  # every quad loaded above also went to the default graph
+        if fresh and result.quads_loaded:
+            # compacts the many bulk-loaded files: about a tenth of the build, queries then run ~2x faster
+            store.optimize()
+        store.flush()
+        _save_manifest(store_dir, {"format": MANIFEST_FORMAT, "base": base, "builder": builder_version(),
+                                   "reference": True, "documents": known})
+    opened.clear()  # release the RocksDB lock before anyone reopens the folder
     result.seconds = time.monotonic() - started
     return result
+
+
+def _stem(path: Path) -> str:
+    """The id a document has unless another of the build shares it: its stem, or a records file's doc_id."""
+    if path.name.endswith(RECORDS_SUFFIX):
+        try:
+            doc_id = json.loads(path.read_text(encoding="utf-8")).get("doc_id")
+        except (OSError, ValueError, AttributeError):
+            doc_id = None
+        if isinstance(doc_id, str) and doc_id:
+            return doc_id
+    return doc_id_for(path.name)
+
+
+def _content_hash(path: Path) -> str | None:
+    """What ``DocumentRecord.content_hash`` of ``path`` will be; None when it will not be extracted."""
+    try:
+        if path.name.endswith(RECORDS_SUFFIX):
+            value = json.loads(path.read_text(encoding="utf-8")).get("content_hash")
+            return value if isinstance(value, str) else None
+        src = read_source(path)
+        detect_layout(src)
+        return src.content_hash
+    except (ExtractionError, OSError, ValueError, AttributeError):
+        return None
+
+
+def _document_ids(paths: list[Path]) -> list[str | None]:
+    """The ids ``graph.pipeline.identify`` gives these inputs (``None``: the same document again).
+
+    Only inputs sharing a stem are read here (for their content hash); one that cannot be extracted
+    keeps its stem, as it will fail, like ``build``, which never counts failed documents.
+    """
+    stems = [_stem(p) for p in paths]
+    shared = {stem for stem, n in Counter(stems).items() if n > 1}
+    hashes = {i: _content_hash(p) for i, p in enumerate(paths) if stems[i] in shared}
+    members = [i for i in range(len(paths)) if hashes.get(i, "") is not None]
+    ids: list[str | None] = list(stems)
+    chosen = document_ids([stems[i] for i in members], lambda j: hashes[members[j]] or "")
+    for i, doc_id in zip(members, chosen):
+        ids[i] = doc_id
+    return ids
+
+
+def _inspect(store_dir: Path) -> tuple[bool, bool]:
+    """(empty, merged) of the store at ``store_dir``, read without writing a byte to it."""
+    if not store_dir.is_dir() or not any(store_dir.iterdir()):
+        return True, False
+    try:
+        store = ox.Store.read_only(str(store_dir))
+    except OSError:
+        return False, False  # not a store we can read: opened for writing (and cleared) if anything is built
+    try:
+        return _is_empty(store), is_merged(store)
+    finally:
+        del store
 
 
 #: Removes from the merged default graph the triples of graph ``?g`` that no other named graph holds.
@@ -532,8 +669,15 @@ def register(subparsers: argparse._SubParsersAction, graph_opt: argparse.Argumen
 
 
 def _cmd_bulk_build(args: argparse.Namespace) -> int:
-    result = bulk_build(args.inputs, store_dir=args.store, base=args.base, jobs=args.jobs, cache_dir=args.cache,
-                        progress=not args.quiet, curate=not args.no_curation, chunk_size=args.chunk)
+    if not expand_inputs(args.inputs):
+        from build_graph import CliError
+
+        raise CliError(f"no input documents found in {', '.join(map(str, args.inputs))}", EXIT_FAILED_DOCUMENT)
+    try:
+        result = bulk_build(args.inputs, store_dir=args.store, base=args.base, jobs=args.jobs, cache_dir=args.cache,
+                            progress=not args.quiet, curate=not args.no_curation, chunk_size=args.chunk)
+    except OSError as exc:  # inputs that cannot be read are failures; this is the store, cache or manifest
+        raise OutputError.of(args.store, exc) from exc
     if not args.quiet:
         print(result.summary())
     for failure in result.failures:

@@ -87,8 +87,25 @@ def from_spreadsheet_safe(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path = Path(path)
+class OutputError(OSError):
+    """An output could not be written (read-only folder, disk full …): exit code 73
+    (``graph.pipeline.EXIT_OUTPUT_ERROR``), not 3, which means an *input* could not be read."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    @classmethod
+    def of(cls, path: Path | str, exc: OSError) -> OutputError:
+        if isinstance(exc, OutputError):
+            return exc
+        return cls(f"{path}: cannot write output: {exc.strerror or exc}")
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    """``data`` in a synced temporary file beside ``path`` (renamed into place by the caller)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -96,10 +113,36 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    atomic_write_files({Path(path): data})
+
+
+def atomic_write_files(files: dict[Path, bytes]) -> None:
+    """Replace several files together: all are written and synced first, then renamed into place,
+    so a failure (disk full, read-only folder, Ctrl-C) before the renames leaves every one as it was.
+
+    Raises :class:`OutputError` for a write that failed.
+    """
+    temps: list[tuple[Path, Path]] = []
+    current = None
+    try:
+        for path, data in files.items():
+            current = Path(path)
+            temps.append((_write_temp(current, data), current))
+        for tmp, path in temps:
+            current = path
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError.of(current or "output", exc) from exc
+    finally:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

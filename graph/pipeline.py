@@ -19,9 +19,11 @@ from rdflib import Dataset
 from extract.curation import CurationError, apply_curation, curation_path_for
 from extract.detect import extract
 from extract.sdg_reference import check_sdg_targets
-from extract.records import SDG_TARGET_CODE, DocumentRecord, from_json, to_json
-from extract.source import ExtractionError, read_source
+from extract.records import SDG_TARGET_CODE, DocumentRecord, ExtractionIssue, aggregate_issues, from_json, to_json
+from extract.repeats import collapse_repeats
+from extract.source import ExtractionError, SourceText, read_source
 from graph.builder import build_dataset
+from graph.identity import document_ids
 from graph.namespace import DEFAULT_BASE
 
 RECORDS_SUFFIX = ".records.json"
@@ -38,6 +40,7 @@ EXIT_USAGE = 2
 EXIT_FAILED_DOCUMENT = 3
 EXIT_DROPPED = 4
 EXIT_QUERY_ERROR = 5
+EXIT_OUTPUT_ERROR = 73  # an output could not be written (read-only folder, disk full): EX_CANTCREAT
 EXIT_INTERRUPTED = 130
 
 
@@ -61,7 +64,12 @@ class BuildResult:
     failures: list[DocumentFailure] = field(default_factory=list)
 
     def issue_counts(self) -> Counter[str]:
-        return Counter(issue.severity for r in self.records for issue in r.issues)
+        """Issues by severity, an aggregated issue counting as many as it stands for."""
+        counts: Counter[str] = Counter()
+        for r in self.records:
+            for issue in r.issues:
+                counts[issue.severity] += issue.count
+        return counts
 
     @property
     def exit_code(self) -> int:
@@ -117,17 +125,25 @@ def _document_report(r: DocumentRecord) -> dict:
             "logic_model_stages": sum(len(p.logic_model) for p in r.projects),
             "partners": sum(len(p.partners) for p in r.projects),
         },
-        "issues": [
-            {
-                "severity": i.severity,
-                "message": i.message,
-                "line_start": i.span.start if i.span else None,
-                "line_end": i.span.end if i.span else None,
-                "item": i.item,
-            }
-            for i in r.issues
-        ],
+        "issues": [_issue_report(i) for i in r.issues],
     }
+
+
+def _issue_report(i: ExtractionIssue) -> dict:
+    """One issue of the report; identical issues (``IssueLog``) are one entry with their count and
+    the lines of the last one, so the report grows with the distinct problems, not with the lines."""
+    entry = {
+        "severity": i.severity,
+        "message": i.message,
+        "line_start": i.span.start if i.span else None,
+        "line_end": i.span.end if i.span else None,
+        "item": i.item,
+    }
+    if i.count > 1:
+        last = i.last_span or i.span
+        entry.update(count=i.count, last_line_start=last.start if last else None,
+                     last_line_end=last.end if last else None)
+    return entry
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
@@ -244,12 +260,27 @@ def _coded_field_problem(obj: object) -> str | None:
     return None
 
 
+def extract_source(src: SourceText) -> DocumentRecord:
+    """The records of a decoded document, a document printed twice in one file read once.
+
+    A repetition (``extract.repeats``) is an ``info`` issue naming both line spans; the record
+    keeps the file's content hash and line count.
+    """
+    once, repeated = collapse_repeats(src)
+    record = extract(once)
+    record.issues = aggregate_issues(record.issues)  # whichever parser ran: identical issues once, counted
+    if repeated is not None:
+        record.issues.insert(0, repeated)
+        record.content_hash, record.line_count = src.content_hash, len(src.lines)
+    return record
+
+
 def extract_path(path: Path, *, curate: bool = True) -> DocumentRecord:
     """Records of one input: a text document (extracted) or a records JSON file (loaded).
 
     A curation file beside the document (``<name>.curation.yaml``) is applied when ``curate``.
     """
-    record = load_record(path) if path.name.endswith(RECORDS_SUFFIX) else extract(read_source(path))
+    record = load_record(path) if path.name.endswith(RECORDS_SUFFIX) else extract_source(read_source(path))
     curation = curation_path_for(path)
     if curate and curation.exists():
         record = apply_curation(record, curation)
@@ -280,14 +311,33 @@ def build_documents(
     failures: list[DocumentFailure] = []
     for item in iter_records(expand_inputs(inputs), curate=curate, progress=progress):
         (failures if isinstance(item, DocumentFailure) else records).append(item)  # type: ignore[arg-type]
+    records = identify(records)
     return BuildResult(build_dataset(records, base=base), records, failures)
+
+
+def identify(records: list[DocumentRecord]) -> list[DocumentRecord]:
+    """``records`` with document ids that cannot collide (the scheme: ``graph.identity``).
+
+    Documents sharing a stem get ``<stem>-<content hash>``; a document given twice (same stem,
+    same text) is kept once, with an ``info`` issue saying so.
+    """
+    ids = document_ids([r.doc_id for r in records], lambda i: records[i].content_hash)
+    kept: dict[tuple[str, str], DocumentRecord] = {}
+    for record, doc_id in zip(records, ids):
+        same = (record.doc_id, record.content_hash)
+        if doc_id is None:
+            kept[same].issues.append(ExtractionIssue(
+                "info", f"the same document ({record.file_name}, same text) is given more than once; built once"))
+            continue
+        record.doc_id = doc_id
+        kept[same] = record
+    return list(kept.values())
 
 
 def write_records(record: DocumentRecord, folder: Path) -> Path:
     """Write ``record`` as ``<doc_id>.records.json`` in ``folder`` (for review / curation)."""
     from graph.io import atomic_write_text
 
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{record.doc_id}{RECORDS_SUFFIX}"
+    path = folder / f"{record.doc_id}{RECORDS_SUFFIX}"  # the write makes the folder (or raises OutputError)
     atomic_write_text(path, json.dumps(to_json(record), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return path

@@ -109,6 +109,10 @@ def cmd_load(args: argparse.Namespace) -> int:
         backend = load_file(args.graph, store)
     except QueryError as exc:
         raise CliError(str(exc), 3) from exc
+    except OSError as exc:  # the graph was read (a QueryError otherwise): the store could not be written
+        from graph.io import OutputError
+
+        raise OutputError.of(store, exc) from exc
     counts = graph_quad_counts(backend)
     print(f"Loaded {args.graph} → {store}: {sum(counts.values())} quads in {len(counts)} named graphs "
           f"({time.perf_counter() - started:.1f} s). Query it with `query --store {store} NAME`.")

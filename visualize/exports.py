@@ -9,6 +9,7 @@ is written as ``relation`` and as the GEXF edge label.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import warnings
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.io import atomic_write_text, from_spreadsheet_safe, spreadsheet_safe
+from graph.io import atomic_write_bytes, atomic_write_files, from_spreadsheet_safe, spreadsheet_safe
 from visualize.layout import compute_positions
 
 __all__ = ["FORMATS", "CJK_FONTS", "safe_graph", "write_network", "read_network", "find_cjk_font"]
@@ -63,20 +64,22 @@ def write_network(g: nx.MultiDiGraph, fmt: str, out: Path) -> Path:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out)
-    target_dir = out if fmt == "csv" else out.parent
-    target_dir.mkdir(parents=True, exist_ok=True)
     safe = safe_graph(g)
+    # rendered in memory, then written atomically: a failed export never leaves a half-written file
+    buffer = io.BytesIO()
     if fmt == "graphml":
-        nx.write_graphml(safe, out, encoding="utf-8")
+        nx.write_graphml(safe, buffer, encoding="utf-8")
     elif fmt == "gexf":
-        nx.write_gexf(_gexf_graph(safe), out, encoding="utf-8")
+        nx.write_gexf(_gexf_graph(safe), buffer, encoding="utf-8")
     elif fmt == "json":
         data = nx.node_link_data(safe, edges="edges")
-        atomic_write_text(out, json.dumps(data, ensure_ascii=False, indent=1))
+        buffer.write(json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
     elif fmt == "csv":
-        _write_csv(safe, out)
+        atomic_write_files(_csv_files(safe, out))
+        return out
     else:
-        _write_image(safe, out, fmt)
+        _write_image(safe, buffer, fmt)
+    atomic_write_bytes(out, buffer.getvalue())
     return out
 
 
@@ -100,18 +103,22 @@ def _columns(rows: list[dict[str, Any]], first: list[str]) -> list[str]:
     return first + sorted(seen - set(first))
 
 
-def _write_csv(g: nx.MultiDiGraph, folder: Path) -> None:
+def _csv_files(g: nx.MultiDiGraph, folder: Path) -> dict[Path, bytes]:
+    """nodes.csv and edges.csv of ``g`` in ``folder`` (UTF-8 with BOM, for spreadsheets)."""
     nodes = [{"id": n, **d} for n, d in g.nodes(data=True)]
     edges = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in g.edges(keys=True, data=True)]
+    files: dict[Path, bytes] = {}
     for name, rows, first in (
         ("nodes.csv", nodes, ["id", "type", "label"]),
         ("edges.csv", edges, ["source", "target", "key", "type"]),
     ):
         cols = _columns(rows, first)
-        with (folder / name).open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=cols, restval="")
-            writer.writeheader()
-            writer.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in rows)
+        handle = io.StringIO(newline="")
+        writer = csv.DictWriter(handle, fieldnames=cols, restval="")
+        writer.writeheader()
+        writer.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in rows)
+        files[folder / name] = handle.getvalue().encode("utf-8-sig")
+    return files
 
 
 def _read_csv(folder: Path) -> nx.MultiDiGraph:
@@ -135,7 +142,7 @@ def find_cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in installed), None)
 
 
-def _write_image(g: nx.MultiDiGraph, out: Path, fmt: str) -> None:
+def _write_image(g: nx.MultiDiGraph, out: Path | io.BytesIO, fmt: str) -> None:
     """Draw ``g`` with matplotlib (optional dependency) at the positions the HTML view uses."""
     try:
         import matplotlib
