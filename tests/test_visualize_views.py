@@ -128,8 +128,13 @@ def test_large_graph_renders_with_precomputed_positions(tmp_path):
             g.add_node(f"m{m}p{p}", type="project", label=f"事業{m}-{p}", budget_jpy=p)
             g.add_edge(f"m{m}p{p}", f"m{m}", key="part_of", type="part_of")
     data = embedded(render_html(g, title="big", out=tmp_path / "big.html").read_text(encoding="utf-8"))
-    assert len(data["nodes"]) == 4040 and len(data["edges"]) == 4000
-    assert len({(n["x"], n["y"]) for n in data["nodes"]}) == 4040  # no two nodes on one spot
+    entities = [n for n in data["nodes"] if not n.get("bucket")]
+    assert len(entities) == 4040 and len(data["edges"]) == 4000
+    assert len({(n["x"], n["y"]) for n in data["nodes"]}) == len(data["nodes"])  # no two nodes on one spot
+    # 40 measures in one column: the page opens with them inside one "施策 ×40" node
+    buckets = [n for n in data["nodes"] if n.get("bucket")]
+    assert [n["label"] for n in buckets] == ["施策 ×40"]
+    assert sum(1 for n in data["nodes"] if not n.get("hidden")) == 1
 
 
 def test_unknown_layout_is_an_error(tmp_path):

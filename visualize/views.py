@@ -65,7 +65,8 @@ EDGE_STYLE: dict[str, tuple[str, bool, str]] = {  # link kind -> (colour, dashed
 # department, targets into goals); a click on a folded node opens it.
 FOLD_COLUMN = 30
 # types whose loose nodes fold into one node per type when their column is still too tall
-BUCKET_TYPES = ("organisation", "department", "indicator", "policy_field")
+BUCKET_TYPES = ("organisation", "department", "indicator", "policy_field", "document", "measure", "project",
+                "sdg_target", "stage")
 # view -> (node type that folds, edge type, "out": child -> parent edge | "in": parent -> child), tried in order
 FOLD_RULES: dict[str, list[tuple[str, str, str]]] = {
     "sdg": [("project", "part_of", "out"), ("sdg_target", "has_target", "in")],
@@ -451,6 +452,8 @@ def _summary(g: nx.MultiDiGraph, folded: int) -> str:
         parts.append(f"{counts.get('project', 0)} projects" + (f" + {counts['part']} parts" if counts.get("part") else ""))
     if folded:
         parts.append(f"opened folded ({folded} nodes inside ▸ nodes; click one to open it)")
+    if g.number_of_nodes() > 500:
+        parts.append("a graph this size reads best in the explorer (policy-kg visualize explorer)")
     if g.graph.get("aggregated"):
         parts.append(f"aggregated ({g.graph['aggregated']} folded into parents)")
     if g.graph.get("fiscal_year"):
@@ -533,7 +536,8 @@ def _fold_text(g: nx.MultiDiGraph, members: list[str]) -> str:
     counts = type_counts(g.subgraph(members))
     words = []
     names = {"project": "事業", "part": "内訳", "sdg_target": "ターゲット", "indicator": "指標",
-             "organisation": "団体", "department": "部署", "policy_field": "分野"}
+             "organisation": "団体", "department": "部署", "policy_field": "分野", "measure": "施策",
+             "document": "文書", "stage": "段階"}
     for key in names:
         if counts.get(key):
             words.append(f"{counts[key]} {names[key]}")
@@ -583,6 +587,8 @@ def render_html(
     for n, d in nxgraph.nodes(data=True):
         item = _node_json(n, d, positions[n])
         item["col"], item["rank"] = column_of(nxgraph, n), ranks[n]
+        if d.get("bucket"):
+            item["bucket"] = True  # a fold node standing for a crowded column's loose nodes, not an entity
         if n in parent:
             item["fold"] = parent[n]
         if n in fold_text:
