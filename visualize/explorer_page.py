@@ -45,6 +45,7 @@ main { flex: 1; min-height: 0; display: grid; grid-template-columns: 280px 1fr 4
 #detail a { color: #1a55b0; text-decoration: none; }
 #detail a:hover { text-decoration: underline; }
 .inferred { color: #b14a00; }
+#detail span.doc { display: block; font-size: 11px; color: #777; }
 </style>
 <script>@@VIS_JS@@</script>
 </head>
@@ -341,7 +342,10 @@ main { flex: 1; min-height: 0; display: grid; grid-template-columns: 280px 1fr 4
           var pb = projectBudget(r.p);
           var key = r.p + "/" + (r.via ? r.via.source : "");
           if (!seen[r.p] && (!r.via || r.via.source === "stated") && pb.value !== null) { total += pb.value; seen[r.p] = true; }
-          return { cells: [link(r.p), r.via ? E[r.via.target].code : "", r.via ? r.via.source : "", pb.year ? "FY" + pb.year : "", yen(pb.value)] };
+          var who = el("span"), doc = E[r.p].doc;
+          who.appendChild(link(r.p));
+          if (doc !== undefined && e.type !== "document") { who.appendChild(el("span", { "class": "doc" }, D.documents[doc].title)); }
+          return { cells: [who, r.via ? E[r.via.target].code : "", r.via ? r.via.source : "", pb.year ? "FY" + pb.year : "", yen(pb.value)] };
         }), [false, false, false, false, true]));
         pbox.appendChild(el("p", { "class": "meta", id: "projects-total" },
           prs.length + " rows · " + Object.keys(seen).length + " projects counted · total " + yen(total) +
