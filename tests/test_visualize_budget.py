@@ -100,7 +100,7 @@ def test_sankey_for_one_fiscal_year(samples):
     projects = [n for n in flows["nodes"] if n["kind"] == "project"]
     # only the agency plan (FY2024) and the sheet's FY2024 columns have 2024 budgets
     assert projects
-    total = sum(l["value"] for l in flows["links"] if flows["nodes"][l["source"]]["kind"] == "policy_field")
+    total = sum(link["value"] for link in flows["links"] if flows["nodes"][link["source"]]["kind"] == "policy_field")
     expected = sum(facts.project_budget(p, 2024) or 0 for p in facts.projects() if facts.levels[p] == "project")
     assert total == expected
 
