@@ -334,3 +334,28 @@ def test_english_search_and_an_organisation(browser, tmp_path, samples_dataset):
     detail = _detail(browser)
     assert detail["title"].endswith("工業技術センター")
     assert "円" in detail["projects"] and "projects counted" in detail["projects"]
+
+
+def test_document_and_goal_filters_narrow_the_search(browser, tmp_path, samples_dataset):
+    page = render_explorer(samples_dataset, tmp_path / "site")
+    data = embedded(page)
+    sheet = next(i for i, d in enumerate(data["documents"]) if d["file"].startswith("midorino"))
+    title = data["documents"][sheet]["title"]
+    browser.open(page.resolve().as_uri() + f"#q=%E4%BA%8B%E6%A5%AD&doc={sheet}")  # q=事業
+    browser.wait_for("document.querySelectorAll('#results button').length > 0")
+    kinds = browser.js("Array.prototype.map.call(document.querySelectorAll('#results button .kind'),"
+                       " function (k) { return k.textContent; })")
+    documents = [k.split(" · ", 1)[1] for k in kinds if " · " in k]
+    assert documents and set(documents) == {title}
+    # goal 11 (stated links only): every project found serves goal 11
+    browser.js("location.hash = '#q=%E4%BA%8B%E6%A5%AD&goal=11&src=stated'")
+    browser.wait_for("document.getElementById('f-goal').value === '11'")
+    found = browser.js("Array.prototype.map.call(document.querySelectorAll('#results button'),"
+                       " function (b) { return b.getAttribute('data-entity'); })")
+    by_iri = {e["iri"]: i for i, e in enumerate(data["entities"])}
+    projects = [iri for iri in found if data["entities"][by_iri[iri]]["type"] == "project"]
+    assert projects
+    for iri in projects:
+        codes = {data["entities"][link["target"]]["code"] for link in data["links"]
+                 if link["project"] == by_iri[iri] and link["source"] == "stated"}
+        assert any(code.split(".")[0] == "11" for code in codes), iri
