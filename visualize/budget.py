@@ -31,6 +31,7 @@ __all__ = ["sankey_flows", "coverage_matrix", "render_budget", "plotly_js", "NO_
 
 NO_TARGET = "SDG 未記載 (no stated target)"
 SANKEY_MAX_PROJECTS = 250  # above this the Sankey goes measure → goal (projects summed into measures)
+LABEL_SHARE = 0.01  # a project node carrying less than this share of the budget is named on hover only
 _FIELD_LEVELS = ("policy_field", "programme", "policy", "policy_goal")
 
 
@@ -124,6 +125,17 @@ def sankey_flows(
     # goals last, in natural order (1 … 17), so Plotly stacks them readably
     links = [{"source": s, "target": t, "value": v, "targets": sorted(set(notes.get((s, t), [])), key=natural_key)}
              for (s, t), v in flows.items() if v > 0]
+    # a node's size is the larger of what flows in and out; thin project nodes are named on hover
+    # only, so their labels do not pile up on each other
+    inflow: dict[int, int] = defaultdict(int)
+    outflow: dict[int, int] = defaultdict(int)
+    for link in links:
+        inflow[link["target"]] += link["value"]
+        outflow[link["source"]] += link["value"]
+    total = sum(v for (s, _), v in flows.items() if nodes[s]["kind"] == "policy_field") or 1
+    for i, n in enumerate(nodes):
+        n["value"] = max(inflow[i], outflow[i])
+        n["show"] = n["kind"] != "project" or n["value"] >= LABEL_SHARE * total
     return {"nodes": nodes, "links": links, "goal_totals": dict(sorted(goal_totals.items(), key=lambda kv: natural_key(kv[0]))),
             "with_projects": with_projects, "fiscal_year": fiscal_year}
 
@@ -198,7 +210,9 @@ table.matrix td .n {{ display: block; color: #555; font-size: 11px; }}
     var f = flows[key];
     var trace = {{
       type: "sankey", orientation: "h", arrangement: "snap", valueformat: ",.0f", valuesuffix: " 円",
-      node: {{ label: f.nodes.map(function (n) {{ return n.label; }}), pad: 10, thickness: 14,
+      node: {{ label: f.nodes.map(function (n) {{ return n.show ? n.label : ""; }}), pad: 6, thickness: 14,
+               customdata: f.nodes.map(function (n) {{ return n.label; }}),
+               hovertemplate: "%{{customdata}}<br>%{{value}}<extra></extra>",
                color: f.nodes.map(function (n) {{ return colours[n.kind] || "#999"; }}),
                line: {{ width: 0 }} }},
       link: {{ source: f.links.map(function (l) {{ return l.source; }}),
