@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from build_graph import main
 from extract.records import ExtractionIssue, IssueLog, Span, aggregate_issues, to_json
-from extract.repeats import find_repetition
+from extract.repeats import MIN_LINES, find_repetition
 from extract.source import read_source
 from graph.pipeline import EXIT_DROPPED, build_documents, extract_path
 from graph.query import run_query
@@ -123,3 +125,37 @@ def test_a_file_with_many_identical_problems_has_a_short_report(tmp_path, capsys
     assert (out / "report.json").stat().st_size < 100_000
     assert "×" in (out / "report.txt").read_text(encoding="utf-8")
     capsys.readouterr()
+
+
+# --- the detector on arbitrary text -------------------------------------------------------------------
+
+_LINE = st.sampled_from(["", "a", "b", "c 1", "事業費 0 5,400", "施策１", "  ", "1", "2"]) | st.text(max_size=6)
+
+
+def _copies_are_verbatim(lines: list[str], found) -> None:
+    def body(span):
+        return [" ".join(x.split()) for x in lines[span.start - 1:span.end] if x.strip()]
+
+    first = body(found.copies[0])
+    assert len(first) >= MIN_LINES
+    assert all(body(s) == first for s in found.copies[1:])
+    assert all(1 <= s.start <= s.end <= len(lines) for s in found.copies)
+    assert all(a.end < b.start for a, b in zip(found.copies, found.copies[1:]))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(st.lists(_LINE, max_size=300))
+def test_whatever_is_found_is_a_verbatim_repetition(lines):
+    found = find_repetition(lines)
+    if found is not None:
+        _copies_are_verbatim(lines, found)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.text(min_size=1, max_size=8).filter(str.strip), min_size=MIN_LINES, max_size=60, unique=True),
+       st.integers(2, 4), st.lists(_LINE, max_size=3), st.lists(_LINE, max_size=3))
+def test_a_unit_printed_k_times_is_found(unit, k, before, after):
+    lines = before + unit * k + after
+    found = find_repetition(lines)
+    assert found is not None and len(found.copies) == k
+    _copies_are_verbatim(lines, found)
