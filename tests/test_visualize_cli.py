@@ -73,3 +73,28 @@ def test_project_nodes_carry_their_budget_as_size(tmp_path):
     projects = [n for n in data["nodes"] if n.get("group") == "project"]
     assert projects and all(isinstance(n["value"], int) for n in projects)
     assert len({n["value"] for n in projects}) > 1  # budgets differ, so sizes differ
+
+
+def test_visualize_fold_column_zero_opens_everything(tmp_path, capsys):
+    import json
+    import re
+
+    from build_graph import main
+
+    out = tmp_path / "sdg.html"
+    assert main(["visualize", "sdg", "--graph", str(FIXTURE), "--out", str(out), "--fold-column", "2"]) == 0
+    folded = json.loads(re.search(r'id="graph-data">(.*?)</script>', out.read_text(encoding="utf-8"), re.S).group(1))
+    assert any(n.get("hidden") for n in folded["nodes"])
+    assert main(["visualize", "sdg", "--graph", str(FIXTURE), "--out", str(out), "--fold-column", "0"]) == 0
+    opened = json.loads(re.search(r'id="graph-data">(.*?)</script>', out.read_text(encoding="utf-8"), re.S).group(1))
+    assert not any(n.get("hidden") for n in opened["nodes"])
+
+
+def test_visualize_budget_page(tmp_path, capsys):
+    import pytest
+
+    pytest.importorskip("plotly")
+    from build_graph import main
+
+    assert main(["visualize", "budget", "--graph", str(FIXTURE), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "budget.html").is_file()

@@ -18,7 +18,7 @@ from rdflib import Dataset, Graph
 from visualize.analytics import analyze, format_table, write_csv
 from visualize.exports import FORMATS, write_network
 from visualize.projection import VIEWS, aggregate, project
-from visualize.views import render_html, with_page_attributes
+from visualize.views import FOLD_COLUMN, render_html, with_page_attributes
 
 __all__ = [
     "VIEWS", "FORMATS", "DEFAULT_MAX_NODES", "render_view", "analyze", "export", "project",
@@ -43,9 +43,12 @@ def render_view(
     title: str | None = None,
     layout: str = "auto",
     max_nodes: int = DEFAULT_MAX_NODES,
+    fold_column: int = FOLD_COLUMN,
     **filters: Any,
 ) -> Path:
     """Project ``data`` onto ``view`` and write it as an offline HTML page; returns ``out``.
+
+    The page opens folded when a column would hold more than ``fold_column`` nodes (0: never).
 
     ``filters`` are those of :func:`visualize.projection.project` (document, measure, sdg_goal,
     fiscal_year).
@@ -53,7 +56,8 @@ def render_view(
     g = project(data, view=view, **filters)
     if view in _AGGREGATABLE:
         g = aggregate(g, max_nodes=max_nodes)
-    return render_html(g, title=title or _TITLES.get(view, view), out=Path(out), layout=layout)
+    return render_html(g, title=title or _TITLES.get(view, view), out=Path(out), layout=layout,
+                       fold_column=fold_column)
 
 
 def export(

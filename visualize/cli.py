@@ -13,6 +13,7 @@ from typing import Any
 
 from visualize import DEFAULT_MAX_NODES, FORMATS, VIEWS, analyze, export, format_table, render_view, write_csv
 from visualize.analytics import ANALYSES
+from visualize.views import FOLD_COLUMN
 
 __all__ = ["register"]
 
@@ -45,6 +46,9 @@ def register(subparsers: Any, graph_opt: argparse.ArgumentParser) -> None:
     p.add_argument("--layout", default="auto", help="auto | layered | steps | spring (default: %(default)s)")
     p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES,
                    help="fold projects into measures above this many nodes (default: %(default)s)")
+    p.add_argument("--fold-column", type=int, default=FOLD_COLUMN,
+                   help="open a view folded (click to open) when a column holds more than this many "
+                        "nodes; 0 never folds (default: %(default)s)")
     p.set_defaults(func=cmd_visualize)
 
     p = subparsers.add_parser("analyze", parents=[graph_opt], help="planner's analyses as tables or CSV files")
@@ -114,7 +118,7 @@ def cmd_visualize(args: argparse.Namespace) -> int:
         for view in views:
             target = args.out if single_file else args.out / f"{view}.html"
             out = render_view(data, view, out=target, layout=args.layout,
-                              max_nodes=args.max_nodes, **_filters(args))
+                              max_nodes=args.max_nodes, fold_column=args.fold_column, **_filters(args))
             print(out)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -552,6 +552,8 @@ def _page_layout(g: nx.MultiDiGraph, layout: str, fold_column: int) -> tuple:
     """(graph with any fold nodes, layout name, fold parents, opens folded?, fold texts, positions)."""
     g = g.copy()  # folding may add one node per crowded type; the caller's graph stays
     chosen = choose_layout(g, layout)
+    if fold_column <= 0:  # never open folded
+        fold_column = 10 ** 9
     parent, fold = _folding(g, fold_column) if chosen == "layered" else ({}, False)
     sizes = _project_sizes(g)
     labels = {n: _short(str(d.get("label", n))) for n, d in g.nodes(data=True)}
