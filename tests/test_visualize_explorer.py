@@ -101,6 +101,9 @@ def test_explorer_data_of_the_samples_has_indicators_and_reasons(samples_dataset
     assert any(e.get("en") for e in goals)  # searchable in English too
     parts = [e for e in data["entities"] if e["type"] == "part"]
     assert parts  # the plan's parts are entities of their own kind, not projects
+    # an organisation's other printed spellings are searchable (query alt_labels)
+    seiko = next(e for e in data["entities"] if e["label"] == "北風精工")
+    assert "北風精工㈱" in seiko["alt"]
 
 
 def test_cli_writes_the_explorer(tmp_path, capsys):
@@ -359,3 +362,14 @@ def test_document_and_goal_filters_narrow_the_search(browser, tmp_path, samples_
         codes = {data["entities"][link["target"]]["code"] for link in data["links"]
                  if link["project"] == by_iri[iri] and link["source"] == "stated"}
         assert any(code.split(".")[0] == "11" for code in codes), iri
+
+
+def test_an_organisation_is_found_by_another_spelling(browser, tmp_path, samples_dataset):
+    page = render_explorer(samples_dataset, tmp_path / "site")
+    browser.open(page.resolve().as_uri())
+    browser.wait_for("document.body.getAttribute('data-ready') === 'true'")
+    browser.type("#search", "北風精工㈱")  # printed so in a document; the entity's name is 北風精工
+    browser.wait_for("document.querySelectorAll('#results button').length > 0")
+    browser.click("#results button")
+    browser.wait_for("document.getElementById('projects') !== null")
+    assert _detail(browser)["title"] == "北風精工"

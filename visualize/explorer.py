@@ -8,7 +8,7 @@ method, score and reason) and links to its neighbours. Filters: document, fiscal
 or inferred. The state lives in the URL hash (``#id=…&fy=2023&src=stated``), so a view can be shared.
 
 The data come from :mod:`visualize.facts` and the query library (``indicators``,
-``sdg_suggestions``), embedded as JSON in a ``<script type="application/json">`` block with ``<``,
+``sdg_suggestions``, ``alt_labels``), embedded as JSON in a ``<script type="application/json">`` block with ``<``,
 ``>``, ``&``, U+2028 and U+2029 escaped (:func:`visualize.views.safe_json`); the page writes every
 text from documents with ``textContent``, never as markup.
 """
@@ -180,6 +180,17 @@ def explorer_data(data: Graph | Dataset | Path | str) -> dict[str, Any]:
             "values": []})
         ind["values"].append({"fy": row["fiscal_year"], "role": row["role"], "value": row["value"],
                               "printed": row["printed"], "note": row["qualifier"]})
+
+    # other printed names (an organisation's spellings, a project's variants), for the search
+    alt: dict[str, list[str]] = defaultdict(list)
+    for row in run_query(graph, "alt_labels").as_dicts():
+        if row["entity"] in ix.ids and row["label"] not in alt[row["entity"]]:
+            alt[row["entity"]].append(row["label"])
+    for iri, names in alt.items():
+        entity = ix.entities[ix.ids[iri]]
+        names = [n for n in names if n != entity["label"]]
+        if names:
+            entity["alt"] = names
 
     # which documents and goals each entity touches, for the filters
     _spread(ix, facts, links)

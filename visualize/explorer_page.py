@@ -99,7 +99,7 @@ main { flex: 1; min-height: 0; display: grid; grid-template-columns: 280px 1fr 4
   });
   var indicatorsOf = {};
   D.indicators.forEach(function (ind) { (indicatorsOf[ind.owner] = indicatorsOf[ind.owner] || []).push(ind); });
-  var haystack = E.map(function (e) { return norm([e.label, e.en, e.code, e.keys, e.file].join(" | ")); });
+  var haystack = E.map(function (e) { return norm([e.label, e.en, e.code, e.keys, e.file].concat(e.alt || []).join(" | ")); });
   var TYPE_RANK = { sdg_goal: 0, sdg_target: 1, measure: 2, policy_field: 3, project: 4, department: 5, organisation: 6, part: 7, document: 8 };
 
   // ---- state (mirrored in the URL hash) ----
@@ -278,6 +278,7 @@ main { flex: 1; min-height: 0; display: grid; grid-template-columns: 280px 1fr 4
     box.appendChild(h);
     var meta = [typeName(e.type)];
     if (e.en) { meta.push(e.en); }
+    if (e.alt) { meta.push("also " + e.alt.join(" / ")); }
     if (e.doc !== undefined) { meta.push(D.documents[e.doc].title + " (" + D.documents[e.doc].file + ")"); }
     if (e.status) { meta.push("方向性 " + e.status); }
     if (e.source) { meta.push("source " + e.source); }
