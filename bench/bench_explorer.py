@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import visualize  # noqa: E402
+from policy_kg import visualize  # noqa: E402
 from tests.test_visualize_explorer import Browser  # noqa: E402
-from visualize.explorer import render_explorer  # noqa: E402
-from visualize.facts import load_data  # noqa: E402
+from policy_kg.visualize.explorer import render_explorer  # noqa: E402
+from policy_kg.visualize.facts import load_data  # noqa: E402
 
 
 def _load_ms(browser: Browser, page: Path, ready: str) -> float:
@@ -52,7 +52,7 @@ def main() -> None:
             path = write()
             pages[name] = (path, time.perf_counter() - t0, ready)
         try:
-            from visualize.budget import render_budget
+            from policy_kg.visualize.budget import render_budget
 
             t0 = time.perf_counter()
             path = render_budget(data, out / "budget.html")

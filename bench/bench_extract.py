@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path.cwd()))  # the checkout the command is run from
 
-from extract.detect import extract  # noqa: E402
-from extract.source import ExtractionError, read_source  # noqa: E402
+from policy_kg.extract.detect import extract  # noqa: E402
+from policy_kg.extract.source import ExtractionError, read_source  # noqa: E402
 
 
 def time_one(path: Path, repeat: int) -> float | None:

@@ -60,7 +60,7 @@ def step_generate(work: Path, documents: int) -> dict:
 
 
 def step_bulk(work: Path, store: str, inputs: list[str], fresh: bool, jobs: int) -> dict:
-    from graph.bulk import bulk_build
+    from policy_kg.graph.bulk import bulk_build
 
     store_dir, cache = work / store, work / f"{store}.cache"
     if fresh:
@@ -100,7 +100,7 @@ def step_oxigraph_load(work: Path) -> dict:
 
 
 def step_rdflib(inputs: list[str]) -> dict:
-    from graph.pipeline import build_documents
+    from policy_kg.graph.pipeline import build_documents
 
     start = time.perf_counter()
     result = build_documents(inputs)
@@ -123,7 +123,7 @@ def step_change(work: Path, fraction: float) -> dict:
 
 
 def step_query_names() -> dict:
-    from graph.query import list_queries
+    from policy_kg.graph.query import list_queries
 
     queries = [q for q in list_queries() if not any(p.required for p in q.params)]
     return {"names": [q.name for q in queries],
@@ -131,8 +131,8 @@ def step_query_names() -> dict:
 
 
 def step_query(work: Path, store: str, name: str, repeats: int, params: dict | None = None) -> dict:
-    from graph.query import run_query
-    from graph.stores import open_oxigraph
+    from policy_kg.graph.query import run_query
+    from policy_kg.graph.stores import open_oxigraph
 
     backend = open_oxigraph(work / store)
     times, rows = [], 0

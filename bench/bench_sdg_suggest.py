@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extract.detect import extract  # noqa: E402
-from extract.source import ExtractionError, read_source  # noqa: E402
-from graph.sdg_suggest import ALL_HIDDEN, METHOD, PROTOCOLS, Evaluation, evaluate_hidden_targets  # noqa: E402
+from policy_kg.extract.detect import extract  # noqa: E402
+from policy_kg.extract.source import ExtractionError, read_source  # noqa: E402
+from policy_kg.graph.sdg_suggest import ALL_HIDDEN, METHOD, PROTOCOLS, Evaluation, evaluate_hidden_targets  # noqa: E402
 
 DEFAULT_SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_27ae6de2eb66d617.txt"
 

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extract.records import (  # noqa: E402
+from policy_kg.extract.records import (  # noqa: E402
     Amount,
     DocumentRecord,
     Indicator,
@@ -43,11 +43,11 @@ from extract.records import (  # noqa: E402
     Span,
     Unit,
 )
-from graph.builder import build_dataset  # noqa: E402
-from graph.io import RdfFormat, load_graph, write_graph  # noqa: E402
-from graph.pipeline import build_documents  # noqa: E402
-from graph.query import QuerySpec, RdflibBackend, list_queries, run_query  # noqa: E402
-from graph.stores import OxigraphServer, RemoteBackend, load_file  # noqa: E402
+from policy_kg.graph.builder import build_dataset  # noqa: E402
+from policy_kg.graph.io import RdfFormat, load_graph, write_graph  # noqa: E402
+from policy_kg.graph.pipeline import build_documents  # noqa: E402
+from policy_kg.graph.query import QuerySpec, RdflibBackend, list_queries, run_query  # noqa: E402
+from policy_kg.graph.stores import OxigraphServer, RemoteBackend, load_file  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SDG_TARGETS = ["8.1", "8.2", "8.3", "8.9", "8.10", "9.2", "9.5", "11.4", "12.b", "17.17", "4.4", "5.5"]

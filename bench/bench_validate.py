@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.validate import validate  # noqa: E402
+from policy_kg.graph.validate import validate  # noqa: E402
 from tests.test_shapes import _synthetic_graph  # noqa: E402
 
 

@@ -25,9 +25,9 @@ from rdflib.namespace import ORG, RDF, SDO, SKOS, XSD
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.namespace import DEFAULT_BASE, PKG, SDG  # noqa: E402
-from visualize.projection import aggregate, project  # noqa: E402
-from visualize.views import render_html, vis_assets  # noqa: E402
+from policy_kg.graph.namespace import DEFAULT_BASE, PKG, SDG  # noqa: E402
+from policy_kg.visualize.projection import aggregate, project  # noqa: E402
+from policy_kg.visualize.views import render_html, vis_assets  # noqa: E402
 
 TARGETS = ["8.1", "8.2", "8.3", "8.5", "9.2", "9.b", "11.4", "11.a", "4.4", "17.17"]
 

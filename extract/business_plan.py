@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from extract.association import (
+from policy_kg.extract.association import (
     NAME_MATCH_THRESHOLD,
     Anchor,
     Placement,
@@ -36,7 +36,7 @@ from extract.association import (
     place_on_page,
     split_columns,
 )
-from extract.numbers import (
+from policy_kg.extract.numbers import (
     ERA_RE,
     YEN_RE,
     NumberFormatError,
@@ -46,8 +46,8 @@ from extract.numbers import (
     parse_optional_number,
     parse_yen,
 )
-from extract.organisations import find_organisations
-from extract.records import (
+from policy_kg.extract.organisations import find_organisations
+from policy_kg.extract.records import (
     Amount,
     IssueLog,
     AmountCategory,
@@ -66,7 +66,7 @@ from extract.records import (
     SubProject,
     Unit,
 )
-from extract.source import ExtractionError, SourceText, UnknownLayout
+from policy_kg.extract.source import ExtractionError, SourceText, UnknownLayout
 
 __all__ = ["LAYOUT", "looks_like_business_plan", "parse_business_plan"]
 

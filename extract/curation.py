@@ -30,8 +30,8 @@ from typing import Any
 
 import yaml
 
-from extract.numbers import NumberFormatError, parse_yen
-from extract.records import (
+from policy_kg.extract.numbers import NumberFormatError, parse_yen
+from policy_kg.extract.records import (
     Amount,
     DocumentRecord,
     FundingSource,
@@ -40,8 +40,8 @@ from extract.records import (
     Project,
     Span,
 )
-from extract.sdg_reference import sdg_target_problem
-from extract.source import ExtractionError
+from policy_kg.extract.sdg_reference import sdg_target_problem
+from policy_kg.extract.source import ExtractionError
 
 
 class CurationError(ExtractionError):

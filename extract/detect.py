@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extract.records import DocumentRecord
-from extract.source import SourceText
+from policy_kg.extract.records import DocumentRecord
+from policy_kg.extract.source import SourceText
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,8 @@ class Layout:
 
 
 def _layouts() -> tuple[Layout, ...]:
-    from extract.business_plan import looks_like_business_plan, parse_business_plan
-    from extract.evaluation_sheet import looks_like_evaluation_sheet, parse_evaluation_sheet
+    from policy_kg.extract.business_plan import looks_like_business_plan, parse_business_plan
+    from policy_kg.extract.evaluation_sheet import looks_like_evaluation_sheet, parse_evaluation_sheet
 
     return (
         Layout(
@@ -48,7 +48,7 @@ PROFILE_KINDS = {"evaluation_sheet": "measure_evaluation", "business_plan": "bus
 
 
 def _engine() -> Layout:
-    from extract.engine.reader import read_document
+    from policy_kg.extract.engine.reader import read_document
 
     return Layout(
         "engine",
@@ -72,7 +72,7 @@ def extract(src: SourceText) -> DocumentRecord:
     What decoding repaired (``src.problems``: undecodable bytes, NULs) opens the record's issues,
     and every SDG target code is checked against the UN list (``extract.sdg_reference``).
     """
-    from extract.sdg_reference import check_sdg_targets
+    from policy_kg.extract.sdg_reference import check_sdg_targets
 
     layout = detect_layout(src)
     record = layout.parse(src)

@@ -37,9 +37,9 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal
 
-from extract.organisations import normalise_org_name
-from extract.records import DocumentRecord, Organisation, Project
-from graph.namespace import SKOS
+from policy_kg.extract.organisations import normalise_org_name
+from policy_kg.extract.records import DocumentRecord, Organisation, Project
+from policy_kg.graph.namespace import SKOS
 
 __all__ = [
     "ALIASES_TTL", "PREFECTURES", "AliasTable", "alias_table", "canonical_org_key", "detect_prefecture",

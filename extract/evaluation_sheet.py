@@ -30,9 +30,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from extract.numbers import NumberFormatError, era_to_year, era_years, is_no_value, parse_number, thousand_yen
-from extract.organisations import find_organisations, find_places, find_publisher, normalise_org_name
-from extract.records import (
+from policy_kg.extract.numbers import NumberFormatError, era_to_year, era_years, is_no_value, parse_number, thousand_yen
+from policy_kg.extract.organisations import find_organisations, find_places, find_publisher, normalise_org_name
+from policy_kg.extract.records import (
     Amount,
     AmountCategory,
     AmountStatus,
@@ -50,8 +50,8 @@ from extract.records import (
     Stage,
     Unit,
 )
-from extract.sdg_reference import SDG_CODE_LIKE
-from extract.source import ExtractionError, SourceText
+from policy_kg.extract.sdg_reference import SDG_CODE_LIKE
+from policy_kg.extract.source import ExtractionError, SourceText
 
 __all__ = [
     "LAYOUT", "DIRECTIONS", "TableRow", "DetailBlock", "DetailPage", "looks_like_evaluation_sheet",

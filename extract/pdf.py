@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from extract.source import SourceText, UnreadableDocument, doc_id_for
+from policy_kg.extract.source import SourceText, UnreadableDocument, doc_id_for
 
 ENCODING = "pdf"  # the ``SourceText.encoding`` of a document read from a PDF
 

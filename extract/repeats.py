@@ -26,8 +26,8 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from extract.records import ExtractionIssue, Span
-from extract.source import SourceText
+from policy_kg.extract.records import ExtractionIssue, Span
+from policy_kg.extract.source import SourceText
 
 #: The repeated unit has at least this many non-blank lines.
 MIN_LINES = 20

@@ -24,7 +24,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from extract.records import DocumentRecord, ExtractionIssue
+from policy_kg.extract.records import DocumentRecord, ExtractionIssue
 
 __all__ = ["SDG_TTL", "SDG_CODE_LIKE", "known_sdg_goals", "known_sdg_targets", "sdg_target_problem",
            "check_sdg_targets"]

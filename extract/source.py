@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.records import ExtractionIssue, Span
+from policy_kg.extract.records import ExtractionIssue, Span
 
 
 class ExtractionError(Exception):
@@ -309,7 +309,7 @@ def read_source(path: str | Path) -> SourceText:
     except OSError as exc:
         raise UnreadableDocument(str(p), f"cannot read: {exc.strerror or exc}") from exc
     if p.suffix.lower() == ".pdf":
-        from extract.pdf import read_pdf  # imported here: text documents do not need pdfplumber
+        from policy_kg.extract.pdf import read_pdf  # imported here: text documents do not need pdfplumber
 
         return read_pdf(data, p.name)
     text, encoding = decode(data, p.name)

@@ -14,8 +14,8 @@ from functools import lru_cache
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from extract.entity_linking import org_keys
-from extract.records import (
+from policy_kg.extract.entity_linking import org_keys
+from policy_kg.extract.records import (
     DOCUMENT_OWNER,
     Amount,
     DocumentRecord,
@@ -28,8 +28,8 @@ from extract.records import (
     SubProject,
     Unit,
 )
-from graph import vocab
-from graph.iris import (
+from policy_kg.graph import vocab
+from policy_kg.graph.iris import (
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     curation_graph_iri,
@@ -38,8 +38,8 @@ from graph.iris import (
     org_iri,
     project_iri,
 )
-from graph.iris import segment as _seg
-from graph.namespace import DCTERMS, DEFAULT_BASE, ORG, PKG, RDF, SDG, SDO, SKOS, XSD, bind_prefixes
+from policy_kg.graph.iris import segment as _seg
+from policy_kg.graph.namespace import DCTERMS, DEFAULT_BASE, ORG, PKG, RDF, SDG, SDO, SKOS, XSD, bind_prefixes
 
 LEVEL_CLASS = {
     "policy_goal": PKG.PolicyGoal,
@@ -131,7 +131,7 @@ def document_graphs(record: DocumentRecord, *, base: str = DEFAULT_BASE) -> dict
     Plain sets of rdflib terms, so a large build can stream them to N-Quads or a store without
     materialising an rdflib Graph.
     """
-    from graph.sdg_suggest import add_suggestions, suggest_for_record  # the suggester builds on this module
+    from policy_kg.graph.sdg_suggest import add_suggestions, suggest_for_record  # the suggester builds on this module
 
     name = graph_iri(record.doc_id, base)
     writer = _DocumentWriter(set(), record, base)

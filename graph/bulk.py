@@ -45,16 +45,16 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from extract.curation import CurationError, curation_path_for
-from extract.detect import detect_layout
-from extract.records import DocumentRecord, from_json, to_json
-from extract.source import ExtractionError, doc_id_for, read_source
-from graph.builder import document_graphs
-from graph.identity import document_ids
-from graph.io import OutputError
-from graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
-from graph.namespace import DEFAULT_BASE, XSD
-from graph.pipeline import (
+from policy_kg.extract.curation import CurationError, curation_path_for
+from policy_kg.extract.detect import detect_layout
+from policy_kg.extract.records import DocumentRecord, from_json, to_json
+from policy_kg.extract.source import ExtractionError, doc_id_for, read_source
+from policy_kg.graph.builder import document_graphs
+from policy_kg.graph.identity import document_ids
+from policy_kg.graph.io import OutputError
+from policy_kg.graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from policy_kg.graph.namespace import DEFAULT_BASE, XSD
+from policy_kg.graph.pipeline import (
     EXIT_DROPPED,
     EXIT_FAILED_DOCUMENT,
     EXIT_OK,
@@ -63,7 +63,7 @@ from graph.pipeline import (
     expand_inputs,
     extract_path,
 )
-from graph.stores import is_merged, mark_merged
+from policy_kg.graph.stores import is_merged, mark_merged
 
 __all__ = ["BulkResult", "bulk_build", "extractor_version", "nquads_lines", "register"]
 
@@ -170,7 +170,7 @@ def nquads_lines(graphs: dict[URIRef, set], *, default_graph: bool = False) -> I
 
 def reference_nquads(base: str) -> bytes:
     """The ontology and SDG reference graphs, as :func:`graph.builder.add_reference_graphs` adds them."""
-    from graph import vocab
+    from policy_kg.graph import vocab
 
     graphs = {URIRef(base + ONTOLOGY_GRAPH): set(vocab.ontology_graph()),
               URIRef(base + REFERENCE_GRAPH): set(vocab.sdg_reference_graph())}
@@ -663,14 +663,18 @@ def register(subparsers: argparse._SubParsersAction, graph_opt: argparse.Argumen
     p.add_argument("--quiet", "-q", action="store_true", help="no progress or summary")
     p.set_defaults(func=_cmd_bulk_build)
 
-    g = subparsers.add_parser("generate", help="write a synthetic corpus with expected facts (bench/generate.py)")
-    _generator().add_arguments(g)
-    g.set_defaults(func=lambda args: _generator().run(args))
+    if (ROOT / "bench" / "generate.py").is_file():  # a checkout: the benchmark generator is beside the code
+        # its options are bench/generate.py's own, read only when the command runs: start-up does not
+        # import benchmark code, and an installed package (which has no bench/) has no such command
+        g = subparsers.add_parser("generate", add_help=False, prefix_chars="\0",  # every argument is the generator's
+                                  help="write a synthetic corpus with expected facts (bench/generate.py)")
+        g.add_argument("generator_args", nargs=argparse.REMAINDER)
+        g.set_defaults(func=lambda args: _generator().main(args.generator_args))
 
 
 def _cmd_bulk_build(args: argparse.Namespace) -> int:
     if not expand_inputs(args.inputs):
-        from build_graph import CliError
+        from policy_kg.cli import CliError
 
         raise CliError(f"no input documents found in {', '.join(map(str, args.inputs))}", EXIT_FAILED_DOCUMENT)
     try:

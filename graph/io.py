@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from graph.namespace import DEFAULT_BASE, bind_prefixes
+from policy_kg.graph.namespace import DEFAULT_BASE, bind_prefixes
 
 
 class RdfFormat(str, Enum):

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
-from graph.namespace import DEFAULT_BASE
+from policy_kg.graph.namespace import DEFAULT_BASE
 
 
 def segment(text: str) -> str:

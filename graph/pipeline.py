@@ -16,15 +16,15 @@ from typing import Literal, get_args, get_origin, get_type_hints
 
 from rdflib import Dataset
 
-from extract.curation import CurationError, apply_curation, curation_path_for
-from extract.detect import extract
-from extract.sdg_reference import check_sdg_targets
-from extract.records import SDG_TARGET_CODE, DocumentRecord, ExtractionIssue, aggregate_issues, from_json, to_json
-from extract.repeats import collapse_repeats
-from extract.source import ExtractionError, SourceText, read_source
-from graph.builder import build_dataset
-from graph.identity import document_ids
-from graph.namespace import DEFAULT_BASE
+from policy_kg.extract.curation import CurationError, apply_curation, curation_path_for
+from policy_kg.extract.detect import extract
+from policy_kg.extract.sdg_reference import check_sdg_targets
+from policy_kg.extract.records import SDG_TARGET_CODE, DocumentRecord, ExtractionIssue, aggregate_issues, from_json, to_json
+from policy_kg.extract.repeats import collapse_repeats
+from policy_kg.extract.source import ExtractionError, SourceText, read_source
+from policy_kg.graph.builder import build_dataset
+from policy_kg.graph.identity import document_ids
+from policy_kg.graph.namespace import DEFAULT_BASE
 
 RECORDS_SUFFIX = ".records.json"
 TEXT_SUFFIXES = (".txt", ".text")
@@ -336,7 +336,7 @@ def identify(records: list[DocumentRecord]) -> list[DocumentRecord]:
 
 def write_records(record: DocumentRecord, folder: Path) -> Path:
     """Write ``record`` as ``<doc_id>.records.json`` in ``folder`` (for review / curation)."""
-    from graph.io import atomic_write_text
+    from policy_kg.graph.io import atomic_write_text
 
     path = folder / f"{record.doc_id}{RECORDS_SUFFIX}"  # the write makes the folder (or raises OutputError)
     atomic_write_text(path, json.dumps(to_json(record), ensure_ascii=False, indent=1, sort_keys=True) + "\n")

@@ -37,7 +37,7 @@ from typing import Protocol, runtime_checkable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.namespace import PREFIXES, XSD
+from policy_kg.graph.namespace import PREFIXES, XSD
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 PARAM_KINDS = ("iri", "string", "integer", "decimal", "boolean", "year")

@@ -34,12 +34,12 @@ from functools import lru_cache
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from extract.records import DocumentRecord, Indicator, Project
-from graph import vocab
-from graph.builder import sdg_target_triples, span_triples  # one definition of these triples
-from graph.iris import document_iri, graph_iri, segment
-from graph.iris import project_iri as _project_iri
-from graph.namespace import DEFAULT_BASE, PKG, RDF, SDG, SKOS, XSD
+from policy_kg.extract.records import DocumentRecord, Indicator, Project
+from policy_kg.graph import vocab
+from policy_kg.graph.builder import sdg_target_triples, span_triples  # one definition of these triples
+from policy_kg.graph.iris import document_iri, graph_iri, segment
+from policy_kg.graph.iris import project_iri as _project_iri
+from policy_kg.graph.namespace import DEFAULT_BASE, PKG, RDF, SDG, SKOS, XSD
 
 __all__ = [
     "ALL_HIDDEN", "LEAVE_ONE_OUT", "METHOD", "PROTOCOLS", "Evaluation", "KeywordIndex", "ProjectOutcome", "Suggestion", "add_suggestions", "enrich_dataset",

@@ -60,10 +60,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.io import RdfFormat, load_graph
-from graph.iris import document_scope
-from graph.namespace import DEFAULT_BASE, PKG, RDF, RDFS, XSD
-from graph.query import QUERIES_DIR, Backend, QueryError, QueryResult, RdflibBackend, load_query, with_values
+from policy_kg.graph.io import RdfFormat, load_graph
+from policy_kg.graph.iris import document_scope
+from policy_kg.graph.namespace import DEFAULT_BASE, PKG, RDF, RDFS, XSD
+from policy_kg.graph.query import QUERIES_DIR, Backend, QueryError, QueryResult, RdflibBackend, load_query, with_values
 
 __all__ = [
     "AUTO_THRESHOLD_BYTES", "OxigraphBackend", "OxigraphServer", "PushReport", "RemoteBackend",

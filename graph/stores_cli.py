@@ -78,17 +78,10 @@ def register(subparsers, graph_opt: argparse.ArgumentParser) -> None:
 
 
 def _cli() -> ModuleType:
-    """The running build_graph module, whose ``CliError`` its ``main()`` catches.
+    """The CLI module, whose ``CliError`` its ``main()`` catches (imported late: it imports this module)."""
+    from policy_kg import cli
 
-    Run as ``python build_graph.py`` the script is ``__main__``; importing ``build_graph`` again
-    would create a second ``CliError`` class that ``main()`` does not recognise (exit 70).
-    """
-    main_module = sys.modules.get("__main__")
-    if main_module is not None and hasattr(main_module, "CliError") and hasattr(main_module, "_load"):
-        return main_module
-    import build_graph
-
-    return build_graph
+    return cli
 
 
 def CliError(message: str, exit_code: int = 2) -> Exception:  # noqa: N802 — reads as the class
@@ -97,8 +90,8 @@ def CliError(message: str, exit_code: int = 2) -> Exception:  # noqa: N802 — r
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from graph.query import QueryError
-    from graph.stores import graph_quad_counts, is_oxigraph_store, load_file
+    from policy_kg.graph.query import QueryError
+    from policy_kg.graph.stores import graph_quad_counts, is_oxigraph_store, load_file
 
     _require_graph(args.graph)
     store: Path = args.store
@@ -110,7 +103,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     except QueryError as exc:
         raise CliError(str(exc), 3) from exc
     except OSError as exc:  # the graph was read (a QueryError otherwise): the store could not be written
-        from graph.io import OutputError
+        from policy_kg.graph.io import OutputError
 
         raise OutputError.of(store, exc) from exc
     counts = graph_quad_counts(backend)
@@ -120,8 +113,8 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from graph.query import QueryError
-    from graph.stores import push
+    from policy_kg.graph.query import QueryError
+    from policy_kg.graph.stores import push
 
     for option, url in (("--endpoint", args.endpoint), ("--update", args.update)):
         if url is not None:
@@ -140,8 +133,8 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from graph.query import QueryError
-    from graph.stores import OxigraphServer, free_port
+    from policy_kg.graph.query import QueryError
+    from policy_kg.graph.stores import OxigraphServer, free_port
 
     if args.port < 0 or args.port > 65535:
         raise CliError(f"--port {args.port}: not a TCP port", 2)
@@ -175,7 +168,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _require_free_port(host: str, port: int) -> None:
     """Fail with exit 5 (server error), naming host and port, when the port cannot be bound."""
-    from graph.stores import port_in_use
+    from policy_kg.graph.stores import port_in_use
 
     try:
         busy = port != 0 and port_in_use(host, port)
@@ -216,8 +209,8 @@ def _store_to_serve(args: argparse.Namespace) -> tuple[Path, bool, Path | None]:
     Writable: writes go to named graphs, so the server forms the union (``--union-default-graph``)
     and the merge copy is dropped; without ``--store`` a temporary copy takes the writes.
     """
-    from graph.query import QueryError
-    from graph.stores import cached_store, is_merged, is_oxigraph_store, load_file, unmerge_default_graph
+    from policy_kg.graph.query import QueryError
+    from policy_kg.graph.stores import cached_store, is_merged, is_oxigraph_store, load_file, unmerge_default_graph
 
     if args.store is not None and is_oxigraph_store(args.store):
         location: Path = args.store

@@ -22,7 +22,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, Literal, Node
 from rdflib.graph import ConjunctiveGraph  # Dataset's base class: any graph-of-graphs has quads
 
-from graph.namespace import RDF, SH, bind_prefixes
+from policy_kg.graph.namespace import RDF, SH, bind_prefixes
 
 __all__ = [
     "ONTOLOGY_DIR",

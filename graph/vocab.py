@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from graph.namespace import PKG, RDF, SKOS
+from policy_kg.graph.namespace import PKG, RDF, SKOS
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.namespace import PKG
+from policy_kg.graph.namespace import PKG
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"

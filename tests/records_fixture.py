@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from extract.records import (
+from policy_kg.extract.records import (
     Amount,
     DocumentRecord,
     ExtractionIssue,

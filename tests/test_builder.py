@@ -7,9 +7,9 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
-from extract.records import DocumentRecord, ManualFact, from_json, to_json
-from graph.builder import build_dataset, graph_iri
-from graph.namespace import DEFAULT_BASE, PKG, RDF, SDG, SDO, SKOS, XSD
+from policy_kg.extract.records import DocumentRecord, ManualFact, from_json, to_json
+from policy_kg.graph.builder import build_dataset, graph_iri
+from policy_kg.graph.namespace import DEFAULT_BASE, PKG, RDF, SDG, SDO, SKOS, XSD
 from tests.records_fixture import town_sheet
 
 

@@ -10,13 +10,13 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
-import graph.bulk as bulk
+import policy_kg.graph.bulk as bulk
 from bench.generate import generate_corpus
-from graph.bulk import MANIFEST_NAME, bulk_build, nquads_lines, register
-from graph.namespace import XSD
-from graph.pipeline import EXIT_FAILED_DOCUMENT, build_documents
-from graph.query import run_query
-from graph.stores import STORE_INFO_GRAPH, OxigraphBackend, is_merged, open_oxigraph
+from policy_kg.graph.bulk import MANIFEST_NAME, bulk_build, nquads_lines, register
+from policy_kg.graph.namespace import XSD
+from policy_kg.graph.pipeline import EXIT_FAILED_DOCUMENT, build_documents
+from policy_kg.graph.query import run_query
+from policy_kg.graph.stores import STORE_INFO_GRAPH, OxigraphBackend, is_merged, open_oxigraph
 
 SEED = 3
 ROOT = Path(__file__).resolve().parents[1]
@@ -239,7 +239,7 @@ def test_nquads_serialiser_round_trips_awkward_literals() -> None:
                URIRef("http://example.org/o%E6%97%A5")]
     text = "".join(nquads_lines({g: {(s, p, o) for o in objects}}))
     parsed = {q.object for q in ox.parse(input=text.encode(), format=ox.RdfFormat.N_QUADS)}
-    from graph.stores import to_oxigraph
+    from policy_kg.graph.stores import to_oxigraph
 
     assert parsed == {to_oxigraph(o) for o in objects}
 

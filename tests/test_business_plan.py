@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.association import (
+from policy_kg.extract.association import (
     NAME_MATCH_THRESHOLD,
     Anchor,
     Slot,
@@ -24,10 +24,10 @@ from extract.association import (
     place_in_parts,
     place_on_page,
 )
-from extract.business_plan import looks_like_business_plan, parse_business_plan
-from extract.numbers import YEN_RE, normalize
-from extract.records import DocumentRecord, Indicator, Project, SubProject
-from extract.source import ExtractionError, SourceText, read_source
+from policy_kg.extract.business_plan import looks_like_business_plan, parse_business_plan
+from policy_kg.extract.numbers import YEN_RE, normalize
+from policy_kg.extract.records import DocumentRecord, Indicator, Project, SubProject
+from policy_kg.extract.source import ExtractionError, SourceText, read_source
 
 PLAN = "001_f1598f5ae4c769cb.txt"
 SHEET = "000_27ae6de2eb66d617.txt"

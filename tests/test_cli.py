@@ -70,7 +70,7 @@ def test_validate_conforms_on_the_sample_build(capsys, sample_build):
 
 @pytest.mark.parametrize("fmt, suffix", [("ttl", "ttl"), ("jsonld", "jsonld"), ("nq", "nq"), ("trig", "trig")])
 def test_export_formats_parse_back(capsys, sample_build, tmp_path, fmt, suffix):
-    from graph.io import load_graph
+    from policy_kg.graph.io import load_graph
 
     target = tmp_path / f"g.{suffix}"
     code, _, _ = run(capsys, "export", "--graph", str(sample_build / "graph.trig"), "--format", fmt, "--out", str(target))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from rdflib import URIRef
 
-from extract.curation import CurationError, apply_curation, curation_path_for
-from graph.builder import build_dataset, graph_iri
-from graph.namespace import DEFAULT_BASE, PKG, SDO
-from graph.query import run_query
+from policy_kg.extract.curation import CurationError, apply_curation, curation_path_for
+from policy_kg.graph.builder import build_dataset, graph_iri
+from policy_kg.graph.namespace import DEFAULT_BASE, PKG, SDO
+from policy_kg.graph.query import run_query
 from tests.records_fixture import town_sheet
 
 CURATION = """\
@@ -83,7 +83,7 @@ def test_the_shipped_sample_curation_changes_the_graph_as_documented(tmp_path):
     """End to end: the sample plan's curation file moves two amounts and adds a target."""
     import shutil
 
-    from graph.pipeline import build_documents
+    from policy_kg.graph.pipeline import build_documents
     from tests.conftest import SAMPLES
 
     plan = SAMPLES / "kitakaze_agency_business_plan.txt"

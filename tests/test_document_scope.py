@@ -11,11 +11,11 @@ from __future__ import annotations
 import pytest
 from rdflib import Dataset
 
-from graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, curation_graph_iri
-from graph.namespace import DEFAULT_BASE
-from graph.pipeline import build_documents
-from graph.query import QueryError, list_queries, load_query, run_query
-from graph.stores import OxigraphBackend, load_dataset
+from policy_kg.graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, curation_graph_iri
+from policy_kg.graph.namespace import DEFAULT_BASE
+from policy_kg.graph.pipeline import build_documents
+from policy_kg.graph.query import QueryError, list_queries, load_query, run_query
+from policy_kg.graph.stores import OxigraphBackend, load_dataset
 from tests.conftest import SAMPLES, SEED_PLAN, SEED_SHEET, WholeRead, _seed
 
 SCOPED = [q for q in list_queries() if q.scope]

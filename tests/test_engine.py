@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from extract.detect import extract
-from extract.engine.kinds import classify
-from extract.engine.normalize import logical_lines, normalize_line, split_run_together, tokens
-from extract.engine.reader import read_document
-from extract.engine.vocabulary import vocabulary
-from extract.records import DOCUMENT_OWNER, DocumentRecord, Span
-from extract.source import SourceText, UnknownLayout, read_source
+from policy_kg.extract.detect import extract
+from policy_kg.extract.engine.kinds import classify
+from policy_kg.extract.engine.normalize import logical_lines, normalize_line, split_run_together, tokens
+from policy_kg.extract.engine.reader import read_document
+from policy_kg.extract.engine.vocabulary import vocabulary
+from policy_kg.extract.records import DOCUMENT_OWNER, DocumentRecord, Span
+from policy_kg.extract.source import SourceText, UnknownLayout, read_source
 
 DATA = Path(__file__).parent / "data" / "engine"
 FIXTURES = sorted(DATA.glob("*.txt"))
@@ -242,8 +242,8 @@ def test_records_name_their_kind_confidence_and_recognisers():
 
 
 def test_every_fixture_builds_a_graph_that_conforms(tmp_path):
-    from graph.pipeline import build_documents
-    from graph.validate import validate
+    from policy_kg.graph.pipeline import build_documents
+    from policy_kg.graph.validate import validate
 
     result = build_documents(FIXTURES)
     assert not result.failures
@@ -252,8 +252,8 @@ def test_every_fixture_builds_a_graph_that_conforms(tmp_path):
 
 
 def test_engine_facts_reach_the_query_library(tmp_path):
-    from graph.pipeline import build_documents
-    from graph.query import run_query
+    from policy_kg.graph.pipeline import build_documents
+    from policy_kg.graph.query import run_query
 
     ds = build_documents([DATA / "budget_summary.txt", DATA / "kpi_review.txt", DATA / "list_results.txt"]).dataset
     funding = run_query(ds, "funding", params={"document": "budget_summary.txt"})
@@ -285,8 +285,8 @@ def test_a_row_that_does_not_match_its_header_keeps_no_year_and_no_category():
 
 
 def test_budget_lines_with_years_reach_the_budgets_query():
-    from graph.pipeline import build_documents
-    from graph.query import run_query
+    from policy_kg.graph.pipeline import build_documents
+    from policy_kg.graph.query import run_query
 
     ds = build_documents([DATA / "year_cost_table.txt"]).dataset
     rows = run_query(ds, "budgets", params={"fiscal_year": "2019"}).as_dicts()

@@ -7,9 +7,9 @@ from functools import lru_cache
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
-import graph.builder as builder
-from extract.detect import extract
-from extract.entity_linking import (
+import policy_kg.graph.builder as builder
+from policy_kg.extract.detect import extract
+from policy_kg.extract.entity_linking import (
     ALIASES_TTL,
     AliasTable,
     alias_table,
@@ -19,11 +19,11 @@ from extract.entity_linking import (
     printed_org_names,
     record_prefecture,
 )
-from extract.organisations import find_organisations
-from extract.records import Amount, DocumentRecord, FundingSource, Organisation, Project, Span
-from extract.source import read_source
-from graph.iris import segment
-from graph.namespace import DEFAULT_BASE, ORG, RDF, SKOS
+from policy_kg.extract.organisations import find_organisations
+from policy_kg.extract.records import Amount, DocumentRecord, FundingSource, Organisation, Project, Span
+from policy_kg.extract.source import read_source
+from policy_kg.graph.iris import segment
+from policy_kg.graph.namespace import DEFAULT_BASE, ORG, RDF, SKOS
 from tests.conftest import SEED_PLAN, SEED_SHEET
 
 L = Span.line

@@ -15,15 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.evaluation_sheet import (
+from policy_kg.extract.evaluation_sheet import (
     looks_like_evaluation_sheet,
     parse_detail_blocks,
     parse_evaluation_sheet,
     parse_table_row,
     split_unit,
 )
-from extract.records import DocumentRecord, Project, Span, from_json, to_json
-from extract.source import ExtractionError, SourceText, read_source
+from policy_kg.extract.records import DocumentRecord, Project, Span, from_json, to_json
+from policy_kg.extract.source import ExtractionError, SourceText, read_source
 
 SEED_SHEET = "000_27ae6de2eb66d617.txt"
 SEED_PLAN = "001_f1598f5ae4c769cb.txt"

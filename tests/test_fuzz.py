@@ -17,13 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.business_plan import parse_business_plan
-from extract.detect import extract
-from extract.engine.reader import read_document
-from extract.evaluation_sheet import parse_evaluation_sheet
-from extract.records import DocumentRecord
-from extract.source import ExtractionError, SourceText
-from graph.builder import build_dataset
+from policy_kg.extract.business_plan import parse_business_plan
+from policy_kg.extract.detect import extract
+from policy_kg.extract.engine.reader import read_document
+from policy_kg.extract.evaluation_sheet import parse_evaluation_sheet
+from policy_kg.extract.records import DocumentRecord
+from policy_kg.extract.source import ExtractionError, SourceText
+from policy_kg.graph.builder import build_dataset
 from tests.conftest import SAMPLES
 
 SHEET_LINES = tuple((SAMPLES / "midorino_city_evaluation_sheet.txt").read_text(encoding="utf-8").split("\n"))
@@ -246,7 +246,7 @@ def _small_pdfs() -> tuple[bytes, bytes]:
 
 def check_pdf(data: bytes) -> DocumentRecord | None:
     """The fuzz property for PDFs: a record the builder accepts, or an ExtractionError naming the file."""
-    from extract.pdf import read_pdf
+    from policy_kg.extract.pdf import read_pdf
 
     with time_limit(SECONDS_PER_EXAMPLE):  # a guard against a hang, not a speed requirement
         try:

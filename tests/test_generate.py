@@ -21,8 +21,8 @@ from bench.generate import (
     generate_corpus,
     record_facts,
 )
-from extract.detect import extract
-from extract.source import read_source
+from policy_kg.extract.detect import extract
+from policy_kg.extract.source import read_source
 
 SEED = 20
 CITIES = 5

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 from build_graph import main
-from extract.detect import extract
-from extract.source import SourceText, read_source
-from graph.builder import add_document, build_dataset
-from graph.io import RdfFormat, serialize
-from graph.pipeline import build_documents, extract_path, write_records
+from policy_kg.extract.detect import extract
+from policy_kg.extract.source import SourceText, read_source
+from policy_kg.graph.builder import add_document, build_dataset
+from policy_kg.graph.io import RdfFormat, serialize
+from policy_kg.graph.pipeline import build_documents, extract_path, write_records
 from tests.conftest import REPO, SAMPLES, SEED_PLAN, SEED_SHEET
 
 SHEET = SAMPLES / "midorino_city_evaluation_sheet.txt"

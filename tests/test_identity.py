@@ -12,11 +12,11 @@ import pytest
 
 from bench.generate import generate_corpus
 from build_graph import main
-from graph.bulk import bulk_build
-from graph.identity import document_ids
-from graph.pipeline import build_documents
-from graph.query import run_query
-from graph.stores import STORE_INFO_GRAPH
+from policy_kg.graph.bulk import bulk_build
+from policy_kg.graph.identity import document_ids
+from policy_kg.graph.pipeline import build_documents
+from policy_kg.graph.query import run_query
+from policy_kg.graph.stores import STORE_INFO_GRAPH
 from tests.conftest import SAMPLES
 
 SHEET = SAMPLES / "midorino_city_evaluation_sheet.txt"

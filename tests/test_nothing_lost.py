@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from build_graph import main
-from extract.curation import CurationError, apply_curation
-from extract.detect import extract
-from extract.sdg_reference import check_sdg_targets, known_sdg_targets, sdg_target_problem
-from extract.source import UnreadableDocument, decode, read_source
-from graph.pipeline import EXIT_DROPPED, EXIT_FAILED_DOCUMENT, build_documents, write_records
-from graph.query import run_query
-from graph.validate import validate
+from policy_kg.extract.curation import CurationError, apply_curation
+from policy_kg.extract.detect import extract
+from policy_kg.extract.sdg_reference import check_sdg_targets, known_sdg_targets, sdg_target_problem
+from policy_kg.extract.source import UnreadableDocument, decode, read_source
+from policy_kg.graph.pipeline import EXIT_DROPPED, EXIT_FAILED_DOCUMENT, build_documents, write_records
+from policy_kg.graph.query import run_query
+from policy_kg.graph.validate import validate
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SHEET = SAMPLES / "midorino_city_evaluation_sheet.txt"
@@ -199,8 +199,8 @@ HOSTILE = "悪意\x1b[2J\x1b]0;owned\x07の\x08事業\u202e名"
 
 
 def _hostile_graph(tmp_path: Path) -> Path:
-    from graph.builder import build_dataset
-    from graph.io import RdfFormat, write_graph
+    from policy_kg.graph.builder import build_dataset
+    from policy_kg.graph.io import RdfFormat, write_graph
     from tests.records_fixture import town_sheet
 
     record = town_sheet()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.numbers import (
+from policy_kg.extract.numbers import (
     UNIT_FACTORS,
     YEN_RE,
     NumberFormatError,
@@ -455,8 +455,8 @@ def _kanji_digits(match: re.Match[str]) -> str:
 
 
 def _amounts(text: str, file_name: str) -> list[tuple[str, str, int, int | None, str | None]]:
-    from extract.evaluation_sheet import parse_evaluation_sheet
-    from extract.source import SourceText
+    from policy_kg.extract.evaluation_sheet import parse_evaluation_sheet
+    from policy_kg.extract.source import SourceText
 
     record = parse_evaluation_sheet(SourceText.from_text(text, file_name))
     return sorted((p.key, a.category, a.jpy, a.fiscal_year, a.status) for p in record.projects for a in p.amounts)
@@ -476,7 +476,7 @@ def test_kanji_budget_year_headers_keep_every_amount(seed_sheet: Path, headers: 
 
 
 def test_a_masked_figure_is_no_value_not_zero():
-    from extract.numbers import is_no_value, parse_optional_number
+    from policy_kg.extract.numbers import is_no_value, parse_optional_number
 
     assert is_no_value("***") and is_no_value("＊＊＊") and is_no_value(" ** ")
     assert parse_optional_number("***") is None

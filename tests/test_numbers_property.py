@@ -11,7 +11,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from kanjize import KanjizeConfiguration, KanjizeStyle, KanjizeZero, number2kanji
 
-from extract.numbers import (
+from policy_kg.extract.numbers import (
     UNIT_FACTORS,
     NumberFormatError,
     era_to_year,

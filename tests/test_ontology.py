@@ -8,9 +8,9 @@ from typing import get_args
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from extract import records
-from graph.namespace import DCTERMS, ORG, OWL, PKG, PROV, QB, RDF, RDFS, SDO, SKOS, XSD
-from graph.validate import load_ontology
+from policy_kg.extract import records
+from policy_kg.graph.namespace import DCTERMS, ORG, OWL, PKG, PROV, QB, RDF, RDFS, SDO, SKOS, XSD
+from policy_kg.graph.validate import load_ontology
 
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 PKG_NS = str(PKG._NS)

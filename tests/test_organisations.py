@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extract.evaluation_sheet import parse_evaluation_sheet
-from extract.organisations import find_organisations, find_places, find_publisher, normalise_org_name
-from extract.source import read_source
+from policy_kg.extract.evaluation_sheet import parse_evaluation_sheet
+from policy_kg.extract.organisations import find_organisations, find_places, find_publisher, normalise_org_name
+from policy_kg.extract.source import read_source
 
 SEED_SHEET = "000_27ae6de2eb66d617.txt"
 

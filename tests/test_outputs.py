@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-import graph.io
+import policy_kg.graph.io as graph_io
 from build_graph import main
-from graph.pipeline import EXIT_FAILED_DOCUMENT, EXIT_OUTPUT_ERROR
+from policy_kg.graph.pipeline import EXIT_FAILED_DOCUMENT, EXIT_OUTPUT_ERROR
 from tests.conftest import REPO, SAMPLES
 
 SHEET = SAMPLES / "midorino_city_evaluation_sheet.txt"
@@ -48,7 +48,7 @@ def disk_full(monkeypatch):
     """Make the ``n``-th temporary output file (1-based) fail as on a full disk."""
 
     def arm(n: int = 1) -> None:
-        real = graph.io._write_temp
+        real = graph_io._write_temp
         calls = {"n": 0}
 
         def failing(path, data):
@@ -57,7 +57,7 @@ def disk_full(monkeypatch):
                 raise OSError(errno.ENOSPC, "No space left on device")
             return real(path, data)
 
-        monkeypatch.setattr(graph.io, "_write_temp", failing)
+        monkeypatch.setattr(graph_io, "_write_temp", failing)
 
     return arm
 
@@ -240,7 +240,7 @@ def test_bulk_build_into_a_folder_that_cannot_be_made_exits_73(tmp_path, capsys)
 _SLOW_BULK_BUILD = """
 import os, sys, time
 sys.path.insert(0, {repo!r})
-import graph.bulk as bulk
+import policy_kg.graph.bulk as bulk
 
 def slow_chunk(items, *args):
     open(os.path.join({pids!r}, str(os.getpid())), "w").close()

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 from build_graph import main
-from extract.detect import extract
-from extract.pdf import ENCODING, read_pdf
-from extract.records import DocumentRecord
-from extract.source import ExtractionError, UnreadableDocument, read_source
-from graph.pipeline import build_documents, expand_inputs
+from policy_kg.extract.detect import extract
+from policy_kg.extract.pdf import ENCODING, read_pdf
+from policy_kg.extract.records import DocumentRecord
+from policy_kg.extract.source import ExtractionError, UnreadableDocument, read_source
+from policy_kg.graph.pipeline import build_documents, expand_inputs
 from tests.conftest import SAMPLES
 
 SHEET = SAMPLES / "midorino_city_evaluation_sheet.txt"
@@ -374,7 +374,7 @@ def test_pdf_reader_turns_parser_crashes_into_unreadable_documents(monkeypatch, 
 
 
 def test_pdf_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypatch, good_pdf):
-    import extract.source as source_module
+    import policy_kg.extract.source as source_module
 
     path = tmp_path / "big.pdf"
     path.write_bytes(good_pdf)

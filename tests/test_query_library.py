@@ -6,9 +6,9 @@ import pytest
 from rdflib import Literal
 from rdflib.plugins.sparql import prepareQuery
 
-from graph.builder import build_dataset
-from graph.namespace import XSD
-from graph.query import QueryError, list_checks, list_queries, load_query, run_query, with_values
+from policy_kg.graph.builder import build_dataset
+from policy_kg.graph.namespace import XSD
+from policy_kg.graph.query import QueryError, list_checks, list_queries, load_query, run_query, with_values
 from tests.records_fixture import town_sheet
 
 QUERIES = list_queries()
@@ -93,14 +93,14 @@ def test_unknown_parameter_and_bad_type_are_errors(town):
 
 def test_year_parameter_is_typed(town):
     spec = load_query("budgets")
-    from graph.query import bind_params
+    from policy_kg.graph.query import bind_params
 
     assert bind_params(spec, {"fiscal_year": "2023"})["fiscal_year"] == Literal(2023, datatype=XSD.integer)
 
 
 def test_a_parameter_restricts_a_variable_the_query_binds_itself(town):
     """sdg_links BINDs ?source; the parameter must still filter (rdflib's initBindings would not)."""
-    from graph.sdg_suggest import Suggestion, add_suggestions
+    from policy_kg.graph.sdg_suggest import Suggestion, add_suggestions
 
     record = town_sheet()
     ds = build_dataset([record])
@@ -130,7 +130,7 @@ def test_checks_find_nothing_in_a_sound_graph(spec, town):
 def test_checks_fire_on_broken_figures_and_numbers():
     from dataclasses import replace
 
-    from extract.records import Amount
+    from policy_kg.extract.records import Amount
 
     record = town_sheet()
     p1 = record.projects[0]
@@ -148,7 +148,7 @@ def test_validate_cli_reports_check_rows(tmp_path, capsys):
     from dataclasses import replace
 
     from build_graph import main
-    from graph.io import RdfFormat, write_graph
+    from policy_kg.graph.io import RdfFormat, write_graph
 
     record = town_sheet()
     p1 = record.projects[0]

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.detect import extract
-from extract.records import DocumentRecord
-from extract.source import read_source
+from policy_kg.extract.detect import extract
+from policy_kg.extract.records import DocumentRecord
+from policy_kg.extract.source import read_source
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
 
@@ -95,8 +95,8 @@ def test_recall_does_not_fall_below_the_measured_floor(corpus):
 
 
 def test_every_real_document_builds_into_a_graph_that_conforms():
-    from graph.pipeline import build_documents
-    from graph.validate import validate
+    from policy_kg.graph.pipeline import build_documents
+    from policy_kg.graph.validate import validate
 
     result = build_documents(_documents())
     assert not result.failures and len(result.records) >= 30

@@ -4,18 +4,17 @@ aggregated (``extract.records.IssueLog``): memory and report size follow the dis
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_graph import main
-from extract.records import ExtractionIssue, IssueLog, Span, aggregate_issues, to_json
-from extract.repeats import MIN_LINES, find_repetition
-from extract.source import read_source
-from graph.pipeline import EXIT_DROPPED, build_documents, extract_path
-from graph.query import run_query
+from policy_kg.extract.records import ExtractionIssue, IssueLog, Span, aggregate_issues, to_json
+from policy_kg.extract.repeats import MIN_LINES, find_repetition
+from policy_kg.extract.source import read_source
+from policy_kg.graph.pipeline import EXIT_DROPPED, build_documents, extract_path
+from policy_kg.graph.query import run_query
 from tests.conftest import SAMPLES, SEED_PLAN, SEED_SHEET
 
 SHEET = SAMPLES / "midorino_city_evaluation_sheet.txt"

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-import extract.source as source_module
+import policy_kg.extract.source as source_module
 from build_graph import main
-from extract.detect import extract
-from extract.records import DocumentRecord
-from extract.source import MAX_BYTES, ExtractionError, SourceText, UnreadableDocument, read_source
-from graph.io import RdfFormat, serialize
-from graph.pipeline import EXIT_DROPPED, EXIT_FAILED_DOCUMENT, EXIT_OK, build_documents
+from policy_kg.extract.detect import extract
+from policy_kg.extract.records import DocumentRecord
+from policy_kg.extract.source import MAX_BYTES, ExtractionError, SourceText, UnreadableDocument, read_source
+from policy_kg.graph.io import RdfFormat, serialize
+from policy_kg.graph.pipeline import EXIT_DROPPED, EXIT_FAILED_DOCUMENT, EXIT_OK, build_documents
 from tests.conftest import REPO, SAMPLES, SEED_PLAN, SEED_SHEET
 
 SHEET = SAMPLES / "midorino_city_evaluation_sheet.txt"
@@ -362,7 +362,7 @@ def test_failed_documents_never_stop_the_others_and_are_reported_with_lines():
 
 
 def test_parser_step_that_crashes_becomes_an_error_issue_and_exit_4(monkeypatch):
-    import extract.evaluation_sheet as sheet
+    import policy_kg.extract.evaluation_sheet as sheet
 
     def boom(*args, **kwargs):
         raise RuntimeError("simulated bug")
@@ -410,7 +410,7 @@ def test_interrupted_serialisation_leaves_the_previous_graph_intact(tmp_path, mo
 @pytest.mark.parametrize("interrupt", [OSError(28, "No space left on device"), KeyboardInterrupt()],
                          ids=["disk-full", "ctrl-c"])
 def test_interrupted_write_midway_leaves_the_previous_graph_intact(tmp_path, monkeypatch, interrupt):
-    import graph.io
+    import policy_kg.graph.io as graph_io
 
     out = tmp_path / "out"
     _build_once(out)
@@ -434,7 +434,7 @@ def test_interrupted_write_midway_leaves_the_previous_graph_intact(tmp_path, mon
             self.fh.flush()
             raise interrupt
 
-    monkeypatch.setattr(graph.io.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    monkeypatch.setattr(graph_io.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
     code = main(["build", str(PLAN), "--out", str(out), "--quiet", "--no-curation"])
     assert code in (73, 130)  # 73: an output could not be written (3 is for inputs)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # and no temporary file left

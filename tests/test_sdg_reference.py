@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from graph.namespace import PKG, RDF, SDG, SKOS, WD
-from graph.validate import load_sdg_reference, validate
+from policy_kg.graph.namespace import PKG, RDF, SDG, SKOS, WD
+from policy_kg.graph.validate import load_sdg_reference, validate
 
 # Targets per goal as (numbered targets, letter targets), from the 2030 Agenda.
 TARGET_COUNTS = {

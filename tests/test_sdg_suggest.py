@@ -11,12 +11,12 @@ from functools import lru_cache
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from extract.detect import extract
-from extract.source import read_source
-from graph.builder import build_dataset, graph_iri
-from graph.namespace import DEFAULT_BASE, PKG, RDF, SDG, SKOS, XSD
-from graph.query import run_query
-from graph.sdg_suggest import (
+from policy_kg.extract.detect import extract
+from policy_kg.extract.source import read_source
+from policy_kg.graph.builder import build_dataset, graph_iri
+from policy_kg.graph.namespace import DEFAULT_BASE, PKG, RDF, SDG, SKOS, XSD
+from policy_kg.graph.query import run_query
+from policy_kg.graph.sdg_suggest import (
     CONTEXT_STATED,
     LEAVE_ONE_OUT,
     METHOD,
@@ -32,7 +32,7 @@ from graph.sdg_suggest import (
     suggestion_iri,
     target_sort_key,
 )
-from graph.validate import validate
+from policy_kg.graph.validate import validate
 from tests.conftest import SEED_PLAN, SEED_SHEET
 from tests.records_fixture import town_sheet
 

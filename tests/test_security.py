@@ -16,16 +16,16 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-import visualize
+from policy_kg import visualize
 from build_graph import build_parser, main
-from extract.records import Organisation, to_json
-from graph.builder import build_dataset
-from graph.pipeline import build_documents
-from graph.query import QueryError, list_queries, run_query, with_values
+from policy_kg.extract.records import Organisation, to_json
+from policy_kg.graph.builder import build_dataset
+from policy_kg.graph.pipeline import build_documents
+from policy_kg.graph.query import QueryError, list_queries, run_query, with_values
 from tests.conftest import REPO, SAMPLES
 from tests.records_fixture import town_sheet
-from visualize.exports import read_network
-from visualize.projection import VIEWS
+from policy_kg.visualize.exports import read_network
+from policy_kg.visualize.projection import VIEWS
 
 SHEET = SAMPLES / "midorino_city_evaluation_sheet.txt"
 PLAN = SAMPLES / "kitakaze_agency_business_plan.txt"
@@ -199,7 +199,7 @@ def test_markup_in_query_csv_output_is_one_cell(hostile_graph, tmp_path, capsys)
 
 
 def test_serve_binds_localhost_and_is_read_only_by_default(tmp_path):
-    from graph.stores import OxigraphServer
+    from policy_kg.graph.stores import OxigraphServer
 
     args = build_parser().parse_args(["serve"])
     assert args.host == "127.0.0.1" and args.writable is False
@@ -221,7 +221,7 @@ def hook(event, args):
         opened.append(args[0] if isinstance(args[0], str) else args[0].decode())
 sys.addaudithook(hook)
 sys.path.insert(0, sys.argv[1])
-from graph.pipeline import build_documents
+from policy_kg.graph.pipeline import build_documents
 result = build_documents(sys.argv[2:])
 json.dump({"opened": opened, "failures": [str(f) for f in result.failures],
            "records": [r.file_name for r in result.records]}, sys.stdout)
@@ -297,7 +297,7 @@ def test_a_legitimate_records_file_still_builds(tmp_path):
 
 
 def test_csv_cells_cannot_become_spreadsheet_formulas(tmp_path):
-    from graph.io import from_spreadsheet_safe, spreadsheet_safe
+    from policy_kg.graph.io import from_spreadsheet_safe, spreadsheet_safe
 
     for hostile in ("=HYPERLINK(\"http://x\")", "+1+1", "@SUM(A1)", "-2+3", "\tcmd"):
         safe = spreadsheet_safe(hostile)

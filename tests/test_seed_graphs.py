@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from rdflib import URIRef
 
-from graph.namespace import PKG, RDF, SDO
-from graph.pipeline import build_documents
-from graph.query import run_query
-from graph.validate import validate
+from policy_kg.graph.namespace import PKG, RDF, SDO
+from policy_kg.graph.pipeline import build_documents
+from policy_kg.graph.query import run_query
+from policy_kg.graph.validate import validate
 from tests.conftest import SEED_PLAN, SEED_SHEET, _seed
 
 
@@ -56,7 +56,7 @@ def test_cited_line_prints_the_figure(seeds):
 
 
 def test_figures_are_integer_yen_and_match_their_printed_form(seeds):
-    from extract.numbers import parse_yen
+    from policy_kg.extract.numbers import parse_yen
 
     ds = seeds.dataset
     for amount in ds.subjects(RDF.type, PKG.Amount):

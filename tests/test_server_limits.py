@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from build_graph import main
-from graph.builder import build_dataset
-from graph.io import RdfFormat, write_graph
-from graph.stores import cached_store_path, free_port, port_in_use
+from policy_kg.graph.builder import build_dataset
+from policy_kg.graph.io import RdfFormat, write_graph
+from policy_kg.graph.stores import cached_store_path, free_port, port_in_use
 from tests.conftest import REPO
 from tests.records_fixture import town_sheet
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 
-from graph.namespace import PKG, RDF, RDFS, SDO, SH, SKOS
-from graph.validate import ONTOLOGY_DIR, ValidationResult, load_shapes, validate
+from policy_kg.graph.namespace import PKG, RDF, RDFS, SDO, SH, SKOS
+from policy_kg.graph.validate import ONTOLOGY_DIR, ValidationResult, load_shapes, validate
 
 CASES_DIR = Path(__file__).parent / "data" / "shapes"
 CASE_FILES = sorted(CASES_DIR.glob("*.ttl"))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-import graph.builder as builder
-from extract.records import Amount, DocumentRecord, FundingSource, Organisation, Project, Span, SubProject
-from graph.iris import segment
-from graph.namespace import DEFAULT_BASE
-from graph.pipeline import build_documents
-from graph.query import bind_params, load_query, run_query, with_values
-from graph.sdg_suggest import enrich_dataset
-from graph.stores import OxigraphBackend
+import policy_kg.graph.builder as builder
+from policy_kg.extract.records import Amount, DocumentRecord, FundingSource, Organisation, Project, Span, SubProject
+from policy_kg.graph.iris import segment
+from policy_kg.graph.namespace import DEFAULT_BASE
+from policy_kg.graph.pipeline import build_documents
+from policy_kg.graph.query import bind_params, load_query, run_query, with_values
+from policy_kg.graph.sdg_suggest import enrich_dataset
+from policy_kg.graph.stores import OxigraphBackend
 from tests.conftest import SEED_PLAN, SEED_SHEET
 
 L = Span.line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.source import UnreadableDocument, decode, doc_id_for, read_source
+from policy_kg.extract.source import UnreadableDocument, decode, doc_id_for, read_source
 
 TEXT = "政策分野１２　中小企業\r\n事業費 １５０，０８４ ２，５００\r\n―\n最終行"
 

@@ -15,11 +15,11 @@ import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 
 from build_graph import main
-from graph.builder import build_dataset
-from graph.io import RdfFormat, write_graph
-from graph.namespace import XSD
-from graph.query import QueryError, RdflibBackend, list_queries, run_query
-from graph.stores import (
+from policy_kg.graph.builder import build_dataset
+from policy_kg.graph.io import RdfFormat, write_graph
+from policy_kg.graph.namespace import XSD
+from policy_kg.graph.query import QueryError, RdflibBackend, list_queries, run_query
+from policy_kg.graph.stores import (
     STORE_INFO_GRAPH,
     OxigraphBackend,
     RemoteBackend,

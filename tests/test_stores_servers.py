@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
-from graph.builder import build_dataset
-from graph.io import RdfFormat, write_graph
-from graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
-from graph.namespace import DEFAULT_BASE
-from graph.pipeline import build_documents
-from graph.query import QueryError, RdflibBackend, list_queries, run_query
-from graph.stores import OxigraphBackend, OxigraphServer, RemoteBackend, load_dataset, push
+from policy_kg.graph.builder import build_dataset
+from policy_kg.graph.io import RdfFormat, write_graph
+from policy_kg.graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from policy_kg.graph.namespace import DEFAULT_BASE
+from policy_kg.graph.pipeline import build_documents
+from policy_kg.graph.query import QueryError, RdflibBackend, list_queries, run_query
+from policy_kg.graph.stores import OxigraphBackend, OxigraphServer, RemoteBackend, load_dataset, push
 from tests.conftest import REPO, SAMPLES, SEED_PLAN, SEED_SHEET, WholeRead, assert_reads_only_named_graphs
 from tests.records_fixture import town_sheet
 

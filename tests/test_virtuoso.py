@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.pipeline import build_documents
-from graph.query import list_queries, run_query
-from graph.stores import OxigraphBackend, RemoteBackend, push
+from policy_kg.graph.pipeline import build_documents
+from policy_kg.graph.query import list_queries, run_query
+from policy_kg.graph.stores import OxigraphBackend, RemoteBackend, push
 from tests.conftest import SAMPLES, SEED_PLAN, SEED_SHEET, WholeRead, _seed, assert_reads_only_named_graphs
 
 VIRTUOSO = shutil.which("virtuoso-t")

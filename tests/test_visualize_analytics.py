@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from visualize.analytics import (
+from policy_kg.visualize.analytics import (
     ANALYSES,
     analyze,
     bridging_organisations,

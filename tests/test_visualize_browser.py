@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import visualize
+from policy_kg import visualize
 from tests.test_visualize_png import png_stats
-from visualize.projection import VIEWS, project
+from policy_kg.visualize.projection import VIEWS, project
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURE = Path(__file__).parent / "data" / "visualize" / "fixture.trig"
@@ -75,7 +75,7 @@ def test_browser_screenshot_is_not_blank(chromium, tmp_path, view):
 
 @pytest.fixture(scope="module")
 def seeds_dataset():
-    from graph.pipeline import build_documents
+    from policy_kg.graph.pipeline import build_documents
     from tests.conftest import SEED_PLAN, SEED_SHEET, _seed
 
     result = build_documents([_seed(SEED_SHEET), _seed(SEED_PLAN)])
@@ -107,7 +107,7 @@ def test_browser_draws_every_node_of_both_seeds(chromium, tmp_path, seeds_datase
 
 def test_browser_opens_a_folded_node_on_click(chromium, tmp_path):
     from tests.test_visualize_views import _wide_graph
-    from visualize.views import render_html
+    from policy_kg.visualize.views import render_html
 
     page = render_html(_wide_graph(8, 5), title="t", out=tmp_path / "f.html")
     dom = _run(chromium, tmp_path, "--dump-dom", page.resolve().as_uri())

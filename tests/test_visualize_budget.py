@@ -8,19 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from graph.query import run_query
-from visualize.facts import load_facts
+from policy_kg.graph.query import run_query
+from policy_kg.visualize.facts import load_facts
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 pytest.importorskip("plotly", reason="the budget page needs the 'charts' extra (plotly)")
 
-from visualize.budget import NO_TARGET, coverage_matrix, render_budget, sankey_flows  # noqa: E402
+from policy_kg.visualize.budget import NO_TARGET, coverage_matrix, render_budget, sankey_flows  # noqa: E402
 
 _BUILT: dict[str, object] = {}
 
 
 def _build(paths: list[Path]):
-    from graph.pipeline import build_documents
+    from policy_kg.graph.pipeline import build_documents
 
     key = "|".join(map(str, paths))
     if key not in _BUILT:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import build_graph
-from visualize.exports import read_network
-from visualize.projection import VIEWS
+from policy_kg.visualize.exports import read_network
+from policy_kg.visualize.projection import VIEWS
 
 FIXTURE = Path(__file__).parent / "data" / "visualize" / "fixture.trig"
 
@@ -65,8 +65,7 @@ def test_project_nodes_carry_their_budget_as_size(tmp_path):
     import json
     import re
 
-    import visualize
-
+    from policy_kg import visualize
     page = visualize.render_view(FIXTURE, "sdg", out=tmp_path / "sdg.html")
     data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>',
                                 page.read_text(encoding="utf-8"), re.S).group(1))

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import build_graph
-from visualize.explorer import explorer_data, render_explorer
+from policy_kg.visualize.explorer import explorer_data, render_explorer
 
 FIXTURE = Path(__file__).parent / "data" / "visualize" / "fixture.trig"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -34,7 +34,7 @@ def fixture_page(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def samples_dataset():
-    from graph.pipeline import build_documents
+    from policy_kg.graph.pipeline import build_documents
 
     result = build_documents([SAMPLES])
     assert not result.failures

@@ -7,10 +7,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-import visualize
+from policy_kg import visualize
 from tests.test_visualize_png import png_stats
-from visualize.exports import FORMATS, read_network, safe_graph, write_network
-from visualize.projection import VIEWS, project
+from policy_kg.visualize.exports import FORMATS, read_network, safe_graph, write_network
+from policy_kg.visualize.projection import VIEWS, project
 
 FIXTURE = Path(__file__).parent / "data" / "visualize" / "fixture.trig"
 DATA_FORMATS = ("graphml", "gexf", "json", "csv")
@@ -92,7 +92,7 @@ def test_graph_exports_carry_what_the_page_shows(tmp_path, fmt):
     import json as _json
     import re as _re
 
-    from visualize.views import EDGE_STYLE
+    from policy_kg.visualize.views import EDGE_STYLE
 
     path = visualize.export(FIXTURE, fmt, tmp_path / f"sdg.{fmt}", view="sdg")
     back = read_network(fmt, path)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from visualize.projection import EDGE_TYPES, NODE_TYPES, VIEWS, aggregate, project
+from policy_kg.visualize.projection import EDGE_TYPES, NODE_TYPES, VIEWS, aggregate, project
 
 FIXTURE = Path(__file__).parent / "data" / "visualize" / "fixture.trig"
 ID = "https://w3id.org/policy-kg/id/"

@@ -10,9 +10,9 @@ from collections import Counter
 
 import pytest
 
-import visualize
-from graph.pipeline import build_documents
-from visualize.projection import project
+from policy_kg import visualize
+from policy_kg.graph.pipeline import build_documents
+from policy_kg.visualize.projection import project
 
 SHEET = "000_27ae6de2eb66d617.txt"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-import visualize
-from visualize.projection import VIEWS, project
-from visualize.views import TYPE_STYLE, render_html, safe_json
+from policy_kg import visualize
+from policy_kg.visualize.projection import VIEWS, project
+from policy_kg.visualize.views import TYPE_STYLE, render_html, safe_json
 
 FIXTURE = Path(__file__).parent / "data" / "visualize" / "fixture.trig"
 MARKUP = "<b>x</b>&\"'</script>"
@@ -173,7 +173,7 @@ def test_fixture_goals_read_8_9_11(pages):
 
 def test_each_column_leaves_room_for_every_label(pages):
     """Python's layout already stacks each column by the estimated height of shape and label."""
-    from visualize.views import node_height
+    from policy_kg.visualize.views import node_height
 
     for view in ("sdg", "overview", "organisations"):
         nodes = embedded(pages[view])["nodes"]
@@ -202,7 +202,7 @@ def test_document_nodes_are_named_by_publisher_kind_and_year():
     from rdflib import Dataset, Literal, Namespace, URIRef
     from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-    from visualize.facts import load_facts
+    from policy_kg.visualize.facts import load_facts
 
     pkg = Namespace("https://w3id.org/policy-kg/ontology#")
     ds = Dataset(default_union=True)

@@ -15,10 +15,10 @@ from typing import Any
 
 from rdflib import Dataset, Graph
 
-from visualize.analytics import analyze, format_table, write_csv
-from visualize.exports import FORMATS, write_network
-from visualize.projection import VIEWS, aggregate, project
-from visualize.views import FOLD_COLUMN, render_html, with_page_attributes
+from policy_kg.visualize.analytics import analyze, format_table, write_csv
+from policy_kg.visualize.exports import FORMATS, write_network
+from policy_kg.visualize.projection import VIEWS, aggregate, project
+from policy_kg.visualize.views import FOLD_COLUMN, render_html, with_page_attributes
 
 __all__ = [
     "VIEWS", "FORMATS", "DEFAULT_MAX_NODES", "render_view", "analyze", "export", "project",

@@ -16,9 +16,9 @@ from typing import Any, TextIO
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
-from graph.io import spreadsheet_safe, terminal_safe
-from visualize.facts import Facts, load_data, load_facts
-from visualize.projection import project_facts
+from policy_kg.graph.io import spreadsheet_safe, terminal_safe
+from policy_kg.visualize.facts import Facts, load_data, load_facts
+from policy_kg.visualize.projection import project_facts
 
 __all__ = [
     "ANALYSES", "sdg_coverage", "organisation_centrality", "projects_without_sdg",

@@ -22,10 +22,10 @@ from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
-from graph.io import atomic_write_text
-from graph.query import natural_key
-from visualize.facts import Facts, load_data, load_facts, resolve_document
-from visualize.views import TYPE_STYLE, safe_json, yen_short
+from policy_kg.graph.io import atomic_write_text
+from policy_kg.graph.query import natural_key
+from policy_kg.visualize.facts import Facts, load_data, load_facts, resolve_document
+from policy_kg.visualize.views import TYPE_STYLE, safe_json, yen_short
 
 __all__ = ["sankey_flows", "coverage_matrix", "render_budget", "plotly_js", "NO_TARGET", "SANKEY_MAX_PROJECTS"]
 

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from visualize import DEFAULT_MAX_NODES, FORMATS, VIEWS, analyze, export, format_table, render_view, write_csv
-from visualize.analytics import ANALYSES
-from visualize.views import FOLD_COLUMN
+from policy_kg.visualize import DEFAULT_MAX_NODES, FORMATS, VIEWS, analyze, export, format_table, render_view, write_csv
+from policy_kg.visualize.analytics import ANALYSES
+from policy_kg.visualize.views import FOLD_COLUMN
 
 __all__ = ["register"]
 
@@ -69,7 +69,7 @@ def register(subparsers: Any, graph_opt: argparse.ArgumentParser) -> None:
 
 
 def _load(path: Path) -> Any:
-    from graph.io import load_graph
+    from policy_kg.graph.io import load_graph
 
     if not path.is_file():
         print(f"{path}: no built graph here; run `python build_graph.py build` first or pass --graph FILE",
@@ -88,10 +88,10 @@ PAGES = ("explorer", "budget")
 
 def _page(args: argparse.Namespace, data: Any) -> Path:
     if args.view == "explorer":
-        from visualize.explorer import render_explorer
+        from policy_kg.visualize.explorer import render_explorer
 
         return render_explorer(data, args.out or Path("out/site"))
-    from visualize.budget import render_budget
+    from policy_kg.visualize.budget import render_budget
 
     out = args.out or Path("out/views")
     if out.suffix.lower() not in (".html", ".htm"):

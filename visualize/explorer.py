@@ -23,11 +23,11 @@ from typing import Any
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from graph.io import atomic_write_text
-from graph.namespace import SDG
-from graph.query import natural_key, run_query
-from visualize.facts import Facts, load_data, load_facts
-from visualize.views import EDGE_STYLE, TYPE_STYLE, safe_json, vis_assets
+from policy_kg.graph.io import atomic_write_text
+from policy_kg.graph.namespace import SDG
+from policy_kg.graph.query import natural_key, run_query
+from policy_kg.visualize.facts import Facts, load_data, load_facts
+from policy_kg.visualize.views import EDGE_STYLE, TYPE_STYLE, safe_json, vis_assets
 
 __all__ = ["explorer_data", "render_explorer", "ENTITY_TYPES"]
 
@@ -44,7 +44,7 @@ _TYPE_NAMES = {
 
 def _labels_by_language(data: Graph) -> dict[Node, dict[str, str]]:
     """Every ``skos:prefLabel`` by language (``ja``, ``en``, ``""``), from the facts module's label query."""
-    from visualize.facts import Q_LABELS, _rows
+    from policy_kg.visualize.facts import Q_LABELS, _rows
 
     out: dict[Node, dict[str, str]] = defaultdict(dict)
     for s, label in _rows(data, Q_LABELS):
@@ -267,7 +267,7 @@ def render_explorer(data: Graph | Dataset | Path | str, out: Path, *, title: str
     if out.suffix.lower() not in (".html", ".htm"):
         out = out / "index.html"
     js, css = vis_assets()
-    from visualize.explorer_page import PAGE as template
+    from policy_kg.visualize.explorer_page import PAGE as template
 
     payload = safe_json(explorer_data(data))
     page = (template.replace("@@TITLE@@", html.escape(title))

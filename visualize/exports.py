@@ -17,8 +17,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.io import atomic_write_bytes, atomic_write_files, from_spreadsheet_safe, spreadsheet_safe
-from visualize.layout import compute_positions
+from policy_kg.graph.io import atomic_write_bytes, atomic_write_files, from_spreadsheet_safe, spreadsheet_safe
+from policy_kg.visualize.layout import compute_positions
 
 __all__ = ["FORMATS", "CJK_FONTS", "safe_graph", "write_network", "read_network", "find_cjk_font"]
 
@@ -152,7 +152,7 @@ def _write_image(g: nx.MultiDiGraph, out: Path | io.BytesIO, fmt: str) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from visualize.views import EDGE_STYLE, TYPE_STYLE, edge_style
+    from policy_kg.visualize.views import EDGE_STYLE, TYPE_STYLE, edge_style
 
     font = find_cjk_font()
     if font is None:

@@ -18,7 +18,7 @@ from typing import Any
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.namespace import ORG, PKG, PREFIXES, SDG
+from policy_kg.graph.namespace import ORG, PKG, PREFIXES, SDG
 
 __all__ = ["Facts", "load_facts", "load_data", "select_projects", "resolve_document", "resolve_measure"]
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import networkx as nx
 
-from graph.query import natural_key
+from policy_kg.graph.query import natural_key
 
 __all__ = ["LAYOUTS", "LAYER_ORDER", "compute_positions", "choose_layout", "column_of", "sort_key", "ROW_PAD"]
 

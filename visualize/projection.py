@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
-from visualize.facts import Facts, load_data, load_facts, resolve_goal, select_projects
+from policy_kg.visualize.facts import Facts, load_data, load_facts, resolve_goal, select_projects
 
 __all__ = ["VIEWS", "NODE_TYPES", "EDGE_TYPES", "project", "project_facts", "aggregate"]
 

@@ -25,8 +25,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.io import atomic_write_text
-from visualize.layout import ROW_PAD, choose_layout, column_of, compute_positions
+from policy_kg.graph.io import atomic_write_text
+from policy_kg.visualize.layout import ROW_PAD, choose_layout, column_of, compute_positions
 
 __all__ = [
     "TYPE_STYLE", "EDGE_STYLE", "FOLD_COLUMN", "render_html", "safe_json", "vis_assets", "node_tooltip",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extract.records import Span
+from policy_kg.extract.records import Span
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extract.engine.facts import Unplaced
-from extract.engine.normalize import Line, Token
-from extract.engine.vocabulary import Vocabulary
-from extract.engine.years import YearHeader
-from extract.numbers import NumberFormatError, era_to_year, is_no_value, parse_number
-from extract.records import Span
+from policy_kg.extract.engine.facts import Unplaced
+from policy_kg.extract.engine.normalize import Line, Token
+from policy_kg.extract.engine.vocabulary import Vocabulary
+from policy_kg.extract.engine.years import YearHeader
+from policy_kg.extract.numbers import NumberFormatError, era_to_year, is_no_value, parse_number
+from policy_kg.extract.records import Span
 
 _NUM = r"[▲△-]?\d[\d,]*(?:\.\d+)?"
 PROGRESS = re.compile(

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.engine.normalize import Line
-from extract.engine.vocabulary import KindEvidence, Vocabulary
+from policy_kg.extract.engine.normalize import Line
+from policy_kg.extract.engine.vocabulary import KindEvidence, Vocabulary
 
 TITLE_CHARS = 240  # the title block: what a dump prints before the body (headers, the sheet's name)
 MIN_SCORE = 3  # less evidence than one title word is no evidence of a policy document

@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from extract.engine.facts import Unplaced
-from extract.engine.normalize import CJK, Line, Token
-from extract.engine.vocabulary import Vocabulary
-from extract.engine.years import YearHeader, header_before, year_headers
-from extract.numbers import NumberFormatError, is_no_value, parse_number, parse_yen
-from extract.records import Span
+from policy_kg.extract.engine.facts import Unplaced
+from policy_kg.extract.engine.normalize import CJK, Line, Token
+from policy_kg.extract.engine.vocabulary import Vocabulary
+from policy_kg.extract.engine.years import YearHeader, header_before, year_headers
+from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number, parse_yen
+from policy_kg.extract.records import Span
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 INLINE = re.compile(

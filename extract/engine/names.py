@@ -17,9 +17,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from extract.engine.normalize import CJK, Line, Token
-from extract.engine.vocabulary import Vocabulary
-from extract.records import Span
+from policy_kg.extract.engine.normalize import CJK, Line, Token
+from policy_kg.extract.engine.vocabulary import Vocabulary
+from policy_kg.extract.records import Span
 
 LABEL_REACH = 14  # cells after a label where its value may sit in a scrambled dump
 MAX_NAME = 48

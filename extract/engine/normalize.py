@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.engine.vocabulary import Vocabulary, vocabulary
-from extract.numbers import normalize
-from extract.records import Span
-from extract.source import SourceText
+from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
+from policy_kg.extract.numbers import normalize
+from policy_kg.extract.records import Span
+from policy_kg.extract.source import SourceText
 
 CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ"
 _ONE_CJK = re.compile(f"[{CJK}]")

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extract.engine import indicators as ind
-from extract.engine import money, names
-from extract.engine.kinds import Kind, classify
-from extract.engine.normalize import Line, Token, logical_lines, tokens
-from extract.engine.vocabulary import Vocabulary, vocabulary
-from extract.engine.years import document_era, year_headers
-from extract.numbers import NumberFormatError, era_years
-from extract.records import (
+from policy_kg.extract.engine import indicators as ind
+from policy_kg.extract.engine import money, names
+from policy_kg.extract.engine.kinds import Kind, classify
+from policy_kg.extract.engine.normalize import Line, Token, logical_lines, tokens
+from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
+from policy_kg.extract.engine.years import document_era, year_headers
+from policy_kg.extract.numbers import NumberFormatError, era_years
+from policy_kg.extract.records import (
     DOCUMENT_OWNER,
     Amount,
     DocumentRecord,
@@ -32,7 +32,7 @@ from extract.records import (
     Span,
     Unit,
 )
-from extract.source import SourceText, UnknownLayout
+from policy_kg.extract.source import SourceText, UnknownLayout
 
 MULTI_PROJECT_KINDS = ("measure_evaluation", "business_plan", "kpi_review", "budget_summary")
 

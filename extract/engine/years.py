@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.engine.normalize import Token
-from extract.numbers import NumberFormatError, era_to_year
+from policy_kg.extract.engine.normalize import Token
+from policy_kg.extract.numbers import NumberFormatError, era_to_year
 
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "R": 2018, "H": 1988, "S": 1925}
 _YEAR_CELL = re.compile(
