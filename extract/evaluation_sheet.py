@@ -30,7 +30,15 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from policy_kg.extract.numbers import NumberFormatError, era_to_year, era_years, is_no_value, parse_number, thousand_yen
+from policy_kg.extract.numbers import (
+    UNIT_FACTORS,
+    NumberFormatError,
+    era_to_year,
+    era_years,
+    is_no_value,
+    parse_number,
+    thousand_yen,
+)
 from policy_kg.extract.organisations import find_organisations, find_places, find_publisher, normalise_org_name
 from policy_kg.extract.records import (
     Amount,
@@ -81,7 +89,7 @@ DETAIL_HEADINGS: tuple[tuple[str, str, str], ...] = (
     ("logic", "ロジックモデル", "ロジックモデル(政策の設計図)"),
     ("trend", "成果の推移", "成果の推移(中期成果)"),
 )
-AMOUNT_UNITS = {"千円": 1000, "円": 1, "万円": 10_000, "百万円": 1_000_000}
+AMOUNT_UNITS = UNIT_FACTORS  # one table of units for every reader (extract/numbers.py)
 AMOUNT_STATUS: dict[str, AmountStatus] = {"予算": "budget", "見込み": "estimate", "見込": "estimate", "計画": "plan"}
 
 _D = "[0-9０-９]"

@@ -21,7 +21,7 @@ from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.normalize import CJK, Line, Token
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.engine.years import YearHeader, header_before, year_headers
-from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number, parse_yen
+from policy_kg.extract.numbers import UNIT_FACTORS, NumberFormatError, is_no_value, parse_number, parse_yen
 from policy_kg.extract.records import Span
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
@@ -38,7 +38,7 @@ DECLARATION = re.compile(
     r"(?:単位\s*[:：…・]?\s*(?:[^\s:：()（）]{0,8}[:：]\s*)?|[(（【\[]\s*(?:単位\s*[:：]?\s*)?|(?<=[^\s\d])[:：]\s*)"
     r"(?P<unit>百万円|千円|万円|円)(?=[)）】\]\s]|$)"
 )
-MONEY_UNITS = {"円": 1, "千円": 1_000, "万円": 10_000, "百万円": 1_000_000, "億円": 100_000_000}
+MONEY_UNITS = UNIT_FACTORS
 _CELL = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?")
 _COMMA = re.compile(r"[▲△-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _LONG = re.compile(r"[▲△-]?[1-9]\d{4,}")
