@@ -28,7 +28,6 @@ checks it), including the ontology and SDG reference graphs.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -50,6 +49,8 @@ from policy_kg.extract.detect import detect_layout
 from policy_kg.extract.records import DocumentRecord, from_json, to_json
 from policy_kg.extract.source import ExtractionError, doc_id_for, read_source
 from policy_kg.graph.builder import document_graphs
+# the command line (``bulk-build``, ``generate``) lives apart, so ``policy-kg --help`` need not import this
+from policy_kg.graph.bulk_cli import DEFAULT_CHUNK, _cmd_bulk_build, _generator, register  # noqa: F401
 from policy_kg.graph.identity import document_ids
 from policy_kg.graph.io import OutputError
 from policy_kg.graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
@@ -71,7 +72,6 @@ ROOT = Path(__file__).resolve().parents[1]
 MANIFEST_NAME = "policy-kg-bulk.json"
 #: Bump when the manifest's meaning changes; a store with another format is rebuilt from scratch.
 MANIFEST_FORMAT = 3  # 2: the default graph holds the merge of the documents' graphs; 3: keyed by document id
-DEFAULT_CHUNK = 16
 #: Bytes of N-Quads gathered before one ``Store.bulk_load`` call (fewer, larger loads are faster).
 LOAD_BATCH_BYTES = 48 * 1024 * 1024
 
@@ -645,59 +645,3 @@ def _load_reference(store: ox.Store, base: str) -> None:
         store.remove_graph(ox.NamedNode(base + name))
     store.bulk_load(input=reference_nquads(base), format=ox.RdfFormat.N_QUADS)
 
-
-# --- command line ----------------------------------------------------------------------------------------
-
-
-def register(subparsers: argparse._SubParsersAction, graph_opt: argparse.ArgumentParser) -> None:
-    """Add ``bulk-build`` and ``generate`` to the ``policy-kg`` command line."""
-    p = subparsers.add_parser("bulk-build", help="build many documents in parallel into an on-disk Oxigraph store")
-    p.add_argument("inputs", nargs="+", help="documents (.txt), records (.records.json) or folders")
-    p.add_argument("--store", type=Path, required=True, help="Oxigraph store folder (created or updated)")
-    p.add_argument("--jobs", type=int, default=os.cpu_count(), help="worker processes (default: %(default)s)")
-    p.add_argument("--cache", type=Path, default=None,
-                   help="records cache folder (default: <store>.records-cache beside the store)")
-    p.add_argument("--base", default=DEFAULT_BASE, help="base IRI of data (default: %(default)s)")
-    p.add_argument("--chunk", type=int, default=DEFAULT_CHUNK, help="documents per worker task (default: %(default)s)")
-    p.add_argument("--no-curation", action="store_true", help="ignore <document>.curation.yaml files")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress or summary")
-    p.set_defaults(func=_cmd_bulk_build)
-
-    if (ROOT / "bench" / "generate.py").is_file():  # a checkout: the benchmark generator is beside the code
-        # its options are bench/generate.py's own, read only when the command runs: start-up does not
-        # import benchmark code, and an installed package (which has no bench/) has no such command
-        g = subparsers.add_parser("generate", add_help=False, prefix_chars="\0",  # every argument is the generator's
-                                  help="write a synthetic corpus with expected facts (bench/generate.py)")
-        g.add_argument("generator_args", nargs=argparse.REMAINDER)
-        g.set_defaults(func=lambda args: _generator().main(args.generator_args))
-
-
-def _cmd_bulk_build(args: argparse.Namespace) -> int:
-    if not expand_inputs(args.inputs):
-        from policy_kg.cli import CliError
-
-        raise CliError(f"no input documents found in {', '.join(map(str, args.inputs))}", EXIT_FAILED_DOCUMENT)
-    try:
-        result = bulk_build(args.inputs, store_dir=args.store, base=args.base, jobs=args.jobs, cache_dir=args.cache,
-                            progress=not args.quiet, curate=not args.no_curation, chunk_size=args.chunk)
-    except OSError as exc:  # inputs that cannot be read are failures; this is the store, cache or manifest
-        raise OutputError.of(args.store, exc) from exc
-    if not args.quiet:
-        print(result.summary())
-    for failure in result.failures:
-        print(f"error: {failure}", file=sys.stderr)
-    return result.exit_code
-
-
-@cache
-def _generator():
-    """``bench/generate.py`` as a module (``bench`` is a folder of scripts, not an installed package)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("policy_kg_bench_generate", ROOT / "bench" / "generate.py")
-    if spec is None or spec.loader is None:
-        raise ImportError("bench/generate.py not found")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is created
-    spec.loader.exec_module(module)
-    return module

@@ -24,6 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+#: The base IRI of data (``--base``): a document's IRIs are this followed by its id. Declared here, in
+#: a module without rdflib, so the command line can show it without importing rdflib;
+#: ``graph.namespace`` re-exports it.
+DEFAULT_BASE = "https://w3id.org/policy-kg/id/"
 #: Hex digits of the content hash appended to a stem that two documents of one build share.
 HASH_DIGITS = 12
 

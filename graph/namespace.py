@@ -10,12 +10,13 @@ from __future__ import annotations
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD, DefinedNamespace
 
+from policy_kg.graph.identity import DEFAULT_BASE
+
 __all__ = [
     "PKG", "SDG", "QB", "WD", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDO", "SH", "SKOS", "XSD",
     "DEFAULT_BASE", "PREFIXES", "bind_prefixes",
 ]
 
-DEFAULT_BASE = "https://w3id.org/policy-kg/id/"
 SDG = Namespace("http://metadata.un.org/sdg/")
 QB = Namespace("http://purl.org/linked-data/cube#")
 WD = Namespace("http://www.wikidata.org/entity/")

@@ -303,7 +303,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from policy_kg.graph.namespace import DEFAULT_BASE
+    from policy_kg.graph.identity import DEFAULT_BASE  # not graph.namespace: --help needs no rdflib
 
     parser = argparse.ArgumentParser(
         prog="policy-kg",
@@ -360,7 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_optional_commands(sub, graph_opt) -> None:
     """Commands contributed by other modules (views, stores), registered when importable."""
-    for module in ("policy_kg.visualize.cli", "policy_kg.graph.stores_cli", "policy_kg.graph.bulk"):
+    for module in ("policy_kg.visualize.cli", "policy_kg.graph.stores_cli", "policy_kg.graph.bulk_cli"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ImportError:

@@ -11,21 +11,35 @@ Three entry points, wired into the CLI by ``build_graph.py``:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Dataset, Graph
+from policy_kg.visualize.options import DEFAULT_MAX_NODES, FOLD_COLUMN, FORMATS, VIEWS
 
-from policy_kg.visualize.analytics import analyze, format_table, write_csv
-from policy_kg.visualize.exports import FORMATS, write_network
-from policy_kg.visualize.projection import VIEWS, aggregate, project
-from policy_kg.visualize.views import FOLD_COLUMN, render_html, with_page_attributes
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
 
 __all__ = [
     "VIEWS", "FORMATS", "DEFAULT_MAX_NODES", "render_view", "analyze", "export", "project",
     "aggregate", "render_html", "format_table", "write_csv",
 ]
 
-DEFAULT_MAX_NODES = 1500  # above this the overview and SDG views fold projects into measures
+# Imported on first use, so the command line (which only needs the names in ``options``) starts
+# without networkx and rdflib.
+_LAZY = {
+    "analyze": "analytics", "format_table": "analytics", "write_csv": "analytics",
+    "write_network": "exports", "aggregate": "projection", "project": "projection",
+    "render_html": "views", "with_page_attributes": "views",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _AGGREGATABLE = ("overview", "sdg")
 _TITLES = {
     "overview": "政策ネットワーク概観 (overview)",
@@ -53,6 +67,9 @@ def render_view(
     ``filters`` are those of :func:`visualize.projection.project` (document, measure, sdg_goal,
     fiscal_year).
     """
+    from policy_kg.visualize.projection import aggregate, project
+    from policy_kg.visualize.views import render_html
+
     g = project(data, view=view, **filters)
     if view in _AGGREGATABLE:
         g = aggregate(g, max_nodes=max_nodes)
@@ -76,6 +93,10 @@ def export(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    from policy_kg.visualize.exports import write_network
+    from policy_kg.visualize.projection import aggregate, project
+    from policy_kg.visualize.views import with_page_attributes
+
     g = project(data, view=view, **filters)
     if fmt in ("png", "svg") and view in _AGGREGATABLE:
         g = aggregate(g, max_nodes=max_nodes)

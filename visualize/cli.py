@@ -11,9 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from policy_kg.visualize import DEFAULT_MAX_NODES, FORMATS, VIEWS, analyze, export, format_table, render_view, write_csv
-from policy_kg.visualize.analytics import ANALYSES
-from policy_kg.visualize.views import FOLD_COLUMN
+# only names here: drawing and analysing (networkx, rdflib) is imported by the command that runs
+from policy_kg.visualize.options import ANALYSIS_NAMES, DEFAULT_MAX_NODES, FOLD_COLUMN, FORMATS, PAGES, VIEWS
 
 __all__ = ["register"]
 
@@ -52,7 +51,7 @@ def register(subparsers: Any, graph_opt: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_visualize)
 
     p = subparsers.add_parser("analyze", parents=[graph_opt], help="planner's analyses as tables or CSV files")
-    p.add_argument("--only", choices=list(ANALYSES), help="run one analysis")
+    p.add_argument("--only", choices=list(ANALYSIS_NAMES), help="run one analysis")
     p.add_argument("--format", choices=("table", "csv"), default="table",
                    help="print tables, or CSV (one block per analysis, headed '# <name>')")
     p.add_argument("--csv", type=Path, metavar="DIR", help="also write <analysis>.csv files into DIR")
@@ -83,9 +82,6 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
             "fiscal_year": args.fiscal_year}
 
 
-PAGES = ("explorer", "budget")
-
-
 def _page(args: argparse.Namespace, data: Any) -> Path:
     if args.view == "explorer":
         from policy_kg.visualize.explorer import render_explorer
@@ -100,6 +96,8 @@ def _page(args: argparse.Namespace, data: Any) -> Path:
 
 
 def cmd_visualize(args: argparse.Namespace) -> int:
+    from policy_kg.visualize import render_view
+
     data = _load(args.graph)
     if data is None:
         return EXIT_NO_GRAPH
@@ -127,6 +125,8 @@ def cmd_visualize(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from policy_kg.visualize.analytics import analyze, format_table, write_csv
+
     data = _load(args.graph)
     if data is None:
         return EXIT_NO_GRAPH
@@ -147,6 +147,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_export_network(args: argparse.Namespace) -> int:
+    from policy_kg.visualize import export
+
     data = _load(args.graph)
     if data is None:
         return EXIT_NO_GRAPH

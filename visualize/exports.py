@@ -19,10 +19,10 @@ import networkx as nx
 
 from policy_kg.graph.io import atomic_write_bytes, atomic_write_files, from_spreadsheet_safe, spreadsheet_safe
 from policy_kg.visualize.layout import compute_positions
+from policy_kg.visualize.options import FORMATS
 
 __all__ = ["FORMATS", "CJK_FONTS", "safe_graph", "write_network", "read_network", "find_cjk_font"]
 
-FORMATS = ("graphml", "gexf", "json", "csv", "png", "svg")
 # Fonts with Japanese glyphs, in order of preference (Debian: fonts-noto-cjk, fonts-ipafont-gothic).
 CJK_FONTS = (
     "Noto Sans CJK JP", "Noto Sans JP", "Source Han Sans JP", "IPAexGothic", "IPAGothic", "IPAPGothic",

@@ -20,10 +20,10 @@ import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
 from policy_kg.visualize.facts import Facts, load_data, load_facts, resolve_goal, select_projects
+from policy_kg.visualize.options import VIEWS
 
 __all__ = ["VIEWS", "NODE_TYPES", "EDGE_TYPES", "project", "project_facts", "aggregate"]
 
-VIEWS = ("overview", "sdg", "logic-model", "organisations")
 NODE_TYPES = (
     "sdg_goal", "sdg_target", "project", "measure", "policy_field", "document",
     "department", "organisation", "indicator", "stage",

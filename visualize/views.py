@@ -27,6 +27,7 @@ import networkx as nx
 
 from policy_kg.graph.io import atomic_write_text
 from policy_kg.visualize.layout import ROW_PAD, choose_layout, column_of, compute_positions
+from policy_kg.visualize.options import FOLD_COLUMN
 
 __all__ = [
     "TYPE_STYLE", "EDGE_STYLE", "FOLD_COLUMN", "render_html", "safe_json", "vis_assets", "node_tooltip",
@@ -61,9 +62,8 @@ EDGE_STYLE: dict[str, tuple[str, bool, str]] = {  # link kind -> (colour, dashed
     "inferred": ("#fd6925", True, "inferred SDG link (推定)"),
     "structure": ("#a3a3a3", False, "structure: part of, responsible, partner … (構造)"),
 }
-# Above this many nodes in one column a page opens folded (projects into their measure or
+# FOLD_COLUMN (visualize.options): above this many nodes in one column a page opens folded (projects into their measure or
 # department, targets into goals); a click on a folded node opens it.
-FOLD_COLUMN = 30
 # types whose loose nodes fold into one node per type when their column is still too tall
 BUCKET_TYPES = ("organisation", "department", "indicator", "policy_field", "document", "measure", "project",
                 "sdg_target", "stage")
