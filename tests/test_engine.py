@@ -352,3 +352,17 @@ def test_a_masked_cell_in_a_role_row_is_no_value():
                                "masked.txt")
     assert values(read_document(src)) == {
         "参加者数": [("actual", Decimal(120), 2016), ("actual", Decimal(140), 2018)]}
+
+
+def test_figures_that_are_not_money_under_a_money_declaration():
+    src = SourceText.from_text(
+        "令和５年度 事務事業評価シート\n事務事業名 かもめ港まつり事業\n(単位:千円)\n事業費 4,210 4,380\n"
+        "・2日間で約6,800人が来場した。\n観光入込客数 百万円\n令和４年度令和５年度令和６年度\n目標 222,410 223,680 224,960\n"
+        "216,406\n（令和2年度）\n\n15\n", "notmoney.txt")
+    r = read_document(src)
+    assert [(a.printed, a.jpy) for a in r.projects[0].amounts] == [("4,210", 4_210_000), ("4,380", 4_380_000)]
+    # 6,800人: a count; 目標 …: an indicator's row (the role word starts it); 216,406 （令和2年度）: a dated
+    # value; 15 after a blank line: not a cell of the 事業費 row
+    (target,) = r.projects[0].indicators
+    assert [(v.role, v.value, v.fiscal_year) for v in target.values] == [
+        ("target", Decimal(222410), 2022), ("target", Decimal(223680), 2023), ("target", Decimal(224960), 2024)]

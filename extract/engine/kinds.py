@@ -3,8 +3,9 @@
 Kinds: ``evaluation_sheet`` (one project), ``measure_evaluation`` (several projects of a measure,
 施策評価 or a list of results), ``business_plan``, ``kpi_review``, ``budget_summary`` and
 ``template`` (a blank form or a guide to reading one, which yields no facts). The evidence words
-are the vocabulary's ``kinds`` and ``template`` sections: a word of the title weighs 3, a word of
-the body 1. The confidence is the winner's share of all the evidence.
+are the vocabulary's ``kinds`` and ``template`` sections: a word of the title weighs 10, a word of
+the body 1 (what a document calls itself outweighs the labels it shares with other kinds). The
+confidence is the winner's share of all the evidence.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from policy_kg.extract.engine.normalize import Line
 from policy_kg.extract.engine.vocabulary import KindEvidence, Vocabulary
 
 TITLE_CHARS = 240  # the title block: what a dump prints before the body (headers, the sheet's name)
-MIN_SCORE = 3  # less evidence than one title word is no evidence of a policy document
+TITLE_WEIGHT = 10
+MIN_SCORE = 3  # fewer than three body words and no title word is no evidence of a policy document
 _FIGURE = re.compile(r"\d[\d,]{2,}")
 
 
@@ -31,7 +33,7 @@ def _score(evidence: KindEvidence, title: str, body: str) -> tuple[int, list[str
     score, found = 0, []
     for word in evidence.title:
         if word in title:
-            score += 3
+            score += TITLE_WEIGHT
             found.append(f"title:{word}")
     for word in evidence.body:
         if word in body:
@@ -51,7 +53,7 @@ def classify(lines: list[Line], vocab: Vocabulary) -> Kind | None:
     phrases = sum(body.count(word) for word in vocab.template.body)
     figures = len(_FIGURE.findall(body))
     if t_found and (any(f.startswith("title:") for f in t_found) or phrases >= 3 and figures <= phrases):
-        t_score += 3 * phrases
+        t_score += TITLE_WEIGHT * phrases
         scores["template"] = (t_score, t_found)
     name, (best, found) = max(scores.items(), key=lambda kv: (kv[1][0], kv[0] == "evaluation_sheet"))
     if best < MIN_SCORE:

@@ -45,6 +45,10 @@ _LONG = re.compile(r"[▲△-]?[1-9]\d{4,}")
 _ERA_WORD = re.compile(r"(?:平成|令和|昭和|H|R|S)$")
 _FILLER = re.compile(r"[(（【\[].*[)）】\]]|[A-Z]|[①-⑳]|年度|計|合計")  # markers and notes between a label and its figures
 _UNIT_CELLS = re.compile(r"(?:百万円|千円|万円|円){2,}")  # column-unit cells that ran together: 千円千円千円
+# units that also begin common words (年度, 月額, 日本, 区分, 部長, 本市, 点検, 社会, 事業収入, 施設名):
+# only a cell that is exactly the unit counts for them
+_WORD_STARTS = frozenset(("年", "月", "日", "区", "部", "本", "点", "社", "事業", "施設", "地区", "校"))
+_DATED = re.compile(r"[(（](?:令和|平成|昭和|[RH])\s?(?:\d{1,2}|元)年度?[)）]")
 _CODE_LABELS = ("コード", "番号", "No", "NO", "No.", "名")  # a figure after these is a code, not money
 _CODE_NEXT = ("款", "項", "目", "節", "章", "条", "号", "細目")
 DECLARATION_BEFORE = 150  # cells a declaration governs after it
@@ -192,6 +196,8 @@ def _money_row(
             return label[0], label[1], j
         if j in decl_at or any(text.endswith(h) for h in vocab.money_headers):
             return "money", None, j
+        if toks[j + 1].after_blank:
+            break  # a blank line ends a table's row
         if _is_cell(text) or is_no_value(text):
             if gap:
                 break  # figures of an earlier row
@@ -203,6 +209,19 @@ def _money_row(
             continue
         break
     return ("money", None, declared_at) if declared_at is not None else None
+
+
+def _role_row(toks: list[Token], i: int, vocab: Vocabulary) -> bool:
+    """Whether cell ``i`` is in a row one value-role word starts (目標 222,410 …), not a money label.
+
+    Two role words in a row (計画 実績 251 250) are column headers, not a row's label.
+    """
+    j = i - 1
+    while j >= 0 and (_is_cell(toks[j].text) or is_no_value(toks[j].text)):
+        j -= 1
+    if j < 0 or toks[j].text.strip("()（）") not in vocab.value_role:
+        return False
+    return j == 0 or toks[j - 1].text.strip("()（）") not in vocab.value_role
 
 
 def year_cells(toks: list[Token]) -> set[int]:
@@ -228,8 +247,10 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
         return "the value of a code or a heading label"
     if re.fullmatch(r"\d", text) and re.match(f"[{CJK}]", nxt) and nxt not in vocab.non_money_units:
         return "a section or list number"
-    if any(nxt == u or nxt.startswith(u) and u in ("%", "％", "‰") for u in vocab.non_money_units):
-        return "a count or share"
+    if nxt in vocab.non_money_units or (
+            nxt.startswith(tuple(u for u in vocab.non_money_units if u not in _WORD_STARTS))
+            and vocab.money_label(nxt) is None and nxt not in vocab.labels):
+        return "a count or share"  # 3 人 | 6,800人が来場 (a unit glued to the text after it)
     small = bool(re.fullmatch(r"\d{1,4}", text))
     if nxt in _CODE_NEXT or small and nxt.startswith(("年度", "年", "月")) or _ERA_WORD.search(prev) \
             or prev.endswith("第"):
@@ -238,6 +259,8 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
         return "a year of a header"
     if re.fullmatch(r"0\d+", text.lstrip("▲△-")):
         return "a code"
+    if _DATED.match(nxt):
+        return "a dated value (216,406 （令和2年度）: an indicator's baseline, not a table's cell)"
     return None
 
 
@@ -256,6 +279,8 @@ def declared_amounts(
         if not _is_cell(t.text) or _skip_cell(toks, t.index, vocab, years):
             continue
         text = _cell(t.text)
+        if _role_row(toks, t.index, vocab):
+            continue  # 目標 222,410 223,680: values of an indicator, whatever their unit
         strong = bool(_COMMA.fullmatch(text) or _LONG.fullmatch(text))
         row = _money_row(toks, t.index, vocab, decl_at)
         if not strong and row is None:

@@ -32,6 +32,8 @@ _BRACKET_GROUP = re.compile(r"【[^】]{1,12}】")
 _UNIT_RUN = re.compile(r"(?:百万円|千円|万円|円){2,}")  # column-unit cells that ran together
 # a figure followed by + or a bracket ends its cell: 16,655+着地型 4,694 | 31,367(51.4%)
 _FIGURE_THEN = re.compile(r"(\d{1,3}(?:,\d{3})+)([+(])")
+# year headers printed without blanks: 令和４年度令和５年度令和６年度 → one cell a year
+_YEAR_RUN = re.compile(r"(年度)(?=(?:令和|平成|昭和|[RH])\s?\d)")
 LONG_TOKEN = 24  # a cell longer than this with labels inside is text the dump ran together
 
 
@@ -41,6 +43,7 @@ class Line:
 
     text: str
     span: Span
+    after_blank: bool = False  # a blank line stands before it (a table's row ends there)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Token:
     line: int  # index of its logical line
     index: int  # position in the document's token stream
     span: Span
+    after_blank: bool = False  # the first cell of a line that follows a blank line
 
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -66,6 +70,7 @@ def normalize_line(text: str) -> str:
     s = re.sub(r"\0(\d+)\0", lambda m: _CIRCLED[int(m.group(1))], s)
     s = _BROKEN_GROUP.sub(r"\1,\2", s)
     s = _FIGURE_THEN.sub(r"\1 \2", s)
+    s = _YEAR_RUN.sub(r"\1 ", s)
     parts = s.split(" ")
     out: list[str] = []
     run: list[str] = []
@@ -85,6 +90,7 @@ def logical_lines(src: SourceText) -> list[Line]:
     """The document's non-empty lines, normalised, vertical captions joined."""
     lines: list[Line] = []
     caption: list[tuple[str, int]] = []
+    blank = False
 
     def flush() -> None:
         if len(caption) >= 2:
@@ -96,12 +102,14 @@ def logical_lines(src: SourceText) -> list[Line]:
     for n, raw in enumerate(src.lines, 1):
         text = normalize_line(raw)
         if not text:
-            continue  # a blank line does not end a vertical caption: dumps put blanks between its characters
+            blank = True  # a blank line does not end a vertical caption: dumps put blanks between its characters
+            continue
         if len(text) == 1 and _ONE_CJK.fullmatch(text):
             caption.append((text, n))
             continue
         flush()
-        lines.append(Line(text, Span.line(n)))
+        lines.append(Line(text, Span.line(n), after_blank=blank))
+        blank = False
     flush()
     return lines
 
@@ -140,8 +148,10 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
     vocab = vocab or vocabulary()
     out: list[Token] = []
     for i, line in enumerate(lines):
+        first = True
         for cell in line.text.split(" "):
             for piece in _split_long(cell, vocab):
                 for figure in split_run_together(piece):
-                    out.append(Token(figure, i, len(out), line.span))
+                    out.append(Token(figure, i, len(out), line.span, after_blank=line.after_blank and first))
+                    first = False
     return out

@@ -18,7 +18,7 @@ VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
 
 @dataclass(frozen=True)
 class KindEvidence:
-    """Words that show a document is of one kind: in its title (weight 3) or its body (weight 1)."""
+    """Words that show a document is of one kind: in its title (weight 10) or its body (weight 1)."""
 
     title: tuple[str, ...]
     body: tuple[str, ...]
