@@ -109,6 +109,9 @@ def _write_temp(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file 0600; an output gets the mode any new file of the user gets
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -117,6 +120,13 @@ def _write_temp(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then put back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -165,6 +175,17 @@ def serialize(ds: Dataset, fmt: RdfFormat) -> bytes:
         return union.serialize(format="turtle").encode("utf-8")
     if fmt is RdfFormat.TRIG:
         return _trig(ds)
+    if fmt is RdfFormat.JSONLD:
+        # Compact JSON-LD of the merge of all graphs (as Turtle), its @context the project's prefixes
+        # (graph.namespace.jsonld_context, published as ontology/context.jsonld), so any JSON-LD
+        # reader, rdflib's Graph().parse included, gets every triple from the default graph.
+        from policy_kg.graph.namespace import jsonld_context
+
+        union = bind_prefixes(Graph())
+        for triple in ds.triples((None, None, None)):
+            union.add(triple)
+        return union.serialize(format="json-ld", context=jsonld_context(), auto_compact=True,
+                               indent=1).encode("utf-8")
     return ds.serialize(format=fmt.value).encode("utf-8")
 
 

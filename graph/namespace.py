@@ -7,6 +7,8 @@ every term declared here is defined in ``ontology/policy.ttl`` and the other way
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD, DefinedNamespace
 
@@ -14,7 +16,7 @@ from policy_kg.graph.identity import DEFAULT_BASE
 
 __all__ = [
     "PKG", "SDG", "QB", "WD", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDO", "SH", "SKOS", "XSD",
-    "DEFAULT_BASE", "PREFIXES", "bind_prefixes",
+    "DEFAULT_BASE", "PREFIXES", "bind_prefixes", "jsonld_context", "context_document", "CONTEXT_FILE",
 ]
 
 SDG = Namespace("http://metadata.un.org/sdg/")
@@ -217,3 +219,27 @@ def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:
         graph.bind(prefix, ns, override=True, replace=True)
     graph.bind("id", Namespace(base), override=True, replace=True)
     return graph
+
+
+# The JSON-LD context of the project, published beside the ontology and kept in sync with PREFIXES
+# (tests/test_jsonld.py): ``python -m policy_kg.graph.namespace`` rewrites it.
+CONTEXT_FILE = Path(__file__).resolve().parents[1] / "ontology" / "context.jsonld"
+
+
+def jsonld_context(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """The JSON-LD ``@context`` of policy-kg data: every prefix above, and ``id`` for the data base."""
+    context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    context["id"] = base
+    return context
+
+
+def context_document(base: str = DEFAULT_BASE) -> str:
+    """The text of ``ontology/context.jsonld``: ``{"@context": …}`` (see :func:`jsonld_context`)."""
+    import json
+
+    return json.dumps({"@context": jsonld_context(base)}, indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    CONTEXT_FILE.write_text(context_document(), encoding="utf-8")
+    print(CONTEXT_FILE)

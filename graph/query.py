@@ -18,7 +18,13 @@ those of the whole store, for every scoped query and every sample and seed docum
 
 Parameters are bound as typed RDF terms: a ``VALUES`` block whose terms rdflib serialises (and
 escapes), on every backend. A raw parameter value is never pasted into query text, so it cannot
-change the query.
+change the query. A ``year`` parameter takes a Gregorian year or an era year (``令和5``, ``R5``,
+``H30``: :func:`parse_year`).
+
+The header is optional: a plain ``SELECT`` file (or a string, :func:`spec_from_text`) runs as it is,
+its title its file name and its columns whatever it selects. The project's prefixes
+(``graph.namespace.PREFIXES``) are predeclared for every query: :func:`with_prefixes` prepends those
+the query does not declare itself.
 
 >>> spec = load_query("projects")
 >>> spec.columns[:3]
@@ -27,6 +33,7 @@ change the query.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,7 +44,7 @@ from typing import Protocol, runtime_checkable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from policy_kg.graph.namespace import PREFIXES, XSD
+from policy_kg.graph.namespace import DEFAULT_BASE, PREFIXES, XSD
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 PARAM_KINDS = ("iri", "string", "integer", "decimal", "boolean", "year")
@@ -45,6 +52,10 @@ PARAM_KINDS = ("iri", "string", "integer", "decimal", "boolean", "year")
 
 class QueryError(Exception):
     """A query that cannot be found, parsed, parameterised or run."""
+
+
+class UnknownValueError(QueryError):
+    """A parameter names a document, measure, project or IRI the graph does not hold."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,14 @@ class QueryResult:
     def as_dicts(self) -> list[dict[str, str]]:
         return [dict(zip(self.columns, row)) for row in self.as_text_rows()]
 
+    def as_python_rows(self) -> list[list[object]]:
+        """Rows of Python values (see :func:`python_value`): int, Decimal, float, bool, str or None."""
+        return [[python_value(v) for v in row] for row in self.rows]
+
+    def as_records(self) -> list[dict[str, object]]:
+        """One dict per row, column → Python value (see :func:`python_value`)."""
+        return [dict(zip(self.columns, row)) for row in self.as_python_rows()]
+
 
 class Backend(Protocol):
     """Anything that can answer a SELECT query with bound variables (rdflib, Oxigraph, remote)."""
@@ -123,9 +142,7 @@ def parse_header(text: str, name: str, path: Path) -> QuerySpec:
                                 (pm.group("desc") or "").strip()))
         else:
             meta[key] = value
-    for required in ("title", "description", "columns"):
-        if required not in meta:
-            raise QueryError(f"{path.name}: header lacks '# {required}:'")
+    # Every header line is optional: a plain SELECT file is a query too (columns: what it selects).
     split = lambda s: tuple(c.strip() for c in s.split(",") if c.strip())  # noqa: E731
     lists = []
     for item in split(meta.get("sorted-lists", "")):
@@ -136,8 +153,38 @@ def parse_header(text: str, name: str, path: Path) -> QuerySpec:
     scope = meta.get("scope") or None
     if scope is not None and scope not in {p.name for p in params}:
         raise QueryError(f"{path.name}: '# scope: {scope}' names no parameter of the query")
-    return QuerySpec(name, path, meta["title"], meta["description"], tuple(params),
-                     split(meta["columns"]), tuple(lists), text, scope)
+    return QuerySpec(name, path, meta.get("title") or name, meta.get("description", ""), tuple(params),
+                     split(meta.get("columns", "")), tuple(lists), text, scope)
+
+
+def spec_from_text(text: str, name: str = "sparql") -> QuerySpec:
+    """A query given as a string (``query --sparql``, ``kg.query("SELECT …")``); a header is optional."""
+    return parse_header(text, name, Path(f"<{name}>"))
+
+
+def looks_like_sparql(text: str) -> bool:
+    """Whether ``text`` is query text rather than a library name or a path to a ``.rq`` file."""
+    return bool(re.search(r"[\s{]", text.strip())) or bool(
+        re.match(r"(?is)\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text))
+
+
+# PREFIX / BASE declarations of a query's prologue (after comments, strings are not looked into).
+_DECLARED = re.compile(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?\s*:")
+
+
+def predeclared_prefixes() -> dict[str, str]:
+    """The prefixes every query may use without declaring them: ``graph.namespace`` and ``id:``."""
+    found = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    found["id"] = DEFAULT_BASE
+    return found
+
+
+def with_prefixes(query: str) -> str:
+    """``query`` with a ``PREFIX`` line for each project prefix it does not declare itself."""
+    body = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(body)}
+    missing = [f"PREFIX {p}: <{iri}>" for p, iri in predeclared_prefixes().items() if p not in declared]
+    return "\n".join(missing) + "\n" + query if missing else query
 
 
 def list_queries(folder: Path = QUERIES_DIR) -> list[QuerySpec]:
@@ -156,8 +203,10 @@ def load_query(name_or_path: str | Path) -> QuerySpec:
     if p.suffix != ".rq":
         p = QUERIES_DIR / f"{name_or_path}.rq"
     if not p.is_file():
-        known = ", ".join(q.stem for q in sorted(QUERIES_DIR.glob("*.rq")))
-        raise QueryError(f"no query {str(name_or_path)!r}; library queries: {known}")
+        names = [q.stem for q in sorted(QUERIES_DIR.glob("*.rq"))]
+        near = difflib.get_close_matches(str(name_or_path), names, n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise QueryError(f"no query {str(name_or_path)!r}{hint} library queries: {', '.join(names)}")
     return parse_header(p.read_text(encoding="utf-8"), p.stem, p)
 
 
@@ -173,7 +222,9 @@ def typed_term(param: Param, raw: str) -> Node:
             if not re.match(r"^[a-zA-Z][\w+.-]*:[^\s<>\"{}|^`\\]*$", iri):
                 raise QueryError(f"parameter {param.name}: {raw!r} is not an IRI")
             return URIRef(iri)
-        if param.kind in ("integer", "year"):
+        if param.kind == "year":
+            return Literal(parse_year(raw), datatype=XSD.integer)
+        if param.kind == "integer":
             return Literal(int(raw), datatype=XSD.integer)
         if param.kind == "decimal":
             return Literal(Decimal(raw), datatype=XSD.decimal)
@@ -184,6 +235,30 @@ def typed_term(param: Param, raw: str) -> Node:
         return Literal(raw)
     except (ValueError, InvalidOperation) as exc:
         raise QueryError(f"parameter {param.name}: {raw!r} is not a valid {param.kind}") from exc
+
+
+def parse_year(raw: str | int) -> int:
+    """A year as a user types it: ``2023``, ``令和5``, ``令和5年度``, ``R5``, ``r5``, ``H30``, ``平成30``.
+
+    >>> [parse_year(y) for y in ("2023", "令和5", "R5", "H30", "令和元年度")]
+    [2023, 2023, 2023, 2018, 2019]
+    """
+    from policy_kg.extract.numbers import NumberFormatError, era_to_year, normalize
+
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    text = normalize(str(raw)).strip()
+    if re.fullmatch(r"\d{4}", text.removesuffix("年度").removesuffix("年")):
+        return int(text.removesuffix("年度").removesuffix("年"))
+    if re.fullmatch(r"[rhsRHS]\s*\d{1,2}", text):
+        text = text.upper()  # r5 as R5
+    try:
+        year = era_to_year(text)
+    except (NumberFormatError, ValueError, KeyError) as exc:
+        raise ValueError(f"{raw!r} is not a year (2023, 令和5, R5, H30)") from exc
+    if not re.fullmatch(r"(?:令和|平成|昭和|[RHS])\s*(?:\d{1,2}|元|[〇一二三四五六七八九十]{1,3})(?:年度|年)?", text):
+        raise ValueError(f"{raw!r} is not a year (2023, 令和5, R5, H30)")
+    return year
 
 
 def bind_params(spec: QuerySpec, raw: Mapping[str, str] | None) -> dict[str, Node]:
@@ -265,10 +340,11 @@ def run_query(
     bound.update(bindings or {})
     backend: Backend = RdflibBackend(target) if isinstance(target, Graph) else target
     document = bound.get(spec.scope) if spec.scope else None
+    text = with_prefixes(spec.text)
     if isinstance(document, Literal) and isinstance(backend, DocumentScopedBackend):
-        result = backend.select_in_documents(spec.text, bound, [str(document)])
+        result = backend.select_in_documents(text, bound, [str(document)])
     else:
-        result = backend.select(spec.text, bound)
+        result = backend.select(text, bound)
     return _postprocess(spec, result)
 
 
@@ -306,3 +382,122 @@ def term_text(term: Node | None) -> str:
             return "true" if term.toPython() else "false"
         return str(term)
     return str(term)
+
+
+def python_value(term: Node | None) -> object:
+    """A result term as a Python value, the same whatever store answered.
+
+    ``xsd:integer`` (and its derived types: yen amounts, fiscal years, counts) → ``int``;
+    ``xsd:decimal`` → :class:`decimal.Decimal` (exact: indicator values such as 5.5 stay 5.5);
+    ``xsd:double`` / ``xsd:float`` → ``float``; ``xsd:boolean`` → ``bool``; ``xsd:gYear`` → ``int``;
+    an unbound cell → ``None``; IRIs, blank nodes and every other literal → ``str``.
+
+    >>> from rdflib import Literal
+    >>> [python_value(Literal(v)) for v in (1500000, True, "x")]
+    [1500000, True, 'x']
+    """
+    if term is None:
+        return None
+    if not isinstance(term, Literal):
+        return str(term)
+    dt = term.datatype
+    try:
+        if dt in _INTEGER_TYPES:
+            return int(str(term).strip())
+        if dt == XSD.decimal:
+            return Decimal(str(term).strip())
+        if dt in (XSD.double, XSD.float):
+            return float(str(term).strip())
+        if dt == XSD.boolean:
+            return str(term).strip().lower() in ("true", "1")
+        if dt == XSD.gYear:
+            return int(str(term).strip()[:5].rstrip("-Z+") or str(term))
+    except (ValueError, InvalidOperation):
+        return str(term)  # an ill-typed literal stays its text
+    return str(term)
+
+
+_INTEGER_TYPES = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
+                  XSD.positiveInteger, XSD.nonPositiveInteger, XSD.negativeInteger, XSD.unsignedLong,
+                  XSD.unsignedInt, XSD.unsignedShort, XSD.unsignedByte}
+
+
+def json_value(value: object) -> object:
+    """A :func:`python_value` as JSON can hold it: a Decimal becomes an int when whole, else a float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+# --- what an empty answer may mean --------------------------------------------------------------------
+
+_PKG_NS = str(PREFIXES["pkg"])
+_PKG_TERM = re.compile(r"(?<![\w<])pkg:([A-Za-z_][\w-]*)|<" + re.escape(_PKG_NS) + r"([^>]*)>")
+# parameters whose value names something the graph holds, and how to find the names it holds
+_NAMED = {
+    "document": ("SELECT DISTINCT ?name WHERE { ?d <" + _PKG_NS + "fileName> ?name }"),
+    "measure": ("SELECT DISTINCT ?name WHERE { ?m a <" + _PKG_NS + "Measure> ; "
+                "<http://www.w3.org/2004/02/skos/core#prefLabel> ?name }"),
+    "project": ("SELECT DISTINCT ?name WHERE { ?m a <" + _PKG_NS + "Project> ; "
+                "<http://www.w3.org/2004/02/skos/core#prefLabel> ?name }"),
+}
+
+
+def ontology_terms() -> set[str]:
+    """Local names of every term ``ontology/policy.ttl`` defines in the ``pkg:`` namespace."""
+    global _ONTOLOGY_TERMS
+    if _ONTOLOGY_TERMS is None:
+        ontology = Graph().parse(QUERIES_DIR.parent / "ontology" / "policy.ttl", format="turtle")
+        _ONTOLOGY_TERMS = {str(s)[len(_PKG_NS):] for s in ontology.subjects() if str(s).startswith(_PKG_NS)}
+    return _ONTOLOGY_TERMS
+
+
+_ONTOLOGY_TERMS: set[str] | None = None
+
+
+def unknown_term_hints(query: str) -> list[str]:
+    """For each ``pkg:`` term of ``query`` that ``ontology/policy.ttl`` does not define, a hint
+    (``pkg:valu is not in the ontology; did you mean pkg:value?``). Comments are not looked at."""
+    body = "\n".join(line.split("#", 1)[0] if "<" not in line else line for line in query.splitlines())
+    known = ontology_terms()
+    hints = []
+    seen: set[str] = set()
+    for m in _PKG_TERM.finditer(body):
+        local = m.group(1) if m.group(1) is not None else m.group(2)
+        if local in known or local in seen or not local:
+            continue
+        seen.add(local)
+        near = difflib.get_close_matches(local, sorted(known), n=3, cutoff=0.6)
+        near = near or difflib.get_close_matches(local.lower(), sorted(known, key=str.lower), n=3, cutoff=0.6)
+        suggestion = f"; did you mean {' or '.join('pkg:' + n for n in near)}?" if near else ""
+        hints.append(f"pkg:{local} is not in the ontology{suggestion}")
+    return hints
+
+
+def check_named_values(target: Graph | Backend, spec: QuerySpec, params: Mapping[str, object] | None) -> None:
+    """Raise :class:`UnknownValueError` when a parameter names a document, measure or project (by
+    parameter name) or an IRI (by kind) the graph does not hold, listing near matches (difflib).
+
+    Run it when a query returned no rows: a misspelt ``document=`` then says so instead of printing
+    an empty table. Values are bound, as in :func:`run_query`.
+    """
+    backend: Backend = RdflibBackend(target) if isinstance(target, Graph) else target
+    for name, raw in (params or {}).items():
+        param = spec.param(name)
+        value = str(raw)
+        if name in _NAMED and param.kind == "string":
+            names = [str(r[0]) for r in backend.select(_NAMED[name], {}).rows if r[0] is not None]
+            if value in names:
+                continue
+            near = difflib.get_close_matches(value, names, n=5, cutoff=0.4)
+            near = near or sorted(n for n in names if value and (value in n or n in value))[:5]
+            what = {"document": "document (file name)"}.get(name, name)
+            raise UnknownValueError(
+                f"parameter {name}: no {what} {value!r} in the graph"
+                + (f"; near matches: {', '.join(near)}" if near else f" ({len(names)} known)"))
+        if param.kind == "iri":
+            term = typed_term(param, value)
+            ask = "SELECT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } } LIMIT 1"
+            if backend.select(ask, {"x": term}).rows:
+                continue
+            raise UnknownValueError(f"parameter {name}: {str(term)!r} is not in the graph")

@@ -220,18 +220,33 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from policy_kg.graph.query import QueryError, list_queries, load_query, run_query
+    from policy_kg.graph.query import (
+        QueryError,
+        check_named_values,
+        list_queries,
+        load_query,
+        run_query,
+        spec_from_text,
+        unknown_term_hints,
+        with_prefixes,
+    )
 
     if args.list:
+        import textwrap
+
         for spec in list_queries():
             params = ", ".join(f"{p.name}:{p.kind}" + ("" if p.required else "?") for p in spec.params)
             print(f"{spec.name:20} {spec.title}" + (f"  [params: {params}]" if params else ""))
+            for line in textwrap.wrap(spec.description, 96):
+                print(f"{'':20} {line}")
             print(f"{'':20} columns: {', '.join(spec.columns)}")
         return 0
-    if not args.name:
-        raise CliError("query: name a library query or a .rq file (or use --list)")
+    if args.sparql is not None and args.name:
+        raise CliError("query: give a query name or file, or --sparql TEXT, not both")
+    if not args.name and args.sparql is None:
+        raise CliError("query: name a library query or a .rq file, or give --sparql TEXT (or use --list)")
     try:
-        spec = load_query(args.name)
+        spec = spec_from_text(args.sparql) if args.sparql is not None else load_query(args.name)
         params = _parse_params(args.param)
         if args.endpoint:
             from policy_kg.graph.stores import RemoteBackend
@@ -250,12 +265,34 @@ def cmd_query(args: argparse.Namespace) -> int:
             # small graphs in memory; large ones from an Oxigraph store cached beside the file
             target = backend_for(args.graph, store=True if args.oxigraph else None)
         result = run_query(target, spec, params=params)
+        if not result.rows:  # a misspelt document or term: say so instead of an empty table
+            check_named_values(target, spec, params)
+            for hint in unknown_term_hints(with_prefixes(spec.text)):
+                _err(f"hint: {hint}")
     except QueryError as exc:
         raise CliError(str(exc), 5) from exc
     columns = result.columns
     if list(columns[: len(spec.columns)]) != list(spec.columns):
         columns = list(columns)
+    if args.format == "json":  # typed: numbers as numbers, booleans as booleans, unbound as null
+        from policy_kg.graph.query import json_value
+
+        rows = [{c: json_value(v) for c, v in zip(columns, row)} for row in result.as_python_rows()]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
     _print_rows(columns, result.as_text_rows(), args.format)
+    return 0
+
+
+def cmd_prefixes(args: argparse.Namespace) -> int:
+    """The prefixes every query may use undeclared (``graph/namespace.py``), as SPARQL or Turtle."""
+    from policy_kg.graph.query import predeclared_prefixes
+
+    keyword = "@prefix" if args.format == "turtle" else "PREFIX"
+    end = " ." if args.format == "turtle" else ""
+    for prefix, iri in predeclared_prefixes().items():
+        print(f"{keyword} {prefix + ':':9} <{iri}>{end}")
     return 0
 
 
@@ -331,8 +368,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-curation", action="store_true")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("query", parents=[graph_opt], help="run a library query (or a .rq file)")
+    p = sub.add_parser("query", parents=[graph_opt], help="run a library query, a .rq file or --sparql TEXT")
     p.add_argument("name", nargs="?", help="library query name (see --list) or path to a .rq file")
+    p.add_argument("--sparql", metavar="TEXT", help="run this SELECT query (the project's prefixes are predeclared)")
     p.add_argument("--list", action="store_true", help="list library queries with their parameters")
     p.add_argument("--param", action="append", metavar="KEY=VALUE", help="bind a declared parameter")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -345,6 +383,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token", help="bearer token for --endpoint")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds (default: %(default)s)")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("prefixes", help="list the prefixes every query may use without declaring them")
+    p.add_argument("--format", choices=("sparql", "turtle"), default="sparql")
+    p.set_defaults(func=cmd_prefixes)
 
     p = sub.add_parser("validate", parents=[graph_opt], help="SHACL-validate a built graph (exit 1 on violations)")
     p.set_defaults(func=cmd_validate)

@@ -88,7 +88,9 @@ def test_unknown_parameter_and_bad_type_are_errors(town):
     with pytest.raises(QueryError, match="no parameter"):
         run_query(town, "projects", params={"nope": "1"})
     with pytest.raises(QueryError, match="not a valid year"):
-        run_query(town, "budgets", params={"fiscal_year": "R5"})
+        run_query(town, "budgets", params={"fiscal_year": "next year"})
+    with pytest.raises(QueryError, match="not a valid year"):
+        run_query(town, "budgets", params={"fiscal_year": "R"})
 
 
 def test_year_parameter_is_typed(town):
@@ -96,6 +98,12 @@ def test_year_parameter_is_typed(town):
     from policy_kg.graph.query import bind_params
 
     assert bind_params(spec, {"fiscal_year": "2023"})["fiscal_year"] == Literal(2023, datatype=XSD.integer)
+    # era years wherever a year is: 令和5 = R5 = 2023, H30 = 2018
+    for era, year in (("令和5", 2023), ("R5", 2023), ("r5", 2023), ("令和5年度", 2023), ("H30", 2018),
+                      ("平成30", 2018), ("令和元", 2019), ("２０２３", 2023)):
+        assert bind_params(spec, {"fiscal_year": era})["fiscal_year"] == Literal(year, datatype=XSD.integer), era
+    assert run_query(town, "budgets", params={"fiscal_year": "R5"}).rows == \
+        run_query(town, "budgets", params={"fiscal_year": "2023"}).rows
 
 
 def test_a_parameter_restricts_a_variable_the_query_binds_itself(town):

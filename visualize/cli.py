@@ -25,8 +25,19 @@ def _filters_parent() -> argparse.ArgumentParser:
     filters.add_argument("--document", help="only this document (file name, document id or IRI)")
     filters.add_argument("--measure", help="only projects under this measure (IRI or exact label)")
     filters.add_argument("--sdg-goal", help="only projects linked to this SDG goal (e.g. 8)")
-    filters.add_argument("--fiscal-year", type=int, help="budgets of this fiscal year (default: latest)")
+    filters.add_argument("--fiscal-year", type=_year, help="budgets of this fiscal year: 2023, 令和5, R5, H30 "
+                         "(default: latest)")
     return filters
+
+
+def _year(text: str) -> int:
+    """A fiscal year as typed: Gregorian (2023) or an era year (令和5, R5, H30)."""
+    from policy_kg.graph.query import parse_year
+
+    try:
+        return parse_year(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def register(subparsers: Any, graph_opt: argparse.ArgumentParser) -> None:
