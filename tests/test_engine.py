@@ -366,3 +366,25 @@ def test_figures_that_are_not_money_under_a_money_declaration():
     (target,) = r.projects[0].indicators
     assert [(v.role, v.value, v.fiscal_year) for v in target.values] == [
         ("target", Decimal(222410), 2022), ("target", Decimal(223680), 2023), ("target", Decimal(224960), 2024)]
+
+
+@pytest.mark.parametrize(
+    ("header", "era", "years", "statuses"),
+    [
+        ("H26 H27 H28", None, [2014, 2015, 2016], [None] * 3),
+        ("20 年度 21 年度", "平成", [2008, 2009], [None] * 2),
+        ("令和4年度 令和5年度", None, [2022, 2023], [None] * 2),
+        ("2017年度 2018年度", None, [2017, 2018], [None] * 2),
+        ("24年度実績 25年度計画", "平成", [2012, 2013], [None, "plan"]),
+        ("H26予算 H26決算 H27予算", None, [2014, 2014, 2015], ["budget", None, "budget"]),
+        ("年度 27 26 25", "平成", [2015, 2014, 2013], [None] * 3),
+        ("24年度 25年度", None, [], []),  # no era printed anywhere: not years
+    ],
+)
+def test_year_headers(header, era, years, statuses):
+    from policy_kg.extract.engine.years import year_headers
+
+    toks = tokens(logical_lines(SourceText.from_text(header, "h.txt")))
+    found = year_headers(toks, era)
+    assert [c.year for h in found for c in h.columns] == years
+    assert [c.status for h in found for c in h.columns] == statuses

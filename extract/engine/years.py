@@ -2,7 +2,7 @@
 
 A header is two or more consecutive cells that each name a fiscal year, optionally with what the
 column holds: ``H26予算 H26決算 H27予算``, ``平成25年度 平成26年度``, ``20年度(実績) 21年度(見込)``,
-``2017年度 2018年度``, ``R1決算 R2予算``; or a ``年度`` cell followed by bare years (``年度 27 26
+``2017年度 2018年度``, ``R1決算 R2予算``, ``20 年度 21 年度``, ``24年度実績 25年度計画``; or a ``年度`` cell followed by bare years (``年度 27 26
 25``), whose era is the one the document prints elsewhere. Two-digit years with no era of their
 own take that era too; with none printed anywhere they are not years.
 """
@@ -87,6 +87,8 @@ def year_headers(toks: list[Token], era: str | None) -> list[YearHeader]:
             cell = toks[j].text
             if cell in ("平成", "令和", "H", "R") and j + 1 < n and re.fullmatch(r"\d{1,2}", toks[j + 1].text):
                 col, width = _column(cell + toks[j + 1].text, era), 2
+            elif re.fullmatch(r"\d{1,2}|(?:19|20)\d{2}", cell) and j + 1 < n and toks[j + 1].text.startswith("年度"):
+                col, width = _column(cell + toks[j + 1].text, era), 2  # 20 年度 21 年度
             else:
                 col, width = _column(cell, era), 1
             if col is None:
