@@ -262,8 +262,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
             if not args.graph.is_file():
                 _load(args.graph)  # raises the one-line "no built graph here" error
-            # small graphs in memory; large ones from an Oxigraph store cached beside the file
-            target = backend_for(args.graph, store=True if args.oxigraph else None)
+            # an Oxigraph store cached beside the file (rebuilt when it changes); --rdflib: in memory
+            target = backend_for(args.graph, store=not args.rdflib)
         result = run_query(target, spec, params=params)
         if not result.rows:  # a misspelt document or term: say so instead of an empty table
             check_named_values(target, spec, params)
@@ -376,7 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--store", type=Path, help="query an on-disk Oxigraph store instead of --graph")
     p.add_argument("--oxigraph", action="store_true",
-                   help="query --graph through an Oxigraph store cached beside it (automatic for large files)")
+                   help="query --graph through an Oxigraph store cached beside it (the default)")
+    p.add_argument("--rdflib", action="store_true",
+                   help="query --graph parsed into memory by rdflib instead of the cached store (slower)")
     p.add_argument("--endpoint", help="query a remote SPARQL endpoint instead of --graph")
     p.add_argument("--user", help="basic-auth user for --endpoint")
     p.add_argument("--password", help="basic-auth password for --endpoint")
