@@ -87,11 +87,18 @@ def test_recall_does_not_fall_below_the_measured_floor(corpus):
     for _, gold, r in corpus:
         printed = Counter(a["jpy"] for a in gold["amounts"] if isinstance(a.get("jpy"), int))
         found += sum((printed & Counter(_amounts(r))).values())
-    assert found / gold_amounts >= 0.9
+    assert found / gold_amounts >= 0.95  # measured 206/214
     gold_projects = [(name, r) for _, g, r in corpus for name in g["projects"]]
     named = sum(any(name.replace(" ", "") in (p.name or "").replace(" ", "") for p in r.projects)
                 for name, r in gold_projects)
-    assert named / len(gold_projects) >= 0.7
+    assert named / len(gold_projects) >= 0.72  # measured 66/88 by the scorer's looser match
+    gold_values = found_values = 0
+    for _, gold, r in corpus:
+        printed = Counter(Decimal(str(v["value"])) for i in gold["indicators"] for v in i["values"]
+                          if v.get("value") is not None)
+        gold_values += sum(printed.values())
+        found_values += sum((printed & Counter(_values(r))).values())
+    assert found_values / gold_values >= 0.35  # measured 33/91
 
 
 def test_every_real_document_builds_into_a_graph_that_conforms():
