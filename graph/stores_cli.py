@@ -1,7 +1,8 @@
 """CLI commands over ``graph.stores``: ``serve``, ``push`` and ``load`` (registered by build_graph.py).
 
 ``serve``  runs a real SPARQL endpoint (the Oxigraph server) on a built graph, read-only and bound
-           to 127.0.0.1 unless told otherwise; Ctrl-C stops it and exits 0.
+           to 127.0.0.1 unless told otherwise, and beside it the query page (``graph.query_page``:
+           the query library and examples as tabs, the explorer at /explorer); Ctrl-C stops both.
 ``push``   uploads the graph to a SPARQL server, one named graph per document, replacing it.
 ``load``   builds or refreshes an on-disk Oxigraph store, which ``query --store DIR`` then reads.
 
@@ -55,6 +56,9 @@ def register(subparsers, graph_opt: argparse.ArgumentParser) -> None:
     p.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY_MIB, metavar="MIB",
                    help="restart the server when it holds more memory than this (a query the timeout cannot "
                         "stop, such as ORDER BY over a huge result); 0: no limit (default: %(default)s)")
+    p.add_argument("--page-port", type=int, default=None, metavar="PORT",
+                   help="port of the query page (the library as tabs; the explorer at /explorer); "
+                        "default: --port + 1 if free, else any free port")
     p.set_defaults(func=cmd_serve)
 
     p = subparsers.add_parser(
@@ -154,8 +158,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             server.stop()
             raise
-        _print_banner(server, location, temporary is not None, args.max_memory)
-        return _run_until_stopped(server, max_rss=args.max_memory * 1024 * 1024)
+        try:
+            page = _start_page(args, server)
+        except BaseException:
+            server.stop()
+            raise
+        try:
+            _print_banner(server, location, temporary is not None, args.max_memory, page=page)
+            return _run_until_stopped(server, max_rss=args.max_memory * 1024 * 1024)
+        finally:
+            page.stop()
     except QueryError as exc:
         raise CliError(str(exc), 5) from exc
     finally:
@@ -247,10 +259,34 @@ def _store_to_serve(args: argparse.Namespace) -> tuple[Path, bool, Path | None]:
     return location, not merged, None
 
 
-def _print_banner(server, location: Path, temporary: bool, max_memory: int = 0) -> None:
+def _start_page(args: argparse.Namespace, server):
+    """The query page (``graph.query_page``) on ``--page-port``, asking ``server``; started."""
+    from policy_kg.graph.query_page import QueryPage
+    from policy_kg.graph.stores import free_port, port_in_use
+
+    port = args.page_port
+    if port is None:
+        port = server.port + 1 if server.port < 65535 and not port_in_use(args.host, server.port + 1) else 0
+    if port and port_in_use(args.host, port):
+        raise CliError(f"--page-port {port} on {args.host} is already in use; choose another (0 picks a free one)", 5)
+    graph = args.graph if args.graph is not None and Path(args.graph).is_file() else None
+    try:
+        return QueryPage(server.query_url, host=args.host, port=port or free_port(args.host),
+                         explorer_source=graph, timeout=max(args.timeout or 0, 60)).start()
+    except OSError as exc:
+        raise CliError(f"the query page cannot listen on {args.host}: {exc}", 5) from exc
+
+
+def _print_banner(server, location: Path, temporary: bool, max_memory: int = 0, page=None) -> None:
     mode = "read-write" if server.writable else "read-only"
     print(f"Oxigraph SPARQL server ({mode}) on {location}")
-    print(f"  query page:       {server.base_url}/")
+    if page is not None:
+        print(f"  query page:       {page.url}  (the query library and examples as tabs; prefixes predeclared)")
+        if page.explorer_source is not None:
+            print(f"  explorer:         {page.url}explorer")
+        print(f"  Yasgui (Oxigraph): {server.base_url}/")
+    else:
+        print(f"  query page:       {server.base_url}/")
     print(f"  SPARQL endpoint:  {server.query_url}")
     if server.writable:
         print(f"  SPARQL update:    {server.update_url}")

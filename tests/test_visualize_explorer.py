@@ -120,7 +120,7 @@ def test_cli_writes_the_explorer(tmp_path, capsys):
 class Browser:
     """Headless Chromium driven over ``--remote-debugging-pipe``, with every network request recorded."""
 
-    def __init__(self, tmp_path: Path, width: int = 1400, height: int = 1000) -> None:
+    def __init__(self, tmp_path: Path, width: int = 1400, height: int = 1000, *, loopback: bool = False) -> None:
         cmd_read, self._cmd = os.pipe()
         self._res, res_write = os.pipe()
         # the child's ends move above 9 first, so "3<&… 4>&…" cannot overwrite one with the other
@@ -130,8 +130,10 @@ class Browser:
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--remote-debugging-pipe",
             f"--user-data-dir={tmp_path / 'cdp-profile'}", f"--window-size={width},{height}",
-            # no network at all: every host resolves nowhere, and no proxy answers
-            "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "about:blank",
+            # no network at all: every host resolves nowhere, and no proxy answers (``loopback``: but
+            # 127.0.0.1, for a page served by a local server)
+            "--host-resolver-rules=MAP * ~NOTFOUND" + (", EXCLUDE 127.0.0.1" if loopback else ""),
+            "--proxy-server=127.0.0.1:9", "about:blank",
         ]
         self.proc = subprocess.Popen(
             ["/bin/bash", "-c", f'exec "$0" "$@" 3<&{cmd_read} 4>&{res_write}', str(CHROMIUM), *args],
