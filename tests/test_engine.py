@@ -388,3 +388,10 @@ def test_year_headers(header, era, years, statuses):
     found = year_headers(toks, era)
     assert [c.year for h in found for c in h.columns] == years
     assert [c.status for h in found for c in h.columns] == statuses
+
+
+def test_a_letter_spaced_era_year_is_one_year():
+    assert normalize_line("平成2 0 年度 事業評価シート") == "平成20 年度 事業評価シート"
+    src = SourceText.from_text("• 検索結果がありません。\n平成2 0 年度 事業評価シート\n事業名 ひなた保育支援事業\n", "t.txt")
+    r = read_document(src)
+    assert (r.title, r.fiscal_year) == ("平成20 年度 事業評価シート", 2008)  # the title line, not the web page's header

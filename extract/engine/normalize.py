@@ -34,6 +34,8 @@ _UNIT_RUN = re.compile(r"(?:百万円|千円|万円|円){2,}")  # column-unit ce
 _FIGURE_THEN = re.compile(r"(\d{1,3}(?:,\d{3})+)([+(])")
 # year headers printed without blanks: 令和４年度令和５年度令和６年度 → one cell a year
 _YEAR_RUN = re.compile(r"(年度)(?=(?:令和|平成|昭和|[RH])\s?\d)")
+# an era year printed letter-spaced: 平成2 0 年度 is 平成20年度, not 平成2
+_SPACED_ERA_YEAR = re.compile(r"(令和|平成|昭和) ?(\d) (\d)(?= ?年)")
 LONG_TOKEN = 24  # a cell longer than this with labels inside is text the dump ran together
 
 
@@ -71,6 +73,7 @@ def normalize_line(text: str) -> str:
     s = _BROKEN_GROUP.sub(r"\1,\2", s)
     s = _FIGURE_THEN.sub(r"\1 \2", s)
     s = _YEAR_RUN.sub(r"\1 ", s)
+    s = _SPACED_ERA_YEAR.sub(r"\1\2\3", s)
     parts = s.split(" ")
     out: list[str] = []
     run: list[str] = []

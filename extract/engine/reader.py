@@ -55,8 +55,8 @@ def read_document(src: SourceText, *, vocab: Vocabulary | None = None) -> Docume
         layout="engine",
         content_hash=src.content_hash,
         line_count=len(src.lines),
-        title=lines[0].text[:120] if lines else None,
-        fiscal_year=_fiscal_year(lines),
+        title=_title(lines, kind, vocab),
+        fiscal_year=_fiscal_year([t for t in [_title(lines, kind, vocab)] if t] + [line.text for line in lines[:3]]),
         kind=kind.name,
         kind_confidence=kind.confidence,
         evidence=list(kind.evidence),
@@ -70,10 +70,22 @@ def read_document(src: SourceText, *, vocab: Vocabulary | None = None) -> Docume
     return record
 
 
-def _fiscal_year(lines: list[Line]) -> int | None:
-    for line in lines[:3]:
+def _title(lines: list[Line], kind: Kind, vocab: Vocabulary) -> str | None:
+    """The line that names the document: the first early line holding a title word of its kind (web
+    dumps open with navigation text: ページの先頭です, 検索結果がありません), else the first line."""
+    evidence = vocab.template if kind.name == "template" else vocab.kinds.get(kind.name)
+    words = evidence.title if evidence else ()
+    for line in lines[:15]:
+        if any(w in line.text for w in words):
+            return line.text[:120]
+    return lines[0].text[:120] if lines else None
+
+
+def _fiscal_year(texts: list[str]) -> int | None:
+    """The first era year of the title (or of the first lines): the year the document is about."""
+    for text in texts:
         try:
-            years = era_years(line.text)
+            years = era_years(text)
         except (NumberFormatError, KeyError):
             years = []
         if years:
