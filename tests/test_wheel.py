@@ -58,7 +58,9 @@ def test_the_wheel_holds_one_namespace_and_the_data_files(wheel):
     assert tops == {"policy_kg"}, tops
     for needed in ("policy_kg/ontology/policy.ttl", "policy_kg/ontology/shapes.ttl", "policy_kg/queries/budgets.rq",
                    "policy_kg/queries/scope/document_graphs.rq", "policy_kg/extract/engine/vocabulary.yaml",
-                   "policy_kg/samples/midorino_city_evaluation_sheet.txt", "policy_kg/cli.py"):
+                   "policy_kg/samples/midorino_city_evaluation_sheet.txt", "policy_kg/cli.py",
+                   "policy_kg/ontology/context.jsonld", "policy_kg/queries/examples/planner_sdg_budgets.rq",
+                   "policy_kg/notebook.py", "policy_kg/graph/query_page.py"):
         assert needed in names, needed
     assert not any(n.startswith("policy_kg/bench/") or "/tests/" in n for n in names)
 
@@ -79,3 +81,10 @@ def test_an_installed_wheel_builds_queries_and_draws_from_outside_the_checkout(v
     view = run(venv, "visualize", "sdg", "--out", "sdg.html", cwd=where)
     assert view.returncode == 0 and (where / "sdg.html").stat().st_size > 10_000, view.stderr
     assert "Traceback" not in build.stderr + rows.stderr + view.stderr
+    # the notebook API and the prefixes, from the installed package
+    notebook = subprocess.run([str(venv), "-c", "import policy_kg; kg = policy_kg.open('out/graph.trig'); "
+                               "print(kg.query('SELECT (COUNT(*) AS ?n) WHERE { ?p a pkg:Project }')[0]['n'])"],
+                              capture_output=True, text=True, cwd=where)
+    assert notebook.returncode == 0 and int(notebook.stdout) > 10, notebook.stderr
+    prefixes = run(venv, "prefixes", cwd=where)
+    assert prefixes.returncode == 0 and "PREFIX pkg:" in prefixes.stdout
