@@ -168,8 +168,15 @@ def looks_like_sparql(text: str) -> bool:
         re.match(r"(?is)\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text))
 
 
-# PREFIX / BASE declarations of a query's prologue (after comments, strings are not looked into).
-_DECLARED = re.compile(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?\s*:")
+# PREFIX declarations of a query's prologue (comment lines are not looked into).
+_DECLARED = re.compile(r"(?i)(?<![\w:<])PREFIX\s+([A-Za-z][\w.-]*)?\s*:")
+_FORM = re.compile(r"(?is)^(?:\s*(?:#[^\n]*|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>))*\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
+
+
+def query_form(text: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: what ``text`` asks (SELECT if unclear)."""
+    m = _FORM.match(text)
+    return m.group(1).upper() if m else "SELECT"
 
 
 def predeclared_prefixes() -> dict[str, str]:
@@ -180,11 +187,15 @@ def predeclared_prefixes() -> dict[str, str]:
 
 
 def with_prefixes(query: str) -> str:
-    """``query`` with a ``PREFIX`` line for each project prefix it does not declare itself."""
+    """``query`` with a ``PREFIX`` for each project prefix it does not declare itself.
+
+    They go before its first line, on that line, so an error message's line numbers are the
+    query's own.
+    """
     body = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
     declared = {m.group(1) or "" for m in _DECLARED.finditer(body)}
     missing = [f"PREFIX {p}: <{iri}>" for p, iri in predeclared_prefixes().items() if p not in declared]
-    return "\n".join(missing) + "\n" + query if missing else query
+    return " ".join(missing) + " " + query if missing else query
 
 
 def list_queries(folder: Path = QUERIES_DIR) -> list[QuerySpec]:
@@ -336,6 +347,10 @@ def run_query(
     (used as given). Columns come back in the header's order; list columns are sorted.
     """
     spec = query if isinstance(query, QuerySpec) else load_query(query)
+    form = query_form(spec.text)
+    if form != "SELECT":
+        raise QueryError(f"{spec.name}: {'an' if form == 'ASK' else 'a'} {form} query; only SELECT queries give rows here "
+                         "(CONSTRUCT and DESCRIBE: the query page of `serve`, or `export` for the whole graph)")
     bound = bind_params(spec, params)
     bound.update(bindings or {})
     backend: Backend = RdflibBackend(target) if isinstance(target, Graph) else target

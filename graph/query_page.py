@@ -46,6 +46,7 @@ from policy_kg.graph.query import (
     list_queries,
     load_query,
     predeclared_prefixes,
+    query_form,
     run_query,
     unknown_term_hints,
     with_prefixes,
@@ -58,13 +59,6 @@ __all__ = ["EXAMPLES_DIR", "QueryPage", "page_html", "page_specs"]
 
 EXAMPLES_DIR = QUERIES_DIR / "examples"
 MAX_BODY = 1 << 20  # a query typed into the page; library queries are sent by name
-_FORM = re.compile(r"(?is)^(?:\s*(?:#[^\n]*|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>))*\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
-
-
-def query_form(text: str) -> str:
-    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: what ``text`` asks (SELECT if unclear)."""
-    m = _FORM.match(text)
-    return m.group(1).upper() if m else "SELECT"
 
 
 def list_examples(folder: Path = EXAMPLES_DIR) -> list[QuerySpec]:

@@ -137,3 +137,11 @@ def test_outputs_get_the_users_umask(tmp_path):
 def test_a_string_query_spec_has_no_header_requirements():
     spec = spec_from_text("SELECT ?s WHERE { ?s ?p ?o }")
     assert spec.name == "sparql" and spec.columns == () and spec.title == "sparql"
+
+
+def test_prefixes_keep_the_line_numbers_of_errors_and_other_forms_are_refused(capsys, graph):
+    code, _, err = run(capsys, "query", "--graph", str(graph), "--sparql", "SELECT ?x\nWHERE { ?x pkg:fileName }")
+    assert code == 5 and "2:" in err  # the query's own line 2, not shifted by the predeclared prefixes
+    code, _, err = run(capsys, "query", "--graph", str(graph), "--sparql",
+                       "CONSTRUCT { ?s ?p ?o } WHERE { ?s a pkg:Document ; ?p ?o }")
+    assert code == 5 and "a CONSTRUCT query; only SELECT" in err
