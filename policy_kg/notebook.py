@@ -42,8 +42,9 @@ class Rows(list):
 class KG:
     """A knowledge graph to query: in memory, in an Oxigraph store, or behind a SPARQL endpoint.
 
-    Make one with :func:`open` or :func:`build`. ``backend`` answers queries; the rdflib
-    ``dataset`` (for :meth:`validate`, :meth:`view`, :meth:`export`) is read when first needed.
+    Make one with :func:`open` or :func:`build`. ``backend`` answers queries (an Oxigraph store,
+    in memory or on disk; rdflib; a remote endpoint); the rdflib ``dataset`` (for :meth:`validate`,
+    :meth:`view`, :meth:`export`) is read when first needed.
     """
 
     def __init__(self, backend: Any, *, dataset: Any = None, source: str | Path | None = None,
@@ -151,17 +152,12 @@ def open(source: str | Path, *, store: bool | None = None, user: str | None = No
     """A :class:`KG` of a built graph file (TriG, N-Quads, Turtle, JSON-LD), an on-disk Oxigraph
     store folder (``policy-kg load --store DIR``) or an ``http(s)://`` SPARQL endpoint.
 
-    A graph file over 5 MB is queried through an Oxigraph store cached beside it (``store=True`` /
-    ``False`` forces the choice), as ``policy-kg query`` does.
+    A graph file is queried through the Oxigraph store cached beside it (built on first use and
+    rebuilt when the file changes), as ``policy-kg query`` does; ``store=False`` parses it into
+    memory with rdflib instead (slower queries). Its rdflib dataset is read when first needed.
     """
     from policy_kg.graph.query import QueryError, RdflibBackend
-    from policy_kg.graph.stores import (
-        AUTO_THRESHOLD_BYTES,
-        RemoteBackend,
-        backend_for,
-        is_oxigraph_store,
-        open_oxigraph,
-    )
+    from policy_kg.graph.stores import RemoteBackend, backend_for, is_oxigraph_store, open_oxigraph
 
     text = str(source)
     if text.startswith(("http://", "https://")):
@@ -173,8 +169,7 @@ def open(source: str | Path, *, store: bool | None = None, user: str | None = No
         return KG(open_oxigraph(path), source=path)
     if not path.is_file():
         raise QueryError(f"{path}: no such graph file, store folder or endpoint")
-    use_store = store if store is not None else path.stat().st_size >= AUTO_THRESHOLD_BYTES
-    if use_store:
+    if store is None or store:
         return KG(backend_for(path, store=True), source=path)
     from policy_kg.graph.io import load_graph
 
@@ -193,7 +188,7 @@ def build(inputs: Iterable[str | Path] | str | Path, *, curate: bool = True, bas
     """
     from policy_kg.graph.namespace import DEFAULT_BASE
     from policy_kg.graph.pipeline import build_documents, expand_inputs
-    from policy_kg.graph.query import RdflibBackend
+    from policy_kg.graph.stores import OxigraphBackend
 
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
@@ -206,7 +201,9 @@ def build(inputs: Iterable[str | Path] | str | Path, *, curate: bool = True, bas
     for failure in result.failures:
         log.error("%s", failure)
     log.info("built %d document(s), %d failed", len(result.records), len(result.failures))
-    return KG(RdflibBackend(result.dataset), dataset=result.dataset, result=result)
+    backend = OxigraphBackend.in_memory()  # queries answer ~20× faster than rdflib's on the samples
+    backend.add_dataset(result.dataset)
+    return KG(backend, dataset=result.dataset, result=result)
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
