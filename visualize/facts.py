@@ -9,6 +9,7 @@ binding one that sits in an OPTIONAL would not filter).
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -442,7 +443,10 @@ def resolve_document(data: Graph, facts: Facts, document: str | URIRef) -> URIRe
     suffix = [d for d in docs if str(d).rstrip("/").endswith("/" + str(document))]
     if len(suffix) == 1:
         return suffix[0]
-    raise ValueError(f"no document matches {document!r}; known: {sorted(facts.document_names.values())}")
+    known = sorted(facts.document_names.values())
+    near = difflib.get_close_matches(str(document), known, n=5, cutoff=0.4)
+    raise ValueError(f"no document matches {document!r}; " + (f"near matches: {near}; " if near else "")
+                     + f"known: {known[:50]}")
 
 
 def resolve_measure(facts: Facts, measure: str | URIRef) -> URIRef:
@@ -453,7 +457,11 @@ def resolve_measure(facts: Facts, measure: str | URIRef) -> URIRef:
     matches = [m for m in measures if facts.label(m) == str(measure)]
     if len(matches) == 1:
         return matches[0]
-    raise ValueError(f"no single measure matches {measure!r} ({len(matches)} found)")
+    labels = sorted({facts.label(m) for m in measures})
+    near = difflib.get_close_matches(str(measure), labels, n=5, cutoff=0.3) or [
+        label for label in labels if str(measure) and str(measure) in label][:5]
+    raise ValueError(f"no single measure matches {measure!r} ({len(matches)} found)"
+                     + (f"; near matches: {', '.join(near)}" if near else ""))
 
 
 def resolve_goal(goal: str | int | URIRef) -> URIRef:
