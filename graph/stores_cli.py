@@ -269,7 +269,8 @@ def _start_page(args: argparse.Namespace, server):
         port = server.port + 1 if server.port < 65535 and not port_in_use(args.host, server.port + 1) else 0
     if port and port_in_use(args.host, port):
         raise CliError(f"--page-port {port} on {args.host} is already in use; choose another (0 picks a free one)", 5)
-    graph = args.graph if args.graph is not None and Path(args.graph).is_file() else None
+    # the explorer draws the graph file, so only when that file is what is served (not another --store)
+    graph = args.graph if args.store is None and args.graph is not None and Path(args.graph).is_file() else None
     try:
         return QueryPage(server.query_url, host=args.host, port=port or free_port(args.host),
                          explorer_source=graph, timeout=max(args.timeout or 0, 60)).start()
