@@ -6,6 +6,9 @@
   pyoxigraph alone bulk-loading the same quads from an N-Quads file (target ≤ 3×);
 * the speed-up over building through rdflib in memory (``graph.pipeline.build_documents``), measured
   on the first ``--subset`` documents (rdflib is too slow and too large for the whole corpus);
+* ``policy-kg build`` of the subset (graph.trig and report, as the command runs), its ratio to
+  pyoxigraph alone bulk-loading the graph.trig it wrote (target ≤ 2.5×), and its speed-up over
+  ``build`` as it was before issue 18 (rdflib Dataset and TriG writer; target ≥ 3×; ``--skip-before``);
 * a re-build after changing 1 % of the documents (target < 5 % of the full build);
 * the median time of every library query on the full store (target < 2 s each): asked about one
   document (``document=…``, five documents spread over the corpus), and over the whole corpus (an
@@ -109,6 +112,51 @@ def step_rdflib(inputs: list[str]) -> dict:
     return {"seconds": seconds, "quads": quads, "peak_rss": _peak_rss()}
 
 
+def step_build(work: Path, inputs: list[str]) -> dict:
+    """``policy-kg build`` as the command runs it (no rdflib Dataset; TriG written by Oxigraph)."""
+    from policy_kg.cli import main
+
+    out = work / "build-out"
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    code = main(["build", *inputs, "--out", str(out), "--quiet"])
+    seconds = time.perf_counter() - start
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return {"seconds": seconds, "exit": code, "quads": report["totals"]["quads"],
+            "bytes": (out / "graph.trig").stat().st_size, "peak_rss": _peak_rss()}
+
+
+def step_build_before(work: Path, inputs: list[str]) -> dict:
+    """``build`` as it was before issue 18: an rdflib Dataset, serialised by rdflib's TriG writer."""
+    from policy_kg.graph.io import _rdflib_trig
+    from policy_kg.graph.pipeline import build_documents
+
+    start = time.perf_counter()
+    result = build_documents(inputs)
+    built = time.perf_counter() - start
+    data = _rdflib_trig(result.dataset)
+    seconds = time.perf_counter() - start
+    (work / "build-before.trig").write_bytes(data)
+    return {"seconds": seconds, "dataset_seconds": built, "peak_rss": _peak_rss()}
+
+
+def step_oxigraph_load_trig(work: Path) -> dict:
+    """pyoxigraph alone bulk-loading the TriG file ``build`` wrote."""
+    import pyoxigraph as ox
+
+    store_dir = work / "oxigraph-trig-only"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    start = time.perf_counter()
+    s = ox.Store(str(store_dir))
+    s.bulk_load(path=str(work / "build-out" / "graph.trig"), format=ox.RdfFormat.TRIG)
+    s.flush()
+    seconds = time.perf_counter() - start
+    quads = len(s)
+    del s
+    shutil.rmtree(store_dir, ignore_errors=True)
+    return {"seconds": seconds, "quads": quads}
+
+
 def step_change(work: Path, fraction: float) -> dict:
     """Change a direction word in the project table of every 1/fraction-th document."""
     paths = sorted((work / "corpus").glob("*.txt"))
@@ -144,6 +192,7 @@ def step_query(work: Path, store: str, name: str, repeats: int, params: dict | N
 
 
 STEPS = {"generate": step_generate, "bulk": step_bulk, "dump": step_dump, "oxigraph_load": step_oxigraph_load,
+         "build": step_build, "build_before": step_build_before, "oxigraph_load_trig": step_oxigraph_load_trig,
          "rdflib": step_rdflib, "change": step_change, "query_names": step_query_names, "query": step_query}
 
 
@@ -209,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/policy-kg-bench"))
     parser.add_argument("--repeats", type=int, default=3, help="runs of each query (median reported)")
     parser.add_argument("--query-timeout", type=float, default=300.0, help="seconds before a query is stopped")
+    parser.add_argument("--skip-before", action="store_true",
+                        help="do not time `build` as it was before issue 18 (rdflib's TriG writer: slow)")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.step:
@@ -245,6 +296,21 @@ def main(argv: list[str] | None = None) -> int:
           f"peak {rdf['peak_rss'] / GIB:.2f} GiB)")
     t.add(f"bulk build, same {len(subset)}-document subset", f"{sub_bulk['seconds']:.1f} s")
     t.add("speed-up over rdflib (subset)", f"{speedup:.1f}×", "≥ 10×", speedup >= 10)
+    # `policy-kg build` (graph.trig + report), before issue 18 and now, and pyoxigraph alone loading its TriG
+    cli = _in_subprocess("build", work=work, inputs=subset)
+    ox_trig = _in_subprocess("oxigraph_load_trig", work=work)
+    t.add(f"policy-kg build, {len(subset)}-document subset",
+          f"{cli['seconds']:.1f} s (exit {cli['exit']}, {cli['quads']} quads, graph.trig {cli['bytes'] / 1e6:.0f} MB, "
+          f"peak {cli['peak_rss'] / GIB:.2f} GiB)")
+    t.add("  pyoxigraph alone: bulk_load of that graph.trig", f"{ox_trig['seconds']:.1f} s ({ox_trig['quads']} quads)")
+    t.add("  build / pyoxigraph alone", f"{cli['seconds'] / ox_trig['seconds']:.2f}×", "≤ 2.5×",
+          cli["seconds"] / ox_trig["seconds"] <= 2.5)
+    if not args.skip_before:
+        before = _in_subprocess("build_before", work=work, inputs=subset)
+        t.add("  build as before issue 18 (rdflib Dataset + rdflib TriG writer)",
+              f"{before['seconds']:.1f} s (Dataset {before['dataset_seconds']:.1f} s, "
+              f"peak {before['peak_rss'] / GIB:.2f} GiB) = {before['seconds'] / cli['seconds']:.1f}× today's",
+              "≥ 3×", before["seconds"] / cli["seconds"] >= 3)
     shutil.rmtree(work / "store-subset-warm", ignore_errors=True)
     shutil.copytree(work / "store-subset.cache", work / "store-subset-warm.cache", dirs_exist_ok=True)
     warm = _in_subprocess("bulk", work=work, store="store-subset-warm", inputs=subset, fresh=False, jobs=args.jobs)

@@ -199,20 +199,33 @@ def _trig(ds: Dataset) -> bytes:
     dataset's bindings that its predicates, classes or datatypes use. A term Oxigraph refuses (an IRI
     it cannot write) falls back to rdflib's writer.
     """
-    import pyoxigraph as ox
-
     try:
-        quads, used = _oxigraph_quads(ds, ox)
+        return trig_of_quads(ds.quads((None, None, None, None)), ds.namespaces())
     except ValueError:
         return _rdflib_trig(ds)
-    prefixes = {prefix: str(ns) for prefix, ns in ds.namespaces()
+
+
+def trig_of_graphs(graphs: dict, namespaces) -> bytes:
+    """TriG of ``{graph IRI: set of triples}`` (as ``graph.builder.document_graphs`` gives them),
+    the same bytes :func:`serialize` writes for a dataset holding those graphs."""
+    return trig_of_quads(((s, p, o, name) for name, triples in graphs.items() for s, p, o in triples), namespaces)
+
+
+def trig_of_quads(quads, namespaces) -> bytes:
+    """TriG of rdflib ``(s, p, o, graph)`` quads (see :func:`_trig`); ``namespaces`` are
+    ``(prefix, namespace)`` pairs, declared when a predicate, class or datatype uses them.
+    Raises ``ValueError`` for a term Oxigraph cannot write."""
+    import pyoxigraph as ox
+
+    ordered, used = _oxigraph_quads(quads, ox)
+    prefixes = {prefix: str(ns) for prefix, ns in namespaces
                 if prefix and prefix != "id" and any(iri.startswith(str(ns)) for iri in used)}
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=dict(sorted(prefixes.items())))
+    return ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=dict(sorted(prefixes.items())))
 
 
-def _oxigraph_quads(ds: Dataset, ox) -> tuple[list, set[str]]:
-    """``ds``'s quads as pyoxigraph quads in (graph, subject, predicate, object) order, and the
-    IRIs of its predicates, classes and datatypes (for the prefixes worth declaring)."""
+def _oxigraph_quads(quads, ox) -> tuple[list, set[str]]:
+    """rdflib quads as pyoxigraph quads in (graph, subject, predicate, object) order, and the
+    IRIs of their predicates, classes and datatypes (for the prefixes worth declaring)."""
     from rdflib import BNode, Literal, URIRef
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
     from rdflib.namespace import RDF
@@ -241,7 +254,7 @@ def _oxigraph_quads(ds: Dataset, ox) -> tuple[list, set[str]]:
         return found
 
     keyed = []
-    for s, p, o, g in ds.quads((None, None, None, None)):
+    for s, p, o, g in quads:
         name = DATASET_DEFAULT_GRAPH_ID if g is None else getattr(g, "identifier", g)  # a Graph or its name
         graph = ox.DefaultGraph() if name == DATASET_DEFAULT_GRAPH_ID else term(name)
         used.add(p)

@@ -22,7 +22,7 @@ from policy_kg.extract.sdg_reference import check_sdg_targets
 from policy_kg.extract.records import SDG_TARGET_CODE, DocumentRecord, ExtractionIssue, aggregate_issues, from_json, to_json
 from policy_kg.extract.repeats import collapse_repeats
 from policy_kg.extract.source import ExtractionError, SourceText, read_source
-from policy_kg.graph.builder import build_dataset
+from policy_kg.graph.builder import build_dataset, document_graphs
 from policy_kg.graph.identity import document_ids
 from policy_kg.graph.namespace import DEFAULT_BASE
 
@@ -59,9 +59,48 @@ class DocumentFailure:
 
 @dataclass
 class BuildResult:
-    dataset: Dataset
+    #: the graph as an rdflib ``Dataset``; ``None`` when built without one (``graphs`` holds it then)
+    dataset: Dataset | None
     records: list[DocumentRecord] = field(default_factory=list)
     failures: list[DocumentFailure] = field(default_factory=list)
+    #: ``{graph IRI: set of triples}`` when built with ``dataset=False``: every document's graphs and
+    #: the ontology and SDG reference graphs, the quads the ``Dataset`` would hold
+    graphs: dict | None = None
+
+    @property
+    def quads(self) -> int:
+        """Distinct triples over all graphs (what ``len`` of the union-default ``Dataset`` counts)."""
+        if self.dataset is not None:
+            return len(self.dataset)
+        return len(set().union(*self.graphs.values())) if self.graphs else 0
+
+    def trig(self) -> bytes:
+        """The graph as TriG, the same bytes whether or not it was built as a ``Dataset``."""
+        from policy_kg.graph.io import RdfFormat, serialize, trig_of_graphs
+
+        if self.dataset is not None:
+            return serialize(self.dataset, RdfFormat.TRIG)
+        from policy_kg.graph.builder import new_dataset
+
+        try:
+            return trig_of_graphs(self.graphs or {}, new_dataset(self._base).namespaces())
+        except ValueError:  # a term Oxigraph refuses: rdflib's writer, through a Dataset
+            return serialize(self.as_dataset(), RdfFormat.TRIG)
+
+    def as_dataset(self) -> Dataset:
+        """The graph as an rdflib ``Dataset`` (built from ``graphs`` when there is none yet)."""
+        if self.dataset is None:
+            from policy_kg.graph.builder import new_dataset
+
+            ds = new_dataset(self._base)
+            for name, triples in (self.graphs or {}).items():
+                g = ds.graph(name)
+                for triple in triples:
+                    g.add(triple)
+            self.dataset = ds
+        return self.dataset
+
+    _base: str = field(default=DEFAULT_BASE, repr=False)
 
     def issue_counts(self) -> Counter[str]:
         """Issues by severity, an aggregated issue counting as many as it stands for."""
@@ -94,7 +133,7 @@ class BuildResult:
                 "projects": sum(d["counts"]["projects"] for d in documents),
                 "amounts": sum(d["counts"]["amounts"] for d in documents),
                 "indicator_values": sum(d["counts"]["indicator_values"] for d in documents),
-                "quads": len(self.dataset),
+                "quads": self.quads,
                 "dropped": counts["dropped"],
                 "uncertain": counts["uncertain"],
                 "errors": counts["error"],
@@ -305,14 +344,37 @@ def build_documents(
     base: str = DEFAULT_BASE,
     curate: bool = True,
     progress: Callable[[Path], None] | None = None,
+    dataset: bool = True,
 ) -> BuildResult:
-    """Extract every input and build one dataset (one named graph per document)."""
+    """Extract every input and build one dataset (one named graph per document).
+
+    With ``dataset=False`` no rdflib ``Dataset`` is made: the result holds each graph as a set of
+    triples (``BuildResult.graphs``), which ``BuildResult.trig`` writes through Oxigraph; rdflib's
+    ``Graph.add`` was a tenth of a build.
+    """
     records: list[DocumentRecord] = []
     failures: list[DocumentFailure] = []
     for item in iter_records(expand_inputs(inputs), curate=curate, progress=progress):
         (failures if isinstance(item, DocumentFailure) else records).append(item)  # type: ignore[arg-type]
     records = identify(records)
-    return BuildResult(build_dataset(records, base=base), records, failures)
+    if dataset:
+        return BuildResult(build_dataset(records, base=base), records, failures, _base=base)
+    return BuildResult(None, records, failures, graphs=build_graphs(records, base=base), _base=base)
+
+
+def build_graphs(records: Iterable[DocumentRecord], *, base: str = DEFAULT_BASE) -> dict:
+    """``{graph IRI: set of triples}`` of ``records`` and the ontology and SDG reference graphs: the
+    graphs :func:`graph.builder.build_dataset` puts in a ``Dataset``, without one."""
+    from policy_kg.graph import vocab
+    from policy_kg.graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+    from rdflib import URIRef
+
+    graphs: dict = {}
+    for record in records:
+        graphs.update(document_graphs(record, base=base))
+    graphs[URIRef(base + ONTOLOGY_GRAPH)] = set(vocab.ontology_graph())
+    graphs[URIRef(base + REFERENCE_GRAPH)] = set(vocab.sdg_reference_graph())
+    return graphs
 
 
 def identify(records: list[DocumentRecord]) -> list[DocumentRecord]:

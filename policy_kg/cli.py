@@ -114,7 +114,7 @@ def format_table(columns: list[str], rows: list[list[str]], max_width: int = 40)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from policy_kg.graph.io import RdfFormat, atomic_write_files, serialize
+    from policy_kg.graph.io import atomic_write_files
     from policy_kg.graph.pipeline import EXIT_FAILED_DOCUMENT, build_documents, expand_inputs
 
     inputs = args.inputs or [SAMPLES_DIR]
@@ -129,7 +129,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         if not args.quiet and (total > 1 or sys.stderr.isatty()):
             _err(f"[{counter['n']}/{total}] {path.name}")
 
-    result = build_documents(paths, base=args.base, curate=not args.no_curation, progress=progress)
+    # no rdflib Dataset: the graphs go from triples to TriG through Oxigraph (BuildResult.trig)
+    result = build_documents(paths, base=args.base, curate=not args.no_curation, progress=progress, dataset=False)
     out: Path = args.out
     graph_file = out / "graph.trig"
     for failure in result.failures:
@@ -142,7 +143,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = result.report()
     summary = summary_text(report, graph_file)
     # all three replaced together, only once everything is serialised (see atomic_write_files)
-    atomic_write_files({graph_file: serialize(result.dataset, RdfFormat.TRIG),
+    atomic_write_files({graph_file: result.trig(),
                         out / "report.json": (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
                         out / "report.txt": summary.encode("utf-8")})
     if not args.quiet:

@@ -391,6 +391,7 @@ def _build_once(out: Path) -> None:
 @pytest.mark.parametrize("interrupt", [RuntimeError("disk on fire"), KeyboardInterrupt()],
                          ids=["exception", "ctrl-c"])
 def test_interrupted_serialisation_leaves_the_previous_graph_intact(tmp_path, monkeypatch, interrupt):
+    import pyoxigraph
     from rdflib.plugins.serializers.trig import TrigSerializer
 
     out = tmp_path / "out"
@@ -401,7 +402,11 @@ def test_interrupted_serialisation_leaves_the_previous_graph_intact(tmp_path, mo
         stream.write(b"@prefix pkg: <https://w3id.org/policy-kg/ontology#> .\n<https://w3id.org/policy-kg/id/graph/")
         raise interrupt
 
-    monkeypatch.setattr(TrigSerializer, "serialize", fail_midway)
+    def fail(*args, **kwargs):
+        raise interrupt
+
+    monkeypatch.setattr(TrigSerializer, "serialize", fail_midway)  # rdflib's writer (the fallback)
+    monkeypatch.setattr(pyoxigraph, "serialize", fail)  # the writer `build` uses
     code = main(["build", str(PLAN), "--out", str(out), "--quiet", "--no-curation"])
     assert code == (130 if isinstance(interrupt, KeyboardInterrupt) else 70)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
