@@ -13,6 +13,8 @@ ten times faster than re-parsing each query with rdflib for every focus node::
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +31,7 @@ __all__ = [
     "Violation",
     "ValidationResult",
     "validate",
+    "validate_file",
     "load_ontology",
     "load_shapes",
     "load_sdg_reference",
@@ -127,8 +130,51 @@ def validate(data: Graph | Dataset, *, include_sdg_reference: bool = False) -> V
     union += _cached_ontology()
     if include_sdg_reference:
         union += _cached_sdg_reference()
+    return _shacl(_to_oxigraph(union))
+
+
+def validate_file(
+    path: str | Path,
+    *,
+    include_sdg_reference: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> ValidationResult:
+    """:func:`validate` of a graph file, read by Oxigraph: no rdflib parse of the data.
+
+    Every graph of the file (TriG, N-Quads, Turtle, N-Triples, JSON-LD) goes into the default graph
+    of an in-memory store, with ``ontology/policy.ttl`` (and the SDG reference), as :func:`validate`
+    mixes them; the same results (``tests/test_shapes.py`` checks it on every broken case graph).
+    ``progress`` is told each stage (loading, how many triples, the shapes). A file Oxigraph cannot
+    parse raises ``SyntaxError``.
+    """
+    from policy_kg.graph.io import RdfFormat
+
+    path = Path(path)
+    say = progress or (lambda message: None)
+    formats = {RdfFormat.TRIG: ox.RdfFormat.TRIG, RdfFormat.NQUADS: ox.RdfFormat.N_QUADS,
+               RdfFormat.TURTLE: ox.RdfFormat.TURTLE, RdfFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES,
+               RdfFormat.JSONLD: ox.RdfFormat.JSON_LD}
+    started = time.perf_counter()
+    say(f"reading {path} …")
+    store = ox.Store()
+    sources = [(path, formats[RdfFormat.from_path(path)]), (POLICY_TTL, ox.RdfFormat.TURTLE)]
+    if include_sdg_reference:
+        sources.append((SDG_TTL, ox.RdfFormat.TURTLE))
+    for source, fmt in sources:
+        # the union of the graphs: every quad's triple into the default graph (a set: once each)
+        store.extend(ox.Quad(q.subject, q.predicate, q.object)
+                     for q in ox.parse(path=str(source), format=fmt, base_iri=source.resolve().as_uri()))
+    say(f"{len(store):,} triples read in {time.perf_counter() - started:.1f} s; "
+        f"checking the shapes of {SHAPES_TTL.name} …")
+    started = time.perf_counter()
+    result = _shacl(store)
+    say(f"shapes checked in {time.perf_counter() - started:.1f} s: {len(result.results)} result(s)")
+    return result
+
+
+def _shacl(data) -> ValidationResult:
     conforms, report, text = shacl_validate(
-        _to_oxigraph(union),
+        data,
         shacl_graph=_cached_shapes(),
         inference="none",
         abort_on_first=False,

@@ -17,7 +17,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 
 from policy_kg.graph.namespace import PKG, RDF, RDFS, SDO, SH, SKOS
-from policy_kg.graph.validate import ONTOLOGY_DIR, ValidationResult, load_shapes, validate
+from policy_kg.graph.validate import ONTOLOGY_DIR, ValidationResult, load_shapes, validate, validate_file
 
 CASES_DIR = Path(__file__).parent / "data" / "shapes"
 CASE_FILES = sorted(CASES_DIR.glob("*.ttl"))
@@ -104,6 +104,25 @@ def test_shape_case(path: Path) -> None:
     for shape, fragment in case.expected:
         messages = [v.message for v in result.by_shape(PKGSH[shape])]
         assert any(fragment in m for m in messages), f"{shape}: {fragment!r} not in {messages}"
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+def test_a_file_read_by_oxigraph_gives_the_results_of_the_graph_read_by_rdflib(path: Path) -> None:
+    # `policy-kg validate` reads the file with Oxigraph (validate_file); every broken case must
+    # report exactly what validating the rdflib graph reports
+    def results(result: ValidationResult) -> list[tuple]:
+        return [(str(v.focus_node), str(v.path), str(v.source_shape), v.message, v.severity, str(v.value))
+                for v in result.results]
+
+    expected = validate(Graph().parse(path, format="turtle"), include_sdg_reference=True)
+    found = validate_file(path, include_sdg_reference=True)
+    assert (found.conforms, results(found)) == (expected.conforms, results(expected))
+
+
+def test_validate_file_tells_its_stages() -> None:
+    stages: list[str] = []
+    validate_file(CASES_DIR / "valid-city-sheet.ttl", progress=stages.append)
+    assert stages[0].startswith("reading") and "triples read" in stages[1] and "shapes checked" in stages[-1]
 
 
 def test_violation_fields_are_filled() -> None:
