@@ -395,3 +395,20 @@ def test_a_letter_spaced_era_year_is_one_year():
     src = SourceText.from_text("• 検索結果がありません。\n平成2 0 年度 事業評価シート\n事業名 ひなた保育支援事業\n", "t.txt")
     r = read_document(src)
     assert (r.title, r.fiscal_year) == ("平成20 年度 事業評価シート", 2008)  # the title line, not the web page's header
+
+
+def test_sdg_targets_after_an_sdg_label_belong_to_the_project_and_other_codes_do_not():
+    src = SourceText.from_text(
+        "令和５年度 事務事業評価シート\n事務事業名 みなと食堂支援事業\n8.1 事業の概要 成長率 8.1%\n"
+        "関連するSDGs 8.3、11.4 4.a\n", "sdg.txt")
+    r = read_document(src)
+    assert r.projects[0].sdg_targets == ["8.3", "11.4", "4.a"]
+
+
+def test_an_sdg_target_the_un_list_lacks_is_an_error_and_not_linked():
+    from policy_kg.extract.detect import extract as extract_checked
+
+    src = SourceText.from_text("令和５年度 事務事業評価シート\n事務事業名 みなと食堂支援事業\nSDGs 8.3 11.99\n", "bad.txt")
+    r = extract_checked(src)
+    assert r.projects[0].sdg_targets == ["8.3"]
+    assert any(i.severity == "error" and "11.99" in i.message for i in r.issues)

@@ -243,3 +243,27 @@ def hierarchy(toks: list[Token], vocab: Vocabulary) -> list[HeadingFact]:
                 continue
             break
     return sorted(out, key=lambda h: _LEVEL_ORDER.index(h.level))
+
+
+SDG_REACH = 20  # cells after an SDG label where its target codes are printed
+_SDG_CODE = re.compile(r"(?:1[0-7]|[1-9])\.(?:[1-9][0-9]?|[a-z])")
+
+
+def sdg_targets(toks: list[Token], vocab: Vocabulary) -> list[tuple[str, int]]:
+    """SDG target codes printed after an SDG label (``SDGs 8.1 8.3``, ``関連するSDGs: 11.4、4.a``), with
+    the cell each sits in. A code elsewhere (a section 8.1, a rate 8.1%) is not a target."""
+    out: list[tuple[str, int]] = []
+    labels = tuple(sorted(vocab.sdg, key=len, reverse=True))
+    for t in toks:
+        if not t.text.lstrip("【(（").startswith(labels):
+            continue
+        for j in range(t.index, min(len(toks), t.index + SDG_REACH)):
+            cell = toks[j].text
+            if j > t.index and _is_label_like(cell, vocab):
+                break
+            for m in _SDG_CODE.finditer(cell):
+                after = cell[m.end():m.end() + 1]
+                if after in ("%", "％") or (after.isdigit()):
+                    continue
+                out.append((m.group(0), j))
+    return out

@@ -121,6 +121,13 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     if kind.name == "evaluation_sheet":
         _hierarchy(record, names.hierarchy(toks, vocab), found)
 
+    # --- SDG targets (checked against the UN list in extract()) --------------------------
+    for code, token in names.sdg_targets(toks, vocab):
+        owner, _ = _owner(projects, token)
+        if owner is not None and code not in owner.sdg_targets:
+            owner.sdg_targets.append(code)
+            found["sdg_target:labelled"] += 1
+
     # --- departments ----------------------------------------------------------------------
     depts = names.departments(toks, vocab)
     if depts:

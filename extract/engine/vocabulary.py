@@ -39,6 +39,7 @@ class Vocabulary:
     indicator: dict[str, str]  # label -> indicator kind
     value_role: dict[str, str]  # label -> value role
     hierarchy: dict[str, str]  # label -> element level
+    sdg: tuple[str, ...]
     project_suffixes: tuple[str, ...]
     not_project_names: tuple[str, ...]
     not_project_endings: tuple[str, ...]
@@ -86,6 +87,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         indicator={str(k): str(v) for k, v in (data.get("indicator") or {}).items()},
         value_role={str(k): str(v) for k, v in (data.get("value_role") or {}).items()},
         hierarchy={str(k): str(v) for k, v in (data.get("hierarchy") or {}).items()},
+        sdg=_tuple(data, "sdg"),
         project_suffixes=tuple(sorted(_tuple(data, "project_suffixes"), key=len, reverse=True)),
         not_project_names=_tuple(data, "not_project_names"),
         not_project_endings=_tuple(data, "not_project_endings"),
