@@ -214,56 +214,103 @@ def trig_of_graphs(graphs: dict, namespaces) -> bytes:
 def trig_of_quads(quads, namespaces) -> bytes:
     """TriG of rdflib ``(s, p, o, graph)`` quads (see :func:`_trig`); ``namespaces`` are
     ``(prefix, namespace)`` pairs, declared when a predicate, class or datatype uses them.
-    Raises ``ValueError`` for a term Oxigraph cannot write."""
+
+    The quads are written as N-Quads lines (plain string formatting, each distinct term once),
+    sorted, and handed to Oxigraph, which parses them and writes TriG: about three times faster
+    than building a pyoxigraph term per term. Raises ``ValueError`` for a term Oxigraph refuses.
+    """
     import pyoxigraph as ox
 
-    ordered, used = _oxigraph_quads(quads, ox)
+    data, used = _sorted_nquads(quads)
     prefixes = {prefix: str(ns) for prefix, ns in namespaces
                 if prefix and prefix != "id" and any(iri.startswith(str(ns)) for iri in used)}
-    return ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=dict(sorted(prefixes.items())))
+    try:
+        parsed = ox.parse(input=data, format=ox.RdfFormat.N_QUADS)
+        return ox.serialize(parsed, format=ox.RdfFormat.TRIG, prefixes=dict(sorted(prefixes.items())))
+    except SyntaxError as exc:  # a term N-Quads cannot carry
+        raise ValueError(str(exc)) from exc
 
 
-def _oxigraph_quads(quads, ox) -> tuple[list, set[str]]:
-    """rdflib quads as pyoxigraph quads in (graph, subject, predicate, object) order, and the
-    IRIs of their predicates, classes and datatypes (for the prefixes worth declaring)."""
+_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def nquads_iri(value: str) -> str:
+    """An IRI in N-Quads syntax (characters an IRI may not hold written as ``\\u`` escapes)."""
+    if _IRI_UNSAFE.search(value):  # never produced by the builder (it percent-encodes); kept valid anyway
+        value = _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", value)
+    return f"<{value}>"
+
+
+def nquads_term(t: object) -> str:
+    """One rdflib term in N-Quads syntax.
+
+    Not ``term.n3()``: that writes Turtle, whose triple-quoted long strings (any literal with a line
+    break) are not N-Quads; it is also about 20 % slower (4 µs against 5 µs a quad, measured on generated sheets).
+    """
     from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    kind = type(t)
+    if kind is URIRef:
+        return nquads_iri(t)  # type: ignore[arg-type]
+    if kind is Literal:
+        lexical = str.translate(t, _LITERAL_ESCAPES)  # type: ignore[arg-type]
+        if t.language:  # type: ignore[attr-defined]
+            return f'"{lexical}"@{t.language}'  # type: ignore[attr-defined]
+        datatype = t.datatype  # type: ignore[attr-defined]
+        if datatype is not None and datatype != XSD.string:
+            return f'"{lexical}"^^{nquads_iri(datatype)}'
+        return f'"{lexical}"'
+    if kind is BNode:
+        return f"_:{t}"
+    if isinstance(t, URIRef):  # subclasses of URIRef (e.g. from DefinedNamespace)
+        return nquads_iri(str(t))
+    raise TypeError(f"cannot write {t!r} as N-Quads")
+
+
+def _sorted_nquads(quads) -> tuple[bytes, set[str]]:
+    """rdflib quads as N-Quads sorted by (graph, subject, predicate, object), and the IRIs of their
+    predicates, classes and datatypes (for the prefixes worth declaring). Typed literals get the
+    lexical form rdflib's writer gave them (:func:`_lexical`)."""
+    from rdflib import Literal, URIRef
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-    from rdflib.namespace import RDF
+    from rdflib.namespace import RDF, XSD
 
+    relexed = frozenset((XSD.decimal, XSD.double, XSD.boolean))
     cache: dict = {}
-    used: set[str] = set()
+    used: set = set()
 
-    def term(t):
+    def term(t) -> str:
         found = cache.get(t)
         if found is None:
-            if isinstance(t, URIRef):
-                found = ox.NamedNode(t)
-            elif isinstance(t, Literal):
-                if t.language:
-                    found = ox.Literal(t, language=t.language)
-                elif t.datatype is not None:
-                    used.add(t.datatype)
-                    found = ox.Literal(_lexical(t), datatype=ox.NamedNode(t.datatype))
-                else:
-                    found = ox.Literal(t)
-            elif isinstance(t, BNode):
-                found = ox.BlankNode(t)
-            else:
-                raise ValueError(f"not an RDF term: {t!r}")
+            if type(t) is Literal and t.datatype is not None:
+                used.add(t.datatype)
+                if t.datatype in relexed:
+                    t = Literal(_lexical(t), datatype=t.datatype)
+            try:
+                found = nquads_term(t)
+            except TypeError as exc:
+                raise ValueError(str(exc)) from exc
             cache[t] = found
         return found
 
     keyed = []
     for s, p, o, g in quads:
         name = DATASET_DEFAULT_GRAPH_ID if g is None else getattr(g, "identifier", g)  # a Graph or its name
-        graph = ox.DefaultGraph() if name == DATASET_DEFAULT_GRAPH_ID else term(name)
-        used.add(p)
-        if p == RDF.type and isinstance(o, URIRef):
+        # the graph leads the sort key; the default graph (no name in N-Quads) sorts first
+        graph = "" if name == DATASET_DEFAULT_GRAPH_ID else term(name)
+        if p not in used:
+            used.add(p)
+        if p == RDF.type and type(o) is URIRef:
             used.add(o)
-        subject, predicate, obj = term(s), term(p), term(o)
-        keyed.append(((str(graph), str(subject), str(predicate), str(obj)), ox.Quad(subject, predicate, obj, graph)))
-    keyed.sort(key=lambda item: item[0])
-    return [quad for _, quad in keyed], {str(i) for i in used}
+        keyed.append(f"{graph}\t{term(s)} {term(p)} {term(o)}")
+    keyed.sort()
+    lines = []
+    for line in keyed:
+        graph, triple = line.split("\t", 1)
+        lines.append(f"{triple} {graph} .\n" if graph else f"{triple} .\n")
+    return "".join(lines).encode("utf-8"), {str(i) for i in used}
 
 
 def _lexical(literal) -> str:
