@@ -7,6 +7,7 @@ and the caller decides the exit code (see ``BuildResult.exit_code``).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -326,9 +327,24 @@ def extract_path(path: Path, *, curate: bool = True) -> DocumentRecord:
     return check_sdg_targets(record)  # a records file is held to the UN list too
 
 
+#: Below this many inputs extraction runs in the calling process: starting workers costs more.
+PARALLEL_MIN_DOCUMENTS = 32
+
+
 def iter_records(
-    paths: Iterable[Path], *, curate: bool = True, progress: Callable[[Path], None] | None = None
+    paths: Iterable[Path], *, curate: bool = True, progress: Callable[[Path], None] | None = None,
+    jobs: int = 1,
 ) -> Iterator[DocumentRecord | DocumentFailure]:
+    """Each input's record (or failure), in the order of ``paths``.
+
+    With ``jobs`` > 1 and at least :data:`PARALLEL_MIN_DOCUMENTS` inputs, documents are extracted in
+    that many worker processes; the records are the same, but a failure then carries no ``cause``
+    (exceptions do not cross processes with their tracebacks), so ``--debug`` runs serially.
+    """
+    paths = list(paths)
+    if jobs > 1 and len(paths) >= PARALLEL_MIN_DOCUMENTS:
+        yield from _iter_records_parallel(paths, curate, progress, jobs)
+        return
     for path in paths:
         if progress is not None:
             progress(path)
@@ -338,6 +354,30 @@ def iter_records(
             yield DocumentFailure(exc.file, exc.message, exc.line, cause=exc)
 
 
+def _extract_or_fail(path: Path, curate: bool) -> DocumentRecord | DocumentFailure:
+    """In a worker: the record of ``path``, or the failure to report (picklable, without cause)."""
+    try:
+        return extract_path(path, curate=curate)
+    except (ExtractionError, CurationError) as exc:
+        return DocumentFailure(exc.file, exc.message, exc.line)
+
+
+def _iter_records_parallel(
+    paths: list[Path], curate: bool, progress: Callable[[Path], None] | None, jobs: int,
+) -> Iterator[DocumentRecord | DocumentFailure]:
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    from policy_kg.graph.bulk import _exit_with_parent  # workers end with the build, even on SIGKILL
+
+    chunk = max(1, min(8, len(paths) // (4 * jobs)))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
+        for path, item in zip(paths, pool.map(partial(_extract_or_fail, curate=curate), paths, chunksize=chunk)):
+            if progress is not None:
+                progress(path)
+            yield item
+
+
 def build_documents(
     inputs: Iterable[str | Path],
     *,
@@ -345,16 +385,18 @@ def build_documents(
     curate: bool = True,
     progress: Callable[[Path], None] | None = None,
     dataset: bool = True,
+    jobs: int = 1,
 ) -> BuildResult:
     """Extract every input and build one dataset (one named graph per document).
 
     With ``dataset=False`` no rdflib ``Dataset`` is made: the result holds each graph as a set of
     triples (``BuildResult.graphs``), which ``BuildResult.trig`` writes through Oxigraph; rdflib's
-    ``Graph.add`` was a tenth of a build.
+    ``Graph.add`` was a tenth of a build. ``jobs`` > 1 extracts in worker processes (see
+    :func:`iter_records`).
     """
     records: list[DocumentRecord] = []
     failures: list[DocumentFailure] = []
-    for item in iter_records(expand_inputs(inputs), curate=curate, progress=progress):
+    for item in iter_records(expand_inputs(inputs), curate=curate, progress=progress, jobs=jobs):
         (failures if isinstance(item, DocumentFailure) else records).append(item)  # type: ignore[arg-type]
     records = identify(records)
     if dataset:

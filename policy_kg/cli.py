@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -130,7 +131,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             _err(f"[{counter['n']}/{total}] {path.name}")
 
     # no rdflib Dataset: the graphs go from triples to TriG through Oxigraph (BuildResult.trig)
-    result = build_documents(paths, base=args.base, curate=not args.no_curation, progress=progress, dataset=False)
+    # --debug extracts serially, so a failed document's traceback can be shown
+    jobs = 1 if args.debug else (args.jobs or os.cpu_count() or 1)
+    result = build_documents(paths, base=args.base, curate=not args.no_curation, progress=progress, dataset=False,
+                             jobs=jobs)
     out: Path = args.out
     graph_file = out / "graph.trig"
     for failure in result.failures:
@@ -380,6 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", default=DEFAULT_BASE, help="base IRI of data (default: %(default)s)")
     p.add_argument("--no-curation", action="store_true", help="ignore <document>.curation.yaml files")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary or progress")
+    p.add_argument("--jobs", "-j", type=int, default=None,
+                   help="worker processes extracting documents, from 32 inputs on (default: one per core)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("extract", help="extract documents to records JSON for review")

@@ -127,3 +127,20 @@ def test_records_json_round_trip_builds_the_same_graph(tmp_path):
 def test_decoding_is_stable_across_reads():
     first, second = read_source(SHEET), read_source(SHEET)
     assert first == second and first.content_hash == second.content_hash
+
+
+def test_a_build_extracted_in_worker_processes_gives_the_bytes_of_a_serial_one(tmp_path):
+    from policy_kg.graph.pipeline import PARALLEL_MIN_DOCUMENTS
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = SHEET.read_text(encoding="utf-8")
+    for i in range(PARALLEL_MIN_DOCUMENTS):  # enough documents for `build` to start workers
+        (corpus / f"sheet{i:02d}.txt").write_text(text + "\n" * (i % 3), encoding="utf-8")
+    (corpus / "plan.txt").write_bytes(PLAN.read_bytes())
+    runs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        assert main(["build", str(corpus), "--out", str(out), "--quiet", "--jobs", jobs]) == 0
+        runs[jobs] = outputs(out)
+    assert runs["1"] == runs["2"]
