@@ -412,3 +412,11 @@ def test_an_sdg_target_the_un_list_lacks_is_an_error_and_not_linked():
     r = extract_checked(src)
     assert r.projects[0].sdg_targets == ["8.3"]
     assert any(i.severity == "error" and "11.99" in i.message for i in r.issues)
+
+
+def test_a_stated_amount_keeps_the_label_printed_on_its_row():
+    src = SourceText.from_text("事務事業評価シート\n事務事業名 あけぼの公園整備事業\n(千円)\n直接事業費(A) 1,200 1,350\n",
+                               "label.txt")
+    amounts_ = read_document(src).projects[0].amounts
+    assert [(a.printed, a.category, a.label) for a in amounts_] == [
+        ("1,200", "stated", "直接事業費"), ("1,350", "stated", "直接事業費")]

@@ -71,6 +71,7 @@ class MoneyFact:
     confidence: float
     fiscal_year: int | None = None  # from the year column above it, when its row maps onto one
     status: str | None = None  # budget | estimate | plan, as the column header says
+    label: str | None = None  # the money label that starts its row, as printed (直接事業費)
 
 
 @dataclass(frozen=True)
@@ -298,14 +299,15 @@ def declared_amounts(
         if value != value.to_integral_value():
             unclear.append(Unplaced(text, t.span, f"not a whole number of yen in {decl.unit}"))
             continue
-        category, funding = "stated", None
+        category, funding, label = "stated", None, None
         if row is not None and row[1] is not None:
             field, code, where = row
             category, funding = (code, None) if field == "money" else ("funding_share", code)
+            label = re.sub(r"[(（【\[].*$", "", toks[where].text) or toks[where].text
             rows.setdefault(where, []).append(len(facts))
         confidence = 0.9 if side == "before" and not decl.weak else 0.7
         how = f"declared unit {decl.unit} ({'column cell' if decl.weak else 'declaration'} {side} it)"
-        facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how, confidence))
+        facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how, confidence, label=label))
     _map_years(toks, facts, rows, year_headers(toks, era))
     return facts, unclear
 

@@ -157,7 +157,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         # and the amount itself is "stated" (kept as printed, never summed as a budget line)
         label = None
         if category != "stated" and fig.fiscal_year is None:
-            label = {"total": "事業費", "general_fund": "一般財源", "personnel": "人件費"}.get(category, fig.funding)
+            label = fig.label
             category = "funding_share" if fig.funding else "stated"
         amount = Amount(category=category, jpy=fig.jpy, printed=fig.printed, span=fig.span,
                         fiscal_year=fig.fiscal_year, status=fig.status, funding=funding,
