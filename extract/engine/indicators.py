@@ -49,6 +49,7 @@ class ValueFact:
     printed: str
     span: Span
     fiscal_year: int | None
+    cell: int | None = None  # the token it was read from, when it is a cell of its own
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def year_tables(toks: list[Token], vocab: Vocabulary) -> tuple[list[IndicatorFac
         values = []
         for (year, _), role, (cell, m) in zip(columns, roles, cells):
             try:
-                values.append(ValueFact(role, parse_number(m.group("v")), cell.text, cell.span, year or None))
+                values.append(ValueFact(role, parse_number(m.group("v")), cell.text, cell.span, year or None, cell.index))
             except NumberFormatError:
                 continue
         unit = cells[0][1].group("unit") or None
@@ -198,7 +199,7 @@ def year_rows(toks: list[Token], headers: list[YearHeader], taken: set[int]) -> 
             for k, tok, m in found:
                 try:
                     values.append(ValueFact("unspecified", parse_number(m.group("v")), tok.text, tok.span,
-                                            header.columns[k].year))
+                                            header.columns[k].year, tok.index))
                 except NumberFormatError:
                     continue
             first = row[0][0]
@@ -256,7 +257,7 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
                 if m is None:
                     continue  # − : no value printed for that year
                 try:
-                    values.append(ValueFact(role, parse_number(m.group("v")), c.text, c.span, col.year))
+                    values.append(ValueFact(role, parse_number(m.group("v")), c.text, c.span, col.year, c.index))
                 except NumberFormatError:
                     continue
                 unit = unit or m.group("unit") or None

@@ -15,7 +15,7 @@ from collections import Counter
 from policy_kg.extract.engine import indicators as ind
 from policy_kg.extract.engine import money, names
 from policy_kg.extract.engine.kinds import Kind, classify
-from policy_kg.extract.engine.normalize import Line, Token, logical_lines, tokens
+from policy_kg.extract.engine.normalize import Line, logical_lines, tokens
 from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
 from policy_kg.extract.engine.years import document_era, year_headers
 from policy_kg.extract.numbers import NumberFormatError, era_years
@@ -190,8 +190,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     taken = {f.token for f in figures}  # money cells are not indicator values
     headers = year_headers(toks, era)
     labelled = ind.role_rows(toks, headers, vocab, taken)
-    taken |= _table_cells(tables, toks) | {t.index for f in labelled for t in toks if (t.span, t.text) in
-                                          {(v.span, v.printed) for v in f.values}}
+    taken |= {v.cell for f in tables + labelled for v in f.values if v.cell is not None}
     rows, partial = ind.year_rows(toks, headers, taken)
     ifacts += tables + labelled + rows + ind.target_bounds(lines, toks)
     for k, fact in enumerate(ifacts, 1):
@@ -226,13 +225,6 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             "uncertain", f"read as {kind.name} (confidence {kind.confidence}), but no project, amount or "
                          "indicator was recognised", Span(1, max(1, record.line_count))))
     record.findings = dict(sorted(found.items()))
-
-
-def _table_cells(tables: list[ind.IndicatorFact], toks: list[Token]) -> set[int]:
-    """Cells the year-column tables already read (their values are on those cells' spans)."""
-    spans = {v.span for t in tables for v in t.values}
-    printed = {(v.span, v.printed) for t in tables for v in t.values}
-    return {t.index for t in toks if t.span in spans and (t.span, t.text) in printed}
 
 
 def _hierarchy(record: DocumentRecord, headings: list[names.HeadingFact], found: Counter[str]) -> None:
