@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.normalize import CJK, Line, Token
 from policy_kg.extract.engine.vocabulary import Vocabulary
-from policy_kg.extract.engine.years import YearHeader, header_before, year_headers
+from policy_kg.extract.engine.years import YearHeader, bare_years, header_before, year_headers
 from policy_kg.extract.numbers import UNIT_FACTORS, NumberFormatError, is_no_value, parse_number, parse_yen
 from policy_kg.extract.records import Span
 
@@ -226,15 +226,8 @@ def _role_row(toks: list[Token], i: int, vocab: Vocabulary) -> bool:
 
 
 def year_cells(toks: list[Token]) -> set[int]:
-    """Cells that are years of a header: small whole numbers after a 年度 cell (``年度 27 26 25``)."""
-    out: set[int] = set()
-    for t in toks:
-        if t.text in ("年度", "年"):
-            j = t.index + 1
-            while j < len(toks) and re.fullmatch(r"\d{1,2}", toks[j].text):
-                out.add(j)
-                j += 1
-    return out
+    """Cells that are years of a header, dated or not (``年度 27 26 25``): never money."""
+    return {j for t in toks if t.text in ("年度", "年") for j in bare_years(toks, t.index)}
 
 
 def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) -> str | None:

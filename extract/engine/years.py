@@ -67,20 +67,25 @@ def _column(cell: str, era: str | None) -> YearColumn | None:
     return YearColumn(year, status)
 
 
+def bare_years(toks: list[Token], i: int) -> list[int]:
+    """The cells of years printed without an era after the 年度 (or 年) cell ``i``: ``年度 27 26 25``."""
+    j = i + 1
+    while j < len(toks) and re.fullmatch(r"\d{1,2}", toks[j].text):
+        j += 1
+    return list(range(i + 1, j))
+
+
 def year_headers(toks: list[Token], era: str | None) -> list[YearHeader]:
     """Every year-column header of the token stream, in order."""
     out: list[YearHeader] = []
     i, n = 0, len(toks)
     while i < n:
         if toks[i].text == "年度" and era is not None:  # 年度 27 26 25
-            j = i + 1
-            cols = []
-            while j < n and re.fullmatch(r"\d{1,2}", toks[j].text):
-                cols.append(YearColumn(_ERAS[era] + int(toks[j].text), None))
-                j += 1
-            if len(cols) >= 2:
-                out.append(YearHeader(i, j, tuple(cols)))
-                i = j
+            bare = bare_years(toks, i)
+            if len(bare) >= 2:
+                out.append(YearHeader(i, bare[-1] + 1, tuple(YearColumn(_ERAS[era] + int(toks[j].text), None)
+                                                            for j in bare)))
+                i = bare[-1] + 1
                 continue
         cols, j = [], i
         while j < n:
