@@ -62,3 +62,16 @@ def assert_reads_only_named_graphs(remote, file_name: str) -> None:
     confined = {r[0] for r in remote.select(query, {}, default_graphs=graphs).as_text_rows()}
     reference_only = remote.select(query, {}, default_graphs=[g for g in graphs if own not in g])
     assert len(everything) >= 2 and confined == {file_name} and reference_only.rows == []
+
+
+def stop_server(proc) -> None:
+    """Stop a ``policy-kg serve`` started by a test: SIGTERM (serve forwards it to the server), then kill."""
+    import subprocess
+
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)

@@ -25,7 +25,7 @@ from build_graph import main
 from policy_kg.graph.builder import build_dataset
 from policy_kg.graph.io import RdfFormat, write_graph
 from policy_kg.graph.stores import cached_store_path, free_port, port_in_use
-from tests.conftest import REPO
+from tests.conftest import REPO, stop_server
 from tests.records_fixture import town_sheet
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -55,14 +55,6 @@ def _endpoint(proc: subprocess.Popen, log: Path, seconds: float = 60) -> str:
     pytest.fail(f"serve printed no banner within {seconds} s")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()  # forwarded to the server by serve
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def _ask(url: str, query: str, timeout: float = 60) -> tuple[int, str]:
@@ -98,7 +90,7 @@ def test_a_cartesian_query_is_cut_off_while_a_cheap_one_is_answered(tmp_path):
         assert '"value"' not in body  # no count was produced
         assert "--timeout-s 1" in " ".join(_server_commands(proc.pid))
     finally:
-        _stop(proc)
+        stop_server(proc)
 
 
 def test_a_server_grown_by_a_query_the_timeout_cannot_stop_is_restarted(tmp_path):
@@ -122,7 +114,7 @@ def test_a_server_grown_by_a_query_the_timeout_cannot_stop_is_restarted(tmp_path
         assert answered[0] == 200 and "town-sheet" in answered[1], answered
         assert proc.poll() is None
     finally:
-        _stop(proc)
+        stop_server(proc)
 
 
 def _server_commands(parent: int) -> list[str]:
@@ -176,7 +168,7 @@ def test_a_graph_in_a_folder_that_cannot_be_written_is_cached_in_the_user_cache(
         status, body = _ask(_endpoint(proc, log), CHEAP)
         assert status == 200 and "town-sheet" in body
     finally:
-        _stop(proc)
+        stop_server(proc)
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes to read-only folders")

@@ -28,7 +28,15 @@ from policy_kg.graph.namespace import DEFAULT_BASE
 from policy_kg.graph.pipeline import build_documents
 from policy_kg.graph.query import QueryError, RdflibBackend, list_queries, run_query
 from policy_kg.graph.stores import OxigraphBackend, OxigraphServer, RemoteBackend, load_dataset, push
-from tests.conftest import REPO, SAMPLES, SEED_PLAN, SEED_SHEET, WholeRead, assert_reads_only_named_graphs
+from tests.conftest import (
+    REPO,
+    SAMPLES,
+    SEED_PLAN,
+    SEED_SHEET,
+    WholeRead,
+    assert_reads_only_named_graphs,
+    stop_server,
+)
 from tests.records_fixture import town_sheet
 
 QUERIES = list_queries()
@@ -327,13 +335,7 @@ def served(tmp_path):
         url = re.search(r"SPARQL endpoint:\s+(\S+)", banner).group(1)
         yield proc, banner, url, log
     finally:
-        if proc.poll() is None:
-            proc.terminate()  # forwarded to the server by serve
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+        stop_server(proc)
 
 
 def _wait_for(log: Path, text: str, proc: subprocess.Popen, seconds: float) -> str:
