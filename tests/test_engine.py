@@ -420,3 +420,15 @@ def test_a_stated_amount_keeps_the_label_printed_on_its_row():
     amounts_ = read_document(src).projects[0].amounts
     assert [(a.printed, a.category, a.label) for a in amounts_] == [
         ("1,200", "stated", "直接事業費"), ("1,350", "stated", "直接事業費")]
+
+
+# --- prose enumerations and column-dumped tables -------------------------------------------------
+
+
+def test_an_amount_whose_parts_the_dump_set_apart_is_read_whole():
+    assert normalize_line("予算の額は212億 4,000 万円で") == "予算の額は212億4,000 万円で"
+    assert normalize_line("平成 23 年度決算") == "平成23年度決算"
+    assert normalize_line("人口 65.4 万 人") == "人口 65.4 万人"  # a count, not money: nothing to join
+    r = read("prose_budget.txt")
+    assert ("212億4,000 万円", 21_240_000_000) in amounts(r)
+

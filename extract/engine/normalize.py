@@ -36,6 +36,10 @@ _FIGURE_THEN = re.compile(r"(\d{1,3}(?:,\d{3})+)([+(])")
 _YEAR_RUN = re.compile(r"(年度)(?=(?:令和|平成|昭和|[RH])\s?\d)")
 # an era year printed letter-spaced: 平成2 0 年度 is 平成20年度, not 平成2
 _SPACED_ERA_YEAR = re.compile(r"(令和|平成|昭和) ?(\d) (\d)(?= ?年)")
+# an era and its year printed as separate cells: 平成 23 年度決算 is one cell, 平成23年度決算
+_SPACED_ERA = re.compile(r"(令和|平成|昭和) (\d{1,2}|元) (?=年)")
+# a mixed amount whose parts a dump set apart: 212億 4,000 万円 is 21,240,000,000 yen, not 4,000 万円
+_SPACED_MIXED = re.compile(r"(\d) ?(億|万) (?=\d[\d,]*(?:\.\d+)? ?(?:千万|万|千)?円)")
 LONG_TOKEN = 24  # a cell longer than this with labels inside is text the dump ran together
 
 
@@ -74,6 +78,8 @@ def normalize_line(text: str) -> str:
     s = _FIGURE_THEN.sub(r"\1 \2", s)
     s = _YEAR_RUN.sub(r"\1 ", s)
     s = _SPACED_ERA_YEAR.sub(r"\1\2\3", s)
+    s = _SPACED_ERA.sub(r"\1\2", s)
+    s = _SPACED_MIXED.sub(r"\1\2", s)
     parts = s.split(" ")
     out: list[str] = []
     run: list[str] = []
