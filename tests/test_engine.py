@@ -432,3 +432,53 @@ def test_an_amount_whose_parts_the_dump_set_apart_is_read_whole():
     r = read("prose_budget.txt")
     assert ("212億4,000 万円", 21_240_000_000) in amounts(r)
 
+
+def test_projects_enumerated_in_prose_after_an_enumeration_head():
+    r = read("prose_budget.txt")
+    assert [p.name for p in r.projects] == ["中央図書館の耐震改修", "北口広場の再整備", "(仮称)こども交流館の建設",
+                                            "市道5号線の拡幅"]
+    assert r.findings["project:enumerated"] == 4
+    # the sum printed after the enumeration is all of them together: kept on the document, not given to
+    # the last project named before it
+    assert ("18億円", 1_800_000_000) in [(a.printed, a.jpy) for a in r.amounts]
+    assert all(not p.amounts for p in r.projects)
+
+
+def test_an_enumeration_without_its_ending_is_not_read():
+    src = SourceText.from_text("令和５年度当初予算の概要\n主な事業は、駅前の整備、公園の改修を進めます。\n", "open.txt")
+    assert read_document(src).projects == []
+
+
+def test_a_table_dumped_column_by_column_pairs_its_labels_and_figures():
+    r = read("column_table.txt")
+    costs = {p.name: [(a.printed, a.jpy, a.category, a.fiscal_year) for a in p.amounts] for p in r.projects}
+    assert costs == {
+        "ほたる祭り": [("1,250", 1_250_000, "total", 2021)], "もみじ散策": [("384", 384_000, "total", 2021)],
+        "雪まつり": [("1,906", 1_906_000, "total", 2021)], "里山学校": [("171", 171_000, "total", 2021)],
+        "広報活動": [("95", 95_000, "total", 2021)],
+    }
+    # a kind of expense and the total are lines of the table, not projects: kept as printed, with their label
+    kept = {(a.label, a.printed) for a in r.amounts if a.label}
+    assert {("消耗品費", "114"), ("合計", "3,920")} <= kept
+    assert r.findings["project:table row"] == 5
+
+
+def test_columns_of_unequal_length_are_reported_not_paired():
+    text = ("令和３年度 事業計画\n図表1 会の支出\nほたる祭り\nもみじ散策\n雪まつり\n里山学校\n"
+            "令和3年度決算\n1,250\n384\n1,906\n(千円)\n")
+    r = read_document(SourceText.from_text(text, "short.txt"))
+    assert not any(p.amounts for p in r.projects) and "ほたる祭り" not in [p.name for p in r.projects]
+    assert any("4 row labels and a column of 3 figures" in i.message for i in r.issues)
+
+
+def test_a_sheet_that_prints_only_its_budget_items_gives_each_as_a_project():
+    text = ("令和２年度 事務事業評価シート\n担当課\n生涯学習課\n事務事業を構成する予算細目\n"
+            "11(ひばり館維持管理事業)\n12(ひばり館改修事業)\n")
+    r = read_document(SourceText.from_text(text, "items.txt"))
+    assert [p.name for p in r.projects] == ["ひばり館維持管理事業", "ひばり館改修事業"]
+
+
+def test_a_heading_whose_citation_lost_its_bracket_to_ocr_is_still_a_business_line():
+    text = "令和６年度事業計画書\n1 基本方針\n当会は地域を支える。\n2 市町村への交付事業健款第4条第1項第2号)\n事業予算額 1,250千円\n"
+    r = read_document(SourceText.from_text(text, "ocr.txt"))
+    assert [p.name for p in r.projects] == ["市町村への交付事業"]

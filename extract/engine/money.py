@@ -259,10 +259,12 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
 
 
 def declared_amounts(
-    lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None
+    lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None,
+    row_cells: frozenset[int] = frozenset(),
 ) -> tuple[list[MoneyFact], list[Unplaced]]:
     """Bare table figures that a unit declaration governs; a labelled row under a year header gets
-    the header's years (``era``: the document's, for years printed without one)."""
+    the header's years (``era``: the document's, for years printed without one). ``row_cells``:
+    figures that another recogniser found a row label for (a column-dumped table), small or not."""
     decls = _declarations(lines, toks)
     decl_at = {d.token for d in decls}
     rows: dict[int, list[int]] = {}  # label cell -> its figures (indexes into facts)
@@ -277,11 +279,11 @@ def declared_amounts(
             continue  # 目標 222,410 223,680: values of an indicator, whatever their unit
         strong = bool(_COMMA.fullmatch(text) or _LONG.fullmatch(text))
         row = _money_row(toks, t.index, vocab, decl_at)
-        if not strong and row is None:
+        if not strong and row is None and t.index not in row_cells:
             continue
         governing = _governing(decls, t.index)
         if governing is None:
-            if row is not None:
+            if row is not None or t.index in row_cells:
                 unclear.append(Unplaced(text, t.span, "a figure in a money row, but no unit is printed for it"))
             continue
         decl, side = governing

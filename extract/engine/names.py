@@ -8,7 +8,9 @@ Project recognisers, in order of the evidence they need:
   (``…事業``, ``…業務``); a numbered heading that cites a statute (``(定款第4条第1号)``) is a
   business line of a foundation's plan whatever its ending;
 - **repeated**: in a one-project sheet whose label lost its value, a project-like name printed
-  twice or more.
+  twice or more;
+- **enumerated**: the items of an enumeration in prose that an enumeration head opens
+  (``主な工事は、A改修、B整備、C建設などで…``), whatever their endings: the head says what they are.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ _MARKER = re.compile(
 )
 _INLINE_MARKER = re.compile(r"(?:(?<=\s)|^)(?:\(\d{1,2}\)|（\d{1,2}）|[①-⑳]|・)\s*")
 _LEADING_TAG = re.compile(r"^(?:\([^)]{1,3}\)|（[^）]{1,3}）|【[^】]{0,12}】|<\s*|＜\s*)")
-_LEGAL_REF = re.compile(r"[(（][^()（）]*(?:定款|公益目的事業|条|号)[^()（）]*[)）]?\s*$")
+# a statute citation ending a heading: (定款第4条第1号); OCR may lose its bracket and misread its first
+# character (…交付事業健款第4条第1項第2号)), so "?款第N条…)" counts too
+_LEGAL_REF = re.compile(r"(?:[(（][^()（）]*(?:定款|公益目的事業|条|号)[^()（）]*[)）]?"
+                        r"|[^\s()（）]款第\d+条[^()（）]*[)）])\s*$")
 _PARTICLE_START = re.compile(r"^[もをはがにとの、。]")
 _BRACKETED = re.compile(r"[<＜]\s*([^<>＜＞]{3,40}?)\s*[>＞]")
 
@@ -163,6 +168,53 @@ def listed_projects(
                 name = _LEGAL_REF.sub("", name).strip()
                 out.append(NameFact(_strip(name), line.span, tok, "listed", code.group(1) if code else None))
     return out
+
+
+_ENUM_ITEM_SEP = re.compile(r"[、,]\s*")
+_ENUM_END = re.compile(r"(?:など|等)(?=[でのをがはと、。,]|$)")
+
+
+def enumerated_projects(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
+    """Projects enumerated in prose after an enumeration head: ``主な事業は、A、B、Cなどです``.
+
+    The enumeration runs from the head to the first など (or 等) of its sentence; one without that
+    ending is not read (where it stops is then unclear). Items are split at 、 only: ・ joins the
+    parts of one name (第二・第三駐車場整備).
+    """
+    if not vocab.enumeration_heads:
+        return []
+    heads = "|".join(re.escape(h) for h in sorted(vocab.enumeration_heads, key=len, reverse=True))
+    opening = re.compile(rf"(?:{heads})(?:は|には|として|では)[、,]?\s*")
+    first_token = {}
+    for t in toks:
+        first_token.setdefault(t.line, t.index)
+    out: list[NameFact] = []
+    for i, line in enumerate(lines):
+        for m in opening.finditer(line.text):
+            sentence = line.text[m.end():].split("。")[0]
+            end = _ENUM_END.search(sentence)
+            if end is None:
+                continue
+            items = [_strip(x) for x in _ENUM_ITEM_SEP.split(sentence[:end.start()])]
+            if len(items) < 2 or not all(_enumerated_item(x, vocab) for x in items):
+                continue
+            out += [NameFact(x, line.span, first_token.get(i, 0), "enumerated") for x in items]
+    return out
+
+
+def _enumerated_item(text: str, vocab: Vocabulary) -> bool:
+    return (2 <= len(text) <= MAX_NAME and bool(re.search(f"[{CJK}]", text)) and not _PARTICLE_START.match(text)
+            and not re.search(r"\d[\d,.]*\s?(?:%|％|円|万円|億円)", text) and text not in vocab.labels)
+
+
+def spending_line(label: str, vocab: Vocabulary) -> bool:
+    """Whether the row label of an expenditure table names what the money is spent on (an event, a
+    programme: a project), not a total or a kind of expense (消耗品費, 委託料)."""
+    if label in vocab.total_labels or label in vocab.labels or label in vocab.not_project_names:
+        return False
+    if label.endswith(vocab.project_suffixes):
+        return looks_like_project(label, vocab)
+    return not label.endswith(vocab.expense_item_endings) and not label.endswith(vocab.unit_suffixes[:2])
 
 
 def repeated_projects(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from policy_kg.extract.engine import indicators as ind
-from policy_kg.extract.engine import money, names
+from policy_kg.extract.engine import columns, money, names
 from policy_kg.extract.engine.kinds import Kind, classify
 from policy_kg.extract.engine.normalize import Line, logical_lines, tokens
 from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
@@ -96,34 +97,49 @@ def _fiscal_year(texts: list[str]) -> int | None:
 def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vocabulary) -> None:
     toks = tokens(lines, vocab)
     found: Counter[str] = Counter()
+    era = document_era([line.text for line in lines])
+    tables, unpaired = columns.column_tables(lines, toks, vocab, era)
 
     # --- projects -------------------------------------------------------------------------
     facts = names.labelled_projects(toks, vocab)
     if kind.name in MULTI_PROJECT_KINDS:
         facts += names.listed_projects(lines, toks, vocab, headings=kind.name == "business_plan")
-    elif not facts:  # a one-project sheet whose name label lost its value
-        facts = names.repeated_projects(toks, vocab) or names.listed_projects(
+        facts += names.enumerated_projects(lines, toks, vocab)
+        facts += [names.NameFact(row.label.text, row.label.span, row.label.index, "table row")
+                  for table in tables if table.side == "expenditure" for row in table.rows
+                  if names.spending_line(row.label.text, vocab)]
+    elif not facts:  # a one-project sheet whose name label lost its value: a name printed twice, else
+        # the budget items it is made of (each one read: they are the only names the sheet prints)
+        facts = names.repeated_projects(toks, vocab)[:1] or names.listed_projects(
             lines, toks, vocab, headings=False, budget_rows_only=True)
-    if kind.name == "evaluation_sheet":
+    else:
         facts = facts[:1]  # one project per sheet: the first name its label gives
     seen: set[str] = set()
     projects: list[tuple[int, Project]] = []
+    named_only: set[str] = set()  # keys of projects only named (in prose, in a table): they own nothing by position
+    by_label: dict[int, Project] = {}  # the label cell of a table row -> the project it names
     for fact in facts:
         key_name = re.sub(r"\s", "", fact.name)
         if key_name in seen or any(other.endswith(key_name) for other in seen):
             continue  # printed again, or the second line of a wrapped name already read whole
         seen.add(key_name)
         n = len(projects) + 1
-        projects.append((fact.token, Project(key=f"p{n}", number=fact.code or str(n), name=fact.name, span=fact.span)))
+        project = Project(key=f"p{n}", number=fact.code or str(n), name=fact.name, span=fact.span)
+        projects.append((fact.token, project))
+        if fact.how in ("enumerated", "table row"):
+            named_only.add(project.key)
+        if fact.how == "table row":
+            by_label[fact.token] = project
         found[f"project:{fact.how}"] += 1
     projects.sort(key=lambda tp: tp[0])
     record.projects = [p for _, p in projects]
+    owners = [(t, p) for t, p in projects if p.key not in named_only]
     if kind.name == "evaluation_sheet":
         _hierarchy(record, names.hierarchy(toks, vocab), found)
 
     # --- SDG targets (checked against the UN list in extract()) --------------------------
     for code, token in names.sdg_targets(toks, vocab):
-        owner, _ = _owner(projects, token)
+        owner, _ = _owner(owners, token)
         if owner is not None and code not in owner.sdg_targets:
             owner.sdg_targets.append(code)
             found["sdg_target:labelled"] += 1
@@ -144,18 +160,23 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
 
     # --- money ----------------------------------------------------------------------------
     inline, unclear = money.inline_amounts(lines, toks, vocab)
-    era = document_era([line.text for line in lines])
-    declared, unclear2 = money.declared_amounts(lines, toks, vocab, era)
+    row_of = {row.figure.index: (table, row) for table in tables for row in table.rows}
+    declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_of))
     figures = sorted(inline + declared, key=lambda f: f.token)
     position_only = 0
-    for fig in figures:
-        owner, by_position = _owner(projects, fig.token)
+    for k, fig in enumerate(figures):
+        if fig.token in row_of:  # a table's row says whose figure it is
+            table, row = row_of[fig.token]
+            owner, by_position = by_label.get(row.label.index), False
+            fig = figures[k] = _table_line(fig, table, row, owner is not None)
+        else:
+            owner, by_position = _owner(owners, fig.token)
         category, funding = fig.category, ()
         if fig.funding:
             funding = (FundingSource(fig.funding, None, fig.funding, fig.span),)
         # a budget line needs its year: a row that maps onto no year column keeps its printed label,
         # and the amount itself is "stated" (kept as printed, never summed as a budget line)
-        label = None
+        label = fig.label if category == "stated" else None
         if category != "stated" and fig.fiscal_year is None:
             label = fig.label
             category = "funding_share" if fig.funding else "stated"
@@ -199,7 +220,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             values=[IndicatorValue(v.role, v.value, v.printed, v.span, v.fiscal_year) for v in fact.values],
         )
         found[f"indicator:{fact.how}"] += 1
-        owner, by_position = _owner(projects, fact.token)
+        owner, by_position = _owner(owners, fact.token)
         if owner is None:
             record.indicators.append(indicator)
             record.indicator_owners[indicator.key] = DOCUMENT_OWNER
@@ -207,6 +228,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             if by_position:
                 indicator.confidence = 0.6
             owner.indicators.append(indicator)
+    for u in unpaired:
+        record.issues.append(ExtractionIssue("uncertain", f"table from {u.printed!r}: {u.reason}", u.span))
     for u in unplaced:
         record.issues.append(ExtractionIssue("uncertain", f"indicator {u.printed!r}: {u.reason}; values not kept",
                                              u.span))
@@ -227,6 +250,16 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     record.findings = dict(sorted(found.items()))
 
 
+def _table_line(fig: money.MoneyFact, table: columns.ColumnTable, row: columns.ColumnRow,
+                owned: bool) -> money.MoneyFact:
+    """A figure of a column-dumped table with its row's label: the cost of a project's line in the year its
+    column prints (a budget line); any other line (a total, a kind of expense, income) is kept as stated."""
+    year = table.year if owned else None
+    return replace(fig, label=row.label.text, category="total" if year else "stated",
+                   fiscal_year=year.year if year else None, status=year.status if year else None,
+                   how=fig.how + ", table row")
+
+
 def _hierarchy(record: DocumentRecord, headings: list[names.HeadingFact], found: Counter[str]) -> None:
     """The levels a one-project sheet prints above its project (基本目標 → 政策 → 施策), each the
     parent of the next; the project sits under the measure when the sheet names one."""
@@ -237,8 +270,9 @@ def _hierarchy(record: DocumentRecord, headings: list[names.HeadingFact], found:
                                              parent=parent))
         parent = key
         found[f"{h.level}:labelled"] += 1
-    if record.projects and headings and headings[-1].level == "measure":
-        record.projects[0].parents = [parent]
+    if headings and headings[-1].level == "measure":
+        for project in record.projects:  # the sheet's project, or each budget item it is made of
+            project.parents = [parent]
 
 
 def _owner(projects: list[tuple[int, Project]], token: int) -> tuple[Project | None, bool]:

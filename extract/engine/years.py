@@ -47,7 +47,8 @@ def document_era(texts: list[str]) -> str | None:
     return None
 
 
-def _column(cell: str, era: str | None) -> YearColumn | None:
+def year_column(cell: str, era: str | None) -> YearColumn | None:
+    """The year (and status) one header cell names: ``H26予算``, ``令和3年度決算``, ``2017年度``; else None."""
     m = _YEAR_CELL.match(cell)
     if not m or not _TAILS.match(m.group("tail")):
         return None
@@ -91,11 +92,11 @@ def year_headers(toks: list[Token], era: str | None) -> list[YearHeader]:
         while j < n:
             cell = toks[j].text
             if cell in ("平成", "令和", "H", "R") and j + 1 < n and re.fullmatch(r"\d{1,2}", toks[j + 1].text):
-                col, width = _column(cell + toks[j + 1].text, era), 2
+                col, width = year_column(cell + toks[j + 1].text, era), 2
             elif re.fullmatch(r"\d{1,2}|(?:19|20)\d{2}", cell) and j + 1 < n and toks[j + 1].text.startswith("年度"):
-                col, width = _column(cell + toks[j + 1].text, era), 2  # 20 年度 21 年度
+                col, width = year_column(cell + toks[j + 1].text, era), 2  # 20 年度 21 年度
             else:
-                col, width = _column(cell, era), 1
+                col, width = year_column(cell, era), 1
             if col is None:
                 break
             cols.append(col)
