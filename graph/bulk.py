@@ -1,29 +1,35 @@
-"""Fast build for large corpora: parallel extraction, a record cache, N-Quads bulk-loaded into Oxigraph.
+"""The build: documents → records → quads, streamed into graph.trig and/or an on-disk Oxigraph store.
 
-:func:`bulk_build` turns thousands of documents into an on-disk ``pyoxigraph.Store`` without ever
-building an rdflib ``Dataset``:
+``policy-kg build`` runs :func:`build_corpus` for any input set, two documents or a hundred thousand
+(``bulk-build`` is its old name, kept as an alias; :func:`bulk_build` is the store-only call). Nothing
+here builds an rdflib ``Dataset``:
 
-* documents are extracted in worker processes (``ProcessPoolExecutor``, in chunks); each worker also
-  builds the document's triples (:func:`graph.builder.document_graphs`) and serialises them to
-  N-Quads, so the parent only bulk-loads bytes;
-* extracted records are cached by content: ``<cache>/<sha256>.records.json``, the hash taken over the
-  document's name and bytes, its curation file and the extractor's source code — an unchanged document is
-  never re-extracted, and a changed extractor invalidates every entry;
-* a manifest in the store folder remembers, per document id (``graph.identity``, the same ids as
-  ``build``: never a path, so a moved or copied corpus re-builds nothing), the hash it was built from
-  and its named graphs; a re-build touches the graphs of changed documents only, and of those only the triples
-  that differ from the stored version (a changed KPI value is two quads, not a dropped and
-  reloaded graph: the stored graph is read once, sequentially, instead of every triple of it being
-  looked up in the whole store);
-* every triple is also loaded into the default graph, which thus holds the merge of all graphs: the
-  library queries read it (Oxigraph evaluates them far more slowly over the union of a thousand
-  named graphs), and a triple a changed document no longer states leaves it unless another graph
-  holds it;
-* memory stays bounded: triples are streamed per chunk, never held for the whole corpus;
-* a document that fails is reported in :attr:`BulkResult.failures` and never stops the batch.
+* documents are extracted in independent tasks of a few documents each (``--chunk``), on worker
+  processes (``ProcessPoolExecutor``), on a Dask cluster (``executor="dask"`` or a
+  ``distributed.Client``; the optional extra ``dask``), or in this process for a small build; each
+  task also builds its documents' triples (:func:`graph.builder.document_graphs`) and writes them as
+  sorted N-Quads text (``graph.io.TermWriter``), so the parent only moves bytes;
+* ``graph.trig`` (``out_dir``) is written from those bytes: each graph's lines spooled to a temporary
+  file, then all of them, in graph IRI order, parsed and written as TriG by Oxigraph in one stream —
+  the bytes :func:`graph.pipeline.build_documents` gives for the same inputs, in bounded memory;
+* with a store (``store_dir``), extracted records are cached by content: ``<cache>/<sha256>.records.json``,
+  the hash taken over the document's name and bytes, its curation file and the extractor's source
+  code — an unchanged document is never re-extracted, and a changed extractor invalidates every entry;
+* a manifest in the store folder remembers, per document id (``graph.identity``, the same ids as the
+  in-memory build: never a path, so a moved or copied corpus re-builds nothing), the hash it was built
+  from, its named graphs and its issue counts; a re-build touches the graphs of changed documents
+  only, and of those only the triples that differ from the stored version (a changed KPI value is
+  two quads, not a dropped and reloaded graph);
+* every triple is also loaded into the store's default graph, which thus holds the merge of all
+  graphs: the library queries read it (Oxigraph evaluates them far more slowly over the union of a
+  thousand named graphs), and a triple a changed document no longer states leaves it unless another
+  graph holds it;
+* memory stays bounded: at most two tasks per worker are in flight, and triples are never held for
+  the whole corpus;
+* a document that fails is reported in :attr:`BuildOutcome.failures` and never stops the batch.
 
-The graphs are the same quads :func:`graph.pipeline.build_documents` builds (``tests/test_bulk.py``
-checks it), including the ontology and SDG reference graphs.
+On a cluster of several machines the inputs (and the record cache) must be on a filesystem every
+worker reads: tasks carry paths, not bytes.
 """
 
 from __future__ import annotations
@@ -31,10 +37,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
+import shutil
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import cache
@@ -48,26 +55,29 @@ from policy_kg.extract.detect import detect_layout
 from policy_kg.extract.records import DocumentRecord, from_json, to_json
 from policy_kg.extract.source import ExtractionError, doc_id_for, read_source
 from policy_kg.graph.builder import document_graphs
-# the command line (``bulk-build``, ``generate``) lives apart, so ``policy-kg --help`` need not import this
-from policy_kg.graph.bulk_cli import DEFAULT_CHUNK, _cmd_bulk_build, _generator, register  # noqa: F401
+# the command line (``generate``) lives apart, so ``policy-kg --help`` need not import this
+from policy_kg.graph.bulk_cli import DEFAULT_CHUNK, _generator, register  # noqa: F401
 from policy_kg.graph.identity import document_ids
-from policy_kg.graph.io import OutputError
+from policy_kg.graph.io import OutputError, TermWriter, trig_prefixes
 from policy_kg.graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from policy_kg.graph.namespace import DEFAULT_BASE
 from policy_kg.graph.nquads import iri as _iri
 from policy_kg.graph.nquads import term as _term
-from policy_kg.graph.namespace import DEFAULT_BASE
 from policy_kg.graph.pipeline import (
-    EXIT_DROPPED,
-    EXIT_FAILED_DOCUMENT,
-    EXIT_OK,
+    PARALLEL_MIN_DOCUMENTS,
     RECORDS_SUFFIX,
     DocumentFailure,
+    build_report,
+    document_report,
+    duplicate_issue,
+    exit_code_of,
     expand_inputs,
     extract_path,
+    issue_report,
 )
 from policy_kg.graph.stores import is_merged, mark_merged
 
-__all__ = ["BulkResult", "bulk_build", "extractor_version", "nquads_lines", "register"]
+__all__ = ["BuildOutcome", "BulkResult", "build_corpus", "bulk_build", "extractor_version", "nquads_lines", "register"]
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST_NAME = "policy-kg-bulk.json"
@@ -75,6 +85,8 @@ MANIFEST_NAME = "policy-kg-bulk.json"
 MANIFEST_FORMAT = 3  # 2: the default graph holds the merge of the documents' graphs; 3: keyed by document id
 #: Bytes of N-Quads gathered before one ``Store.bulk_load`` call (fewer, larger loads are faster).
 LOAD_BATCH_BYTES = 48 * 1024 * 1024
+#: Executors :func:`build_corpus` knows by name (``--executor``); a ``distributed.Client`` is accepted too.
+EXECUTORS = ("process", "dask")
 
 
 # --- versions: what a cached record / a stored graph depends on ------------------------------------------
@@ -92,7 +104,7 @@ def _tree_hash(patterns: Iterable[str]) -> str:
 @cache
 def extractor_version() -> str:
     """Hash of the extractors' source: a changed parser invalidates every cached record."""
-    return _tree_hash(["extract/*.py"])[:16]
+    return _tree_hash(["extract/*.py", "extract/engine/*.py", "extract/engine/*.yaml"])[:16]
 
 
 @cache
@@ -135,11 +147,41 @@ def nquads_lines(graphs: dict[URIRef, set], *, default_graph: bool = False) -> I
 
 def reference_nquads(base: str) -> bytes:
     """The ontology and SDG reference graphs, as :func:`graph.builder.add_reference_graphs` adds them."""
+    return "".join(nquads_lines(_reference_graphs(base), default_graph=True)).encode("utf-8")
+
+
+def _reference_graphs(base: str) -> dict[URIRef, set]:
     from policy_kg.graph import vocab
 
-    graphs = {URIRef(base + ONTOLOGY_GRAPH): set(vocab.ontology_graph()),
-              URIRef(base + REFERENCE_GRAPH): set(vocab.sdg_reference_graph())}
-    return "".join(nquads_lines(graphs, default_graph=True)).encode("utf-8")
+    return {URIRef(base + ONTOLOGY_GRAPH): set(vocab.ontology_graph()),
+            URIRef(base + REFERENCE_GRAPH): set(vocab.sdg_reference_graph())}
+
+
+@dataclass
+class _GraphText:
+    """One document's graphs as text: ``{graph term <iri>: sorted N-Quads lines}``, and the triples of
+    all of them as N-Triples lines (for the store's merged default graph)."""
+
+    graphs: dict[str, bytes]
+    merged: bytes
+    quads: int
+    used: set[str]
+
+
+def _graph_text(graphs: dict[URIRef, set], *, merged: bool) -> _GraphText:
+    """``{graph IRI: triples}`` as sorted N-Quads per graph (the lines graph.trig is written from)."""
+    writer = TermWriter()
+    out: dict[str, bytes] = {}
+    default: list[str] = []
+    quads = 0
+    for name, triples in graphs.items():
+        g = writer.term(name)
+        lines = writer.sorted_triples(triples)
+        quads += len(lines)
+        out[g] = "".join([f"{t} {g} .\n" for t in lines]).encode("utf-8")
+        if merged:
+            default.extend(lines)
+    return _GraphText(out, "".join([f"{t} .\n" for t in default]).encode("utf-8"), quads, writer.used_iris())
 
 
 # --- the worker side -------------------------------------------------------------------------------------
@@ -147,6 +189,7 @@ def reference_nquads(base: str) -> bytes:
 
 @dataclass
 class _DocOutcome:
+    index: int  # position among the inputs: the report lists documents in input order
     path: str
     key: str
     doc_id: str
@@ -154,20 +197,15 @@ class _DocOutcome:
     cached: bool = False
     issues: dict[str, int] = field(default_factory=dict)
     failure: DocumentFailure | None = None
-    #: Only for a changed document: its graphs' N-Quads (no default-graph copies), applied as a diff.
-    replacement: bytes | None = None
+    report: dict | None = None  # the document's entry in report.json
+    #: the document's graphs as N-Quads text (graph.trig; a store's new or changed graphs)
+    text: _GraphText | None = None
 
 
-#: One document to build: its path, its cache key, whether the store holds an older version of it,
-#: and its id (``graph.identity``: the stem, or stem + content hash when stems collide).
-_Todo = tuple[str, str, bool, str]
-
-
-@dataclass
-class _ChunkOutcome:
-    nquads: bytes
-    quads: int
-    docs: list[_DocOutcome]
+#: One document to build: its position among the inputs, its path, its cache key, what the build
+#: does with it (``new``: load into the store, ``changed``: bring the stored version to this one,
+#: ``out``: unchanged in the store, only written to graph.trig) and its id (``graph.identity``).
+_Todo = tuple[int, str, str, str, str]
 
 
 def _record_for(path: Path, key: str, cache_dir: Path | None, curate: bool) -> tuple[DocumentRecord, bool]:
@@ -180,7 +218,7 @@ def _record_for(path: Path, key: str, cache_dir: Path | None, curate: bool) -> t
             pass  # a damaged cache entry: extract again and overwrite it
     record = extract_path(path, curate=curate)
     if cached is not None:
-        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.{id(record)}.tmp")
         try:
             tmp.write_text(json.dumps(to_json(record), ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, cached)  # atomic: a concurrent reader sees the old file or the whole new one
@@ -191,7 +229,7 @@ def _record_for(path: Path, key: str, cache_dir: Path | None, curate: bool) -> t
 
 
 def _exit_with_parent(parent: int) -> None:
-    """In a worker: exit when the bulk-build process dies, even by SIGKILL (which nothing can catch).
+    """In a worker: exit when the build process dies, even by SIGKILL (which nothing can catch).
 
     Orphaned workers would otherwise go on extracting for nobody and keep files of the store's
     cache open. Linux: the kernel sends SIGTERM on the parent's death (``PR_SET_PDEATHSIG``);
@@ -219,16 +257,15 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="policy-kg-parent-watch", daemon=True).start()
 
 
-def _process_chunk(items: list[_Todo], cache_dir: str | None, base: str, curate: bool) -> _ChunkOutcome:
-    """Extract (or load from cache) each document of a chunk and serialise its graphs to N-Quads.
-
-    A new document's quads go to the chunk's bulk load; a changed one's come back on their own, to
-    be compared with the stored version.
-    """
-    parts: list[str] = []
+def _process_chunk(items: list[_Todo], cache_dir: str | None, base: str, curate: bool, merged: bool = True,
+                   causes: bool = False) -> list[_DocOutcome]:
+    """One task: extract (or load from cache) each document of a chunk, build its graphs and write
+    them as sorted N-Quads text (with ``merged``, a new document's triples also as N-Triples, for a
+    store's default graph). ``causes`` keeps the exception of a failed document (in-process only:
+    ``--debug`` prints its traceback)."""
     docs: list[_DocOutcome] = []
-    for path_text, key, changed, doc_id in items:
-        outcome = _DocOutcome(path_text, key, doc_id)
+    for index, path_text, key, mode, doc_id in items:
+        outcome = _DocOutcome(index, path_text, key, doc_id)
         docs.append(outcome)
         path = Path(path_text)
         try:
@@ -236,81 +273,69 @@ def _process_chunk(items: list[_Todo], cache_dir: str | None, base: str, curate:
             record.doc_id = doc_id  # the cache holds the record as extracted; the build names it
             graphs = document_graphs(record, base=base)
         except (ExtractionError, CurationError) as exc:
-            outcome.failure = DocumentFailure(exc.file, exc.message, exc.line)
+            outcome.failure = DocumentFailure(exc.file, exc.message, exc.line, cause=exc if causes else None)
             continue
         except OutputError:
             raise  # the cache cannot be written: the build stops (exit 73), no document is to blame
         except Exception as exc:  # a parser bug on one document must not stop the batch
-            outcome.failure = DocumentFailure(path.name, f"internal error: {type(exc).__name__}: {exc}")
+            outcome.failure = DocumentFailure(path.name, f"internal error: {type(exc).__name__}: {exc}",
+                                              cause=exc if causes else None)
             continue
         outcome.graphs = sorted(str(g) for g in graphs)
         counts: Counter[str] = Counter()
         for issue in record.issues:  # an aggregated issue counts as many as it stands for
             counts[issue.severity] += issue.count
         outcome.issues = dict(counts)
-        if changed:
-            outcome.replacement = "".join(nquads_lines(graphs)).encode("utf-8")
-        else:
-            parts.extend(nquads_lines(graphs, default_graph=True))
-    return _ChunkOutcome("".join(parts).encode("utf-8"), len(parts) // 2, docs)
+        outcome.report = document_report(record)
+        outcome.text = _graph_text(graphs, merged=merged and mode == "new")
+    return docs
 
 
 # --- the parent side -------------------------------------------------------------------------------------
 
 
 @dataclass
-class BulkResult:
-    """What a bulk build did. ``exit_code`` follows :class:`graph.pipeline.BuildResult`."""
+class BuildOutcome:
+    """What a build did. ``exit_code`` follows :class:`graph.pipeline.BuildResult`."""
 
-    store_dir: Path
+    store_dir: Path | None = None
+    out_dir: Path | None = None
     documents: int = 0  # inputs named
     extracted: int = 0  # parsed in this run
     cached: int = 0  # records read from the cache
     unchanged: int = 0  # graphs already in the store, left alone
     duplicates: int = 0  # inputs repeating another (same stem, same text): built once
-    quads_loaded: int = 0
+    quads_loaded: int = 0  # quads written into the store
+    quads: int = 0  # quads written to graph.trig
     seconds: float = 0.0
     failures: list[DocumentFailure] = field(default_factory=list)
     issues: Counter[str] = field(default_factory=Counter)
+    #: report.json's entries of the documents built, in input order (when ``out_dir`` was given)
+    reports: list[dict] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
-        if self.failures or not self.documents:
-            return EXIT_FAILED_DOCUMENT
-        if self.issues["dropped"] or self.issues["error"]:
-            return EXIT_DROPPED
-        return EXIT_OK
+        return exit_code_of(bool(self.failures) or not self.documents, self.issues)
+
+    @property
+    def built(self) -> int:
+        """Documents that are in the output (extracted, from the cache or unchanged)."""
+        return self.extracted + self.cached + self.unchanged
+
+    def report(self) -> dict:
+        """The extraction report (``report.json``) of the documents built."""
+        return build_report(self.reports, self.failures, self.quads)
 
     def summary(self) -> str:
         rate = (self.extracted + self.cached) / self.seconds if self.seconds else 0.0
-        return (f"bulk-build {self.store_dir}: {self.documents} document(s): {self.extracted} extracted, "
+        return (f"Store {self.store_dir}: {self.documents} document(s): {self.extracted} extracted, "
                 f"{self.cached} from cache, {self.unchanged} unchanged, {len(self.failures)} failed"
                 + (f", {self.duplicates} given twice (built once)" if self.duplicates else "") + "; "
                 f"{self.quads_loaded} quads loaded in {self.seconds:.1f} s ({rate:.1f} documents/s)")
 
 
-class _Progress:
-    """Progress on stderr: documents done, documents/s, quads; rewritten in place on a terminal."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total, self.enabled = total, enabled
-        self.start = self.last = time.monotonic()
-        self.done = self.quads = 0
-        self.tty = sys.stderr.isatty()
-
-    def advance(self, docs: int, quads: int) -> None:
-        self.done += docs
-        self.quads += quads
-        now = time.monotonic()
-        if self.enabled and (now - self.last >= (0.5 if self.tty else 10.0) or self.done == self.total):
-            self.last = now
-            rate = self.done / max(now - self.start, 1e-9)
-            line = f"[bulk-build] {self.done}/{self.total} documents, {rate:.1f} documents/s, {self.quads} quads"
-            print(("\r" + line) if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.enabled and self.tty and self.total:
-            print(file=sys.stderr, flush=True)
+#: The old name of :class:`BuildOutcome` (``bulk_build`` returned it).
+BulkResult = BuildOutcome
 
 
 def _load_manifest(store_dir: Path, base: str) -> dict:
@@ -337,23 +362,376 @@ def _chunks(items: list[_Todo], size: int) -> Iterator[list[_Todo]]:
 
 
 def _run_chunks(
-    chunks: Iterator[list[_Todo]], jobs: int, cache_dir: str | None, base: str, curate: bool,
-) -> Iterator[_ChunkOutcome]:
-    """Chunk outcomes as they complete; at most ``2 × jobs`` chunks in flight, so memory stays bounded."""
-    if jobs <= 1:
+    chunks: Iterator[list[_Todo]], workers: int, executor, cache_dir: str | None, base: str, curate: bool,
+    merged: bool = True,
+) -> Iterator[list[_DocOutcome]]:
+    """Task outcomes as they complete; at most ``2 × workers`` tasks in flight, so memory stays bounded.
+
+    ``executor``: ``None`` runs the tasks in this process, ``"process"`` on ``workers`` worker
+    processes, a ``distributed.Client`` on its Dask cluster.
+    """
+    if executor is None:
         for chunk in chunks:
-            yield _process_chunk(chunk, cache_dir, base, curate)
+            yield _process_chunk(chunk, cache_dir, base, curate, merged, causes=True)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
-        pending: set[Future[_ChunkOutcome]] = set()
-        for chunk in chunks:
-            pending.add(pool.submit(_process_chunk, chunk, cache_dir, base, curate))
-            if len(pending) >= 2 * jobs:
+    if executor == "process":
+        with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
+            pending: set[Future[list[_DocOutcome]]] = set()
+            for chunk in chunks:
+                pending.add(pool.submit(_process_chunk, chunk, cache_dir, base, curate, merged))
+                if len(pending) >= 2 * workers:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    yield from (f.result() for f in done)
+            while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 yield from (f.result() for f in done)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            yield from (f.result() for f in done)
+        return
+    yield from _run_on_dask(chunks, executor, cache_dir, base, curate, merged)
+
+
+def _run_on_dask(chunks: Iterator[list[_Todo]], client, cache_dir: str | None, base: str,
+                 curate: bool, merged: bool) -> Iterator[list[_DocOutcome]]:
+    """The tasks on a Dask cluster (``client``: a ``distributed.Client``), two per worker in flight."""
+    from distributed import as_completed
+
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    running = as_completed()
+    submitted = 0
+    for chunk in chunks:
+        running.add(client.submit(_process_chunk, chunk, cache_dir, base, curate, merged, pure=False))
+        submitted += 1
+        if submitted >= 2 * workers:
+            break
+    for future in running:
+        result = future.result()
+        future.release()
+        yield result
+        chunk = next(chunks, None)
+        if chunk is not None:
+            running.add(client.submit(_process_chunk, chunk, cache_dir, base, curate, merged, pure=False))
+
+
+class _Spool:
+    """graph.trig in the making: each graph's sorted N-Quads in a temporary file, written at the end as
+    TriG in graph IRI order (the order of :func:`graph.io._sorted_nquads`), in one stream."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="policy-kg-build-"))
+        self.files: dict[str, Path] = {}
+        self.used: set[str] = set()
+        self.quads = 0
+
+    def add(self, text: _GraphText) -> None:
+        for graph, data in text.graphs.items():
+            path = self.folder / f"{len(self.files)}.nq"
+            path.write_bytes(data)
+            self.files[graph] = path
+        self.used |= text.used
+        self.quads += text.quads
+
+    def write_trig(self, fh, namespaces) -> None:
+        """The TriG of every graph spooled, into the binary file ``fh``."""
+        stream = _Concatenated([self.files[g] for g in sorted(self.files)])
+        try:
+            quads = ox.parse(input=stream, format=ox.RdfFormat.N_QUADS)
+            ox.serialize(quads, fh, format=ox.RdfFormat.TRIG, prefixes=trig_prefixes(namespaces, self.used))
+        finally:
+            stream.close()
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _Concatenated:
+    """Several files read as one binary stream (what ``pyoxigraph.parse`` reads graph.trig's quads from)."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self._paths = iter(paths)
+        self._fh = None
+
+    def read(self, size: int = -1) -> bytes:
+        while True:
+            if self._fh is None:
+                path = next(self._paths, None)
+                if path is None:
+                    return b""
+                self._fh = open(path, "rb")  # noqa: SIM115 — closed when read to its end
+            data = self._fh.read(size)
+            if data:
+                return data
+            self._fh.close()
+            self._fh = None
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def _executor_for(executor, scheduler: str | None, workers: int):
+    """(the executor :func:`_run_chunks` takes, a cluster to close afterwards or None)."""
+    if executor is None or executor == "process":
+        return "process", None
+    if executor == "dask" or scheduler:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise ImportError("the Dask executor needs the optional extra: pip install 'policy-kg[dask]'") from exc
+        if scheduler:
+            client = Client(scheduler)
+            return client, client
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+        return client, _Closing(client, cluster)
+    if isinstance(executor, str):
+        raise ValueError(f"unknown executor {executor!r}; use one of {', '.join(EXECUTORS)} or a distributed.Client")
+    return executor, None  # a distributed.Client the caller made (and closes)
+
+
+class _Closing:
+    def __init__(self, *things) -> None:
+        self.things = things
+
+    def close(self) -> None:
+        for thing in self.things:
+            thing.close()
+
+
+def build_corpus(
+    inputs: Iterable[str | Path],
+    *,
+    out_dir: str | Path | None = None,
+    store_dir: str | Path | None = None,
+    base: str = DEFAULT_BASE,
+    jobs: int | None = None,
+    cache_dir: str | Path | None = None,
+    progress: Callable[[Path], None] | None = None,
+    curate: bool = True,
+    chunk_size: int = DEFAULT_CHUNK,
+    executor=None,
+    scheduler: str | None = None,
+    report_text: Callable[[dict, Path], str] | None = None,
+) -> BuildOutcome:
+    """Build ``inputs`` into ``out_dir`` (graph.trig, report.json, report.txt) and/or ``store_dir``.
+
+    * ``out_dir``: the three files are replaced together, and only when at least one document could
+      be read; ``report_text(report, graph_file)`` gives report.txt (default: the CLI's summary).
+    * ``store_dir``: an on-disk Oxigraph store, created or brought up to date (see the module
+      docstring); ``cache_dir`` defaults to ``<store_dir>.records-cache`` beside it. Documents are
+      known to the store by their id (the stem; stem + content hash when two documents of the build
+      share a stem), never by their folder, so a moved or copied corpus re-builds nothing; graphs of
+      documents whose stem is not named this time stay in the store. The store is opened for
+      writing only when a document was read: when none could be, it is left byte-identical. With
+      both, graph.trig holds the documents named (unchanged ones are rebuilt from the record cache).
+    * ``jobs``: worker processes (default: one per core, from :data:`PARALLEL_MIN_DOCUMENTS`
+      documents to build on; fewer are built in this process). ``executor``: ``"process"`` (default),
+      ``"dask"`` (a local Dask cluster of ``jobs`` workers, or the cluster at ``scheduler``), or a
+      ``distributed.Client``. The graph is the same whichever runs the tasks.
+    * ``progress(path)`` is called once per input, when it is done.
+    """
+    if out_dir is None and store_dir is None:
+        raise ValueError("build_corpus needs out_dir, store_dir or both")
+    started = time.monotonic()
+    out = Path(out_dir) if out_dir is not None else None
+    store_path = Path(store_dir) if store_dir is not None else None
+    if cache_dir is not None:
+        cache: Path | None = Path(cache_dir)
+    elif store_path is not None:
+        cache = store_path.with_name(store_path.name + ".records-cache")
+    else:
+        cache = None
+    paths = expand_inputs(inputs)
+    result = BuildOutcome(store_path, out, documents=len(paths))
+    if not paths:
+        return result  # exit code 3; nothing touched
+
+    def done(path: str | Path) -> None:
+        if progress is not None:
+            progress(Path(path))
+
+    if store_path is not None:
+        empty, merged = _inspect(store_path)
+        manifest = {} if empty else _load_manifest(store_path, base)
+        # built by another version or base, or unmerged by a writable `serve`: start again (when writing)
+        restart = not empty and (not manifest or not merged)
+        if restart:
+            manifest = {}
+        fresh = empty or restart
+    else:
+        manifest, restart, fresh = {}, False, True
+    known: dict[str, dict] = manifest.get("documents", {})
+
+    failures: list[tuple[int, DocumentFailure]] = []
+    readable: list[tuple[int, Path, str]] = []
+    for index, path in enumerate(paths):
+        try:
+            readable.append((index, path, input_key(path)))
+        except OSError as exc:
+            failures.append((index, DocumentFailure(str(path), f"cannot read: {exc.strerror or exc}")))
+            done(path)
+    ids, repeats = _document_ids([path for _, path, _ in readable])
+    named = {_stem(path) for _, path, _ in readable}
+    produced = {doc_id for doc_id in ids if doc_id is not None}
+    # a stem named again whose old ids this build no longer gives (two plan.txt became one, or one changed)
+    drops = [doc_id for doc_id, entry in known.items() if entry.get("stem") in named and doc_id not in produced]
+    todo: list[_Todo] = []
+    stored: dict[str, list[str]] = {}  # changed documents: the graphs their stored version has
+    duplicates: dict[int, list[str]] = {}  # input position of a kept document: names of its repeats
+    for n, ((index, path, key), doc_id) in enumerate(zip(readable, ids)):
+        if doc_id is None:
+            result.duplicates += 1
+            duplicates.setdefault(readable[repeats[n]][0], []).append(path.name)
+            done(path)
+            continue
+        entry = known.get(doc_id)
+        if entry is not None and entry["key"] == key:
+            result.unchanged += 1
+            if out is not None:
+                todo.append((index, str(path), key, "out", doc_id))  # rebuilt for graph.trig, from the cache
+            else:
+                result.issues.update(entry.get("issues", {}))
+                done(path)
+            continue
+        if entry is not None:
+            stored[doc_id] = entry["graphs"]
+            del known[doc_id]
+        todo.append((index, str(path), key, "changed" if entry is not None else "new", doc_id))
+
+    opened: list[ox.Store] = []
+
+    def writable() -> ox.Store:
+        """The store, opened for writing on first use (and cleared if it must start again)."""
+        if not opened:
+            store_path.mkdir(parents=True, exist_ok=True)
+            opened.append(ox.Store(str(store_path)))
+            if restart:
+                opened[0].clear()
+        return opened[0]
+
+    if todo and cache is not None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError.of(cache, exc) from exc
+    workers = jobs or os.cpu_count() or 1
+    if jobs is None and len(todo) < PARALLEL_MIN_DOCUMENTS:
+        workers = 1  # starting workers costs more than a small build
+    if executor in (None, "process") and scheduler is None and workers <= 1:
+        run_on, closing = None, None  # in this process
+    else:
+        run_on, closing = _executor_for(executor, scheduler, workers)
+    size = max(1, min(chunk_size, -(-len(todo) // max(workers, 1))))  # a few documents: spread over all workers
+    spool = _Spool() if out is not None else None
+    reports: dict[int, dict] = {}
+    batch: list[bytes] = []
+    merged_batch: list[bytes] = []
+    batch_bytes = 0
+    modes = {index: mode for index, _, _, mode, _ in todo}
+    try:
+        for outcome in _run_chunks(_chunks(todo, size), workers, run_on, str(cache) if cache else None, base, curate,
+                                   merged=store_path is not None):
+            for doc in outcome:
+                done(doc.path)
+                mode = modes[doc.index]
+                if doc.failure is not None:
+                    failures.append((doc.index, doc.failure))
+                    drops.append(doc.doc_id)  # the store must not keep a version the input no longer is
+                    if mode == "out":
+                        result.unchanged -= 1
+                        known.pop(doc.doc_id, None)
+                    continue
+                result.issues.update(doc.issues)
+                if doc.report is not None and out is not None:
+                    reports[doc.index] = doc.report
+                if spool is not None and doc.text is not None:
+                    spool.add(doc.text)
+                if mode == "out":
+                    continue
+                result.cached += doc.cached
+                result.extracted += not doc.cached
+                if store_path is None:
+                    continue
+                known[doc.doc_id] = {"key": doc.key, "graphs": doc.graphs, "stem": _stem(Path(doc.path)),
+                                     "issues": doc.issues}
+                nquads = b"".join(doc.text.graphs.values())
+                if mode == "changed":
+                    result.quads_loaded += _replace_graphs(writable(), stored.pop(doc.doc_id), nquads)
+                    continue
+                batch.append(nquads)
+                merged_batch.append(doc.text.merged)
+                batch_bytes += len(nquads) + len(doc.text.merged)
+                result.quads_loaded += doc.text.quads
+                if batch_bytes >= LOAD_BATCH_BYTES:
+                    _load(writable(), batch, merged_batch)
+                    batch, merged_batch, batch_bytes = [], [], 0
+        if batch:
+            _load(writable(), batch, merged_batch)
+
+        result.failures = [f for _, f in sorted(failures, key=lambda item: item[0])]
+        for index, names in duplicates.items():
+            if index in reports:
+                reports[index]["issues"].extend(issue_report(duplicate_issue(name)) for name in names)
+        result.reports = [reports[i] for i in sorted(reports)]
+        if store_path is not None:
+            _finish_store(result, store_path, base, writable, opened, drops, stored, known, fresh)
+        if out is not None and result.reports:  # nothing could be read: the previous outputs stay
+            _write_outputs(result, out, spool, base, report_text)
+    finally:
+        if spool is not None:
+            spool.close()
+        if closing is not None:
+            closing.close()
+        opened.clear()  # release the RocksDB lock before anyone reopens the folder
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _load(store: ox.Store, nquads: list[bytes], merged: list[bytes]) -> None:
+    """New documents' quads into their named graphs, and their triples into the merged default graph."""
+    store.bulk_load(input=b"".join(nquads), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(input=b"".join(merged), format=ox.RdfFormat.N_TRIPLES)
+
+
+def _finish_store(result: BuildOutcome, store_dir: Path, base: str, writable, opened: list, drops: list[str],
+                  stored: dict, known: dict, fresh: bool) -> None:
+    built_here = result.extracted + result.cached + result.unchanged
+    if not (built_here and (opened or drops)):  # nothing could be read: the store stays as it was
+        return
+    store = writable()
+    for doc_id in drops:
+        _drop_graphs(store, stored.pop(doc_id, None) or known.pop(doc_id, {}).get("graphs", []))
+    if not _has_reference(store, base):  # a changed ontology changes builder_version: store cleared above
+        _load_reference(store, base)
+    if not is_merged(store):
+        mark_merged(store)  # every quad loaded above also went to the default graph
+    if fresh and result.quads_loaded:
+        # compacts the many bulk-loaded files: about a tenth of the build, queries then run ~2x faster
+        store.optimize()
+    store.flush()
+    _save_manifest(store_dir, {"format": MANIFEST_FORMAT, "base": base, "builder": builder_version(),
+                               "reference": True, "documents": known})
+
+
+def _write_outputs(result: BuildOutcome, out: Path, spool: _Spool, base: str, report_text) -> None:
+    """graph.trig (the spooled documents and the reference graphs), report.json and report.txt, together."""
+    from policy_kg.graph.builder import new_dataset
+    from policy_kg.graph.io import atomic_write_files
+
+    spool.add(_graph_text(_reference_graphs(base), merged=False))
+    result.quads = spool.quads
+    namespaces = list(new_dataset(base).namespaces())
+    report = result.report()
+    graph_file = out / "graph.trig"
+    if report_text is None:
+        from policy_kg.cli import summary_text as report_text
+    atomic_write_files({
+        graph_file: lambda fh: spool.write_trig(fh, namespaces),
+        out / "report.json": (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+        out / "report.txt": report_text(report, graph_file).encode("utf-8"),
+    })
 
 
 def bulk_build(
@@ -366,123 +744,23 @@ def bulk_build(
     progress: bool = True,
     curate: bool = True,
     chunk_size: int = DEFAULT_CHUNK,
-) -> BulkResult:
-    """Build (or update) the on-disk Oxigraph store at ``store_dir`` from ``inputs``.
+    executor=None,
+) -> BuildOutcome:
+    """:func:`build_corpus` into the store at ``store_dir`` only (what ``bulk-build`` did): kept for
+    old callers. ``progress`` prints ``[n/total] name`` lines on stderr; ``jobs`` > 1 starts that
+    many workers whatever the number of documents."""
+    import sys
 
-    ``cache_dir`` defaults to ``<store_dir>.records-cache`` beside the store. Documents are known
-    to the store by their id (``graph.identity``: the stem; stem + content hash when two documents
-    of the build share a stem), never by their folder, so a moved or copied corpus re-builds
-    nothing. Documents whose bytes, curation file and extractor are unchanged since the last build
-    into this store are skipped; the graphs of changed ones are brought to the new version. Naming a
-    stem replaces what the store held under it; graphs of documents whose stem is not named this
-    time stay in the store.
+    counter = {"n": 0}
+    total = len(expand_inputs(inputs)) if progress else 0
 
-    The store is opened for writing only when a document was read: when none could be (no inputs,
-    all unreadable), it is left byte-identical.
-    """
-    started = time.monotonic()
-    store_dir = Path(store_dir)
-    cache = Path(cache_dir) if cache_dir is not None else store_dir.with_name(store_dir.name + ".records-cache")
-    paths = expand_inputs(inputs)
-    result = BulkResult(store_dir, documents=len(paths))
-    if not paths:
-        return result  # exit code 3, as `build`; nothing touched
+    def show(path: Path) -> None:
+        counter["n"] += 1
+        print(f"[{counter['n']}/{total}] {path.name}", file=sys.stderr)
 
-    empty, merged = _inspect(store_dir)
-    manifest = {} if empty else _load_manifest(store_dir, base)
-    # built by another version or base, or unmerged by a writable `serve`: start again (when writing)
-    restart = not empty and (not manifest or not merged)
-    if restart:
-        manifest = {}
-    fresh = empty or restart
-    known: dict[str, dict] = manifest.get("documents", {})
-
-    readable: list[tuple[Path, str]] = []
-    for path in paths:
-        try:
-            readable.append((path, input_key(path)))
-        except OSError as exc:
-            result.failures.append(DocumentFailure(str(path), f"cannot read: {exc.strerror or exc}"))
-    ids = _document_ids([path for path, _ in readable])
-    named = {_stem(path) for path, _ in readable}
-    produced = {doc_id for doc_id in ids if doc_id is not None}
-    # a stem named again whose old ids this build no longer gives (two plan.txt became one, or one changed)
-    drops = [doc_id for doc_id, entry in known.items() if entry.get("stem") in named and doc_id not in produced]
-    todo: list[_Todo] = []
-    stored: dict[str, list[str]] = {}  # changed documents: the graphs their stored version has
-    for (path, key), doc_id in zip(readable, ids):
-        if doc_id is None:
-            result.duplicates += 1
-            continue
-        entry = known.get(doc_id)
-        if entry is not None and entry["key"] == key:
-            result.unchanged += 1
-            continue
-        if entry is not None:
-            stored[doc_id] = entry["graphs"]
-            del known[doc_id]
-        todo.append((str(path), key, entry is not None, doc_id))
-
-    opened: list[ox.Store] = []
-
-    def writable() -> ox.Store:
-        """The store, opened for writing on first use (and cleared if it must start again)."""
-        if not opened:
-            store_dir.mkdir(parents=True, exist_ok=True)
-            opened.append(ox.Store(str(store_dir)))
-            if restart:
-                opened[0].clear()
-        return opened[0]
-
-    if todo:
-        cache.mkdir(parents=True, exist_ok=True)
-    reporter = _Progress(len(todo), progress)
-    batch: list[bytes] = []
-    batch_bytes = 0
-    workers = jobs or 1
-    size = max(1, min(chunk_size, -(-len(todo) // workers)))  # a few changed documents: spread over all workers
-    for outcome in _run_chunks(_chunks(todo, size), workers, str(cache), base, curate):
-        for doc in outcome.docs:
-            if doc.failure is not None:
-                result.failures.append(doc.failure)
-                drops.append(doc.doc_id)  # the store must not keep a version the input no longer is
-                continue
-            result.cached += doc.cached
-            result.extracted += not doc.cached
-            result.issues.update(doc.issues)
-            known[doc.doc_id] = {"key": doc.key, "graphs": doc.graphs, "stem": _stem(Path(doc.path))}
-            if doc.replacement is not None:
-                result.quads_loaded += _replace_graphs(writable(), stored.pop(doc.doc_id), doc.replacement)
-        if outcome.quads:
-            batch.append(outcome.nquads)
-            batch_bytes += len(outcome.nquads)
-            result.quads_loaded += outcome.quads
-        if batch_bytes >= LOAD_BATCH_BYTES:
-            writable().bulk_load(input=b"".join(batch), format=ox.RdfFormat.N_QUADS)
-            batch, batch_bytes = [], 0
-        reporter.advance(len(outcome.docs), outcome.quads)
-    if batch:
-        writable().bulk_load(input=b"".join(batch), format=ox.RdfFormat.N_QUADS)
-    reporter.close()
-
-    built = result.extracted + result.cached + result.unchanged
-    if built and (opened or drops):  # nothing could be read: the store stays as it was
-        store = writable()
-        for doc_id in drops:
-            _drop_graphs(store, stored.pop(doc_id, None) or known.pop(doc_id, {}).get("graphs", []))
-        if not _has_reference(store, base):  # a changed ontology changes builder_version: store cleared above
-            _load_reference(store, base)
-        if not is_merged(store):
-            mark_merged(store)  # every quad loaded above also went to the default graph
-        if fresh and result.quads_loaded:
-            # compacts the many bulk-loaded files: about a tenth of the build, queries then run ~2x faster
-            store.optimize()
-        store.flush()
-        _save_manifest(store_dir, {"format": MANIFEST_FORMAT, "base": base, "builder": builder_version(),
-                                   "reference": True, "documents": known})
-    opened.clear()  # release the RocksDB lock before anyone reopens the folder
-    result.seconds = time.monotonic() - started
-    return result
+    return build_corpus(inputs, store_dir=store_dir, base=base, jobs=jobs, cache_dir=cache_dir,
+                        progress=show if progress else None, curate=curate, chunk_size=chunk_size,
+                        executor=executor)
 
 
 def _stem(path: Path) -> str:
@@ -510,8 +788,9 @@ def _content_hash(path: Path) -> str | None:
         return None
 
 
-def _document_ids(paths: list[Path]) -> list[str | None]:
-    """The ids ``graph.pipeline.identify`` gives these inputs (``None``: the same document again).
+def _document_ids(paths: list[Path]) -> tuple[list[str | None], dict[int, int]]:
+    """The ids ``graph.pipeline.identify`` gives these inputs (``None``: the same document again), and
+    for each such repeat the position of the input it repeats (whose report notes it).
 
     Only inputs sharing a stem are read here (for their content hash); one that cannot be extracted
     keeps its stem, as it will fail, like ``build``, which never counts failed documents.
@@ -522,9 +801,16 @@ def _document_ids(paths: list[Path]) -> list[str | None]:
     members = [i for i in range(len(paths)) if hashes.get(i, "") is not None]
     ids: list[str | None] = list(stems)
     chosen = document_ids([stems[i] for i in members], lambda j: hashes[members[j]] or "")
+    first: dict[tuple[str, str], int] = {}
+    repeats: dict[int, int] = {}
     for i, doc_id in zip(members, chosen):
         ids[i] = doc_id
-    return ids
+        same = (stems[i], hashes.get(i) or "")
+        if doc_id is None:
+            repeats[i] = first[same]
+        else:
+            first.setdefault(same, i)
+    return ids, repeats
 
 
 def _inspect(store_dir: Path) -> tuple[bool, bool]:

@@ -105,8 +105,11 @@ class OutputError(OSError):
         return cls(f"{path}: cannot write output: {exc.strerror or exc}")
 
 
-def _write_temp(path: Path, data: bytes) -> Path:
-    """``data`` in a synced temporary file beside ``path`` (renamed into place by the caller)."""
+def _write_temp(path: Path, data) -> Path:
+    """``data`` in a synced temporary file beside ``path`` (renamed into place by the caller).
+
+    ``data`` is bytes, or a function that writes the file's content into the binary file it is given
+    (so a large output is streamed, never held in memory whole)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -114,7 +117,10 @@ def _write_temp(path: Path, data: bytes) -> Path:
         if hasattr(os, "fchmod"):
             os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:
@@ -134,9 +140,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     atomic_write_files({Path(path): data})
 
 
-def atomic_write_files(files: dict[Path, bytes]) -> None:
+def atomic_write_files(files: dict) -> None:
     """Replace several files together: all are written and synced first, then renamed into place,
     so a failure (disk full, read-only folder, Ctrl-C) before the renames leaves every one as it was.
+    Each value is the file's bytes or a function writing them into a binary file (see ``_write_temp``).
 
     Raises :class:`OutputError` for a write that failed.
     """
@@ -222,11 +229,9 @@ def trig_of_quads(quads, namespaces) -> bytes:
     import pyoxigraph as ox
 
     data, used = _sorted_nquads(quads)
-    prefixes = {prefix: str(ns) for prefix, ns in namespaces
-                if prefix and prefix != "id" and any(iri.startswith(str(ns)) for iri in used)}
     try:
         parsed = ox.parse(input=data, format=ox.RdfFormat.N_QUADS)
-        return ox.serialize(parsed, format=ox.RdfFormat.TRIG, prefixes=dict(sorted(prefixes.items())))
+        return ox.serialize(parsed, format=ox.RdfFormat.TRIG, prefixes=trig_prefixes(namespaces, used))
     except SyntaxError as exc:  # a term N-Quads cannot carry
         raise ValueError(str(exc)) from exc
 
@@ -235,46 +240,83 @@ def _sorted_nquads(quads) -> tuple[bytes, set[str]]:
     """rdflib quads as N-Quads sorted by (graph, subject, predicate, object), and the IRIs of their
     predicates, classes and datatypes (for the prefixes worth declaring). Typed literals get the
     lexical form rdflib's writer gave them (:func:`_lexical`)."""
-    from rdflib import Literal, URIRef
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-    from rdflib.namespace import RDF, XSD
 
-    from policy_kg.graph.nquads import term as nquads_term
-
-    relexed = frozenset((XSD.decimal, XSD.double, XSD.boolean))
-    cache: dict = {}
-    used: set = set()
-
-    def term(t) -> str:
-        found = cache.get(t)
-        if found is None:
-            if type(t) is Literal and t.datatype is not None:
-                used.add(t.datatype)
-                if t.datatype in relexed:
-                    t = Literal(_lexical(t), datatype=t.datatype)
-            try:
-                found = nquads_term(t)
-            except TypeError as exc:
-                raise ValueError(str(exc)) from exc
-            cache[t] = found
-        return found
-
+    writer = TermWriter()
+    term = writer.term
     keyed = []
     for s, p, o, g in quads:
         name = DATASET_DEFAULT_GRAPH_ID if g is None else getattr(g, "identifier", g)  # a Graph or its name
         # the graph leads the sort key; the default graph (no name in N-Quads) sorts first
         graph = "" if name == DATASET_DEFAULT_GRAPH_ID else term(name)
-        if p not in used:
-            used.add(p)
-        if p == RDF.type and type(o) is URIRef:
-            used.add(o)
-        keyed.append(f"{graph}\t{term(s)} {term(p)} {term(o)}")
+        keyed.append(f"{graph}\t{writer.triple(s, p, o)}")
     keyed.sort()
     lines = []
     for line in keyed:
         graph, triple = line.split("\t", 1)
         lines.append(f"{triple} {graph} .\n" if graph else f"{triple} .\n")
-    return "".join(lines).encode("utf-8"), {str(i) for i in used}
+    return "".join(lines).encode("utf-8"), writer.used_iris()
+
+
+class TermWriter:
+    """rdflib terms as N-Quads text, each distinct term written once, typed literals in the lexical
+    form rdflib's writer gives them (:func:`_lexical`); remembers the IRIs used as predicates, classes
+    and datatypes (the prefixes worth declaring in TriG).
+
+    The one writer of the TriG that ``build`` writes: :func:`_sorted_nquads` (a whole dataset) and
+    the build's workers (``graph.bulk``, one document's graphs at a time) both use it, so the same
+    graph is the same bytes either way.
+    """
+
+    def __init__(self) -> None:
+        from rdflib import Literal, URIRef
+        from rdflib.namespace import RDF, XSD
+
+        from policy_kg.graph.nquads import term as nquads_term
+
+        self._literal, self._uriref, self._type = Literal, URIRef, RDF.type
+        self._relexed = frozenset((XSD.decimal, XSD.double, XSD.boolean))
+        self._nquads_term = nquads_term
+        self._cache: dict = {}
+        self.used: set = set()
+
+    def term(self, t) -> str:
+        found = self._cache.get(t)
+        if found is None:
+            key = t
+            if type(t) is self._literal and t.datatype is not None:
+                self.used.add(t.datatype)
+                if t.datatype in self._relexed:
+                    t = self._literal(_lexical(t), datatype=t.datatype)
+            try:
+                found = self._nquads_term(t)
+            except TypeError as exc:
+                raise ValueError(str(exc)) from exc
+            self._cache[key] = found
+        return found
+
+    def triple(self, s, p, o) -> str:
+        """``s p o`` in N-Quads syntax, without graph or final dot."""
+        if p not in self.used:
+            self.used.add(p)
+        if p == self._type and type(o) is self._uriref:
+            self.used.add(o)
+        return f"{self.term(s)} {self.term(p)} {self.term(o)}"
+
+    def sorted_triples(self, triples) -> list[str]:
+        """The triples of one graph as sorted ``s p o`` strings (the order :func:`_sorted_nquads` gives)."""
+        return sorted(self.triple(s, p, o) for s, p, o in triples)
+
+    def used_iris(self) -> set[str]:
+        return {str(i) for i in self.used}
+
+
+def trig_prefixes(namespaces, used: set[str]) -> dict[str, str]:
+    """The ``(prefix, namespace)`` bindings worth declaring in TriG: those a predicate, class or
+    datatype among ``used`` starts with (``id`` never: document IRIs stay whole), sorted."""
+    prefixes = {prefix: str(ns) for prefix, ns in namespaces
+                if prefix and prefix != "id" and any(iri.startswith(str(ns)) for iri in used)}
+    return dict(sorted(prefixes.items()))
 
 
 def _lexical(literal) -> str:

@@ -1,4 +1,8 @@
-"""The build pipeline: input paths → records → one dataset, plus an extraction report.
+"""Inputs and records: input paths → records, the extraction report, and the in-memory build.
+
+``policy-kg build`` runs :func:`graph.bulk.build_corpus`, which uses the pieces here (input expansion,
+extraction with curation, document ids, the report); :func:`build_documents` builds the same graph
+as an rdflib ``Dataset`` in memory for callers that want one.
 
 One failed document never stops the others: its error is recorded in the result and the report,
 and the caller decides the exit code (see ``BuildResult.exit_code``).
@@ -7,7 +11,6 @@ and the caller decides the exit code (see ``BuildResult.exit_code``).
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +26,7 @@ from policy_kg.extract.sdg_reference import check_sdg_targets
 from policy_kg.extract.records import SDG_TARGET_CODE, DocumentRecord, ExtractionIssue, aggregate_issues, from_json, to_json
 from policy_kg.extract.repeats import collapse_repeats
 from policy_kg.extract.source import ExtractionError, SourceText, read_source
-from policy_kg.graph.builder import build_dataset, document_graphs
+from policy_kg.graph.builder import build_dataset
 from policy_kg.graph.identity import document_ids
 from policy_kg.graph.namespace import DEFAULT_BASE
 
@@ -60,48 +63,31 @@ class DocumentFailure:
 
 @dataclass
 class BuildResult:
-    #: the graph as an rdflib ``Dataset``; ``None`` when built without one (``graphs`` holds it then)
-    dataset: Dataset | None
+    """A build in memory (:func:`build_documents`): the records and the graph as an rdflib ``Dataset``.
+
+    This is the API for a caller that wants the ``Dataset`` (the notebook's ``policy_kg.build``, the
+    tests). ``policy-kg build`` does not go through it: it streams documents through
+    :func:`graph.bulk.build_corpus`, which writes the same graph (``tests/test_build_engine.py``).
+    """
+
+    dataset: Dataset
     records: list[DocumentRecord] = field(default_factory=list)
     failures: list[DocumentFailure] = field(default_factory=list)
-    #: ``{graph IRI: set of triples}`` when built with ``dataset=False``: every document's graphs and
-    #: the ontology and SDG reference graphs, the quads the ``Dataset`` would hold
-    graphs: dict | None = None
+    _base: str = field(default=DEFAULT_BASE, repr=False)
 
     @property
     def quads(self) -> int:
-        """Distinct triples over all graphs (what ``len`` of the union-default ``Dataset`` counts)."""
-        if self.dataset is not None:
-            return len(self.dataset)
-        return len(set().union(*self.graphs.values())) if self.graphs else 0
+        """Quads over all graphs: a triple counts once in each graph that holds it (as in graph.trig)."""
+        return sum(len(g) for g in self.dataset.graphs())
 
     def trig(self) -> bytes:
-        """The graph as TriG, the same bytes whether or not it was built as a ``Dataset``."""
-        from policy_kg.graph.io import RdfFormat, serialize, trig_of_graphs
+        """The graph as TriG, the bytes ``policy-kg build`` writes for the same inputs."""
+        from policy_kg.graph.io import RdfFormat, serialize
 
-        if self.dataset is not None:
-            return serialize(self.dataset, RdfFormat.TRIG)
-        from policy_kg.graph.builder import new_dataset
-
-        try:
-            return trig_of_graphs(self.graphs or {}, new_dataset(self._base).namespaces())
-        except ValueError:  # a term Oxigraph refuses: rdflib's writer, through a Dataset
-            return serialize(self.as_dataset(), RdfFormat.TRIG)
+        return serialize(self.dataset, RdfFormat.TRIG)
 
     def as_dataset(self) -> Dataset:
-        """The graph as an rdflib ``Dataset`` (built from ``graphs`` when there is none yet)."""
-        if self.dataset is None:
-            from policy_kg.graph.builder import new_dataset
-
-            ds = new_dataset(self._base)
-            for name, triples in (self.graphs or {}).items():
-                g = ds.graph(name)
-                for triple in triples:
-                    g.add(triple)
-            self.dataset = ds
         return self.dataset
-
-    _base: str = field(default=DEFAULT_BASE, repr=False)
 
     def issue_counts(self) -> Counter[str]:
         """Issues by severity, an aggregated issue counting as many as it stands for."""
@@ -113,36 +99,55 @@ class BuildResult:
 
     @property
     def exit_code(self) -> int:
-        if self.failures:
-            return EXIT_FAILED_DOCUMENT
-        counts = self.issue_counts()
-        # an ``error`` issue is a parser step that failed: whatever it would have extracted is lost
-        if counts["dropped"] or counts["error"]:
-            return EXIT_DROPPED
-        return EXIT_OK
+        return exit_code_of(bool(self.failures), self.issue_counts())
 
     def report(self) -> dict:
         """The extraction report (JSON-ready, no timestamps: same input, same bytes)."""
-        documents = [_document_report(r) for r in self.records]
-        counts = self.issue_counts()
-        return {
-            "documents": documents,
-            "failures": [{"file": f.file, "line": f.line, "message": f.message} for f in self.failures],
-            "totals": {
-                "documents": len(self.records),
-                "failed": len(self.failures),
-                "projects": sum(d["counts"]["projects"] for d in documents),
-                "amounts": sum(d["counts"]["amounts"] for d in documents),
-                "indicator_values": sum(d["counts"]["indicator_values"] for d in documents),
-                "quads": self.quads,
-                "dropped": counts["dropped"],
-                "uncertain": counts["uncertain"],
-                "errors": counts["error"],
-            },
-        }
+        return build_report([document_report(r) for r in self.records], self.failures, self.quads)
 
 
-def _document_report(r: DocumentRecord) -> dict:
+def exit_code_of(failed: bool, counts: Counter[str]) -> int:
+    """A build's exit code: 3 when a document could not be read, 4 when items were dropped or a
+    parser step failed (an ``error`` issue: whatever it would have extracted is lost), else 0."""
+    if failed:
+        return EXIT_FAILED_DOCUMENT
+    if counts["dropped"] or counts["error"]:
+        return EXIT_DROPPED
+    return EXIT_OK
+
+
+def report_issue_counts(documents: list[dict]) -> Counter[str]:
+    """Issues by severity over report entries (an aggregated entry counts as many as it stands for)."""
+    counts: Counter[str] = Counter()
+    for d in documents:
+        for issue in d["issues"]:
+            counts[issue["severity"]] += issue.get("count", 1)
+    return counts
+
+
+def build_report(documents: list[dict], failures: list[DocumentFailure], quads: int) -> dict:
+    """The extraction report of a build: one entry per document (:func:`document_report`), the
+    documents that could not be read, and the totals."""
+    counts = report_issue_counts(documents)
+    return {
+        "documents": documents,
+        "failures": [{"file": f.file, "line": f.line, "message": f.message} for f in failures],
+        "totals": {
+            "documents": len(documents),
+            "failed": len(failures),
+            "projects": sum(d["counts"]["projects"] for d in documents),
+            "amounts": sum(d["counts"]["amounts"] for d in documents),
+            "indicator_values": sum(d["counts"]["indicator_values"] for d in documents),
+            "quads": quads,
+            "dropped": counts["dropped"],
+            "uncertain": counts["uncertain"],
+            "errors": counts["error"],
+        },
+    }
+
+
+def document_report(r: DocumentRecord) -> dict:
+    """The report entry of one document (``report.json``: its kind, counts and issues)."""
     amounts = sum(len(p.amounts) + sum(len(s.amounts) for s in p.sub_projects) for p in r.projects) + len(r.amounts)
     indicators = list(r.indicators) + [i for p in r.projects for i in p.indicators]
     indicators += [i for p in r.projects for s in p.sub_projects for i in s.indicators]
@@ -165,11 +170,11 @@ def _document_report(r: DocumentRecord) -> dict:
             "logic_model_stages": sum(len(p.logic_model) for p in r.projects),
             "partners": sum(len(p.partners) for p in r.projects),
         },
-        "issues": [_issue_report(i) for i in r.issues],
+        "issues": [issue_report(i) for i in r.issues],
     }
 
 
-def _issue_report(i: ExtractionIssue) -> dict:
+def issue_report(i: ExtractionIssue) -> dict:
     """One issue of the report; identical issues (``IssueLog``) are one entry with their count and
     the lines of the last one, so the report grows with the distinct problems, not with the lines."""
     entry = {
@@ -327,24 +332,15 @@ def extract_path(path: Path, *, curate: bool = True) -> DocumentRecord:
     return check_sdg_targets(record)  # a records file is held to the UN list too
 
 
-#: Below this many inputs extraction runs in the calling process: starting workers costs more.
+#: Below this many inputs ``build`` extracts in the calling process: starting workers costs more
+#: (``graph.bulk.build_corpus``; an explicit ``--jobs N`` starts workers whatever the count).
 PARALLEL_MIN_DOCUMENTS = 32
 
 
 def iter_records(
     paths: Iterable[Path], *, curate: bool = True, progress: Callable[[Path], None] | None = None,
-    jobs: int = 1,
 ) -> Iterator[DocumentRecord | DocumentFailure]:
-    """Each input's record (or failure), in the order of ``paths``.
-
-    With ``jobs`` > 1 and at least :data:`PARALLEL_MIN_DOCUMENTS` inputs, documents are extracted in
-    that many worker processes; the records are the same, but a failure then carries no ``cause``
-    (exceptions do not cross processes with their tracebacks), so ``--debug`` runs serially.
-    """
-    paths = list(paths)
-    if jobs > 1 and len(paths) >= PARALLEL_MIN_DOCUMENTS:
-        yield from _iter_records_parallel(paths, curate, progress, jobs)
-        return
+    """Each input's record (or failure), in the order of ``paths``, extracted in this process."""
     for path in paths:
         if progress is not None:
             progress(path)
@@ -354,69 +350,25 @@ def iter_records(
             yield DocumentFailure(exc.file, exc.message, exc.line, cause=exc)
 
 
-def _extract_or_fail(path: Path, curate: bool) -> DocumentRecord | DocumentFailure:
-    """In a worker: the record of ``path``, or the failure to report (picklable, without cause)."""
-    try:
-        return extract_path(path, curate=curate)
-    except (ExtractionError, CurationError) as exc:
-        return DocumentFailure(exc.file, exc.message, exc.line)
-
-
-def _iter_records_parallel(
-    paths: list[Path], curate: bool, progress: Callable[[Path], None] | None, jobs: int,
-) -> Iterator[DocumentRecord | DocumentFailure]:
-    from concurrent.futures import ProcessPoolExecutor
-    from functools import partial
-
-    from policy_kg.graph.bulk import _exit_with_parent  # workers end with the build, even on SIGKILL
-
-    chunk = max(1, min(8, len(paths) // (4 * jobs)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
-        for path, item in zip(paths, pool.map(partial(_extract_or_fail, curate=curate), paths, chunksize=chunk)):
-            if progress is not None:
-                progress(path)
-            yield item
-
-
 def build_documents(
     inputs: Iterable[str | Path],
     *,
     base: str = DEFAULT_BASE,
     curate: bool = True,
     progress: Callable[[Path], None] | None = None,
-    dataset: bool = True,
-    jobs: int = 1,
 ) -> BuildResult:
-    """Extract every input and build one dataset (one named graph per document).
+    """Extract every input and build one rdflib ``Dataset`` in memory (one named graph per document).
 
-    With ``dataset=False`` no rdflib ``Dataset`` is made: the result holds each graph as a set of
-    triples (``BuildResult.graphs``), which ``BuildResult.trig`` writes through Oxigraph; rdflib's
-    ``Graph.add`` was a tenth of a build. ``jobs`` > 1 extracts in worker processes (see
-    :func:`iter_records`).
+    For a caller that wants the ``Dataset``; ``policy-kg build`` streams through
+    :func:`graph.bulk.build_corpus` instead, which holds no document's triples longer than it takes
+    to write them.
     """
     records: list[DocumentRecord] = []
     failures: list[DocumentFailure] = []
-    for item in iter_records(expand_inputs(inputs), curate=curate, progress=progress, jobs=jobs):
+    for item in iter_records(expand_inputs(inputs), curate=curate, progress=progress):
         (failures if isinstance(item, DocumentFailure) else records).append(item)  # type: ignore[arg-type]
     records = identify(records)
-    if dataset:
-        return BuildResult(build_dataset(records, base=base), records, failures, _base=base)
-    return BuildResult(None, records, failures, graphs=build_graphs(records, base=base), _base=base)
-
-
-def build_graphs(records: Iterable[DocumentRecord], *, base: str = DEFAULT_BASE) -> dict:
-    """``{graph IRI: set of triples}`` of ``records`` and the ontology and SDG reference graphs: the
-    graphs :func:`graph.builder.build_dataset` puts in a ``Dataset``, without one."""
-    from policy_kg.graph import vocab
-    from policy_kg.graph.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
-    from rdflib import URIRef
-
-    graphs: dict = {}
-    for record in records:
-        graphs.update(document_graphs(record, base=base))
-    graphs[URIRef(base + ONTOLOGY_GRAPH)] = set(vocab.ontology_graph())
-    graphs[URIRef(base + REFERENCE_GRAPH)] = set(vocab.sdg_reference_graph())
-    return graphs
+    return BuildResult(build_dataset(records, base=base), records, failures, _base=base)
 
 
 def identify(records: list[DocumentRecord]) -> list[DocumentRecord]:
@@ -430,12 +382,16 @@ def identify(records: list[DocumentRecord]) -> list[DocumentRecord]:
     for record, doc_id in zip(records, ids):
         same = (record.doc_id, record.content_hash)
         if doc_id is None:
-            kept[same].issues.append(ExtractionIssue(
-                "info", f"the same document ({record.file_name}, same text) is given more than once; built once"))
+            kept[same].issues.append(duplicate_issue(record.file_name))
             continue
         record.doc_id = doc_id
         kept[same] = record
     return list(kept.values())
+
+
+def duplicate_issue(file_name: str) -> ExtractionIssue:
+    """The ``info`` issue of a document given more than once (same stem, same text): built once."""
+    return ExtractionIssue("info", f"the same document ({file_name}, same text) is given more than once; built once")
 
 
 def write_records(record: DocumentRecord, folder: Path) -> Path:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -115,13 +114,18 @@ def format_table(columns: list[str], rows: list[list[str]], max_width: int = 40)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from policy_kg.graph.io import atomic_write_files
-    from policy_kg.graph.pipeline import EXIT_FAILED_DOCUMENT, build_documents, expand_inputs
+    """``build`` (and its alias ``bulk-build``): documents → graph.trig + report, and/or an on-disk store."""
+    from policy_kg.graph.bulk import build_corpus
+    from policy_kg.graph.io import OutputError
+    from policy_kg.graph.pipeline import EXIT_FAILED_DOCUMENT, expand_inputs
 
     inputs = args.inputs or [SAMPLES_DIR]
     paths = expand_inputs(inputs)
     if not paths:
         raise CliError(f"no input documents found in {', '.join(map(str, inputs))}", 3)
+    store = args.store
+    # with --store the store is the output; graph.trig and the report too when --out is given
+    out: Path | None = args.out if args.out is not None else (None if store is not None else DEFAULT_OUT)
     total = len(paths)
     counter = {"n": 0}
 
@@ -130,28 +134,30 @@ def cmd_build(args: argparse.Namespace) -> int:
         if not args.quiet and (total > 1 or sys.stderr.isatty()):
             _err(f"[{counter['n']}/{total}] {path.name}")
 
-    # no rdflib Dataset: the graphs go from triples to TriG through Oxigraph (BuildResult.trig)
-    # --debug extracts serially, so a failed document's traceback can be shown
-    jobs = 1 if args.debug else (args.jobs or os.cpu_count() or 1)
-    result = build_documents(paths, base=args.base, curate=not args.no_curation, progress=progress, dataset=False,
-                             jobs=jobs)
-    out: Path = args.out
-    graph_file = out / "graph.trig"
+    # --debug builds in this process, so a failed document's traceback can be shown
+    jobs = 1 if args.debug else args.jobs
+    try:
+        result = build_corpus(paths, out_dir=out, store_dir=store, base=args.base, curate=not args.no_curation,
+                              progress=progress, jobs=jobs, cache_dir=args.cache, chunk_size=args.chunk,
+                              executor=args.executor, scheduler=args.scheduler, report_text=summary_text)
+    except ImportError as exc:  # --executor dask without the extra
+        raise CliError(str(exc)) from exc
+    except OutputError:
+        raise
+    except OSError as exc:  # inputs that cannot be read are failures; this is the store, cache or manifest
+        raise OutputError.of(store or out or "output", exc) from exc
     for failure in result.failures:
         _err(f"error: {failure}")
         if args.debug and failure.cause is not None:
             _print_traceback(failure.cause)
-    if not result.records:  # nothing could be read: the previous outputs stay as they are
-        _err(f"error: no document could be read; {out} is left as it was")
+    if not result.built:  # nothing could be read: the previous outputs stay as they are
+        _err(f"error: no document could be read; {store or out} is left as it was")
         return EXIT_FAILED_DOCUMENT
-    report = result.report()
-    summary = summary_text(report, graph_file)
-    # all three replaced together, only once everything is serialised (see atomic_write_files)
-    atomic_write_files({graph_file: result.trig(),
-                        out / "report.json": (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
-                        out / "report.txt": summary.encode("utf-8")})
     if not args.quiet:
-        print(summary, end="")
+        if out is not None:
+            print(summary_text(result.report(), out / "graph.trig"), end="")
+        if store is not None:
+            print(result.summary())
     return result.exit_code
 
 
@@ -378,14 +384,18 @@ def build_parser() -> argparse.ArgumentParser:
     graph_opt.add_argument("--graph", type=Path, default=DEFAULT_GRAPH,
                            help="a built graph (TriG, N-Quads, Turtle, JSON-LD) (default: %(default)s)")
 
-    p = sub.add_parser("build", help="extract documents and build the graph (default: bundled samples)")
+    # bulk-build: the old name of `build --store DIR`, kept as an alias for scripts (the same parser and code)
+    p = sub.add_parser("build", aliases=["bulk-build"],
+                       help="extract documents and build the graph (default: bundled samples); "
+                            "bulk-build is its old name, an alias")
     p.add_argument("inputs", nargs="*", help="documents (.txt), records (.records.json) or folders")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=None,
+                   help=f"folder for graph.trig, report.json and report.txt (default: {DEFAULT_OUT}; "
+                        "with --store only when given)")
     p.add_argument("--base", default=DEFAULT_BASE, help="base IRI of data (default: %(default)s)")
     p.add_argument("--no-curation", action="store_true", help="ignore <document>.curation.yaml files")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary or progress")
-    p.add_argument("--jobs", "-j", type=int, default=None,
-                   help="worker processes extracting documents, from 32 inputs on (default: one per core)")
+    add_build_options(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("extract", help="extract documents to records JSON for review")
@@ -426,6 +436,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_optional_commands(sub, graph_opt)
     return parser
+
+
+def add_build_options(p: argparse.ArgumentParser) -> None:
+    """The options ``build`` and its alias ``bulk-build`` share (beyond inputs, --out, --base, …)."""
+    p.add_argument("--store", type=Path, default=None,
+                   help="an on-disk Oxigraph store to create or bring up to date: unchanged documents are "
+                        "skipped, changed ones rewritten triple by triple (the store is then the output)")
+    p.add_argument("--cache", type=Path, default=None,
+                   help="records cache folder (default with --store: <store>.records-cache beside it)")
+    p.add_argument("--jobs", "-j", type=int, default=None,
+                   help="workers extracting documents (default: one per core, from 32 documents on)")
+    p.add_argument("--chunk", type=int, default=16, help="documents per worker task (default: %(default)s)")
+    p.add_argument("--executor", choices=("process", "dask"), default="process",
+                   help="where the tasks run: worker processes, or a Dask cluster (a local one of --jobs "
+                        "workers, or --scheduler's; needs the extra: pip install 'policy-kg[dask]')")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="a Dask scheduler to run the tasks on (tcp://HOST:8786; implies --executor dask)")
 
 
 def _add_optional_commands(sub, graph_opt) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from rdflib import Literal, URIRef
 
 import policy_kg.graph.bulk as bulk
 from bench.generate import generate_corpus
-from policy_kg.graph.bulk import MANIFEST_NAME, bulk_build, nquads_lines, register
+from policy_kg.graph.bulk import MANIFEST_NAME, bulk_build, nquads_lines
 from policy_kg.graph.namespace import XSD
 from policy_kg.graph.pipeline import EXIT_FAILED_DOCUMENT, build_documents
 from policy_kg.graph.query import run_query
@@ -245,11 +244,16 @@ def test_nquads_serialiser_round_trips_awkward_literals() -> None:
 
 
 def test_cli_bulk_build_command(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers(dest="command"), argparse.ArgumentParser(add_help=False))
-    args = parser.parse_args(["bulk-build", str(corpus), "--store", str(tmp_path / "store"), "--jobs", "1", "-q"])
-    assert args.func(args) == 0
-    assert _store_lines(tmp_path / "store")
-    args = parser.parse_args(["generate", "--cities", "1", "--seed", "5", "--out", str(tmp_path / "gen")])
-    assert args.func(args) == 0
+    # bulk-build is an alias of build (the same parser and command function); generate stays a command
+    from policy_kg.cli import build_parser, cmd_build, main
+
+    parser = build_parser()
+    alias = parser.parse_args(["bulk-build", str(corpus), "--store", str(tmp_path / "s"), "--chunk", "4"])
+    build = parser.parse_args(["build", str(corpus), "--store", str(tmp_path / "s"), "--chunk", "4"])
+    assert alias.func is build.func is cmd_build
+    assert {k: v for k, v in vars(alias).items() if k != "command"} == {k: v for k, v in vars(build).items() if k != "command"}
+    assert main(["bulk-build", str(corpus), "--store", str(tmp_path / "store"), "--jobs", "1", "-q"]) == 0
+    assert _store_lines(tmp_path / "store") == _pipeline_lines([corpus])
+    assert main(["generate", "--cities", "1", "--seed", "5", "--out", str(tmp_path / "gen")]) == 0
     assert list((tmp_path / "gen").glob("*.txt"))
+    capsys.readouterr()
