@@ -23,6 +23,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from policy_kg.extract.association import (
     NAME_MATCH_THRESHOLD,
@@ -47,9 +48,9 @@ from policy_kg.extract.numbers import (
     parse_yen,
 )
 from policy_kg.extract.organisations import find_organisations
+from policy_kg.extract.profiles import profile_words
 from policy_kg.extract.records import (
     Amount,
-    IssueLog,
     AmountCategory,
     DocumentRecord,
     ExtractionIssue,
@@ -58,6 +59,7 @@ from policy_kg.extract.records import (
     Indicator,
     IndicatorKind,
     IndicatorValue,
+    IssueLog,
     Organisation,
     PolicyElement,
     Project,
@@ -72,43 +74,74 @@ __all__ = ["LAYOUT", "looks_like_business_plan", "parse_business_plan"]
 
 LAYOUT = "business_plan"
 
-ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# The layout's words are data (extract/profiles/business_plan.yaml); the patterns are built here.
+_WORDS = profile_words(LAYOUT)
+_LABELS: dict[str, str] = dict(_WORDS["labels"])
+_GRANT: dict[str, Any] = dict(_WORDS["grant"])
+_REORG: dict[str, str] = dict(_WORDS["reorganisation"])
+_LINE_MARKS = tuple(_WORDS["line_marks"])
+_BULLET: str = _WORDS["bullet"]
+_NOTE_MARK: str = _WORDS["note_mark"]
+_AND_OTHERS: str = _WORDS["and_others"]
 
-_OUTLINE_MARK = re.compile(r"◆\s*事業体系")
+ROMAN: str = _WORDS["pillar_numerals"]
+CIRCLED: str = _WORDS["part_numerals"]
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, in the order given."""
+    return "|".join(re.escape(w) for w in words)
+
+
+def _spaced(word: str) -> str:
+    """A pattern of ``word`` printed letter-spaced or not (指 標 計 画)."""
+    return r"\s*".join(re.escape(ch) for ch in word)
+
+
+_OUTLINE_MARK = re.compile(rf"{re.escape(_WORDS['outline_mark'])}\s*{re.escape(_WORDS['outline_title'])}")
 _PILLAR_RE = re.compile(rf"^(?P<roman>[{ROMAN}])\s*(?P<name>\S.*)$")
 _HEADER_RE = re.compile(rf"^(?P<roman>[{ROMAN}])\s*(?P<pillar>\S.*?)\s+(?P<area>[0-9０-９]+)\s+(?P<name>\S.*)$")
 _AREA_RE = re.compile(r"^(?P<n>\d+)\s+(?P<name>\S.*)$")  # on NFKC text
 _PROJECT_AT = re.compile(r"\((?P<n>\d+)\)\s*")  # on NFKC text
-_RELISTED = re.compile(r"[（(]再掲[）)]")
+_RELISTED = re.compile(rf"[（(]{re.escape(_WORDS['relisted'])}[）)]")
 _SUB_RE = re.compile(rf"(?P<mark>[{CIRCLED}])\s*(?P<name>[^{CIRCLED}]+)")
-_INDICATOR_HEADER = re.compile(r"^指\s*標\s*計\s*画$")
-_KIND_MARKS: dict[str, IndicatorKind] = {"重": "key", "活": "activity", "参": "reference"}
-_KIND_SECOND = frozenset("点動考")
+_SUB_LABEL_RE = re.compile(rf"[{CIRCLED}]\s*[:：]")  # ①: a numbered label, not a part heading
+_INDICATOR_HEADER = re.compile(rf"^{_spaced(_WORDS['indicator_header'])}$")
+_KIND_MARKS: dict[str, IndicatorKind] = {word[0]: kind for word, kind in _WORDS["indicator_kinds"].items()}
+_KIND_SECOND = frozenset(word[1] for word in _WORDS["indicator_kinds"])
+_KIND_CHARS = frozenset("".join(_WORDS["indicator_kinds"]))
+_BADGE: str = _WORDS["badge"]
 _ROW_RE = re.compile(r"^(?P<name>.*?)[（(](?P<unit>[^（）()\s]{1,3})[）)]\s*(?P<rest>.*)$")  # on raw text
 # Only what ``parse_number`` accepts (a stray comma, as in "21,", is no value but a damaged cell).
 _VALUE_RE = re.compile(
-    r"^(?:(?P<q>国内|外国)\s*)?(?P<v>[▲△]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[－\-―‐—−])$"
+    rf"^(?:(?P<q>{_alternatives(_WORDS['value_qualifiers'])})\s*)?"
+    r"(?P<v>[▲△]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[－\-―‐—−])$"
 )
-_CEILING_HEAD = re.compile(r"^(?P<kw>助成限度額|補助上限額|貸付限度額|補助限度額|限度額|上限額)\s*")
-_RATE_HEAD = re.compile(r"^(?P<kw>助成率|補助率)\s*")
-_TERMS_HEAD = re.compile(r"^(?:貸付期間|補助事業期間|期間|利率|損料率)")
-_CATEGORY_WORDS: tuple[tuple[str, AmountCategory], ...] = (
-    ("事業費", "total"),
-    ("累計額", "loans_granted"),
-    ("予算枠", "loan_frame"),
-    ("基金", "fund_size"),
-)
+_CEILING_HEAD = re.compile(rf"^(?P<kw>{_alternatives(_GRANT['ceilings'])})\s*")
+_RATE_HEAD = re.compile(rf"^(?P<kw>{_alternatives(_GRANT['rates'])})\s*")
+_TERMS_HEAD = re.compile(rf"^(?:{_alternatives(_GRANT['terms'])})")
+_CATEGORY_WORDS: tuple[tuple[str, AmountCategory], ...] = tuple(_WORDS["amount_categories"].items())
 #: Funding types as printed after a funder (longest first so 基金取崩し益 wins over 基金).
-FUNDING_TYPES: tuple[str, ...] = (
-    "基金取崩し益", "基金運用益", "長期預かり金", "受託金", "補助金", "借入金", "助成金", "交付金",
-    "負担金", "委託金", "受講料", "指定管理料", "管理料", "使用料", "利用料金", "寄附金", "会費",
-    "自己財源", "自主財源",
-)
+FUNDING_TYPES: tuple[str, ...] = tuple(_WORDS["funding_types"])
 #: A note that a fund is topped up in a year: ※令和６年度に、121.8億円の基金追加造成
-_FUND_ADDITION = re.compile(r"(?P<amount>[\d,.]+(?:億[\d,.]*)?(?:万|千)?円)の?基金(?:の)?(?:追加造成|追加積立|積み増し|積増し)")
+_FUND = re.escape(_WORDS["fund"])
+_FUND_ADDITION = re.compile(
+    rf"(?P<amount>[\d,.]+(?:億[\d,.]*)?(?:万|千)?円)の?{_FUND}(?:の)?(?:{_alternatives(_WORDS['fund_additions'])})"
+)
 #: A page that opens with one of these is a closing page (budget summary, reorganisation).
-_TAIL_RE = re.compile(r"予算書|予算の概要|予算概要|収支予算|組織改正")
+_TAIL_RE = re.compile(_alternatives(_WORDS["tail_pages"]))
+_PARTICIPANTS_RE = re.compile(rf"^{re.escape(_LABELS['participants'])}\s*")
+_HOST_RE = re.compile(rf"^{re.escape(_LABELS['host'])}\s*")
+_LAYOUT_UNIT_RE = re.compile(rf"{re.escape(_WORDS['layout_test']['unit'])}\s*[（(]")
+_LAYOUT_FUNDED_RE = re.compile(rf"円\s*[（(][^）)]*(?:{_alternatives(_WORDS['layout_test']['funding_types'])})")
+_WITHIN = re.escape(_GRANT["within"])
+_AFTER_AMOUNT_RE = re.compile(rf"({_WITHIN}|[)）])*")
+_REORG_DEPT = re.escape(_REORG["department_ending"])
+_REORG_DIV = re.escape(_REORG["division_ending"])
+_REORG_UNITS_RE = re.compile(rf"([一-龥]{{2,6}}{_REORG_DEPT})(?:内)?(?:に)?「?([一-龥ァ-ヶー]{{2,12}}{_REORG_DIV})?")
+_REORG_DIVISION_RE = re.compile(rf"({re.escape(_REORG['new_mark'])})?([一-龥ァ-ヶー]{{2,12}}{_REORG_DIV})")
+_REORG_CREATED_RE = re.compile(rf"「([^」]+)」を{re.escape(_REORG['created'])}")
+_REORG_ABOLISHED_RE = re.compile(rf"「([^」]+)」を{re.escape(_REORG['abolished'])}")
 
 
 # =========================================================================================
@@ -134,7 +167,7 @@ def looks_like_business_plan(src: SourceText) -> bool:
             projects += 1
         if _INDICATOR_HEADER.match(n):
             indicators += 1
-        if re.search(r"千円\s*[（(]", n) or re.search(r"円\s*[（(][^）)]*(?:受託金|補助金|借入金)", n):
+        if _LAYOUT_UNIT_RE.search(n) or _LAYOUT_FUNDED_RE.search(n):
             amounts += 1
     structure = pillars >= 2 and projects >= 3
     return structure and (marker or indicators >= 1 or amounts >= 2)
@@ -191,7 +224,7 @@ def _common_run(a: str, b: str) -> int:
 
 def _is_marker(s: str) -> bool:
     """Layout markers that are not prose: POINTG badges, lone kind letters of indicator blocks."""
-    return s.startswith("POINT") or bool(re.fullmatch(r"[重点活動参考]", s))
+    return s.startswith(_BADGE) or (len(s) == 1 and s in _KIND_CHARS)
 
 
 def _is_page_start(raw: str) -> bool:
@@ -530,14 +563,14 @@ class _Parser:
                 n = self._read_indicators(n, end)
             elif _PROJECT_AT.match(norm):
                 n = self._read_project_heading(n, end)
-            elif _SUB_RE.match(s) and not re.match(rf"[{CIRCLED}]\s*[:：]", s):
+            elif _SUB_RE.match(s) and not _SUB_LABEL_RE.match(s):
                 n = self._read_sub_heading(n, end)
             elif _CEILING_HEAD.match(norm) or _one_line_condition(norm):
                 n = self._read_conditions(n, end)
-            elif norm.startswith("参画機関"):
+            elif norm.startswith(_LABELS["participants"]):
                 self._read_participants(n)
                 n += 1
-            elif norm.startswith("開催先"):
+            elif norm.startswith(_LABELS["host"]):
                 self._read_host(n)
                 n += 1
             elif _is_amount_line(norm):
@@ -549,7 +582,7 @@ class _Parser:
                 self.kind[n] = "text"
                 if "円" in norm and any(_yen_ok(m) for m in YEN_RE.finditer(norm.replace(" ", ""))):
                     # prose (bullets, notes) may quote a figure; it is reported, not made a fact
-                    severity = "info" if s.startswith("・") else "dropped"
+                    severity = "info" if s.startswith(_BULLET) else "dropped"
                     self.issue(severity, f"amount in running text not extracted: {s!r}", Span.line(n))
                 n += 1
 
@@ -590,7 +623,7 @@ class _Parser:
         norm = _nfkc(s)
         return not (
             _PROJECT_AT.match(norm) or _SUB_RE.match(s) or _HEADER_RE.match(s) or _is_amount_line(norm)
-            or _INDICATOR_HEADER.match(norm) or s.startswith(("・", "※"))
+            or _INDICATOR_HEADER.match(norm) or s.startswith(_LINE_MARKS)
         )
 
     def _resolve_heading(
@@ -698,7 +731,7 @@ class _Parser:
         for line_no in range(lines[0], lines[-1] + 1):
             self.kind[line_no] = "amount" if not self.blank(line_no) else "blank"
         after = lines[-1] + 1
-        if after <= end and _nfkc(self.line(after)).startswith("※") and not YEN_RE.search(_nfkc(self.line(after))):
+        if after <= end and _nfkc(self.line(after)).startswith(_NOTE_MARK) and not YEN_RE.search(_nfkc(self.line(after))):
             item.note = self.line(after).strip()
             item.span = Span(span.start, after)
             self.kind[after] = "note"
@@ -738,7 +771,7 @@ class _Parser:
             parts.append((m, label, tail))
         amounts: list[Amount] = []
         notes: list[str] = []
-        has_cost_word = any("事業費" in label for _, label, _ in parts)
+        has_cost_word = any(_LABELS["cost"] in label for _, label, _ in parts)
         span = Span(line_nos[0], line_nos[-1])
         previous: AmountCategory | None = None
         for m, label, tail in parts:
@@ -754,7 +787,7 @@ class _Parser:
                 if previous is not None and not label.strip(" /:：、"):
                     category = previous
                 elif has_cost_word:
-                    category = "loan_frame" if any(f.funding_type == "借入金" for f in funding) else "fund_size"
+                    category = "loan_frame" if any(f.funding_type == _WORDS["loan_funding"] for f in funding) else "fund_size"
                     notes.append(
                         f"unlabelled amount {printed!r} beside a stated 事業費 taken as {category} "
                         f"(funding {', '.join(f.label for f in funding) or 'not stated'}), not as project cost"
@@ -790,7 +823,7 @@ class _Parser:
             if any(_RATE_HEAD.match(_nfkc(self.line(s[0]))) for s in used):
                 break
             text = _nfkc(" ".join(self.line(k) for k in seg))
-            if YEN_RE.search(text.replace(" ", "")) and not text.startswith(("・", "※")) and not _is_amount_line(text):
+            if YEN_RE.search(text.replace(" ", "")) and not text.startswith(_LINE_MARKS) and not _is_amount_line(text):
                 used.append(seg)
                 continue
             break
@@ -798,7 +831,7 @@ class _Parser:
         rate_lines: list[str] = []
         terms: list[str] = []
         formula: list[str] = []
-        keyword = _CEILING_HEAD.match(head_norm).group("kw") if _CEILING_HEAD.match(head_norm) else "限度額"
+        keyword = _CEILING_HEAD.match(head_norm).group("kw") if _CEILING_HEAD.match(head_norm) else _GRANT["default_ceiling"]
         for seg in used:
             head = _nfkc(self.line(seg[0]))
             if _RATE_HEAD.match(head):
@@ -860,7 +893,7 @@ class _Parser:
 
     def _read_participants(self, n: int) -> None:
         raw = self.line(n).strip()
-        rest = re.sub(r"^参画機関\s*", "", raw)
+        rest = _PARTICIPANTS_RE.sub("", raw)
         orgs = []
         for piece in re.split(r"[、，,]", rest):
             piece = piece.strip()
@@ -874,7 +907,7 @@ class _Parser:
             self.items.append(_Item("participants", Span.line(n), self.pages[n], partners=orgs))
 
     def _read_host(self, n: int) -> None:
-        rest = re.sub(r"^開催先\s*", "", self.line(n).strip())
+        rest = _HOST_RE.sub("", self.line(n).strip())
         found = find_organisations(rest)
         name = found[0][0] if found else rest
         self.record.organisations.append(Organisation(name, "host", Span.line(n)))
@@ -1209,7 +1242,7 @@ class _Parser:
             while end <= total and not _is_page_start(self.line(end)):
                 end += 1
             head = self.line(n)
-            if "組織改正" in head:
+            if _WORDS["reorganisation_page"] in head:
                 self._read_reorganisation(n, end - 1)
             else:
                 figures = sum(len(re.findall(r"[▲△]?\d[\d,]*", _nfkc(self.line(k)))) for k in range(n + 1, end))
@@ -1231,8 +1264,8 @@ class _Parser:
         current: list[str] | None = None
         for n in range(start, end + 1):
             s = _nfkc(self.line(n))
-            if s.startswith("○"):
-                current = [s.lstrip("○ ").strip()]
+            if s.startswith(_REORG["item_mark"]):
+                current = [s.lstrip(_REORG["item_mark"] + " ").strip()]
                 sentences.append((n, ""))
                 sentences[-1] = (n, current[0])
             elif current is not None and s and not current[-1].endswith("。"):
@@ -1240,22 +1273,23 @@ class _Parser:
                 sentences[-1] = (sentences[-1][0], "".join(current))
             elif s:
                 current = None
-            for m in re.finditer(r"([一-龥]{2,6}部)(?:内)?(?:に)?「?([一-龥ァ-ヶー]{2,12}課)?", s):
+            for m in _REORG_UNITS_RE.finditer(s):
                 depts.setdefault(m.group(1), Span.line(n))
                 if m.group(2):
                     owner_of.setdefault(m.group(2), m.group(1))
-            for m in re.finditer(r"(\(新\))?([一-龥ァ-ヶー]{2,12}課)", s):
+            for m in _REORG_DIVISION_RE.finditer(s):
                 name = m.group(2)
-                if name.endswith("部") or "部" in name[:-1]:
+                dept = _REORG["department_ending"]
+                if name.endswith(dept) or dept in name[:-1]:
                     continue
                 divisions.setdefault(name, Span.line(n))
                 if m.group(1) and name not in created:
                     created.append(name)
         for _, text in sentences:
-            for m in re.finditer(r"「([^」]+)」を新設", text):
+            for m in _REORG_CREATED_RE.finditer(text):
                 if m.group(1) not in created:
                     created.append(m.group(1))
-            for m in re.finditer(r"「([^」]+)」を廃止", text):
+            for m in _REORG_ABOLISHED_RE.finditer(text):
                 if m.group(1) not in abolished:
                     abolished.append(m.group(1))
         for name, span in depts.items():
@@ -1284,7 +1318,7 @@ class _Parser:
         self.record.fiscal_year = self.year
         if self.year is not None:
             era = self.year - 2018
-            self.record.title = f"令和{_full_width(era)}年度 事業計画"
+            self.record.title = _WORDS["title"].format(era=_full_width(era))
             self.issue("info", "the plan prints no title line; title composed from its fiscal year and layout")
         else:
             # without it every amount and planned value is stored with no fiscal year: say so
@@ -1392,7 +1426,7 @@ def _read_outline(numbered: list[tuple[int, str]]) -> _Outline:
 def _is_amount_line(norm: str) -> bool:
     """A line that states money: it opens with an amount, or an amount follows a category word."""
     s = norm.replace(" ", "")
-    if not s or s.startswith(("・", "※")):
+    if not s or s.startswith(_LINE_MARKS):
         return False
     m = next((m for m in YEN_RE.finditer(s) if _yen_ok(m)), None)
     if m is None:
@@ -1461,7 +1495,7 @@ def _funding(chars: _Char, raw: str, start: int, stop: int, span: Span) -> list[
         ftype = _funding_type(piece)
         if ftype is None:
             continue
-        base = piece.replace("ほか", "")
+        base = piece.replace(_AND_OTHERS, "")
         funder = base[: base.find(ftype)].strip() or None
         sources.append(FundingSource(piece, funder, ftype, span))
     return sources
@@ -1476,8 +1510,8 @@ def _one_line_condition(norm: str) -> bool:
     """``従来型 …総額310万円を上限に、その3分の2を支援``: ceiling and rate on one line."""
     s = norm.replace(" ", "")
     return (
-        not s.startswith(("・", "※"))
-        and "上限" in s
+        not s.startswith(_LINE_MARKS)
+        and _GRANT["one_line_ceiling"] in s
         and any(_yen_ok(m) for m in YEN_RE.finditer(s))
         and parse_fraction(s) is not None
     )
@@ -1525,7 +1559,7 @@ def _tiers(raw: str, keyword: str) -> list[tuple[str, int, str]]:
         label = local.lstrip("(（").strip() if not t else local
         if tier and not label.startswith(tier):
             label = tier + label
-        label = label.replace("以内", "").strip(" 、,:：")
+        label = label.replace(_GRANT["within"], "").strip(" 、,:：")
         try:
             jpy = parse_yen(m.group(0))
         except NumberFormatError:
@@ -1534,7 +1568,7 @@ def _tiers(raw: str, keyword: str) -> list[tuple[str, int, str]]:
         out.append((label, jpy, chars.raw_slice(raw, m.start(), m.end())))
         prev = m.end()
         # "以内" and closing brackets after an amount belong to it, not to the next label
-        rest = re.match(r"(以内|[)）])*", text[prev:])
+        rest = _AFTER_AMOUNT_RE.match(text[prev:])
         prev += rest.end() if rest else 0
     return out
 
@@ -1636,7 +1670,7 @@ def _covering_total(items: list[_Item]) -> int | None:
         if values[i] <= sum(others):
             continue
         mine = [f for a in item.amounts for f in a.funding]
-        open_ended = any("ほか" in f.label for f in mine)
+        open_ended = any(_AND_OTHERS in f.label for f in mine)
         labels = {(f.funder, f.funding_type) for f in mine}
         theirs = {(f.funder, f.funding_type) for j, it in enumerate(items) if j != i for a in it.amounts for f in a.funding}
         if open_ended or theirs <= labels:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from policy_kg.extract.numbers import (
     UNIT_FACTORS,
@@ -40,6 +40,7 @@ from policy_kg.extract.numbers import (
     thousand_yen,
 )
 from policy_kg.extract.organisations import find_organisations, find_places, find_publisher, normalise_org_name
+from policy_kg.extract.profiles import profile_words
 from policy_kg.extract.records import (
     Amount,
     AmountCategory,
@@ -67,47 +68,64 @@ __all__ = [
 ]
 
 LAYOUT = "evaluation_sheet"
-DIRECTIONS = frozenset({"新規", "継続", "終了", "廃止", "拡充", "縮小", "統合"})
-LEGAL_BASIS: dict[str, Literal["statutory", "discretionary"]] = {"法定": "statutory", "自主": "discretionary"}
-AMOUNT_ROWS: dict[str, AmountCategory] = {"事業費": "total", "所要一般財源": "general_fund", "概算人件費": "personnel"}
-STAGE_LABELS: dict[str, Stage] = {
-    "事業実績": "activity", "短期成果": "short_term", "中期成果": "mid_term", "最終成果": "final"
-}
-DEFAULT_STAGES: tuple[Stage, ...] = ("activity", "short_term", "mid_term", "final")
-SECTION_TITLES = ("政策分野の進捗状況", "施策の評価", "関連する政策分野と事務事業", "施策の最終評価", "事務事業一覧")
+
+# The layout's words are data (extract/profiles/evaluation_sheet.yaml); the patterns are built here.
+_WORDS = profile_words(LAYOUT)
+SECTIONS: dict[str, str] = dict(_WORDS["sections"])  # part of the sheet -> its numbered heading
+_LABELS: dict[str, str] = dict(_WORDS["labels"])
+_KPI: dict[str, Any] = dict(_WORDS["kpi"])
+DIRECTIONS = frozenset(_WORDS["directions"])
+LEGAL_BASIS: dict[str, Literal["statutory", "discretionary"]] = dict(_WORDS["legal_basis"])
+LEGAL_BASIS_LABELS = frozenset(_WORDS["legal_basis_labels"])
+AMOUNT_ROWS: dict[str, AmountCategory] = dict(_WORDS["amount_rows"])
+STAGE_LABELS: dict[str, Stage] = dict(_WORDS["stages"])
+DEFAULT_STAGES: tuple[Stage, ...] = tuple(STAGE_LABELS.values())
+SECTION_TITLES = tuple(SECTIONS.values())
+_SECTION_OF = {title: key for key, title in SECTIONS.items()}
 # Column legend of the project table; its words are printed broken over short lines after the table.
-TABLE_LEGENDS = frozenset(
-    {"ロジックモデル", "重点事業", "人口減少対策※", "人口減少対策", "SDGsターゲット", "次年度方針", "番号",
-     "事務事業名", "担当部・課", "番号事務事業名担当部・課"}
-)
+TABLE_LEGENDS = frozenset(_WORDS["table_legends"])
 # Multi-line headings of a detail page: (section key, shortest accepted form, full form), compacted.
-DETAIL_HEADINGS: tuple[tuple[str, str, str], ...] = (
-    ("overview", "概要", "概要(目的と内容)"),
-    ("finance", "財務内容", "財務内容"),
-    ("progress", "これまでの取組状況", "これまでの取組状況(主な取組と成果)"),
-    ("verify", "事業の検証", "事業の検証(課題認識/今後の方針・改善点)"),
-    ("logic", "ロジックモデル", "ロジックモデル(政策の設計図)"),
-    ("trend", "成果の推移", "成果の推移(中期成果)"),
+DETAIL_HEADINGS: tuple[tuple[str, str, str], ...] = tuple(
+    (key, short, full) for key, (short, full) in _WORDS["detail_headings"].items()
 )
 AMOUNT_UNITS = UNIT_FACTORS  # one table of units for every reader (extract/numbers.py)
-AMOUNT_STATUS: dict[str, AmountStatus] = {"予算": "budget", "見込み": "estimate", "見込": "estimate", "計画": "plan"}
+AMOUNT_STATUS: dict[str, AmountStatus] = {w: s for w, s in _WORDS["column_status"].items() if s is not None}
+_FINANCE_DEFAULT_UNIT: str = _WORDS["finance_default_unit"]
+_LINE_MARKS = tuple(_WORDS["line_marks"])
+_PRIORITY_MARK: str = _WORDS["priority_mark"]
+_FOOTNOTE_MARK: str = _WORDS["footnote_mark"]
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
 
 _D = "[0-9０-９]"
 _SP = "[ \t\u3000]"
-_MEASURE_HEAD_RE = re.compile(rf"^施策({_D}+){_SP}+(\S.*?)\s*$")
-_MEASURE_NUMBER_RE = re.compile(rf"^施策({_D}+)$")
+_MEASURE = re.escape(_LABELS["measure"])
+_MEASURE_HEAD_RE = re.compile(rf"^{_MEASURE}({_D}+){_SP}+(\S.*?)\s*$")
+_MEASURE_NUMBER_RE = re.compile(rf"^{_MEASURE}({_D}+)$")
 _GOAL_RE = re.compile(
-    rf"^政策目標({_D}+)[.．、]?{_SP}*(?P<goal>.+?){_SP}*[/／]{_SP}*政策({_D}+)[.．、]?{_SP}*(?P<policy>.+?)\s*$"
+    rf"^{re.escape(_LABELS['goal'])}({_D}+)[.．、]?{_SP}*(?P<goal>.+?){_SP}*[/／]{_SP}*"
+    rf"{re.escape(_LABELS['policy'])}({_D}+)[.．、]?{_SP}*(?P<policy>.+?)\s*$"
 )
-_FIELD_RE = re.compile(rf"^政策分野({_D}+){_SP}+(?P<name>\S.*?)\s*$")
+_FIELD_RE = re.compile(rf"^{re.escape(_LABELS['field'])}({_D}+){_SP}+(?P<name>\S.*?)\s*$")
 _RELATED_RE = re.compile(rf"^({_D}+[-－‐]{_D}+){_SP}+(\S+){_SP}+(.+?)\s*$")
-_PILLAR_RE = re.compile(rf"^柱({_D}+){_SP}+(\S.*?)\s*$")
+_PILLAR_RE = re.compile(rf"^{re.escape(_LABELS['pillar'])}({_D}+){_SP}+(\S.*?)\s*$")
+_PILLAR_CELL_RE = re.compile(rf"{re.escape(_LABELS['pillar'])}(\d+)")
 _ERA_PAREN_RE = re.compile(r"^\((?:令和|平成|昭和)(?:元|\d{1,2})年度?\)$")
 _NUMBER_RE = re.compile(r"^[▲△-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[▲△-]?\d+(?:\.\d+)?$")
 _UNIT_PAREN_RE = re.compile(r"^(?P<name>.*?)[（(](?P<unit>[^（）()]{1,8})[)）]$")
-_STATUS_RE = re.compile(r"\((予算|見込み?|計画|決算|実績)\)")
-_FINANCE_UNIT_RE = re.compile(r"単位\((.+?)\)")
-_DEPT_RE = re.compile(r"^(?P<dept>.+?(?:本部|部|局|室|庁))[\s・]*(?P<div>.*)$")
+_STATUS_RE = re.compile(rf"\(({_alternatives(_WORDS['column_status'])})\)")
+_FINANCE_UNIT_RE = re.compile(rf"{re.escape(_LABELS['finance_unit'])}\((.+?)\)")
+_DEPT_RE = re.compile(
+    rf"^(?P<dept>.+?(?:{'|'.join(map(re.escape, _WORDS['department_endings']))}))[\s・]*(?P<div>.*)$"
+)
+_UNIT_CELL_RE = re.compile(rf"({'|'.join(map(re.escape, _WORDS['unit_endings']))})$")
+_FIELD_START_RE = re.compile(rf"^{re.escape(_LABELS['field'])}\d+")
+_MEASURE_START_RE = re.compile(rf"^{_MEASURE}\d+")
+_COST_ROW_RE = re.compile(rf"^{re.escape(_LABELS['cost'])}[\d,－-]")
 
 
 # --- small text helpers -----------------------------------------------------------------------
@@ -164,7 +182,7 @@ def _join_wrapped(texts: Iterable[str]) -> str:
         t = text.strip()
         if not t:
             continue
-        if out and t.startswith(("・", "※", "【")):
+        if out and t.startswith(_LINE_MARKS):
             out += "\n"
         out += t
     return out
@@ -202,18 +220,18 @@ class _Issues(IssueLog):
 
 @dataclass(frozen=True)
 class _Regions:
-    """0-based line index ranges of the sheet's parts (``end`` exclusive)."""
+    """0-based line index ranges of the sheet's parts (``end`` exclusive), by section key (``SECTIONS``)."""
 
     sections: dict[str, int]
     detail_start: int
     n: int
 
-    def start(self, title: str) -> int | None:
-        return self.sections.get(title)
+    def start(self, section: str) -> int | None:
+        return self.sections.get(section)
 
-    def end_of(self, title: str) -> int:
-        """Where the section ``title`` ends: the next section heading or the detail sheets."""
-        start = self.sections[title]
+    def end_of(self, section: str) -> int:
+        """Where ``section`` ends: the next section heading or the detail sheets."""
+        start = self.sections[section]
         later = [i for i in self.sections.values() if i > start] + [self.detail_start, self.n]
         return min(i for i in later if i > start)
 
@@ -227,15 +245,15 @@ def _find_regions(lines: tuple[str, ...]) -> _Regions:
     for i, raw in enumerate(lines):
         c = _compact(raw)
         m = re.match(r"^\d(\D.*)$", c)
-        if m and m.group(1) in SECTION_TITLES and m.group(1) not in sections:
-            sections[m.group(1)] = i
-    table = sections.get("事務事業一覧", -1)
+        if m and m.group(1) in _SECTION_OF and _SECTION_OF[m.group(1)] not in sections:
+            sections[_SECTION_OF[m.group(1)]] = i
+    table = sections.get("table", -1)
     return _Regions(sections, _find_detail_start(lines, table + 1), len(lines))
 
 
 def _is_block_name_line(raw: str) -> bool:
     c = _compact(raw)
-    return c.startswith("事業名") and not c.startswith("事業名称")
+    return c.startswith(_LABELS["block_name"]) and not c.startswith(_LABELS["not_block_name"])
 
 
 def _find_detail_start(lines: tuple[str, ...], start: int) -> int:
@@ -326,9 +344,9 @@ def _parse_header(lines: tuple[str, ...], end: int) -> _Header:
     while i < end:
         raw = lines[i].strip()
         c = _compact(raw)
-        if c.startswith("主管部局・課") and header.unit is None:
-            header.unit = split_unit(_after_label(raw, "主管部局・課"), Span.line(i + 1))
-        elif c == "目指す姿" and header.vision is None:
+        if c.startswith(_LABELS["department"]) and header.unit is None:
+            header.unit = split_unit(_after_label(raw, _LABELS["department"]), Span.line(i + 1))
+        elif c == _LABELS["vision"] and header.vision is None:
             j = _next_nonblank(lines, i + 1, end)
             if j is not None:
                 header.vision, header.vision_span = lines[j].strip(), Span.line(j + 1)
@@ -361,7 +379,7 @@ def _parse_kpis(lines: tuple[str, ...], start: int, end: int, issues: _Issues) -
         raw = lines[i].strip()
         c = _compact(raw)
         current = kpis[-1] if kpis else None
-        if not c or "重要業績評価指標" in c or c == "指標名単位説明又は計算式":
+        if not c or any(w in c for w in _KPI["headers_containing"]) or c in _KPI["headers"]:
             pass
         elif current is not None and current.expecting_final and _is_number(c):
             current.indicator.values.append(
@@ -371,11 +389,11 @@ def _parse_kpis(lines: tuple[str, ...], start: int, end: int, issues: _Issues) -
         elif re.fullmatch(r"\d+", c) and (j := _next_nonblank(lines, i + 1, end)) is not None:
             kpis.append(_Kpi(_kpi_indicator(_int(c), lines[j], Span.line(j + 1), issues)))
             i = j
-        elif current is not None and c.startswith("年度"):
+        elif current is not None and c.startswith(_KPI["year_row"]):
             current.years = era_years(raw)
-        elif current is not None and c.startswith("目標"):
+        elif current is not None and c.startswith(_KPI["target_row"]):
             _kpi_row(current, "target", raw, Span.line(i + 1), issues)
-        elif current is not None and c.startswith("実績"):
+        elif current is not None and c.startswith(_KPI["actual_row"]):
             _kpi_row(current, "actual", raw, Span.line(i + 1), issues)
             current.expecting_final = False
         else:
@@ -464,7 +482,7 @@ def _parse_hierarchy(lines: tuple[str, ...], end: int) -> _Hierarchy:
             n = str(_int(m.group(1)))
             h.field_element = PolicyElement(f"field-{n}", "policy_field", m.group("name"), span, number=n)
             h.field_line = i
-        elif h.sdg_line is None and _compact(raw).startswith("関連するSDGs"):
+        elif h.sdg_line is None and _compact(raw).startswith(_LABELS["sdg"]):
             h.sdg_line = i
     return h
 
@@ -544,7 +562,7 @@ def _parse_related(lines: tuple[str, ...], start: int, end: int, issues: _Issues
         if m:
             code = _nfkc(m.group(1)).replace("－", "-").replace("‐", "-")
             out.append(RelatedProject(code, m.group(2), span, split_unit(m.group(3), span)))
-        elif not _compact(raw).startswith("政策分野事務事業名"):
+        elif not _compact(raw).startswith(_LABELS["related_header"]):
             issues.add("dropped", f"related-projects section: line not understood: {raw!r}", span)
     return out
 
@@ -582,9 +600,9 @@ def parse_table_row(raw: str, line_no: int) -> TableRow | None:
     rest = tokens[1:]
     while rest:  # leading marker columns, in any order
         t = _nfkc(rest[0].group())
-        if t == "◎":
+        if t == _PRIORITY_MARK:
             row.priority = True
-        elif (m := re.fullmatch(r"柱(\d+)", t)) is not None:
+        elif (m := _PILLAR_CELL_RE.fullmatch(t)) is not None:
             row.pillar = int(m.group(1))
         elif SDG_CODE_LIKE.fullmatch(t):  # 11.99 too: checked against the UN list in extract()
             row.sdg_targets.append(t)
@@ -602,7 +620,7 @@ def parse_table_row(raw: str, line_no: int) -> TableRow | None:
 
 
 def _looks_like_unit(token: str) -> bool:
-    return bool(re.search(r"(部|局|室|庁|課|係|センター|事務所)$", token)) and len(token) >= 3
+    return bool(_UNIT_CELL_RE.search(token)) and len(token) >= 3
 
 
 @dataclass
@@ -646,7 +664,7 @@ def _parse_table(lines: tuple[str, ...], start: int, end: int, issues: _Issues) 
                     row_at[key] = len(table.rows)
                     table.rows.append(row)
                 in_footnote = False
-            elif raw.startswith("※") or in_footnote:
+            elif raw.startswith(_FOOTNOTE_MARK) or in_footnote:
                 in_footnote = True  # the legend's footnote and its wrapped lines
             elif _compact(raw) in TABLE_LEGENDS:
                 continue
@@ -822,13 +840,13 @@ def _next_is_block(lines: tuple[str, ...], i: int, end: int) -> bool:
 
 def _block_from_name_line(raw: str, i: int, pending: tuple[int, int] | None) -> DetailBlock:
     """A block from its ``事業名 <name> [法定／自主] <法定|自主>`` line."""
-    rest_raw = _after_label(raw, "事業名")
+    rest_raw = _after_label(raw, _LABELS["block_name"])
     tokens = _tokens(rest_raw)
     legal = None
     if tokens and _nfkc(tokens[-1].group()) in LEGAL_BASIS:
         legal = LEGAL_BASIS[_nfkc(tokens[-1].group())]
         tokens = tokens[:-1]
-    if tokens and _compact(tokens[-1].group()) in ("法定/自主", "法定・自主"):
+    if tokens and _compact(tokens[-1].group()) in LEGAL_BASIS_LABELS:
         tokens = tokens[:-1]
     span = Span.line(i + 1) if pending is None else Span(pending[1] + 1, i + 1)
     number = pending[0] if pending is not None else None
@@ -842,20 +860,20 @@ def _block_zone_line(page: DetailPage, raw: str, i: int) -> None:
     span = Span.line(i + 1)
     tokens = [t.group() for t in _tokens(raw)]
     label = _nfkc(tokens[0]) if tokens else ""
-    if c.startswith("担当部・課"):
-        body = _after_label(raw, "担当部・課")
-        unit_text, _, direction = body.partition("次年度方針")
+    if c.startswith(_LABELS["block_unit"]):
+        body = _after_label(raw, _LABELS["block_unit"])
+        unit_text, _, direction = body.partition(_LABELS["block_direction"])
         block.unit = split_unit(unit_text, span)
         block.direction = direction.strip() or None
     elif label in AMOUNT_ROWS and all(_is_value_cell(t) for t in tokens[1:]):
         block.amount_rows.append((AMOUNT_ROWS[label], tokens[1:], span))
-    elif c == "事業実績短期成果中期成果最終成果" or (tokens and all(t in STAGE_LABELS for t in tokens)):
+    elif c == "".join(STAGE_LABELS) or (tokens and all(t in STAGE_LABELS for t in tokens)):
         block.stage_labels = [STAGE_LABELS[t] for t in tokens if t in STAGE_LABELS]
-    elif c.startswith("項目"):
-        block.item_years = era_years(_after_label(raw, "項目"))
+    elif c.startswith(_LABELS["item_years"]):
+        block.item_years = era_years(_after_label(raw, _LABELS["item_years"]))
     elif block.item_years and (row := _item_row(raw, len(block.item_years))) is not None:
         block.item_rows.append((row[0], row[1], span))
-    elif c in ("法定/自主", "法定・自主"):
+    elif c in LEGAL_BASIS_LABELS:
         pass  # the column label of the legal-basis cell, printed away from it
     else:
         page.orphans.append(i)
@@ -879,7 +897,7 @@ def _item_row(raw: str, width: int) -> tuple[str | None, list[str]] | None:
 @dataclass
 class _FinanceColumns:
     columns: list[tuple[int, AmountStatus | None, str]]  # (fiscal year, status, printed label)
-    unit: str = "千円"
+    unit: str = _FINANCE_DEFAULT_UNIT
 
 
 def _finance_columns(lines: tuple[str, ...], page: DetailPage) -> _FinanceColumns | None:
@@ -888,7 +906,7 @@ def _finance_columns(lines: tuple[str, ...], page: DetailPage) -> _FinanceColumn
         body = group.get("finance", [])
         if not body:
             continue
-        unit = "千円"
+        unit = _FINANCE_DEFAULT_UNIT
         columns: list[tuple[int, AmountStatus | None, str]] = []
         k = 0
         while k < len(body):
@@ -1147,7 +1165,7 @@ def _organisations_in(
     length = 0
     for i in indices:
         t = lines[i].strip()
-        if length and t.startswith(("・", "※", "【")):
+        if length and t.startswith(_LINE_MARKS):
             parts.append("\n")
             length += 1
         starts.append(length)
@@ -1172,11 +1190,11 @@ def looks_like_evaluation_sheet(src: SourceText) -> bool:
         c = _compact(raw)
         if not c:
             continue
-        has_field = has_field or bool(re.match(r"^政策分野\d+", c))
-        has_measure = has_measure or bool(re.match(r"^施策\d+", c))
-        has_table = has_table or "事務事業一覧" in c
-        has_name = has_name or (c.startswith("事業名") and len(c) > 3)
-        has_cost = has_cost or bool(re.match(r"^事業費[\d,－-]", c))
+        has_field = has_field or bool(_FIELD_START_RE.match(c))
+        has_measure = has_measure or bool(_MEASURE_START_RE.match(c))
+        has_table = has_table or SECTIONS["table"] in c
+        has_name = has_name or (c.startswith(_LABELS["block_name"]) and len(c) > len(_LABELS["block_name"]))
+        has_cost = has_cost or bool(_COST_ROW_RE.match(c))
     return (has_field or has_measure) and (has_table or (has_name and has_cost))
 
 
@@ -1227,9 +1245,9 @@ class _Parse:
     def step_progress(self) -> None:
         lines, regions = self.lines, self.regions
         pre_end = min(v for k, v in list(regions.sections.items()) + [("", regions.detail_start)]
-                      if k != "政策分野の進捗状況")
+                      if k != "progress")
         self.hierarchy = h = _parse_hierarchy(lines, pre_end)
-        start = regions.start("政策分野の進捗状況")
+        start = regions.start("progress")
         kpi_end = min(x for x in (h.field_line, h.sdg_line, pre_end) if x is not None)
         if start is not None:
             goal_line = h.goal.span.start - 1 if h.goal else None
@@ -1241,29 +1259,29 @@ class _Parse:
             _parse_contents_and_baselines(lines, anchor + 1, pre_end, measures, self.kpis, self.issues)
 
     def step_evaluation(self) -> None:
-        start = self.regions.start("施策の評価")
+        start = self.regions.start("evaluation")
         if start is None:
             return
-        for i in range(start + 1, self.regions.end_of("施策の評価")):
+        for i in range(start + 1, self.regions.end_of("evaluation")):
             m = _MEASURE_HEAD_RE.match(self.lines[i].strip())
             if m:
                 self._measure(_int(m.group(1)), m.group(2), Span.line(i + 1))
 
     def step_related(self) -> None:
-        start = self.regions.start("関連する政策分野と事務事業")
+        start = self.regions.start("related")
         if start is not None:
-            end = self.regions.end_of("関連する政策分野と事務事業")
+            end = self.regions.end_of("related")
             self.record.related_projects = _parse_related(self.lines, start, end, self.issues)
 
     def step_table(self) -> None:
-        start = self.regions.start("事務事業一覧")
+        start = self.regions.start("table")
         if start is None:
-            self.issues.add("uncertain", "no project table (事務事業一覧) found")
+            self.issues.add("uncertain", f"no project table ({SECTIONS['table']}) found")
             return
         self.table = _parse_table(self.lines, start, self.regions.detail_start, self.issues)
         if not self.table.rows:
             # a table heading with no rows is a cut or garbled document, not a field without projects
-            self.issues.add("uncertain", "the project table (事務事業一覧) lists no projects",
+            self.issues.add("uncertain", f"the project table ({SECTIONS['table']}) lists no projects",
                             Span.line(start + 1))
         for measure, name, span in self.table.headings:
             self._measure(measure, name, span)
@@ -1343,7 +1361,7 @@ class _Parse:
             fe.parent = h.policy.key if h.policy else None
             fe.vision, fe.unit = self.head.vision, self.head.unit
             record.elements.append(fe)
-            record.title = f"政策分野{fe.number} {fe.name}"
+            record.title = f"{_LABELS['field']}{fe.number} {fe.name}"
         else:
             self.issues.add("uncertain", "no 政策分野N line found: measures have no parent field")
         if h.goal is None:
