@@ -104,7 +104,7 @@ def _tree_hash(patterns: Iterable[str]) -> str:
 @cache
 def extractor_version() -> str:
     """Hash of the extractors' source: a changed parser invalidates every cached record."""
-    return _tree_hash(["extract/*.py", "extract/engine/*.py", "extract/engine/*.yaml"])[:16]
+    return _tree_hash(["extract/**/*.py", "extract/**/*.yaml"])[:16]  # every reader, and its vocabulary
 
 
 @cache
