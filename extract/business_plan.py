@@ -19,7 +19,6 @@ what cannot be placed becomes an :class:`~extract.records.ExtractionIssue`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -207,7 +206,8 @@ def _nfkc(s: str) -> str:
 
 
 def _roman_key(roman: str) -> str:
-    return unicodedata.normalize("NFKC", roman)
+    """The key of a pillar numeral (Ⅱ → II): the shared normalisation, as for every other word."""
+    return normalize(roman)
 
 
 def _common_run(a: str, b: str) -> int:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
 
+from policy_kg.extract.business_plan import ROMAN, _roman_key
+from policy_kg.extract.numbers import normalize
 from policy_kg.extract.profiles import PROFILES_DIR, profile_words
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,3 +45,10 @@ def _profile_sources(profile: str) -> list[Path]:
     """The profile's module and, once it is split, the modules of its package."""
     module = REPO / "extract" / f"{profile}.py"
     return ([module] if module.is_file() else []) + sorted((PROFILES_DIR / profile).rglob("*.py"))
+
+
+@pytest.mark.parametrize("numeral", list(ROMAN))
+def test_a_pillar_key_is_the_shared_normalisation_of_its_numeral(numeral):
+    """``_roman_key`` was its own NFKC; the shared ``numbers.normalize`` gives the same key for every numeral."""
+    assert _roman_key(numeral) == normalize(numeral) == unicodedata.normalize("NFKC", numeral)
+    assert _roman_key(numeral).isascii() and _roman_key(numeral).isupper()
