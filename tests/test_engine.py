@@ -482,3 +482,49 @@ def test_a_heading_whose_citation_lost_its_bracket_to_ocr_is_still_a_business_li
     text = "令和６年度事業計画書\n1 基本方針\n当会は地域を支える。\n2 市町村への交付事業健款第4条第1項第2号)\n事業予算額 1,250千円\n"
     r = read_document(SourceText.from_text(text, "ocr.txt"))
     assert [p.name for p in r.projects] == ["市町村への交付事業"]
+
+
+# --- publisher ------------------------------------------------------------------------------------
+
+
+def _publisher(text: str) -> str | None:
+    return read_document(SourceText.from_text(text, "who.txt")).publisher
+
+
+def test_a_foundation_that_names_itself_at_its_head_is_the_publisher():
+    assert read("foundation_plan.txt").publisher == "公益財団法人しらかば文化振興財団"
+
+
+def test_the_local_government_of_the_title_area_is_the_publisher_when_it_is_on_the_reference_list():
+    assert _publisher("長野県松本市 令和５年度 事務事業評価シート\n事務事業名 あおぞら広場管理事業\n") == "松本市"
+    assert _publisher("令和５年度 長野県 施策評価結果一覧\n施策 1-1 みどりの保全\n") == "長野県"
+    # names that only end like one are not on the list: no publisher rather than a wrong one
+    assert _publisher("令和５年度 事務事業評価シート 平和都市推進課\n事務事業名 ひかり宣言啓発事業\n") is None
+
+
+def test_a_name_further_down_counts_only_when_printed_twice():
+    head = "令和５年度 事務事業評価シート\n事務事業名 ひかり館維持管理事業\n" + "概要\n" * 15
+    assert _publisher(head + "会場 松本市の公園\n") is None
+    assert _publisher(head + "根拠 松本市ひかり館条例\n松本市施設管理計画\n") == "松本市"
+
+
+def test_the_reference_list_of_local_governments_is_whole_and_unique():
+    import csv
+    from policy_kg.extract.engine.publisher import MUNICIPALITIES_FILE
+    rows = list(csv.DictReader(MUNICIPALITIES_FILE.open(encoding="utf-8")))
+    assert len({r["code"] for r in rows}) == len(rows)
+    assert len({r["prefecture"] for r in rows}) == 47
+    assert sum(r["name"] == r["prefecture"] for r in rows) == 47
+    assert len(rows) - 47 >= 1_741  # 792 cities, 743 towns, 183 villages and Tokyo's 23 wards
+
+
+def test_the_publisher_reaches_the_graph_as_the_documents_dcterms_publisher():
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS, SKOS
+
+    from policy_kg.graph.builder import document_graphs
+
+    triples = set().union(*document_graphs(read("foundation_plan.txt")).values())
+    publishers = [o for s, p, o in triples if p == DCTERMS.publisher]
+    assert len(publishers) == 1
+    assert (publishers[0], SKOS.prefLabel, Literal("公益財団法人しらかば文化振興財団", lang="ja")) in triples

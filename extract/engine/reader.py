@@ -17,6 +17,7 @@ from policy_kg.extract.engine import indicators as ind
 from policy_kg.extract.engine import columns, money, names
 from policy_kg.extract.engine.kinds import Kind, classify
 from policy_kg.extract.engine.normalize import Line, logical_lines, tokens
+from policy_kg.extract.engine.publisher import find_publisher
 from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
 from policy_kg.extract.engine.years import document_era, year_headers
 from policy_kg.extract.numbers import NumberFormatError, era_years
@@ -61,6 +62,7 @@ def read_document(src: SourceText, *, vocab: Vocabulary | None = None) -> Docume
         kind=kind.name,
         kind_confidence=kind.confidence,
         evidence=list(kind.evidence),
+        publisher=find_publisher(lines),
     )
     if kind.name == "template":
         record.issues.append(ExtractionIssue(

@@ -1,0 +1,64 @@
+"""Who published a document: the organisation or local government its title area names.
+
+- An organisation with a legal form (``公益財団法人 しらかば文化振興財団``) in the first lines is the
+  publisher: a foundation's or agency's plan names itself at its head.
+- Else the municipality or prefecture named most often in the first lines (the title, the page
+  head), matched against the reference list of Japan's local governments
+  (``ontology/municipalities.csv``: the MIC 全国地方公共団体コード list). Only listed names count, so
+  words that merely end like one (平和都市, 国県) are not publishers; a municipality wins a tie with a
+  prefecture (東京都稲城市 is the city's document).
+- A document that prints no name there takes the name printed at least twice in its text
+  (貝塚市立公民館条例 … 貝塚市公共施設…: its own ordinances), never one printed once (an event's name,
+  千代田区さくらフェス, is not its publisher); else it has none.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+from policy_kg.extract.engine.normalize import Line
+from policy_kg.extract.organisations import LEGAL_FORMS, find_organisations
+
+MUNICIPALITIES_FILE = Path(__file__).resolve().parents[2] / "ontology" / "municipalities.csv"
+HEAD_LINES = 15  # the title area: a web dump's navigation lines come first
+ORG_LINES = 6
+
+
+@cache
+def _places() -> tuple[re.Pattern[str], frozenset[str]]:
+    """A pattern matching every listed name (longest first), and the prefectures among them."""
+    with MUNICIPALITIES_FILE.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    names = {row["name"] for row in rows}
+    prefectures = frozenset(row["prefecture"] for row in rows)
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))), prefectures
+
+
+_LEGAL_FORM_SPACE = re.compile("(" + "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
+                               + r")\s+")
+
+
+def find_publisher(lines: list[Line]) -> str | None:
+    """The publisher named in the first lines of ``lines``, or None."""
+    for line in lines[:ORG_LINES]:
+        text = _LEGAL_FORM_SPACE.sub(r"\1", line.text)
+        for name, _ in find_organisations(text):
+            if name.startswith(LEGAL_FORMS):
+                return name
+    return _most_named(lines[:HEAD_LINES], 1) or _most_named(lines, 2)
+
+
+def _most_named(lines: list[Line], at_least: int) -> str | None:
+    pattern, prefectures = _places()
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for k, line in enumerate(lines):
+        for m in pattern.finditer(line.text.replace(" ", "")):
+            counts[m.group()] += 1
+            first.setdefault(m.group(), k)
+    named = [n for n in counts if counts[n] >= at_least]
+    return max(named, key=lambda n: (counts[n], n not in prefectures, -first[n])) if named else None
