@@ -265,6 +265,20 @@ def test_engine_facts_reach_the_query_library(tmp_path):
     assert [r["project"] for r in projects.as_dicts()][:1] == ["ひかり図書館改修事業"]
 
 
+def test_the_documents_query_lists_each_documents_kind_publisher_and_counts():
+    from policy_kg.graph.pipeline import build_documents
+    from policy_kg.graph.query import run_query
+
+    ds = build_documents([DATA / "foundation_plan.txt", DATA / "list_results.txt"]).dataset
+    rows = {r["document"]: r for r in run_query(ds, "documents").as_dicts()}
+    plan = rows["foundation_plan.txt"]
+    assert (plan["kind"], plan["publisher"], plan["layout"]) == ("business_plan", "公益財団法人しらかば文化振興財団", "engine")
+    record = read("foundation_plan.txt")
+    assert int(plan["projects"]) == len(record.projects) == 2
+    assert int(plan["amounts"]) == sum(len(p.amounts) for p in record.projects) + len(record.amounts)
+    assert rows["list_results.txt"]["kind"] == "measure_evaluation"
+
+
 # --- year columns ---------------------------------------------------------------------------------
 
 
