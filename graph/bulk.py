@@ -168,9 +168,10 @@ class _GraphText:
     used: set[str]
 
 
-def _graph_text(graphs: dict[URIRef, set], *, merged: bool) -> _GraphText:
-    """``{graph IRI: triples}`` as sorted N-Quads per graph (the lines graph.trig is written from)."""
-    writer = TermWriter()
+def _graph_text(graphs: dict[URIRef, set], *, merged: bool, writer: TermWriter | None = None) -> _GraphText:
+    """``{graph IRI: triples}`` as sorted N-Quads per graph (the lines graph.trig is written from).
+    ``writer`` may be shared by the documents of a task (terms they share are written once)."""
+    writer = writer if writer is not None else TermWriter()
     out: dict[str, bytes] = {}
     default: list[str] = []
     quads = 0
@@ -181,6 +182,7 @@ def _graph_text(graphs: dict[URIRef, set], *, merged: bool) -> _GraphText:
         out[g] = "".join([f"{t} {g} .\n" for t in lines]).encode("utf-8")
         if merged:
             default.extend(lines)
+    # with a shared writer, the IRIs of the task's documents so far (their union is what graph.trig declares)
     return _GraphText(out, "".join([f"{t} .\n" for t in default]).encode("utf-8"), quads, writer.used_iris())
 
 
@@ -264,6 +266,7 @@ def _process_chunk(items: list[_Todo], cache_dir: str | None, base: str, curate:
     store's default graph). ``causes`` keeps the exception of a failed document (in-process only:
     ``--debug`` prints its traceback)."""
     docs: list[_DocOutcome] = []
+    writer = TermWriter()
     for index, path_text, key, mode, doc_id in items:
         outcome = _DocOutcome(index, path_text, key, doc_id)
         docs.append(outcome)
@@ -287,7 +290,7 @@ def _process_chunk(items: list[_Todo], cache_dir: str | None, base: str, curate:
             counts[issue.severity] += issue.count
         outcome.issues = dict(counts)
         outcome.report = document_report(record)
-        outcome.text = _graph_text(graphs, merged=merged and mode == "new")
+        outcome.text = _graph_text(graphs, merged=merged and mode == "new", writer=writer)
     return docs
 
 

@@ -304,8 +304,19 @@ class TermWriter:
         return f"{self.term(s)} {self.term(p)} {self.term(o)}"
 
     def sorted_triples(self, triples) -> list[str]:
-        """The triples of one graph as sorted ``s p o`` strings (the order :func:`_sorted_nquads` gives)."""
-        return sorted(self.triple(s, p, o) for s, p, o in triples)
+        """The triples of one graph as sorted ``s p o`` strings (the order :func:`_sorted_nquads` gives).
+
+        :meth:`triple` inlined: this loop writes every quad of a build."""
+        cache, term, used, rdf_type, uriref = self._cache, self.term, self.used, self._type, self._uriref
+        lines = []
+        for s, p, o in triples:
+            if p not in used:
+                used.add(p)
+            if p == rdf_type and type(o) is uriref:
+                used.add(o)
+            lines.append(f"{cache.get(s) or term(s)} {cache.get(p) or term(p)} {cache.get(o) or term(o)}")
+        lines.sort()
+        return lines
 
     def used_iris(self) -> set[str]:
         return {str(i) for i in self.used}
