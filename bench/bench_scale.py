@@ -1,19 +1,26 @@
-"""Scale benchmark (not a test): bulk build of a generated corpus, compared with its baselines.
+"""Scale benchmark (not a test): the build of a generated corpus, compared with its baselines.
 
 ``python bench/bench_scale.py [--documents 10000] [--subset 1000] [--work DIR]`` prints one table:
 
-* end-to-end ``bulk_build`` of the corpus into an on-disk store (target < 5 min) and its ratio to
-  pyoxigraph alone bulk-loading the same quads from an N-Quads file (target ≤ 3×);
-* the speed-up over building through rdflib in memory (``graph.pipeline.build_documents``), measured
-  on the first ``--subset`` documents (rdflib is too slow and too large for the whole corpus);
-* ``policy-kg build`` of the subset (graph.trig and report, as the command runs), its ratio to
-  pyoxigraph alone bulk-loading the graph.trig it wrote (target ≤ 2.5×), and its speed-up over
-  ``build`` as it was before issue 18 (rdflib Dataset and TriG writer; target ≥ 3×; ``--skip-before``);
+* end-to-end ``policy-kg build --store`` (``bulk-build``, its alias) of the corpus into an on-disk store
+  (target < 5 min) and its ratio to pyoxigraph alone bulk-loading the same quads from an N-Quads file
+  (target ≤ 3×);
+* ``policy-kg build`` of the first ``--subset`` documents (graph.trig and report, as the command
+  runs), its peak memory (target < 2 GiB), its ratio to pyoxigraph alone bulk-loading the graph.trig
+  it wrote (target ≤ 2.5×), and its speed-up over ``build`` as it was before issue 18 (an rdflib
+  ``Dataset``, ``graph.pipeline.build_documents``, and rdflib's TriG writer; target ≥ 3×;
+  ``--skip-before``, or ``--before FILE``: the JSON line of an earlier ``build_before`` step, since
+  at 1,000 documents it takes a quarter of an hour and 6 GiB); the ``Dataset`` part alone is the
+  in-memory rdflib build the store build is compared with;
+* the same build with its tasks on a local Dask cluster of ``--jobs`` workers (``--executor dask``;
+  ``--skip-dask``), and whether its graph.trig has the same bytes;
 * a re-build after changing 1 % of the documents (target < 5 % of the full build);
 * the median time of every library query on the full store (target < 2 s each): asked about one
   document (``document=…``, five documents spread over the corpus), and over the whole corpus (an
   unfiltered listing: every budget line of every document, so bound by the size of its answer);
-* peak memory (max RSS of the process and its children) of the bulk build (target < 4 GiB).
+* peak memory (max RSS of the process and its largest child) of the store build (target < 4 GiB).
+
+``--skip-queries`` leaves the query timings out (the whole-corpus listings take minutes).
 
 Each measured step runs in a fresh subprocess, so its time and peak memory are its own.
 """
@@ -37,7 +44,8 @@ sys.path.insert(0, str(ROOT))
 GIB = 1024**3
 #: Folders copied into the benchmark's work folder, so every step runs the same code even while the
 #: working tree is being edited (a changed extractor rightly invalidates the record cache).
-CODE_DIRS = ("extract", "graph", "bench", "ontology", "queries")
+CODE_DIRS = ("extract", "graph", "bench", "ontology", "queries", "policy_kg")  # policy_kg: else the import
+# finds the checkout's package (installed in editable mode), which maps policy_kg.graph etc. to the working tree
 
 
 def _peak_rss() -> int:
@@ -45,6 +53,13 @@ def _peak_rss() -> int:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return (own + children) * 1024
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and its waited-for children: on a shared machine
+    the time a step's own work took, where wall-clock time also counts the other programs' turns."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 # --- steps, each run in its own process ----------------------------------------------------------------
@@ -63,18 +78,19 @@ def step_generate(work: Path, documents: int) -> dict:
 
 
 def step_bulk(work: Path, store: str, inputs: list[str], fresh: bool, jobs: int) -> dict:
-    from policy_kg.graph.bulk import bulk_build
+    """``policy-kg build --store`` (``bulk-build``): the corpus into an on-disk store, incrementally."""
+    from policy_kg.graph.bulk import build_corpus
 
     store_dir, cache = work / store, work / f"{store}.cache"
     if fresh:
         shutil.rmtree(store_dir, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
     start = time.perf_counter()
-    result = bulk_build(inputs, store_dir=store_dir, cache_dir=cache, jobs=jobs, progress=True)
+    result = build_corpus(inputs, store_dir=store_dir, cache_dir=cache, jobs=jobs)
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "extracted": result.extracted, "cached": result.cached,
             "unchanged": result.unchanged, "failed": len(result.failures), "quads": result.quads_loaded,
-            "peak_rss": _peak_rss()}
+            "peak_rss": _peak_rss(), "cpu": _cpu()}
 
 
 def step_dump(work: Path, store: str) -> dict:
@@ -96,34 +112,28 @@ def step_oxigraph_load(work: Path) -> dict:
     s.bulk_load(path=str(work / "dump.nq"), format=ox.RdfFormat.N_QUADS)
     s.flush()
     seconds = time.perf_counter() - start
+    cpu = _cpu()
     quads = len(s)
     del s
     shutil.rmtree(store_dir, ignore_errors=True)
-    return {"seconds": seconds, "quads": quads, "peak_rss": _peak_rss()}
+    return {"seconds": seconds, "quads": quads, "peak_rss": _peak_rss(), "cpu": cpu}
 
 
-def step_rdflib(inputs: list[str]) -> dict:
-    from policy_kg.graph.pipeline import build_documents
+def step_build(work: Path, inputs: list[str], options: list[str] | None = None, out: str = "build-out") -> dict:
+    """``policy-kg build`` as the command runs it (graph.trig written from the tasks' N-Quads by Oxigraph)."""
+    import hashlib
 
-    start = time.perf_counter()
-    result = build_documents(inputs)
-    seconds = time.perf_counter() - start
-    quads = sum(1 for _ in result.dataset.quads((None, None, None, None)))  # len() counts distinct triples
-    return {"seconds": seconds, "quads": quads, "peak_rss": _peak_rss()}
-
-
-def step_build(work: Path, inputs: list[str]) -> dict:
-    """``policy-kg build`` as the command runs it (no rdflib Dataset; TriG written by Oxigraph)."""
     from policy_kg.cli import main
 
-    out = work / "build-out"
-    shutil.rmtree(out, ignore_errors=True)
+    folder = work / out
+    shutil.rmtree(folder, ignore_errors=True)
     start = time.perf_counter()
-    code = main(["build", *inputs, "--out", str(out), "--quiet"])
+    code = main(["build", *inputs, "--out", str(folder), "--quiet", *(options or [])])
     seconds = time.perf_counter() - start
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    return {"seconds": seconds, "exit": code, "quads": report["totals"]["quads"],
-            "bytes": (out / "graph.trig").stat().st_size, "peak_rss": _peak_rss()}
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    data = (folder / "graph.trig").read_bytes()
+    return {"seconds": seconds, "exit": code, "quads": report["totals"]["quads"], "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(), "peak_rss": _peak_rss(), "cpu": _cpu()}
 
 
 def step_build_before(work: Path, inputs: list[str]) -> dict:
@@ -137,7 +147,7 @@ def step_build_before(work: Path, inputs: list[str]) -> dict:
     data = _rdflib_trig(result.dataset)
     seconds = time.perf_counter() - start
     (work / "build-before.trig").write_bytes(data)
-    return {"seconds": seconds, "dataset_seconds": built, "peak_rss": _peak_rss()}
+    return {"seconds": seconds, "dataset_seconds": built, "peak_rss": _peak_rss(), "cpu": _cpu()}
 
 
 def step_oxigraph_load_trig(work: Path) -> dict:
@@ -151,10 +161,11 @@ def step_oxigraph_load_trig(work: Path) -> dict:
     s.bulk_load(path=str(work / "build-out" / "graph.trig"), format=ox.RdfFormat.TRIG)
     s.flush()
     seconds = time.perf_counter() - start
+    cpu = _cpu()
     quads = len(s)
     del s
     shutil.rmtree(store_dir, ignore_errors=True)
-    return {"seconds": seconds, "quads": quads}
+    return {"seconds": seconds, "quads": quads, "cpu": cpu}
 
 
 def step_change(work: Path, fraction: float) -> dict:
@@ -193,7 +204,7 @@ def step_query(work: Path, store: str, name: str, repeats: int, params: dict | N
 
 STEPS = {"generate": step_generate, "bulk": step_bulk, "dump": step_dump, "oxigraph_load": step_oxigraph_load,
          "build": step_build, "build_before": step_build_before, "oxigraph_load_trig": step_oxigraph_load_trig,
-         "rdflib": step_rdflib, "change": step_change, "query_names": step_query_names, "query": step_query}
+         "change": step_change, "query_names": step_query_names, "query": step_query}
 
 
 _CODE: Path = ROOT
@@ -253,13 +264,17 @@ class Table:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=10_000)
-    parser.add_argument("--subset", type=int, default=1_000, help="documents for the rdflib comparison")
+    parser.add_argument("--subset", type=int, default=1_000, help="documents `build` (graph.trig) is timed on")
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--work", type=Path, default=Path("/tmp/policy-kg-bench"))
     parser.add_argument("--repeats", type=int, default=3, help="runs of each query (median reported)")
     parser.add_argument("--query-timeout", type=float, default=300.0, help="seconds before a query is stopped")
     parser.add_argument("--skip-before", action="store_true",
                         help="do not time `build` as it was before issue 18 (rdflib's TriG writer: slow)")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="the output of an earlier `--step` run of build_before, instead of timing it again")
+    parser.add_argument("--skip-dask", action="store_true", help="do not time the build on a local Dask cluster")
+    parser.add_argument("--skip-queries", action="store_true", help="do not time the library queries")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.step:
@@ -279,51 +294,60 @@ def main(argv: list[str] | None = None) -> int:
     t.add("corpus", f"{n} generated documents ({sum(Path(p).stat().st_size for p in corpus) / 1e6:.0f} MB)")
 
     full = _in_subprocess("bulk", work=work, store="store", inputs=[str(work / "corpus")], fresh=True, jobs=args.jobs)
-    t.add("full bulk build", f"{full['seconds']:.1f} s ({n / full['seconds']:.1f} documents/s, {full['quads']} quads, "
-          f"{full['failed']} failed)", "< 300 s", full["seconds"] < 300)
-    t.add("peak memory, bulk build", f"{full['peak_rss'] / GIB:.2f} GiB", "< 4 GiB", full["peak_rss"] < 4 * GIB)
+    t.add("full build --store (bulk-build)", f"{full['seconds']:.1f} s, CPU {full['cpu']:.1f} s ({n / full['seconds']:.1f} documents/s, "
+          f"{full['quads']} quads, {full['failed']} failed)", "< 300 s", full["seconds"] < 300)
+    t.add("peak memory, build --store", f"{full['peak_rss'] / GIB:.2f} GiB", "< 4 GiB", full["peak_rss"] < 4 * GIB)
 
     _in_subprocess("dump", work=work, store="store")
     ox_only = _in_subprocess("oxigraph_load", work=work)
     ratio = full["seconds"] / ox_only["seconds"]
-    t.add("pyoxigraph alone: bulk_load of the same N-Quads file", f"{ox_only['seconds']:.1f} s ({ox_only['quads']} quads)")
-    t.add("bulk build / pyoxigraph alone", f"{ratio:.2f}×", "≤ 3×", ratio <= 3)
+    t.add("pyoxigraph alone: bulk_load of the same N-Quads file",
+          f"{ox_only['seconds']:.1f} s, CPU {ox_only['cpu']:.1f} s ({ox_only['quads']} quads)")
+    t.add("build --store / pyoxigraph alone", f"{ratio:.2f}×", "≤ 3×", ratio <= 3)
 
-    sub_bulk = _in_subprocess("bulk", work=work, store="store-subset", inputs=subset, fresh=True, jobs=args.jobs)
-    rdf = _in_subprocess("rdflib", inputs=subset)
-    speedup = rdf["seconds"] / sub_bulk["seconds"]
-    t.add(f"rdflib in memory, {len(subset)}-document subset", f"{rdf['seconds']:.1f} s ({rdf['quads']} quads, "
-          f"peak {rdf['peak_rss'] / GIB:.2f} GiB)")
-    t.add(f"bulk build, same {len(subset)}-document subset", f"{sub_bulk['seconds']:.1f} s")
-    t.add("speed-up over rdflib (subset)", f"{speedup:.1f}×", "≥ 10×", speedup >= 10)
     # `policy-kg build` (graph.trig + report), before issue 18 and now, and pyoxigraph alone loading its TriG
-    cli = _in_subprocess("build", work=work, inputs=subset)
+    cli = _in_subprocess("build", work=work, inputs=subset, options=["--jobs", str(args.jobs)])
     ox_trig = _in_subprocess("oxigraph_load_trig", work=work)
-    t.add(f"policy-kg build, {len(subset)}-document subset",
-          f"{cli['seconds']:.1f} s (exit {cli['exit']}, {cli['quads']} quads, graph.trig {cli['bytes'] / 1e6:.0f} MB, "
-          f"peak {cli['peak_rss'] / GIB:.2f} GiB)")
-    t.add("  pyoxigraph alone: bulk_load of that graph.trig", f"{ox_trig['seconds']:.1f} s ({ox_trig['quads']} quads)")
+    t.add(f"policy-kg build, {len(subset)} documents",
+          f"{cli['seconds']:.1f} s, CPU {cli['cpu']:.1f} s ({len(subset) / cli['seconds']:.1f} documents/s = "
+          f"{len(subset) / cli['seconds'] / args.jobs:.2f} per core; exit {cli['exit']}, {cli['quads']} quads, "
+          f"graph.trig {cli['bytes'] / 1e6:.0f} MB)")
+    t.add("  peak memory, build", f"{cli['peak_rss'] / GIB:.2f} GiB", "< 2 GiB", cli["peak_rss"] < 2 * GIB)
+    t.add("  pyoxigraph alone: bulk_load of that graph.trig",
+          f"{ox_trig['seconds']:.1f} s, CPU {ox_trig['cpu']:.1f} s ({ox_trig['quads']} quads)")
     t.add("  build / pyoxigraph alone", f"{cli['seconds'] / ox_trig['seconds']:.2f}×", "≤ 2.5×",
           cli["seconds"] / ox_trig["seconds"] <= 2.5)
-    if not args.skip_before:
+    before = None
+    if args.before is not None:
+        before = json.loads(args.before.read_text(encoding="utf-8").strip().splitlines()[-1])
+        where = f"measured earlier ({args.before})"
+    elif not args.skip_before:
         before = _in_subprocess("build_before", work=work, inputs=subset)
-        t.add("  build as before issue 18 (rdflib Dataset + rdflib TriG writer)",
-              f"{before['seconds']:.1f} s (Dataset {before['dataset_seconds']:.1f} s, "
+        where = "this run"
+    if before is not None:
+        t.add(f"  build as before issue 18 (rdflib Dataset + rdflib TriG writer), {where}",
+              f"{before['seconds']:.1f} s, CPU {before.get('cpu', float('nan')):.1f} s (Dataset {before['dataset_seconds']:.1f} s, "
               f"peak {before['peak_rss'] / GIB:.2f} GiB) = {before['seconds'] / cli['seconds']:.1f}× today's",
               "≥ 3×", before["seconds"] / cli["seconds"] >= 3)
-    shutil.rmtree(work / "store-subset-warm", ignore_errors=True)
-    shutil.copytree(work / "store-subset.cache", work / "store-subset-warm.cache", dirs_exist_ok=True)
-    warm = _in_subprocess("bulk", work=work, store="store-subset-warm", inputs=subset, fresh=False, jobs=args.jobs)
-    t.add("  (informative) bulk build of the subset with a warm record cache",
-          f"{warm['seconds']:.1f} s = {rdf['seconds'] / warm['seconds']:.1f}× faster than rdflib")
+    if not args.skip_dask:
+        dask = _in_subprocess("build", work=work, inputs=subset, out="build-dask-out",
+                              options=["--executor", "dask", "--jobs", str(args.jobs)])
+        t.add(f"  the same build on a local Dask cluster of {args.jobs} workers (--executor dask)",
+              f"{dask['seconds']:.1f} s = {dask['seconds'] / cli['seconds']:.2f}× the process pool's "
+              f"(CPU {dask['cpu']:.1f} s); graph.trig "
+              + ("the same bytes" if dask["sha256"] == cli["sha256"] else "DIFFERENT bytes"),
+              "same bytes", dask["sha256"] == cli["sha256"])
 
     changed = _in_subprocess("change", work=work, fraction=0.01)
     rebuild = _in_subprocess("bulk", work=work, store="store", inputs=[str(work / "corpus")], fresh=False, jobs=args.jobs)
     share = rebuild["seconds"] / full["seconds"]
-    t.add(f"re-build after changing {changed['changed']} documents (1 %)",
+    t.add(f"re-build --store after changing {changed['changed']} documents (1 %)",
           f"{rebuild['seconds']:.1f} s = {share * 100:.1f} % of the full build ({rebuild['extracted']} extracted, "
           f"{rebuild['unchanged']} unchanged)", "< 5 %", share < 0.05)
 
+    if args.skip_queries:
+        print(t.render())
+        return 0
     names = _in_subprocess("query_names")
     # asked about one document, as a reader browsing the corpus would: five documents across the corpus
     docs = sorted((work / "corpus").glob("*.txt"))
