@@ -44,7 +44,7 @@ class KG:
 
     Make one with :func:`open` or :func:`build`. ``backend`` answers queries (an Oxigraph store,
     in memory or on disk; rdflib; a remote endpoint); the rdflib ``dataset`` (for :meth:`validate`,
-    :meth:`view`, :meth:`export`) is read when first needed.
+    :meth:`export`, and :meth:`view` when no Oxigraph store answers) is read when first needed.
     """
 
     def __init__(self, backend: Any, *, dataset: Any = None, source: str | Path | None = None,
@@ -123,20 +123,28 @@ class KG:
         ``out`` defaults to ``<view>.html`` in the current folder.
         """
         out = Path(out) if out is not None else Path(f"{view}.html")
+        data = self._view_data()
         if view == "explorer":
             from policy_kg.visualize.explorer import render_explorer
 
-            return render_explorer(self.dataset, out)
+            return render_explorer(data, out)
         if view == "budget":
             from policy_kg.visualize.budget import render_budget
 
-            return render_budget(self.dataset, out, fiscal_year=_year(filters.get("fiscal_year")),
+            return render_budget(data, out, fiscal_year=_year(filters.get("fiscal_year")),
                                  document=filters.get("document"))
         from policy_kg.visualize import render_view
 
         if "fiscal_year" in filters:
             filters["fiscal_year"] = _year(filters["fiscal_year"])
-        return render_view(self.dataset, view, out=out, **filters)
+        return render_view(data, view, out=out, **filters)
+
+    def _view_data(self):
+        """What the views read their facts from: the Oxigraph store answering queries (a graph file's
+        cached store, or the in-memory store of :func:`build`), else the rdflib dataset."""
+        from policy_kg.graph.stores import OxigraphBackend
+
+        return self.backend if isinstance(self.backend, OxigraphBackend) else self.dataset
 
     def export(self, path: str | Path, format: str | None = None) -> Path:  # noqa: A002 — as the CLI's --format
         """Write the graph to ``path`` (format by name — ttl, jsonld, nq, trig, nt — or by suffix)."""

@@ -18,6 +18,8 @@ from policy_kg.visualize.options import DEFAULT_MAX_NODES, FOLD_COLUMN, FORMATS,
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
+    from policy_kg.graph.query import Backend
+
 __all__ = [
     "VIEWS", "FORMATS", "DEFAULT_MAX_NODES", "render_view", "analyze", "export", "project",
     "aggregate", "render_html", "format_table", "write_csv",
@@ -50,7 +52,7 @@ _TITLES = {
 
 
 def render_view(
-    data: Graph | Dataset | Path | str,
+    data: Graph | Dataset | Backend | Path | str,
     view: str,
     *,
     out: Path,
@@ -78,7 +80,7 @@ def render_view(
 
 
 def export(
-    data: Graph | Dataset | Path | str,
+    data: Graph | Dataset | Backend | Path | str,
     fmt: str,
     out: Path,
     *,

@@ -17,6 +17,7 @@ import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
 from policy_kg.graph.io import spreadsheet_safe, terminal_safe
+from policy_kg.graph.query import Backend
 from policy_kg.visualize.facts import Facts, load_data, load_facts
 from policy_kg.visualize.projection import project_facts
 
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 Row = dict[str, Any]
-Data = Graph | Dataset | Path | str | Facts
+Data = Graph | Dataset | Backend | Path | str | Facts
 BETWEENNESS_SAMPLE_ABOVE = 2000  # exact betweenness is O(V·E); sample pivots on bigger graphs
 
 
@@ -176,7 +177,7 @@ ANALYSES = {
 }
 
 
-def analyze(data: Graph | Dataset | Path | str) -> dict[str, list[Row]]:
+def analyze(data: Graph | Dataset | Backend | Path | str) -> dict[str, list[Row]]:
     """Every analysis of ``data``, by name (the facts are read once)."""
     facts = _facts(data)
     return {name: analysis(facts) for name, analysis in ANALYSES.items()}

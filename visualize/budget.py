@@ -24,6 +24,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from policy_kg.graph.io import atomic_write_text
 from policy_kg.graph.query import natural_key
+from policy_kg.graph.query import Backend
 from policy_kg.visualize.facts import Facts, load_data, load_facts, resolve_document
 from policy_kg.visualize.views import TYPE_STYLE, safe_json, yen_short
 
@@ -168,7 +169,7 @@ def coverage_matrix(
     return {"goals": goal_list, "rows": rows}
 
 
-def _documents(graph: Graph, facts: Facts, document: str | None) -> set[URIRef] | None:
+def _documents(graph: Graph | Backend, facts: Facts, document: str | None) -> set[URIRef] | None:
     return None if document is None else {resolve_document(graph, facts, document)}
 
 
@@ -271,7 +272,7 @@ def _matrix_html(matrix: dict[str, Any]) -> str:
 
 
 def render_budget(
-    data: Graph | Dataset | Path | str, out: Path, *, fiscal_year: int | None = None, document: str | None = None,
+    data: Graph | Dataset | Backend | Path | str, out: Path, *, fiscal_year: int | None = None, document: str | None = None,
     title: str = "予算の流れと SDG (budget flows)",
 ) -> Path:
     """Write the Sankey and coverage matrix page at ``out``; returns ``out``.

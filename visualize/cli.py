@@ -79,13 +79,20 @@ def register(subparsers: Any, graph_opt: argparse.ArgumentParser) -> None:
 
 
 def _load(path: Path) -> Any:
-    from policy_kg.graph.io import load_graph
+    """The facts source of a built graph: the Oxigraph store cached beside it, as ``query`` uses
+    (built on first use, rebuilt when the file changes); the file itself is never parsed by rdflib."""
+    from policy_kg.graph.query import QueryError
+    from policy_kg.visualize.facts import load_data
 
     if not path.is_file():
         print(f"{path}: no built graph here; run `python build_graph.py build` first or pass --graph FILE",
               file=sys.stderr)
         return None
-    return load_graph(path)
+    try:
+        return load_data(path)
+    except QueryError as exc:  # not RDF, or in no format the store reads
+        print(f"{path}: cannot read graph: {exc}", file=sys.stderr)
+        return None
 
 
 def _filters(args: argparse.Namespace) -> dict[str, Any]:

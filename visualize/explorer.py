@@ -25,7 +25,7 @@ from rdflib.term import Node
 
 from policy_kg.graph.io import atomic_write_text
 from policy_kg.graph.namespace import SDG
-from policy_kg.graph.query import natural_key, run_query
+from policy_kg.graph.query import Backend, natural_key, run_query
 from policy_kg.visualize.facts import Facts, load_data, load_facts
 from policy_kg.visualize.views import EDGE_STYLE, TYPE_STYLE, safe_json, vis_assets
 
@@ -42,7 +42,7 @@ _TYPE_NAMES = {
 }
 
 
-def _labels_by_language(data: Graph) -> dict[Node, dict[str, str]]:
+def _labels_by_language(data: Graph | Backend) -> dict[Node, dict[str, str]]:
     """Every ``skos:prefLabel`` by language (``ja``, ``en``, ``""``), from the facts module's label query."""
     from policy_kg.visualize.facts import Q_LABELS, _rows
 
@@ -75,7 +75,7 @@ class _Index:
             self.edges.add((a, b, kind, link))
 
 
-def explorer_data(data: Graph | Dataset | Path | str) -> dict[str, Any]:
+def explorer_data(data: Graph | Dataset | Backend | Path | str) -> dict[str, Any]:
     """Everything the explorer page shows, as JSON-ready data (entities, edges, budgets, indicators, SDG links)."""
     graph = load_data(data)
     facts = load_facts(graph)
@@ -167,8 +167,8 @@ def explorer_data(data: Graph | Dataset | Path | str) -> dict[str, Any]:
                           "reason": row.get("reason")})
 
     # budgets: total cost by fiscal year (each entity's own), indicators with their values
-    budgets = {ix.ids[str(owner)]: {str(y): v for y, v in sorted(years.items())}
-               for owner, years in facts.totals.items() if str(owner) in ix.ids}
+    budgets = dict(sorted((ix.ids[str(owner)], {str(y): v for y, v in sorted(years.items())})
+                          for owner, years in facts.totals.items() if str(owner) in ix.ids))
     owner_of = {ind: owner for owner, inds in facts.indicators.items() for ind in inds}
     indicators: dict[str, dict[str, Any]] = {}
     for row in run_query(graph, "indicators").as_dicts():
@@ -261,7 +261,7 @@ def _spread(ix: _Index, facts: Facts, links: list[dict[str, Any]]) -> None:
             e["goals"] = {"s": sorted(g["s"], key=natural_key), "i": sorted(g["i"], key=natural_key)}
 
 
-def render_explorer(data: Graph | Dataset | Path | str, out: Path, *, title: str = "政策ナレッジグラフ explorer") -> Path:
+def render_explorer(data: Graph | Dataset | Backend | Path | str, out: Path, *, title: str = "政策ナレッジグラフ explorer") -> Path:
     """Write the explorer page at ``out`` (a ``.html`` file, or a folder that gets ``index.html``); returns the file."""
     out = Path(out)
     if out.suffix.lower() not in (".html", ".htm"):

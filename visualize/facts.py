@@ -1,10 +1,18 @@
 """Read the facts every view needs from an RDF graph with a handful of SPARQL queries.
 
-The queries select flat rows (one pattern each, few OPTIONALs) so that rdflib answers them in
+The queries run on pyoxigraph: a built graph file is read through the Oxigraph store cached beside
+it (:func:`graph.stores.backend_for`, the store ``query`` uses, built on first use and rebuilt when
+the file changes), never re-parsed with rdflib. An rdflib ``Graph`` / ``Dataset`` a caller hands in
+(the notebook API, tests) is queried with rdflib, as it is; either way the facts are the same.
+
+The queries select flat rows (one pattern each, few OPTIONALs) so that either engine answers them in
 roughly linear time even on graphs with tens of thousands of entities; rows are joined in Python.
-Parameters (document, measure, fiscal year) are bound with ``initBindings``, never formatted into
-query text, and only ever bound to variables of required patterns (rdflib pre-binds variables, so
-binding one that sits in an OPTIONAL would not filter).
+Parameters (document, measure) are bound as RDF terms — a ``VALUES`` block on Oxigraph, ``initBindings``
+on rdflib — never formatted into query text, and only ever bound to variables of required patterns
+(rdflib pre-binds variables, so binding one that sits in an OPTIONAL would not filter).
+
+Rows are read in a canonical order (sorted by their terms), so the facts — and every view drawn from
+them — do not depend on the order an engine happens to return rows in.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from policy_kg.graph.namespace import ORG, PKG, PREFIXES, SDG
+from policy_kg.graph.query import Backend, with_prefixes
 
 __all__ = ["Facts", "load_facts", "load_data", "select_projects", "resolve_document", "resolve_measure"]
 
@@ -287,19 +296,40 @@ class Facts:
         return None
 
 
-def load_data(data: Graph | Dataset | Path | str) -> Graph:
-    """Return ``data`` as an rdflib graph, parsing a saved ``.trig`` (or other RDF) file if given a path."""
+def load_data(data: Graph | Dataset | Backend | Path | str) -> Graph | Backend:
+    """What the fact queries run on: an rdflib ``Graph`` / ``Dataset`` or a query backend (an
+    Oxigraph store) as given; a path to a built graph file (``.trig``, ``.nq``, ``.ttl`` …) → the
+    Oxigraph store cached beside it, as ``query`` reads it (built on first use from the file by
+    Oxigraph, never parsed by rdflib). A missing or unreadable file raises
+    :class:`~policy_kg.graph.query.QueryError`."""
+    if isinstance(data, Graph) or hasattr(data, "select"):
+        return data  # type: ignore[return-value]
+    from policy_kg.graph.stores import backend_for
+
+    return backend_for(Path(data), store=True)
+
+
+def _rows(data: Graph | Backend, query: str, bindings: dict[str, Node] | None = None) -> list[Any]:
+    """The rows of a fact query, in canonical order (see the module notes)."""
     if isinstance(data, Graph):
-        return data
-    path = Path(data)
-    dataset = Dataset(default_union=True)
-    fmt = "trig" if path.suffix in (".trig", ".nq", "") else None
-    dataset.parse(path, format=fmt)
-    return dataset
+        rows: Iterable[Any] = data.query(query, initNs=_INIT_NS, initBindings=bindings or {})
+    else:
+        rows = data.select(with_prefixes(query), bindings or {}).rows
+    return sorted(rows, key=_row_key)
 
 
-def _rows(data: Graph, query: str, bindings: dict[str, Node] | None = None) -> Iterable[Any]:
-    return data.query(query, initNs=_INIT_NS, initBindings=bindings or {})
+def _row_key(row: Iterable[Node | None]) -> tuple:
+    return tuple(_term_key(term) for term in row)
+
+
+def _term_key(term: Node | None) -> tuple:
+    """Orders unbound < blank nodes < IRIs < literals; blank nodes all alike (their labels are the
+    engine's own), literals by text, then language or datatype."""
+    if isinstance(term, Literal):
+        return (3, str(term), term.language or str(term.datatype or ""))
+    if isinstance(term, URIRef):
+        return (2, str(term), "")
+    return (0 if term is None else 1, "", "")
 
 
 def _int(node: Node | None) -> int | None:
@@ -328,8 +358,9 @@ def _prefer_label(current: Literal | None, candidate: Literal) -> bool:
     return rank.get(candidate.language, 2) < rank.get(current.language, 2)
 
 
-def load_facts(data: Graph) -> Facts:
-    """Run the fact queries over ``data`` (a graph, or a dataset's default union)."""
+def load_facts(data: Graph | Backend) -> Facts:
+    """Run the fact queries over ``data`` (an rdflib graph, a dataset's default union, or an Oxigraph store
+    backend: see :func:`load_data`)."""
     facts = Facts()
     for s, type_ in _rows(data, Q_ELEMENTS):
         # a node typed both Project and SubProject is a sub-project; keep the most specific level
@@ -367,7 +398,7 @@ def load_facts(data: Graph) -> Facts:
     return facts
 
 
-def _load_labels(data: Graph, facts: Facts) -> None:
+def _load_labels(data: Graph | Backend, facts: Facts) -> None:
     best: dict[Node, Literal] = {}
     for s, label in _rows(data, Q_LABELS):
         if isinstance(label, Literal) and _prefer_label(best.get(s), label):
@@ -379,7 +410,7 @@ def _load_labels(data: Graph, facts: Facts) -> None:
         facts.broader.setdefault(s, broader)
 
 
-def _load_totals(data: Graph, facts: Facts) -> None:
+def _load_totals(data: Graph | Backend, facts: Facts) -> None:
     chosen: dict[tuple[URIRef, int], tuple[int, int]] = {}  # (owner, year) -> (priority, yen)
     for owner, year, value, status in _rows(data, Q_TOTALS):
         y, yen = _int(year), _int(value)
@@ -394,7 +425,7 @@ def _load_totals(data: Graph, facts: Facts) -> None:
         facts.totals.setdefault(owner, {})[year] = yen
 
 
-def _load_sdg(data: Graph, facts: Facts) -> None:
+def _load_sdg(data: Graph | Backend, facts: Facts) -> None:
     for project, target in _rows(data, Q_STATED_SDG):
         if target not in facts.stated_sdg[project]:
             facts.stated_sdg[project].append(target)
@@ -408,7 +439,7 @@ def _load_sdg(data: Graph, facts: Facts) -> None:
         facts.inferred_sdg[project].append((target, value))
 
 
-def _load_logic_models(data: Graph, facts: Facts) -> None:
+def _load_logic_models(data: Graph | Backend, facts: Facts) -> None:
     for stage, project, step, kind, statement in _rows(data, Q_STAGES):
         facts.stages[project].append(
             {"stage": stage, "step": _int(step), "kind": kind, "statement": str(statement or "")}
@@ -417,7 +448,7 @@ def _load_logic_models(data: Graph, facts: Facts) -> None:
         facts.leads_to[a].append(b)
 
 
-def _load_organisations(data: Graph, facts: Facts) -> None:
+def _load_organisations(data: Graph | Backend, facts: Facts) -> None:
     for s, unit in _rows(data, Q_UNITS):
         if unit not in facts.units[s]:
             facts.units[s].append(unit)
@@ -432,7 +463,7 @@ def _load_organisations(data: Graph, facts: Facts) -> None:
             facts.org_kinds[org] = "department" if type_ == ORG.OrganizationalUnit else "organisation"
 
 
-def resolve_document(data: Graph, facts: Facts, document: str | URIRef) -> URIRef:
+def resolve_document(data: Graph | Backend, facts: Facts, document: str | URIRef) -> URIRef:
     """The document IRI meant by ``document``: an IRI, a file name, or a document id (IRI suffix)."""
     docs = set(facts.document_names)
     if isinstance(document, URIRef) or str(document) in {str(d) for d in docs}:
@@ -471,7 +502,7 @@ def resolve_goal(goal: str | int | URIRef) -> URIRef:
 
 
 def select_projects(
-    data: Graph,
+    data: Graph | Backend,
     facts: Facts,
     *,
     document: str | URIRef | None = None,

@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
+from policy_kg.graph.query import Backend
 from policy_kg.visualize.facts import Facts, load_data, load_facts, resolve_goal, select_projects
 from policy_kg.visualize.options import VIEWS
 
@@ -46,7 +47,7 @@ _PROJECT_LEVELS = {"project", "sub_project"}
 
 
 def project(
-    data: Graph | Dataset | Path | str,
+    data: Graph | Dataset | Backend | Path | str,
     *,
     view: str = "overview",
     document: str | URIRef | None = None,
@@ -54,7 +55,8 @@ def project(
     sdg_goal: str | int | URIRef | None = None,
     fiscal_year: int | None = None,
 ) -> nx.MultiDiGraph:
-    """Build the networkx graph of one ``view`` of ``data`` (graph, dataset or path to a TriG file)."""
+    """Build the networkx graph of one ``view`` of ``data``: an rdflib graph or dataset, an Oxigraph
+    store backend, or a path to a built graph file (read through the store cached beside it)."""
     graph = load_data(data)
     facts = load_facts(graph)
     projects = select_projects(graph, facts, document=document, measure=measure, sdg_goal=sdg_goal)
