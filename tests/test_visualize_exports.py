@@ -120,3 +120,10 @@ def test_png_legend_lists_link_styles(tmp_path, monkeypatch):
     monkeypatch.setattr(matplotlib.axes.Axes, "legend", spy)
     visualize.export(FIXTURE, "png", tmp_path / "sdg.png", view="sdg")
     assert {"stated SDG link (記載)", "inferred SDG link (推定)"} <= set(seen)
+
+
+def test_svg_is_the_same_every_run(tmp_path):
+    """No date and no random clip-path ids: the same graph gives the same SVG bytes."""
+    first = visualize.export(FIXTURE, "svg", tmp_path / "a.svg", view="sdg").read_bytes()
+    second = visualize.export(FIXTURE, "svg", tmp_path / "b.svg", view="sdg").read_bytes()
+    assert b"<svg" in first and first == second

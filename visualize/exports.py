@@ -160,8 +160,11 @@ def _write_image(g: nx.MultiDiGraph, out: Path | io.BytesIO, fmt: str) -> None:
     positions = compute_positions(g)
     n = g.number_of_nodes()
     size = min(40.0, max(8.0, n ** 0.5 * 1.2))
-    # svg.fonttype "none": SVG text stays text (editable in Inkscape or Illustrator), not glyph outlines
-    with plt.rc_context({"font.family": [font, "sans-serif"] if font else ["sans-serif"], "svg.fonttype": "none"}):
+    # svg.fonttype "none": SVG text stays text (editable in Inkscape or Illustrator), not glyph outlines;
+    # a fixed svg.hashsalt and no date, so the same graph gives the same SVG bytes every run
+    rc = {"font.family": [font, "sans-serif"] if font else ["sans-serif"], "svg.fonttype": "none",
+          "svg.hashsalt": "policy-kg"}
+    with plt.rc_context(rc):
         fig, ax = plt.subplots(figsize=(size * 1.4, size))
         kinds = set()
         for u, v, d in g.edges(data=True):
@@ -191,5 +194,5 @@ def _write_image(g: nx.MultiDiGraph, out: Path | io.BytesIO, fmt: str) -> None:
         ax.set_title(title)
         ax.set_axis_off()
         fig.tight_layout()
-        fig.savefig(out, format=fmt, dpi=110)
+        fig.savefig(out, format=fmt, dpi=110, metadata={"Date": None} if fmt == "svg" else None)
         plt.close(fig)
