@@ -28,7 +28,7 @@ SAMPLES = ROOT / "samples"
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("engine-corpus")
-    generate_corpus(folder, 2, 7, expected=False)
+    generate_corpus(folder, 1, 7, expected=False)  # five sheets and a plan
     for sample in SAMPLES.glob("*.txt"):  # both profiles, and a curation file
         shutil.copy(sample, folder)
     for curation in SAMPLES.glob("*.curation.yaml"):
