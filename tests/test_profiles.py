@@ -38,6 +38,8 @@ def test_the_data_files_are_in_the_wheel():
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     assert "policy_kg.extract.profiles" in config["packages"]
+    for package in sorted(PROFILES_DIR.glob("*/__init__.py")):  # a profile's parts
+        assert f"policy_kg.extract.profiles.{package.parent.name}" in config["packages"]
     assert "profiles/*.yaml" in config["package-data"]["policy_kg.extract"]
 
 
