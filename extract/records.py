@@ -298,6 +298,7 @@ class DocumentRecord:
     line_count: int
     title: str | None = None
     publisher: str | None = None
+    publisher_code: str | None = None  # its 全国地方公共団体コード, when it is a local government
     fiscal_year: int | None = None
     elements: list[PolicyElement] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)

@@ -207,7 +207,8 @@ class _DocumentWriter:
             self.add(node, PKG.source, s)
 
     def _publisher_scope(self) -> str:
-        who = self.r.publisher or f"doc-{self.r.doc_id}"
+        # a local government by its code: two cities may share a name (府中市), never a code
+        who = f"lg-{self.r.publisher_code}" if self.r.publisher_code else self.r.publisher or f"doc-{self.r.doc_id}"
         return f"{self.base}org/{_seg(who)}"
 
     # --- document --------------------------------------------------------------------------
@@ -233,6 +234,8 @@ class _DocumentWriter:
             self.add(self.doc, DCTERMS.publisher, publisher)
             self.add(publisher, RDF.type, ORG.Organization)
             self.add(publisher, SKOS.prefLabel, Literal(r.publisher, lang="ja"))
+            if r.publisher_code:  # a local government's 全国地方公共団体コード
+                self.add(publisher, DCTERMS.identifier, Literal(r.publisher_code))
         for n, name in sorted(r.strategy_pillars.items()):
             self.pillar(n, name)
         for element in r.elements:

@@ -516,6 +516,17 @@ def test_the_local_government_of_the_title_area_is_the_publisher_when_it_is_on_t
     assert _publisher("令和５年度 事務事業評価シート 平和都市推進課\n事務事業名 ひかり宣言啓発事業\n") is None
 
 
+def test_a_local_government_publisher_carries_its_code_when_its_name_says_which_one():
+    def code(text: str) -> tuple[str | None, str | None]:
+        r = read_document(SourceText.from_text(text, "code.txt"))
+        return r.publisher, r.publisher_code
+
+    assert code("長野県松本市 令和５年度 事務事業評価シート\n事務事業名 あおぞら広場管理事業\n") == ("松本市", "202029")
+    # 府中市 is a city of 東京都 and of 広島県: the prefecture printed beside it decides, else no code
+    assert code("広島県府中市 令和５年度 事務事業評価シート\n事務事業名 あおぞら広場管理事業\n") == ("府中市", "342084")
+    assert code("府中市 令和５年度 事務事業評価シート\n事務事業名 あおぞら広場管理事業\n") == ("府中市", None)
+
+
 def test_a_name_further_down_counts_only_when_printed_twice():
     head = "令和５年度 事務事業評価シート\n事務事業名 ひかり館維持管理事業\n" + "概要\n" * 15
     assert _publisher(head + "会場 松本市の公園\n") is None
@@ -542,3 +553,22 @@ def test_the_publisher_reaches_the_graph_as_the_documents_dcterms_publisher():
     publishers = [o for s, p, o in triples if p == DCTERMS.publisher]
     assert len(publishers) == 1
     assert (publishers[0], SKOS.prefLabel, Literal("公益財団法人しらかば文化振興財団", lang="ja")) in triples
+    assert not [o for s, p, o in triples if p == DCTERMS.identifier]  # a foundation has no local-government code
+    city = read_document(SourceText.from_text("長野県松本市 令和５年度 事務事業評価シート\n事務事業名 あおぞら事業\n", "m.txt"))
+    triples = set().union(*document_graphs(city).values())
+    assert [o for s, p, o in triples if p == DCTERMS.identifier] == [Literal("202029")]
+
+
+def test_two_cities_of_one_name_are_two_publishers_and_one_city_is_one():
+    from rdflib.namespace import DCTERMS
+
+    from policy_kg.graph.builder import document_graphs
+
+    def publisher_iri(text: str, name: str):
+        triples = set().union(*document_graphs(read_document(SourceText.from_text(text, name))).values())
+        return next(o for s, p, o in triples if p == DCTERMS.publisher)
+
+    sheet = " 令和５年度 事務事業評価シート\n事務事業名 あおぞら広場管理事業\n"
+    tokyo, hiroshima = publisher_iri("東京都府中市" + sheet, "a.txt"), publisher_iri("広島県府中市" + sheet, "b.txt")
+    assert tokyo != hiroshima
+    assert publisher_iri("東京都府中市 令和６年度 施策評価\n施策 1 みどり\n", "c.txt") == tokyo

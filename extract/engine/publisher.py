@@ -7,6 +7,9 @@
   (``ontology/municipalities.csv``: the MIC 全国地方公共団体コード list). Only listed names count, so
   words that merely end like one (平和都市, 国県) are not publishers; a municipality wins a tie with a
   prefecture (東京都稲城市 is the city's document).
+- A local government's 全国地方公共団体コード goes with it (so a corpus joins with statistics kept by
+  that code) when its name is one local government's, or the prefecture printed beside a shared
+  name (府中市 is in 東京都 and 広島県) says which; else the name stays without a code.
 - A document that prints no name there takes the name printed at least twice in its text
   (貝塚市立公民館条例 … 貝塚市公共施設…: its own ordinances), never one printed once (an event's name,
   千代田区さくらフェス, is not its publisher); else it has none.
@@ -17,6 +20,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -28,37 +32,57 @@ HEAD_LINES = 15  # the title area: a web dump's navigation lines come first
 ORG_LINES = 6
 
 
+@dataclass(frozen=True)
+class Publisher:
+    name: str
+    code: str | None = None  # 全国地方公共団体コード (six digits, with its check digit)
+
+
+@dataclass(frozen=True)
+class _Places:
+    pattern: re.Pattern[str]  # every listed name, longest first
+    prefectures: frozenset[str]
+    codes: dict[str, list[tuple[str, str]]]  # name -> (prefecture, code) of each local government so named
+
+
 @cache
-def _places() -> tuple[re.Pattern[str], frozenset[str]]:
-    """A pattern matching every listed name (longest first), and the prefectures among them."""
+def _places() -> _Places:
     with MUNICIPALITIES_FILE.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    names = {row["name"] for row in rows}
-    prefectures = frozenset(row["prefecture"] for row in rows)
-    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))), prefectures
+    codes: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        codes.setdefault(row["name"], []).append((row["prefecture"], row["code"]))
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(codes, key=len, reverse=True)))
+    return _Places(pattern, frozenset(row["prefecture"] for row in rows), codes)
 
 
 _LEGAL_FORM_SPACE = re.compile("(" + "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
                                + r")\s+")
 
 
-def find_publisher(lines: list[Line]) -> str | None:
+def find_publisher(lines: list[Line]) -> Publisher | None:
     """The publisher named in the first lines of ``lines``, or None."""
     for line in lines[:ORG_LINES]:
         text = _LEGAL_FORM_SPACE.sub(r"\1", line.text)
         for name, _ in find_organisations(text):
             if name.startswith(LEGAL_FORMS):
-                return name
+                return Publisher(name)
     return _most_named(lines[:HEAD_LINES], 1) or _most_named(lines, 2)
 
 
-def _most_named(lines: list[Line], at_least: int) -> str | None:
-    pattern, prefectures = _places()
+def _most_named(lines: list[Line], at_least: int) -> Publisher | None:
+    places = _places()
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for k, line in enumerate(lines):
-        for m in pattern.finditer(line.text.replace(" ", "")):
+        for m in places.pattern.finditer(line.text.replace(" ", "")):
             counts[m.group()] += 1
             first.setdefault(m.group(), k)
     named = [n for n in counts if counts[n] >= at_least]
-    return max(named, key=lambda n: (counts[n], n not in prefectures, -first[n])) if named else None
+    if not named:
+        return None
+    name = max(named, key=lambda n: (counts[n], n not in places.prefectures, -first[n]))
+    candidates = places.codes[name]
+    if len(candidates) > 1:  # a name several local governments share: the prefecture printed beside it decides
+        candidates = [(pref, code) for pref, code in candidates if pref in counts]
+    return Publisher(name, candidates[0][1] if len(candidates) == 1 else None)

@@ -62,8 +62,10 @@ def read_document(src: SourceText, *, vocab: Vocabulary | None = None) -> Docume
         kind=kind.name,
         kind_confidence=kind.confidence,
         evidence=list(kind.evidence),
-        publisher=find_publisher(lines),
     )
+    publisher = find_publisher(lines)
+    if publisher is not None:
+        record.publisher, record.publisher_code = publisher.name, publisher.code
     if kind.name == "template":
         record.issues.append(ExtractionIssue(
             "info", f"a template (a blank form or a guide to one): no facts extracted; evidence "
