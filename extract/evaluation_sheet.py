@@ -92,8 +92,6 @@ __all__ = [
 ]
 
 
-
-
 def looks_like_evaluation_sheet(src: SourceText) -> bool:
     """Cheap structural test: a policy field or measures, and a project table or project blocks."""
     has_field = has_measure = has_table = has_name = has_cost = False

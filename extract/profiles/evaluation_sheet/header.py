@@ -67,8 +67,6 @@ def _parse_header(lines: tuple[str, ...], end: int) -> _Header:
     return header
 
 
-
-
 @dataclass
 class _Hierarchy:
     goal: PolicyElement | None = None

@@ -65,8 +65,6 @@ def _finance_columns(lines: tuple[str, ...], page: DetailPage) -> _FinanceColumn
     return None
 
 
-
-
 def _project_from_row(row: TableRow) -> Project:
     return Project(
         _project_key(row.measure, row.number), str(row.number), row.name, row.span,

@@ -48,8 +48,6 @@ def _parse_related(lines: tuple[str, ...], start: int, end: int, issues: _Issues
     return out
 
 
-
-
 @dataclass
 class TableRow:
     """One row of the project table (事務事業一覧)."""

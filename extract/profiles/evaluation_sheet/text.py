@@ -89,8 +89,6 @@ def _unit_key(unit: Unit | None) -> str:
     return "" if unit is None else _compact(unit.department + (unit.division or ""))
 
 
-
-
 class _Issues(IssueLog):
     """Collects ``ExtractionIssue``s (identical ones once, counted: see ``IssueLog``)."""
 
