@@ -14,6 +14,11 @@ pillar titles after their items. The parser therefore works in three passes:
 
 A new PDF page begins with a line that starts with exactly one space. Nothing is dropped silently:
 what cannot be placed becomes an :class:`~extract.records.ExtractionIssue`.
+
+This module holds the profile's entry points and the parser's passes; the line grammar they use
+is in ``extract/profiles/business_plan/`` (``outline``, ``money``, ``conditions``, ``indicators``,
+``text``, the working records in ``items``), and the layout's words are
+``extract/profiles/business_plan.yaml`` (``words``).
 """
 
 from __future__ import annotations
@@ -21,8 +26,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
 
 from policy_kg.extract.association import (
     NAME_MATCH_THRESHOLD,
@@ -43,21 +46,77 @@ from policy_kg.extract.numbers import (
     era_to_year,
     normalize,
     parse_fraction,
-    parse_optional_number,
     parse_yen,
 )
 from policy_kg.extract.organisations import find_organisations
-from policy_kg.extract.profiles import profile_words
+from policy_kg.extract.profiles.business_plan.conditions import _one_line_condition, _tiers
+from policy_kg.extract.profiles.business_plan.indicators import _indicator_block
+from policy_kg.extract.profiles.business_plan.items import _Item, _Outline, _OutlineProject, _SubHeading
+from policy_kg.extract.profiles.business_plan.money import (
+    _category,
+    _continues,
+    _covering_total,
+    _funding,
+    _is_amount_line,
+    _is_status_line,
+    _with_confidence,
+    _yen_ok,
+)
+from policy_kg.extract.profiles.business_plan.outline import _outline_token, _read_outline
+from policy_kg.extract.profiles.business_plan.text import (
+    _bracket_balance,
+    _Char,
+    _clean,
+    _common_run,
+    _full_width,
+    _is_marker,
+    _is_page_start,
+    _join_wrapped,
+    _nfkc,
+    _plan_year,
+    _ranges,
+    _roman_key,
+    _segments,
+)
+from policy_kg.extract.profiles.business_plan.words import (
+    _BULLET,
+    _CEILING_HEAD,
+    _FUND_ADDITION,
+    _GRANT,
+    _HEADER_RE,
+    _HOST_RE,
+    _INDICATOR_HEADER,
+    _LABELS,
+    _LAYOUT_FUNDED_RE,
+    _LAYOUT_UNIT_RE,
+    _LINE_MARKS,
+    _NOTE_MARK,
+    _OUTLINE_MARK,
+    _PARTICIPANTS_RE,
+    _PILLAR_RE,
+    _PROJECT_AT,
+    _RATE_HEAD,
+    _REORG,
+    _REORG_ABOLISHED_RE,
+    _REORG_CREATED_RE,
+    _REORG_DIVISION_RE,
+    _REORG_UNITS_RE,
+    _SUB_LABEL_RE,
+    _SUB_RE,
+    _TAIL_RE,
+    _TERMS_HEAD,
+    _WORDS,
+    CIRCLED,
+    FUNDING_TYPES,
+    LAYOUT,
+    ROMAN,
+)
 from policy_kg.extract.records import (
     Amount,
     AmountCategory,
     DocumentRecord,
     ExtractionIssue,
-    FundingSource,
     GrantCondition,
-    Indicator,
-    IndicatorKind,
-    IndicatorValue,
     IssueLog,
     Organisation,
     PolicyElement,
@@ -69,78 +128,7 @@ from policy_kg.extract.records import (
 )
 from policy_kg.extract.source import ExtractionError, SourceText, UnknownLayout
 
-__all__ = ["LAYOUT", "looks_like_business_plan", "parse_business_plan"]
-
-LAYOUT = "business_plan"
-
-# The layout's words are data (extract/profiles/business_plan.yaml); the patterns are built here.
-_WORDS = profile_words(LAYOUT)
-_LABELS: dict[str, str] = dict(_WORDS["labels"])
-_GRANT: dict[str, Any] = dict(_WORDS["grant"])
-_REORG: dict[str, str] = dict(_WORDS["reorganisation"])
-_LINE_MARKS = tuple(_WORDS["line_marks"])
-_BULLET: str = _WORDS["bullet"]
-_NOTE_MARK: str = _WORDS["note_mark"]
-_AND_OTHERS: str = _WORDS["and_others"]
-
-ROMAN: str = _WORDS["pillar_numerals"]
-CIRCLED: str = _WORDS["part_numerals"]
-
-
-def _alternatives(words: Iterable[str]) -> str:
-    """A regex alternation of ``words``, in the order given."""
-    return "|".join(re.escape(w) for w in words)
-
-
-def _spaced(word: str) -> str:
-    """A pattern of ``word`` printed letter-spaced or not (指 標 計 画)."""
-    return r"\s*".join(re.escape(ch) for ch in word)
-
-
-_OUTLINE_MARK = re.compile(rf"{re.escape(_WORDS['outline_mark'])}\s*{re.escape(_WORDS['outline_title'])}")
-_PILLAR_RE = re.compile(rf"^(?P<roman>[{ROMAN}])\s*(?P<name>\S.*)$")
-_HEADER_RE = re.compile(rf"^(?P<roman>[{ROMAN}])\s*(?P<pillar>\S.*?)\s+(?P<area>[0-9０-９]+)\s+(?P<name>\S.*)$")
-_AREA_RE = re.compile(r"^(?P<n>\d+)\s+(?P<name>\S.*)$")  # on NFKC text
-_PROJECT_AT = re.compile(r"\((?P<n>\d+)\)\s*")  # on NFKC text
-_RELISTED = re.compile(rf"[（(]{re.escape(_WORDS['relisted'])}[）)]")
-_SUB_RE = re.compile(rf"(?P<mark>[{CIRCLED}])\s*(?P<name>[^{CIRCLED}]+)")
-_SUB_LABEL_RE = re.compile(rf"[{CIRCLED}]\s*[:：]")  # ①: a numbered label, not a part heading
-_INDICATOR_HEADER = re.compile(rf"^{_spaced(_WORDS['indicator_header'])}$")
-_KIND_MARKS: dict[str, IndicatorKind] = {word[0]: kind for word, kind in _WORDS["indicator_kinds"].items()}
-_KIND_SECOND = frozenset(word[1] for word in _WORDS["indicator_kinds"])
-_KIND_CHARS = frozenset("".join(_WORDS["indicator_kinds"]))
-_BADGE: str = _WORDS["badge"]
-_ROW_RE = re.compile(r"^(?P<name>.*?)[（(](?P<unit>[^（）()\s]{1,3})[）)]\s*(?P<rest>.*)$")  # on raw text
-# Only what ``parse_number`` accepts (a stray comma, as in "21,", is no value but a damaged cell).
-_VALUE_RE = re.compile(
-    rf"^(?:(?P<q>{_alternatives(_WORDS['value_qualifiers'])})\s*)?"
-    r"(?P<v>[▲△]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[－\-―‐—−])$"
-)
-_CEILING_HEAD = re.compile(rf"^(?P<kw>{_alternatives(_GRANT['ceilings'])})\s*")
-_RATE_HEAD = re.compile(rf"^(?P<kw>{_alternatives(_GRANT['rates'])})\s*")
-_TERMS_HEAD = re.compile(rf"^(?:{_alternatives(_GRANT['terms'])})")
-_CATEGORY_WORDS: tuple[tuple[str, AmountCategory], ...] = tuple(_WORDS["amount_categories"].items())
-#: Funding types as printed after a funder (longest first so 基金取崩し益 wins over 基金).
-FUNDING_TYPES: tuple[str, ...] = tuple(_WORDS["funding_types"])
-#: A note that a fund is topped up in a year: ※令和６年度に、121.8億円の基金追加造成
-_FUND = re.escape(_WORDS["fund"])
-_FUND_ADDITION = re.compile(
-    rf"(?P<amount>[\d,.]+(?:億[\d,.]*)?(?:万|千)?円)の?{_FUND}(?:の)?(?:{_alternatives(_WORDS['fund_additions'])})"
-)
-#: A page that opens with one of these is a closing page (budget summary, reorganisation).
-_TAIL_RE = re.compile(_alternatives(_WORDS["tail_pages"]))
-_PARTICIPANTS_RE = re.compile(rf"^{re.escape(_LABELS['participants'])}\s*")
-_HOST_RE = re.compile(rf"^{re.escape(_LABELS['host'])}\s*")
-_LAYOUT_UNIT_RE = re.compile(rf"{re.escape(_WORDS['layout_test']['unit'])}\s*[（(]")
-_LAYOUT_FUNDED_RE = re.compile(rf"円\s*[（(][^）)]*(?:{_alternatives(_WORDS['layout_test']['funding_types'])})")
-_WITHIN = re.escape(_GRANT["within"])
-_AFTER_AMOUNT_RE = re.compile(rf"({_WITHIN}|[)）])*")
-_REORG_DEPT = re.escape(_REORG["department_ending"])
-_REORG_DIV = re.escape(_REORG["division_ending"])
-_REORG_UNITS_RE = re.compile(rf"([一-龥]{{2,6}}{_REORG_DEPT})(?:内)?(?:に)?「?([一-龥ァ-ヶー]{{2,12}}{_REORG_DIV})?")
-_REORG_DIVISION_RE = re.compile(rf"({re.escape(_REORG['new_mark'])})?([一-龥ァ-ヶー]{{2,12}}{_REORG_DIV})")
-_REORG_CREATED_RE = re.compile(rf"「([^」]+)」を{re.escape(_REORG['created'])}")
-_REORG_ABOLISHED_RE = re.compile(rf"「([^」]+)」を{re.escape(_REORG['abolished'])}")
+__all__ = ["LAYOUT", "ROMAN", "CIRCLED", "FUNDING_TYPES", "looks_like_business_plan", "parse_business_plan"]
 
 
 # =========================================================================================
@@ -194,146 +182,6 @@ def parse_business_plan(src: SourceText) -> DocumentRecord:
             ExtractionIssue("error", f"business-plan parser failed: {type(exc).__name__}: {exc}")
         )
     return record
-
-
-# =========================================================================================
-# small helpers
-# =========================================================================================
-
-
-def _nfkc(s: str) -> str:
-    return normalize(s).strip()
-
-
-def _roman_key(roman: str) -> str:
-    """The key of a pillar numeral (Ⅱ → II): the shared normalisation, as for every other word."""
-    return normalize(roman)
-
-
-def _common_run(a: str, b: str) -> int:
-    """Length of the longest run of characters that ``a`` and ``b`` share."""
-    best = 0
-    for i in range(len(b)):
-        for j in range(i + best + 1, len(b) + 1):
-            if b[i:j] in a:
-                best = j - i
-            else:
-                break
-    return best
-
-
-def _is_marker(s: str) -> bool:
-    """Layout markers that are not prose: POINTG badges, lone kind letters of indicator blocks."""
-    return s.startswith(_BADGE) or (len(s) == 1 and s in _KIND_CHARS)
-
-
-def _is_page_start(raw: str) -> bool:
-    return raw.startswith(" ") and not raw.startswith("  ") and bool(raw.strip())
-
-
-def _clean(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def _join_wrapped(parts: Iterable[str]) -> str:
-    """Join lines of one wrapped phrase (Japanese text wraps without a space)."""
-    return "".join(p.strip() for p in parts)
-
-
-def _bracket_balance(s: str) -> int:
-    return sum(s.count(c) for c in "（(") - sum(s.count(c) for c in "）)")
-
-
-@dataclass
-class _Char:
-    """A normalised line with, for each of its characters, the index of the raw character."""
-
-    text: str
-    index: list[int]
-
-    @classmethod
-    def of(cls, raw: str) -> _Char:
-        out: list[str] = []
-        index: list[int] = []
-        for i, ch in enumerate(raw):
-            norm = normalize(ch)
-            if norm.isspace() or not norm:
-                norm = " "
-            out.append(norm)
-            index.extend([i] * len(norm))
-        return cls("".join(out), index)
-
-    def raw_slice(self, raw: str, start: int, end: int) -> str:
-        if start >= end:
-            return ""
-        return raw[self.index[start] : self.index[end - 1] + 1]
-
-
-# =========================================================================================
-# working records (internal)
-# =========================================================================================
-
-
-@dataclass
-class _OutlineProject:
-    pillar: str
-    area: int
-    number: int
-    name: str
-    span: Span
-    relisted: bool
-
-
-@dataclass
-class _Outline:
-    pillars: list[tuple[str, str, str, Span]] = field(default_factory=list)  # key, roman, name, span
-    areas: list[tuple[str, int, str, Span]] = field(default_factory=list)  # pillar key, n, name, span
-    projects: list[_OutlineProject] = field(default_factory=list)
-
-
-@dataclass
-class _Item:
-    """Something on a body page that must be given to a project or part."""
-
-    kind: str  # amount | condition | indicator | participants
-    span: Span
-    page: int
-    amounts: list[Amount] = field(default_factory=list)
-    conditions: list[GrantCondition] = field(default_factory=list)
-    indicators: list[Indicator] = field(default_factory=list)
-    partners: list[Organisation] = field(default_factory=list)
-    note: str | None = None
-
-    @property
-    def slot(self) -> Slot:
-        return Slot(self.span.start, self.span.end, self.page)
-
-    @property
-    def width(self) -> int:
-        """How many parallel values the item holds (for column layouts)."""
-        return len(self.amounts) if self.kind == "amount" else len(self.conditions)
-
-    def describe(self) -> str:
-        if self.kind == "amount":
-            return "amount " + " / ".join(a.printed for a in self.amounts)
-        if self.kind == "condition":
-            return "grant condition " + "; ".join(c.label or "?" for c in self.conditions)
-        if self.kind == "indicator":
-            return "indicator block (" + ", ".join(i.name for i in self.indicators) + ")"
-        return "participants " + "、".join(o.name for o in self.partners)
-
-
-@dataclass
-class _SubHeading:
-    project: str | None
-    number: int
-    mark: str
-    name: str
-    span: Span
-    page: int
-    column: int
-    columns: int
-    listed: bool = False
 
 
 # =========================================================================================
@@ -1325,392 +1173,3 @@ class _Parser:
             self.issue("uncertain", "no fiscal year (令和N年度 / 20NN年度) is printed anywhere; amounts and "
                        "planned values carry no fiscal year", Span.line(1))
         self.issue("info", "the publishing agency's name is not printed; publisher left empty")
-
-
-# =========================================================================================
-# line grammar helpers (pure functions)
-# =========================================================================================
-
-
-def _outline_token(raw: str) -> tuple[str, ...] | None:
-    """('pillar', roman, name) | ('area', n, name) | ('project', n, name) | None."""
-    s = raw.strip()
-    if not s:
-        return None
-    if _HEADER_RE.match(s):
-        return None
-    m = _PILLAR_RE.match(s)
-    if m:
-        return ("pillar", m.group("roman"), m.group("name").strip())
-    norm = _nfkc(s)
-    m2 = _PROJECT_AT.match(norm)
-    if m2:
-        return ("project", m2.group("n"), s)
-    m3 = _AREA_RE.match(norm)
-    if m3 and not re.match(r"^\d+\s*$", norm):
-        return ("area", m3.group("n"), m3.group("name"))
-    return None
-
-
-def _project_name_of(raw: str) -> str:
-    """The name part of a raw outline project line (after its （n） number)."""
-    s = raw.strip()
-    m = re.match(r"^[（(][0-9０-９]+[）)]\s*", s)
-    return s[m.end() :] if m else s
-
-
-def _read_outline(numbered: list[tuple[int, str]]) -> _Outline:
-    """Pillars, areas and projects of an outline, in either printed order.
-
-    Areas are numbered from 1 under each pillar, so a restart of the numbering starts a new
-    pillar group. A pillar title printed *after* its group (the displaced copy) is given to the
-    earliest group still without a pillar; one printed before its items opens the next group.
-    """
-    outline = _Outline()
-    tokens: list[tuple[str, tuple, Span]] = []
-    i = 0
-    while i < len(numbered):
-        n, raw = numbered[i]
-        tok = _outline_token(raw)
-        if tok is None:
-            i += 1
-            continue
-        if tok[0] == "project":
-            name_parts = [_project_name_of(raw)]
-            end = n
-            j = i + 1
-            # a project line wrapped onto the next line (no blank between) continues it
-            while j < len(numbered) and len(numbered[j][1].strip()) > 1 and _outline_token(numbered[j][1]) is None:
-                name_parts.append(numbered[j][1].strip())
-                end = numbered[j][0]
-                j += 1
-            tokens.append(("project", (int(tok[1]), "".join(name_parts)), Span(n, end)))
-            i = j
-            continue
-        tokens.append((tok[0], tok[1:], Span.line(n)))
-        i += 1
-    groups: list[dict] = []  # {"pillar": key | None, "areas": [...]}
-    current: dict | None = None
-    for kind, data, span in tokens:
-        if kind == "pillar":
-            roman, name = data
-            key = _roman_key(roman)
-            outline.pillars.append((key, roman, name.strip(), span))
-            waiting = [g for g in groups if g["pillar"] is None and g["areas"]]
-            if waiting:  # title printed after its items
-                waiting[0]["pillar"] = key
-            else:
-                current = {"pillar": key, "areas": []}
-                groups.append(current)
-        elif kind == "area":
-            number, name = int(data[0]), data[1].strip()
-            restart = current is not None and current["areas"] and number <= current["areas"][-1]["n"]
-            if current is None or restart:
-                current = {"pillar": None, "areas": []}
-                groups.append(current)
-            current["areas"].append({"n": number, "name": name, "span": span, "projects": []})
-        elif kind == "project" and current is not None and current["areas"]:
-            current["areas"][-1]["projects"].append((data[0], data[1], span))
-    for g in groups:
-        if g["pillar"] is None:
-            continue
-        for area in g["areas"]:
-            outline.areas.append((g["pillar"], area["n"], area["name"], area["span"]))
-            for number, name, span in area["projects"]:
-                relisted = bool(_RELISTED.search(name))
-                clean = _RELISTED.sub("", name).strip()
-                outline.projects.append(_OutlineProject(g["pillar"], area["n"], number, clean, span, relisted))
-    return outline
-
-
-def _is_amount_line(norm: str) -> bool:
-    """A line that states money: it opens with an amount, or an amount follows a category word."""
-    s = norm.replace(" ", "")
-    if not s or s.startswith(_LINE_MARKS):
-        return False
-    m = next((m for m in YEN_RE.finditer(s) if _yen_ok(m)), None)
-    if m is None:
-        return False
-    return m.start() == 0 or _category(s[: m.start()]) is not None
-
-
-def _is_status_line(norm: str) -> bool:
-    """A line that continues an amount box: a cost, frame or running total without a bare headline."""
-    s = norm.replace(" ", "")
-    m = next((m for m in YEN_RE.finditer(s) if _yen_ok(m)), None)
-    return m is not None and m.start() > 0 and _category(s[: m.start()]) is not None
-
-
-def _continues(text: str) -> bool:
-    """A box line that announces more: it ends with a separator or leaves a bracket open."""
-    t = text.rstrip()
-    return t.endswith(("/", "／", "：", ":")) or _bracket_balance(t) > 0
-
-
-def _yen_ok(m: re.Match[str]) -> bool:
-    return any(m.group(g) for g in ("oku", "man", "sen", "rest"))
-
-
-def _category(label: str) -> AmountCategory | None:
-    for word, category in _CATEGORY_WORDS:
-        if word in label:
-            return category
-    return None
-
-
-def _funding(chars: _Char, raw: str, start: int, stop: int, span: Span) -> list[FundingSource]:
-    """Funding sources in the bracket after an amount (``（福島県補助金ほか）``)."""
-    tail = chars.text[start:stop]
-    m = re.match(r"\s*[(（]", tail)
-    if not m:
-        return []
-    open_at = start + m.end() - 1
-    depth = 0
-    close_at = None
-    for k in range(open_at, stop):
-        ch = chars.text[k]
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）":
-            depth -= 1
-            if depth == 0:
-                close_at = k
-                break
-        elif ch in "/／:：" and depth == 1:
-            close_at = k
-            break
-    inner_start = open_at + 1
-    inner_end = close_at if close_at is not None else stop
-    inner = chars.raw_slice(raw, inner_start, inner_end).strip()
-    if close_at is not None and chars.text[close_at] in ")）" and not _funding_type(inner):
-        # an outer bracket lost in the dump: （独）中小企業…助成金） — read to the last closer
-        last = max((k for k in range(close_at + 1, stop) if chars.text[k] in ")）"), default=None)
-        if last is not None:
-            inner = chars.raw_slice(raw, open_at, last).strip()
-    if _bracket_balance(inner) > 0:
-        inner += "）"
-    sources = []
-    for piece in re.split(r"[、，,]", inner):
-        piece = piece.strip()
-        ftype = _funding_type(piece)
-        if ftype is None:
-            continue
-        base = piece.replace(_AND_OTHERS, "")
-        funder = base[: base.find(ftype)].strip() or None
-        sources.append(FundingSource(piece, funder, ftype, span))
-    return sources
-
-
-def _funding_type(text: str) -> str | None:
-    positions = [(text.find(t), -len(t), t) for t in FUNDING_TYPES if t in text]
-    return min(positions)[2] if positions else None
-
-
-def _one_line_condition(norm: str) -> bool:
-    """``従来型 …総額310万円を上限に、その3分の2を支援``: ceiling and rate on one line."""
-    s = norm.replace(" ", "")
-    return (
-        not s.startswith(_LINE_MARKS)
-        and _GRANT["one_line_ceiling"] in s
-        and any(_yen_ok(m) for m in YEN_RE.finditer(s))
-        and parse_fraction(s) is not None
-    )
-
-
-def _segments(lines: tuple[str, ...], start: int, end: int) -> list[list[int]]:
-    """Runs of non-blank lines from ``start`` (inclusive) to ``end``, in order."""
-    segs: list[list[int]] = []
-    cur: list[int] = []
-    for n in range(start, end + 1):
-        if lines[n - 1].strip() and not (n > start and _is_page_start(lines[n - 1])):
-            cur.append(n)
-        elif lines[n - 1].strip():
-            break
-        elif cur:
-            segs.append(cur)
-            cur = []
-    if cur:
-        segs.append(cur)
-    return segs or [[start]]
-
-
-def _tiers(raw: str, keyword: str) -> list[tuple[str, int, str]]:
-    """(label, yen, printed) of every amount in a ceiling text, labelled by the words before it.
-
-    A bracketed tier name at the start of a clause (``（通常枠）単年…``) prefixes the labels that
-    follow it until the next tier name.
-    """
-    chars = _Char.of(raw)
-    text = chars.text
-    out = []
-    prev = 0
-    tier = ""
-    for m in YEN_RE.finditer(text):
-        if not _yen_ok(m):
-            continue
-        local = text[prev : m.start()]
-        local = re.sub(rf"^\s*{keyword}", "", local) if prev == 0 else local
-        local = local.strip(" 、,:：)）")
-        t = re.match(r"^[(（]([^()（）]+)[)）]", local)
-        if t:
-            tier = t.group(0)
-        elif tier and local.startswith(("(", "（")):
-            tier = ""
-        label = local.lstrip("(（").strip() if not t else local
-        if tier and not label.startswith(tier):
-            label = tier + label
-        label = label.replace(_GRANT["within"], "").strip(" 、,:：")
-        try:
-            jpy = parse_yen(m.group(0))
-        except NumberFormatError:
-            prev = m.end()
-            continue
-        out.append((label, jpy, chars.raw_slice(raw, m.start(), m.end())))
-        prev = m.end()
-        # "以内" and closing brackets after an amount belong to it, not to the next label
-        rest = _AFTER_AMOUNT_RE.match(text[prev:])
-        prev += rest.end() if rest else 0
-    return out
-
-
-def _indicator_block(
-    lines: tuple[str, ...], start: int, end: int, year: int | None
-) -> tuple[list[Indicator], int, list[tuple[str, Span]]]:
-    """Rows of one ``指標 計画`` block: (indicators, last line, problems)."""
-    indicators: list[Indicator] = []
-    problems: list[tuple[str, Span]] = []
-    kind: IndicatorKind | None = None
-    name_parts: list[tuple[int, str]] = []
-    pending: Indicator | None = None  # a row still waiting for its value
-    last_row: Indicator | None = None  # the last complete row (for 外国 after 国内)
-    last = start
-    n = start + 1
-    while n <= end:
-        raw = lines[n - 1]
-        s = raw.strip()
-        if n > start and _is_page_start(raw):
-            break
-        if not s:
-            n += 1
-            continue
-        norm = _nfkc(s)
-        if len(s) == 1 and (s in _KIND_MARKS or s in _KIND_SECOND):
-            if s in _KIND_MARKS:
-                kind = _KIND_MARKS[s]
-            last = n
-            n += 1
-            continue
-        if _INDICATOR_HEADER.match(norm) or _HEADER_RE.match(s) or _PROJECT_AT.match(norm) or _SUB_RE.match(s):
-            break
-        vm = _VALUE_RE.match(norm)
-        if vm and pending is not None:
-            _add_value(pending, vm, s, n, year)
-            indicators.append(pending)
-            last_row, pending = pending, None
-            last = n
-            n += 1
-            continue
-        if vm and vm.group("q") and last_row is not None and last_row.values and last_row.values[-1].qualifier:
-            _add_value(last_row, vm, s, n, year)
-            last = n
-            n += 1
-            continue
-        rm = _ROW_RE.match(s)
-        if rm and (not rm.group("rest") or _VALUE_RE.match(_nfkc(rm.group("rest")))):
-            if pending is not None:
-                problems.append((f"indicator {pending.name!r} has no value", pending.span))
-                indicators.append(pending)
-            first_line = name_parts[0][0] if name_parts else n
-            name = "".join(p for _, p in name_parts) + rm.group("name").strip()
-            if kind is None:
-                problems.append((f"indicator {name!r} printed before any 重点/活動/参考 mark; taken as key", Span.line(n)))
-            ind = Indicator("", name.strip(), kind or "key", Span(first_line, n), unit=rm.group("unit"))
-            name_parts = []
-            rest = _nfkc(rm.group("rest"))
-            if rest:
-                _add_value(ind, _VALUE_RE.match(rest), rm.group("rest"), n, year)
-                indicators.append(ind)
-                last_row = ind
-            else:
-                pending = ind
-            last = n
-            n += 1
-            continue
-        # a wrapped name: only if the very next line completes a row
-        if n + 1 <= end and lines[n].strip() and _ROW_RE.match(lines[n].strip()) and not vm:
-            name_parts.append((n, s))
-            n += 1
-            continue
-        break
-    if pending is not None:
-        problems.append((f"indicator {pending.name!r} has no value", pending.span))
-        indicators.append(pending)
-    for ind in indicators:
-        ind.span = Span(ind.span.start, max([ind.span.end] + [v.span.end for v in ind.values]))
-    return indicators, last, problems
-
-
-def _add_value(ind: Indicator, m: re.Match[str] | None, printed: str, n: int, year: int | None) -> None:
-    if m is None:
-        return
-    value = parse_optional_number(m.group("v"))
-    ind.values.append(
-        IndicatorValue("plan", value, printed.strip(), Span.line(n), fiscal_year=year, qualifier=m.group("q"))
-    )
-
-
-def _covering_total(items: list[_Item]) -> int | None:
-    """Index of the amount that is the project total of the others: larger than their sum, and
-    its funding covers theirs (same funder+type each, or marked ほか "and others")."""
-    if len(items) < 2:
-        return None
-    values = [sum(a.jpy for a in it.amounts if a.category == "total") for it in items]
-    for i, item in enumerate(items):
-        others = [v for j, v in enumerate(values) if j != i]
-        if values[i] <= sum(others):
-            continue
-        mine = [f for a in item.amounts for f in a.funding]
-        open_ended = any(_AND_OTHERS in f.label for f in mine)
-        labels = {(f.funder, f.funding_type) for f in mine}
-        theirs = {(f.funder, f.funding_type) for j, it in enumerate(items) if j != i for a in it.amounts for f in a.funding}
-        if open_ended or theirs <= labels:
-            return i
-    return None
-
-
-def _with_confidence(a: Amount, conf: float) -> Amount:
-    from dataclasses import replace
-
-    return replace(a, confidence=round(conf, 2))
-
-
-def _plan_year(lines: tuple[str, ...]) -> int | None:
-    """The plan's fiscal year: the year most often written ``…年度`` (令和N年度 or 20NN年度)."""
-    counts: Counter[int] = Counter()
-    for raw in lines:
-        s = normalize(raw)
-        for m in re.finditer(r"令和\s*(元|\d{1,2})\s*年度", s):
-            counts[2018 + (1 if m.group(1) == "元" else int(m.group(1)))] += 1
-        for m in re.finditer(r"(20\d\d)\s*年度", s):
-            counts[int(m.group(1))] += 1
-    if not counts:
-        return None
-    return max(counts, key=lambda y: (counts[y], y))
-
-
-def _full_width(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-
-
-def _ranges(nums: list[int]) -> str:
-    out: list[str] = []
-    start = prev = nums[0]
-    for x in nums[1:]:
-        if x == prev + 1:
-            prev = x
-            continue
-        out.append(f"{start}" if start == prev else f"{start}-{prev}")
-        start = prev = x
-    out.append(f"{start}" if start == prev else f"{start}-{prev}")
-    return ", ".join(out)
-

@@ -1,0 +1,3 @@
+"""The business-plan profile's parts, one job each; its entry points and its parser's passes are
+``extract/business_plan.py`` and its words ``extract/profiles/business_plan.yaml``.
+"""
