@@ -315,6 +315,10 @@ class BuildOutcome:
     issues: Counter[str] = field(default_factory=Counter)
     #: report.json's entries of the documents built, in input order (when ``out_dir`` was given)
     reports: list[dict] = field(default_factory=list)
+    #: where the time went (seconds): ``tasks`` (from the first task submitted to the last outcome,
+    #: loads included), ``load`` (writing into the store), ``store`` (finishing it: references,
+    #: optimize, flush), ``write`` (graph.trig, report.json, report.txt)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -633,6 +637,9 @@ def build_corpus(
     merged_batch: list[bytes] = []
     batch_bytes = 0
     modes = {index: mode for index, _, _, mode, _ in todo}
+    timings = result.timings
+    timings.update(tasks=0.0, load=0.0, store=0.0, write=0.0)
+    tasks_started = time.monotonic()
     try:
         for outcome in _run_chunks(_chunks(todo, size), workers, run_on, str(cache) if cache else None, base, curate,
                                    merged=store_path is not None):
@@ -661,17 +668,20 @@ def build_corpus(
                                      "issues": doc.issues}
                 nquads = b"".join(doc.text.graphs.values())
                 if mode == "changed":
+                    loading = time.monotonic()
                     result.quads_loaded += _replace_graphs(writable(), stored.pop(doc.doc_id), nquads)
+                    timings["load"] += time.monotonic() - loading
                     continue
                 batch.append(nquads)
                 merged_batch.append(doc.text.merged)
                 batch_bytes += len(nquads) + len(doc.text.merged)
                 result.quads_loaded += doc.text.quads
                 if batch_bytes >= LOAD_BATCH_BYTES:
-                    _load(writable(), batch, merged_batch)
+                    timings["load"] += _load(writable(), batch, merged_batch)
                     batch, merged_batch, batch_bytes = [], [], 0
         if batch:
-            _load(writable(), batch, merged_batch)
+            timings["load"] += _load(writable(), batch, merged_batch)
+        timings["tasks"] = time.monotonic() - tasks_started
 
         result.failures = [f for _, f in sorted(failures, key=lambda item: item[0])]
         for index, names in duplicates.items():
@@ -679,9 +689,13 @@ def build_corpus(
                 reports[index]["issues"].extend(issue_report(duplicate_issue(name)) for name in names)
         result.reports = [reports[i] for i in sorted(reports)]
         if store_path is not None:
+            finishing = time.monotonic()
             _finish_store(result, store_path, base, writable, opened, drops, stored, known, fresh)
+            timings["store"] = time.monotonic() - finishing
         if out is not None and result.reports:  # nothing could be read: the previous outputs stay
+            writing = time.monotonic()
             _write_outputs(result, out, spool, base, report_text)
+            timings["write"] = time.monotonic() - writing
     finally:
         if spool is not None:
             spool.close()
@@ -692,10 +706,13 @@ def build_corpus(
     return result
 
 
-def _load(store: ox.Store, nquads: list[bytes], merged: list[bytes]) -> None:
-    """New documents' quads into their named graphs, and their triples into the merged default graph."""
-    store.bulk_load(input=b"".join(nquads), format=ox.RdfFormat.N_QUADS)
-    store.bulk_load(input=b"".join(merged), format=ox.RdfFormat.N_TRIPLES)
+def _load(store: ox.Store, nquads: list[bytes], merged: list[bytes]) -> float:
+    """New documents' quads into their named graphs, and their triples into the merged default graph;
+    returns the seconds it took."""
+    started = time.monotonic()
+    # one load: an N-Triples line is an N-Quads line of the default graph (each bulk load writes its own files)
+    store.bulk_load(input=b"".join([*nquads, *merged]), format=ox.RdfFormat.N_QUADS)
+    return time.monotonic() - started
 
 
 def _finish_store(result: BuildOutcome, store_dir: Path, base: str, writable, opened: list, drops: list[str],
