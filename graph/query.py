@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -107,6 +107,10 @@ class QueryResult:
 
         return [[text(v) for v in row] for row in self.rows]
 
+    def __len__(self) -> int:
+        """The number of rows."""
+        return len(self.rows)
+
     def as_dicts(self) -> list[dict[str, str]]:
         return [dict(zip(self.columns, row)) for row in self.as_text_rows()]
 
@@ -117,6 +121,11 @@ class QueryResult:
     def as_records(self) -> list[dict[str, object]]:
         """One dict per row, column → Python value (see :func:`python_value`)."""
         return [dict(zip(self.columns, row)) for row in self.as_python_rows()]
+
+    def ordered(self, order: Sequence[tuple[int, bool]]) -> QueryResult:
+        """The rows sorted as ``ORDER BY`` would sort them on the columns ``order`` names
+        (``(index, descending)``, first key first; see :func:`sort_rows`)."""
+        return QueryResult(self.columns, sort_rows(self.rows, order, rdflib_order_key))
 
 
 class Backend(Protocol):
@@ -367,12 +376,123 @@ def run_query(
     bound.update(bindings or {})
     backend: Backend = RdflibBackend(target) if isinstance(target, Graph) else target
     document = bound.get(spec.scope) if spec.scope else None
-    text = with_prefixes(spec.text)
-    if isinstance(document, Literal) and isinstance(backend, DocumentScopedBackend):
-        result = backend.select_in_documents(text, bound, [str(document)])
-    else:
-        result = backend.select(text, bound)
-    return _postprocess(spec, result)
+    order = python_order(spec)
+
+    def select(text: str) -> QueryResult:
+        text = with_prefixes(text)
+        if isinstance(document, Literal) and isinstance(backend, DocumentScopedBackend):
+            return backend.select_in_documents(text, bound, [str(document)])
+        return backend.select(text, bound)
+
+    result = select(order[0] if order else spec.text)
+    if order and not all(var in result.columns for var, _ in order[1]):
+        result, order = select(spec.text), None  # ordered by a variable the query does not return
+    result = _postprocess(spec, result)
+    if order:
+        result = result.ordered([(result.columns.index(var), desc) for var, desc in order[1]])
+    return result
+
+
+# The outer query's ORDER BY, when it is its last clause and orders by returned variables only:
+# ``ORDER BY ?document ?project_iri DESC(?n)``. Expressions (STR(?x), xsd:integer(?goal)) are left
+# to the engine.
+_ORDER_ITEM = r"(?:(?:ASC|DESC)\s*\(\s*\?\w+\s*\)|\?\w+)"
+_ORDER_TAIL = re.compile(r"(?i)\bORDER\s+BY\s+(" + _ORDER_ITEM + r"(?:\s+" + _ORDER_ITEM + r")*)\s*\Z")
+_ORDER_VAR = re.compile(r"(?i)(DESC)?\s*\(?\s*\?(\w+)")
+
+
+def python_order(spec: QuerySpec) -> tuple[str, list[tuple[str, bool]]] | None:
+    """``(text without its ORDER BY, [(variable, descending), …])`` for a query whose rows
+    :func:`run_query` sorts in Python instead of the engine; ``None`` to leave ORDER BY to the engine.
+
+    Only for a query whose header declares its columns, the ORDER BY naming only those: sorting
+    46k rows of ``budgets`` took Oxigraph 2.4 s, Python a tenth of that; the rows are the same,
+    in the order SPARQL defines (:func:`order_key`), ties broken by the remaining columns so
+    every backend gives the same order.
+
+    >>> text, order = python_order(load_query("budgets"))
+    >>> order[:2], "ORDER BY" in text
+    ([('document', False), ('project_iri', False)], False)
+    """
+    m = _ORDER_TAIL.search(spec.text)
+    if m is None or not spec.columns or "#" in spec.text[spec.text.rfind("\n", 0, m.start()) + 1 : m.start()]:
+        return None
+    order = [(var, bool(desc)) for desc, var in _ORDER_VAR.findall(m.group(1))]
+    if not all(var in spec.columns for var, _ in order):
+        return None
+    return spec.text[: m.start()].rstrip() + "\n", order
+
+
+_XSD_STRING = str(XSD.string)
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def order_key(kind: int, lexical: str = "", datatype: str = "", language: str = "") -> tuple:
+    """A sort key giving SPARQL's ``ORDER BY`` order: unbound (``kind`` 0) < blank nodes (1, all
+    alike: their labels are each engine's own) < IRIs (2, by text) < literals (3): numbers by
+    value, then booleans, then strings (plain and language-tagged) by code point, then the rest
+    by datatype and text. ``datatype`` is the full IRI (``xsd:string`` for a plain literal)."""
+    if kind < 3:
+        return (kind, 0, lexical if kind == 2 else "")
+    if datatype in _NUMERIC_IRIS:
+        try:
+            value = Decimal(lexical.strip())
+        except InvalidOperation:
+            value = None
+        if value is not None and value.is_finite():
+            return (3, 0, value)
+        if value is not None and not value.is_nan():
+            return (3, 0, Decimal("Infinity") if value > 0 else Decimal("-Infinity"))
+    elif datatype == _BOOLEAN_IRI and lexical.strip() in ("true", "false", "1", "0"):
+        return (3, 1, lexical.strip() in ("true", "1"))
+    elif datatype in (_XSD_STRING, _LANG_STRING):
+        return (3, 2, lexical, language)
+    return (3, 3, datatype, lexical)
+
+
+def rdflib_order_key(term: Node | None) -> tuple:
+    """:func:`order_key` of an rdflib term."""
+    if term is None:
+        return order_key(0)
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype is not None else (_LANG_STRING if term.language else _XSD_STRING)
+        return order_key(3, str(term), datatype, term.language or "")
+    return order_key(2 if isinstance(term, URIRef) else 1, str(term))
+
+
+def sort_rows(rows: Sequence[tuple], order: Sequence[tuple[int, bool]], term_key: Callable[[object], tuple]) -> list[tuple]:
+    """``rows`` sorted by the columns ``order`` names (``(index, descending)``, first key first),
+    ties broken by every column in turn, so the order does not depend on the engine.
+    ``term_key`` gives a cell's :func:`order_key`; it is asked once per distinct term."""
+    cache: dict = {}
+
+    def key(term: object) -> tuple:
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = term_key(term)
+        return found
+
+    def whole(row: tuple) -> list:
+        return [key(t) for t in row]
+
+    if any(desc for _, desc in order):
+        out = sorted(rows, key=whole)
+        for i, desc in reversed(order):  # stable sorts, the last key first
+            out.sort(key=lambda row: key(row[i]), reverse=desc)
+        return out
+    idx = [i for i, _ in order]
+    keys = [[key(row[i]) for i in idx] for row in rows]
+    perm = sorted(range(len(rows)), key=keys.__getitem__)
+    out = [rows[p] for p in perm]
+    start = 0
+    while start < len(perm):  # runs of rows equal on every ORDER BY key (few): by all their columns
+        end = start + 1
+        while end < len(perm) and keys[perm[end]] == keys[perm[start]]:
+            end += 1
+        if end - start > 1:
+            out[start:end] = sorted(out[start:end], key=whole)
+        start = end
+    return out
 
 
 def _postprocess(spec: QuerySpec, result: QueryResult) -> QueryResult:
@@ -455,6 +575,12 @@ def python_value(term: Node | None) -> object:
 _INTEGER_TYPES = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
                   XSD.positiveInteger, XSD.nonPositiveInteger, XSD.negativeInteger, XSD.unsignedLong,
                   XSD.unsignedInt, XSD.unsignedShort, XSD.unsignedByte}
+
+
+_NUMERIC_IRIS = frozenset(str(t) for t in (*_INTEGER_TYPES, *_DECIMAL_TYPES))
+_INTEGER_IRIS = frozenset(str(t) for t in _INTEGER_TYPES)
+_DECIMAL_IRIS = frozenset(str(t) for t in _DECIMAL_TYPES)
+_BOOLEAN_IRI = str(XSD.boolean)
 
 
 def json_value(value: object) -> object:

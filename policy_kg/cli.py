@@ -66,9 +66,17 @@ def _print_rows(columns: list[str], rows: list[list[str]], fmt: str, out=None) -
     if fmt == "csv":
         from policy_kg.graph.io import spreadsheet_safe, terminal_safe
 
+        safe: dict[str, object] = {}  # each distinct cell made safe once: listings repeat codes and IRIs
+
+        def cell(text: str) -> object:
+            found = safe.get(text)
+            if found is None:
+                found = safe[text] = spreadsheet_safe(terminal_safe(text))
+            return found
+
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([terminal_safe(c) for c in columns])
-        writer.writerows([[spreadsheet_safe(terminal_safe(c)) for c in r] for r in rows])
+        writer.writerows([[cell(c) for c in r] for r in rows])
     elif fmt == "json":
         json.dump([dict(zip(columns, r)) for r in rows], out, ensure_ascii=False, indent=1)
         out.write("\n")
@@ -276,7 +284,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             # an Oxigraph store cached beside the file (rebuilt when it changes); --rdflib: in memory
             target = backend_for(args.graph, store=not args.rdflib)
         result = run_query(target, spec, params=params)
-        if not result.rows:  # a misspelt document or term: say so instead of an empty table
+        if not len(result):  # a misspelt document or term: say so instead of an empty table
             check_named_values(target, spec, params)
             for hint in unknown_term_hints(with_prefixes(spec.text)):
                 _err(f"hint: {hint}")
