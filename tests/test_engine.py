@@ -572,3 +572,43 @@ def test_two_cities_of_one_name_are_two_publishers_and_one_city_is_one():
     tokyo, hiroshima = publisher_iri("東京都府中市" + sheet, "a.txt"), publisher_iri("広島県府中市" + sheet, "b.txt")
     assert tokyo != hiroshima
     assert publisher_iri("東京都府中市 令和６年度 施策評価\n施策 1 みどり\n", "c.txt") == tokyo
+
+
+# --- indicator tables whose rows the dump kept ------------------------------------------------------
+
+
+def test_an_indicator_table_with_year_and_role_columns_gives_each_row_its_roles_and_years():
+    got = values(read("indicator_rows.txt"))
+    assert got["農園利用者数"] == [("target", Decimal(1200), 2018), ("actual", Decimal(1150), 2018),
+                                  ("target", Decimal(1300), 2019), ("actual", Decimal(1280), 2019)]
+    # the 達成率 column keeps the cells in their columns but is not a value of its own
+    assert Decimal("98.5") not in [v for _, v, _ in got["農園利用者数"]]
+
+
+def test_a_table_of_years_takes_each_rows_role_from_its_name():
+    r = read("indicator_rows.txt")
+    days = [(v.role, v.value, v.fiscal_year) for i in r.projects[0].indicators if i.name == "開園日数" for v in i.values]
+    assert days == [("target", Decimal(200), 2018), ("target", Decimal(200), 2019), ("target", Decimal(210), 2020),
+                    ("actual", Decimal(198), 2018), ("actual", Decimal(201), 2019)]
+    assert {i.kind for i in r.projects[0].indicators if i.name == "開園日数"} == {"activity"}
+
+
+def test_a_short_row_of_an_indicator_table_is_read_from_the_left_and_reported():
+    r = read("indicator_rows.txt")
+    assert values(r)["体験講座の満足度"] == [("target", Decimal(80), 2018), ("actual", Decimal(84), 2018),
+                                      ("target", Decimal(85), 2019)]
+    assert any("体験講座の満足度" in i.message and "3 values under 5 columns" in i.message for i in r.issues)
+
+
+def test_indicator_rows_that_print_their_unit_are_not_money_but_a_cost_table_under_the_same_header_is():
+    r = read("indicator_rows.txt")
+    got = sorted((a.printed, a.category, a.fiscal_year) for a in r.projects[0].amounts)
+    assert got == [("2,900", "general_fund", 2018), ("3,050", "general_fund", 2019), ("3,100", "general_fund", 2020),
+                   ("3,400", "total", 2018), ("3,550", "total", 2019), ("3,600", "total", 2020)]
+
+
+def test_values_that_print_their_own_year_in_a_table_of_roles():
+    got = values(read("kpi_review.txt"))
+    assert got["まちなか滞在者数"] == [("baseline", Decimal(4200), 2018), ("target", Decimal(5000), 2024),
+                                    ("actual", Decimal(4650), 2022)]
+    assert got["移住相談件数"] == [("baseline", Decimal(12), 2018), ("target", Decimal(40), 2024)]  # - : no value

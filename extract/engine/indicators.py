@@ -12,7 +12,14 @@ Recognisers:
   their role is ``unspecified``; a row shorter than the header fills it from the left (later years
   not yet printed), which is marked uncertain;
 - **target bound**: a numbered item whose value is a bound (``… 5,700 件以上``) is a final target (its year is
-  not printed).
+  not printed);
+- **indicator table**: a header line of value columns, each a role, a year or both (``H30目標 H30実績 R1目標``,
+  ``基準値 目標値 実績値``, ``目標値(R1)``, ``平成30年度 令和元年度``) after optional header words (成果指標, 単位),
+  then one line per indicator: its name, an optional unit cell, one value per column (``45万人(H26)``
+  carries its own year). A column without a role takes the role the row's name prints
+  (``利用者数(実績)``), else ``unspecified``; a derived column (達成率) is read for alignment only. A row
+  with fewer values than columns is read from the left and reported; a money row (事業費, a 千円 unit)
+  is not an indicator's.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from decimal import Decimal
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.normalize import Line, Token
 from policy_kg.extract.engine.vocabulary import Vocabulary
-from policy_kg.extract.engine.years import YearHeader
+from policy_kg.extract.engine.years import YearHeader, year_column
 from policy_kg.extract.numbers import NumberFormatError, era_to_year, is_no_value, parse_number
 from policy_kg.extract.records import Span
 
@@ -281,3 +288,120 @@ def _label_value_before(toks: list[Token], index: int, vocab: Vocabulary) -> tup
                     return cell, toks[k]
             return None, None
     return None, None
+
+
+_TABLE_VALUE = re.compile(rf"(?P<v>{_NUM})(?P<unit>[^\d\s()（）]{{0,3}})(?:[(（](?P<y>[^)）]{{1,12}})[)）])?")
+_COLUMN_YEAR = re.compile(r"(?:(?:令和|平成|昭和|[RHS])\s?(?:\d{1,2}|元)|(?:19|20)\d{2}|\d{1,2}(?=年))(?:年度?)?")
+_ROLE_SUFFIX = re.compile(r"[(（](?P<role>[^()（）]{1,4})[)）]$")
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    year: int | None
+    role: str | None  # a value role, "derived" (達成率: not kept), or None (the row's name says it)
+
+
+def header_column(cell: str, era: str | None, vocab: Vocabulary) -> TableColumn | None:
+    """What one header cell of an indicator table names: ``H30目標`` (2018, target), ``基準値``, ``目標値(R1)``,
+    ``平成30年度``; None when it is not a column of values."""
+    if cell in vocab.value_role:
+        return TableColumn(None, vocab.value_role[cell])
+    if cell in vocab.derived_value_columns:
+        return TableColumn(None, "derived")
+    m = re.fullmatch(r"(?P<role>[^\d()（）]{1,4})\s?[(（](?P<y>[^)）]{1,10})[)）]", cell)
+    if m and m.group("role") in vocab.value_role:
+        col = year_column(m.group("y"), era)
+        return TableColumn(col.year, vocab.value_role[m.group("role")]) if col else None
+    m = _COLUMN_YEAR.match(cell)
+    if not m:
+        return None
+    col = year_column(m.group(0), era)
+    tail = cell[m.end():].strip("()（） ")
+    if col is None or col.status in ("budget", "estimate") or (tail and tail not in vocab.value_role):
+        return None
+    return TableColumn(col.year, vocab.value_role.get(tail) if tail else None)
+
+
+def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None,
+                  default_kind: str) -> tuple[list[IndicatorFact], list[Unplaced]]:
+    """Indicator tables whose rows the dump kept on their lines (see the module's docstring)."""
+    by_line: dict[int, list[Token]] = {}
+    for t in toks:
+        by_line.setdefault(t.line, []).append(t)
+    out: list[IndicatorFact] = []
+    partial: list[Unplaced] = []
+    i, n = 0, len(lines)
+    while i < n:
+        header = _table_header(by_line.get(i, []), era, vocab)
+        i += 1
+        if header is None:
+            continue
+        kind, columns = header
+        while i < n and _table_header(by_line.get(i, []), era, vocab) is None:
+            row = _table_row(by_line.get(i, []), columns, vocab)
+            if row is None:
+                break
+            name, unit, cells, row_role = row
+            values = []
+            for col, cell in zip(columns, cells):
+                m = _TABLE_VALUE.fullmatch(cell.text)
+                role = col.role or row_role or "unspecified"
+                if m is None or role == "derived":
+                    continue
+                try:
+                    values.append(ValueFact(role, parse_number(m.group("v")), cell.text, cell.span,
+                                            col.year or (_year(m.group("y")) if m.group("y") else None), cell.index))
+                except NumberFormatError:
+                    continue
+                unit = unit or m.group("unit") or None
+            first = by_line[i][0]
+            if values:
+                out.append(IndicatorFact(name, kind or default_kind, unit, first.span, first.index, tuple(values),
+                                         "indicator table"))
+            if len(cells) < len(columns):
+                partial.append(Unplaced(name, first.span,
+                                        f"{len(cells)} values under {len(columns)} columns: read from the left"))
+            i += 1
+    return out, partial
+
+
+def _table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tuple[str | None, list[TableColumn]] | None:
+    kind = None
+    k = 0
+    while k < len(cells):
+        word = re.sub(r"[(（][^()（）]*[)）]$", "", cells[k].text) or cells[k].text  # 重要業績評価指標(KPI)
+        if word not in vocab.indicator and word not in vocab.indicator_header_words:
+            break
+        kind = kind or vocab.indicator.get(word)
+        k += 1
+    columns = [header_column(c.text, era, vocab) for c in cells[k:]]
+    if len(columns) < 2 or any(c is None for c in columns):
+        return None
+    if not any(c.role for c in columns if c) and not all(c.year for c in columns if c):
+        return None
+    return kind, [c for c in columns if c is not None]
+
+
+def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
+               ) -> tuple[str, str | None, list[Token], str | None] | None:
+    """``(name, unit, value cells, role its name prints)`` of an indicator row, or None."""
+    k = next((j for j, c in enumerate(cells) if _TABLE_VALUE.fullmatch(c.text) or is_no_value(c.text)), None)
+    if not k:
+        return None  # no values, or no name before them
+    head, values = cells[:k], cells[k:]
+    unit = None
+    if len(head) > 1 and head[-1].text in vocab.non_money_units:
+        unit, head = head[-1].text, head[:-1]
+    name = " ".join(c.text for c in head)
+    if (len(values) > len(columns) or not re.search(r"[\u3040-\u30ff\u3400-\u9fff]", name)
+            or vocab.money_label(name) is not None or (head[-1].text in ("千円", "円", "百万円", "万円"))
+            or not all(_TABLE_VALUE.fullmatch(c.text) or is_no_value(c.text) for c in values)
+            or any(re.search(r"円$", c.text) for c in values)):
+        return None
+    role = None
+    m = _ROLE_SUFFIX.search(name)
+    if m and m.group("role") in vocab.value_role:
+        role, name = vocab.value_role[m.group("role")], name[:m.start()].strip()
+    if not name or name in vocab.value_role or name in vocab.labels:
+        return None  # a row a role label starts (目標値 52,000 …): the role-row recogniser's
+    return name, unit, values, role

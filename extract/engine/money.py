@@ -260,11 +260,12 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
 
 def declared_amounts(
     lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None,
-    row_cells: frozenset[int] = frozenset(),
+    row_cells: frozenset[int] = frozenset(), not_money: frozenset[int] = frozenset(),
 ) -> tuple[list[MoneyFact], list[Unplaced]]:
     """Bare table figures that a unit declaration governs; a labelled row under a year header gets
     the header's years (``era``: the document's, for years printed without one). ``row_cells``:
-    figures that another recogniser found a row label for (a column-dumped table), small or not."""
+    figures that another recogniser found a row label for (a column-dumped table), small or not;
+    ``not_money``: cells another recogniser read as something else (an indicator table's values)."""
     decls = _declarations(lines, toks)
     decl_at = {d.token for d in decls}
     rows: dict[int, list[int]] = {}  # label cell -> its figures (indexes into facts)
@@ -272,7 +273,7 @@ def declared_amounts(
     unclear: list[Unplaced] = []
     years = year_cells(toks)
     for t in toks:
-        if not _is_cell(t.text) or _skip_cell(toks, t.index, vocab, years):
+        if t.index in not_money or not _is_cell(t.text) or _skip_cell(toks, t.index, vocab, years):
             continue
         text = _cell(t.text)
         if _role_row(toks, t.index, vocab):

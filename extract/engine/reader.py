@@ -165,7 +165,11 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     # --- money ----------------------------------------------------------------------------
     inline, unclear = money.inline_amounts(lines, toks, vocab)
     row_of = {row.figure.index: (table, row) for table in tables for row in table.rows}
-    declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_of))
+    # indicator tables first: a row printing its unit (利用者数 人 1,200 …) is not money under a 千円 declaration
+    indicator_tables, partial_tables = ind.header_tables(
+        lines, toks, vocab, era, "kpi" if kind.name == "kpi_review" else "outcome")
+    table_cells = frozenset(v.cell for f in indicator_tables for v in f.values if v.cell is not None)
+    declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_of), table_cells)
     figures = sorted(inline + declared, key=lambda f: f.token)
     position_only = 0
     for k, fig in enumerate(figures):
@@ -212,12 +216,14 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     # --- indicators -----------------------------------------------------------------------
     ifacts = ind.progress_statements(lines, toks)
     tables, unplaced = ind.year_tables(toks, vocab)
-    taken = {f.token for f in figures}  # money cells are not indicator values
+    tables = [f for f in tables if not any(v.cell in table_cells for v in f.values)]
+    taken = {f.token for f in figures} | table_cells  # money cells are not indicator values
     headers = year_headers(toks, era)
     labelled = ind.role_rows(toks, headers, vocab, taken)
     taken |= {v.cell for f in tables + labelled for v in f.values if v.cell is not None}
     rows, partial = ind.year_rows(toks, headers, taken)
-    ifacts += tables + labelled + rows + ind.target_bounds(lines, toks)
+    partial += partial_tables
+    ifacts += tables + indicator_tables + labelled + rows + ind.target_bounds(lines, toks)
     for k, fact in enumerate(ifacts, 1):
         indicator = Indicator(
             key=f"i{k}", name=fact.name, kind=fact.kind, span=fact.span, unit=fact.unit,

@@ -38,6 +38,8 @@ class Vocabulary:
     target_bounds: tuple[str, ...]
     indicator: dict[str, str]  # label -> indicator kind
     value_role: dict[str, str]  # label -> value role
+    indicator_header_words: tuple[str, ...]
+    derived_value_columns: tuple[str, ...]
     hierarchy: dict[str, str]  # label -> element level
     sdg: tuple[str, ...]
     project_suffixes: tuple[str, ...]
@@ -90,6 +92,8 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         target_bounds=_tuple(data, "target_bounds"),
         indicator={str(k): str(v) for k, v in (data.get("indicator") or {}).items()},
         value_role={str(k): str(v) for k, v in (data.get("value_role") or {}).items()},
+        indicator_header_words=_tuple(data, "indicator_header_words"),
+        derived_value_columns=_tuple(data, "derived_value_columns"),
         hierarchy={str(k): str(v) for k, v in (data.get("hierarchy") or {}).items()},
         sdg=_tuple(data, "sdg"),
         project_suffixes=tuple(sorted(_tuple(data, "project_suffixes"), key=len, reverse=True)),
