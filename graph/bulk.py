@@ -490,7 +490,8 @@ def _executor_for(executor, scheduler: str | None, workers: int):
         if scheduler:
             client = Client(scheduler)
             return client, client
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        # the dashboard on any free port: no clash with another cluster on this machine
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
         client = Client(cluster)
         return client, _Closing(client, cluster)
     if isinstance(executor, str):

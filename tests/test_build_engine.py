@@ -152,7 +152,7 @@ def test_dask_local_cluster_gives_the_same_graph(corpus: Path, in_memory, tmp_pa
     distributed = pytest.importorskip("distributed", reason="the Dask executor is the optional extra 'dask'")
     documents = len(list(corpus.glob("*.txt")))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         workers = set(client.scheduler_info()["workers"])
         assert len(workers) == 2
         with distributed.get_task_stream(client) as stream:
