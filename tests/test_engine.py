@@ -612,3 +612,29 @@ def test_values_that_print_their_own_year_in_a_table_of_roles():
     assert got["まちなか滞在者数"] == [("baseline", Decimal(4200), 2018), ("target", Decimal(5000), 2024),
                                     ("actual", Decimal(4650), 2022)]
     assert got["移住相談件数"] == [("baseline", Decimal(12), 2018), ("target", Decimal(40), 2024)]  # - : no value
+
+
+def test_a_money_table_printed_one_year_per_row_gives_each_figure_its_column_and_year():
+    r = read("cost_by_year.txt")
+    got = [(a.printed, a.category, a.fiscal_year, a.status, [f.funding_type for f in a.funding])
+           for a in r.projects[0].amounts if a.fiscal_year]
+    assert got == [
+        ("3,400", "total", 2018, None, []), ("500", "funding_share", 2018, None, ["国・県支出金"]),
+        ("2,900", "general_fund", 2018, None, []),
+        ("3,550", "total", 2019, None, []), ("500", "funding_share", 2019, None, ["国・県支出金"]),
+        ("3,050", "general_fund", 2019, None, []),
+        ("3,600", "total", 2020, "budget", []), ("3,100", "general_fund", 2020, "budget", []),  # - : no value
+    ]
+
+
+def test_a_division_printed_after_its_department_is_the_same_labels_value():
+    unit = read("cost_by_year.txt").projects[0].unit
+    assert (unit.department, unit.division) == ("産業振興部", "農政課")
+
+
+def test_a_list_item_progress_statement_needs_no_colon():
+    src = SourceText.from_text("みずうみ町総合戦略 KPIの検証\n・観光入込客数 45万人(H26) → 50万人(R1)\n"
+                               "・移住相談件数 12件(平成26年度)→40件(令和元年度)\n", "kpi.txt")
+    got = values(read_document(src))
+    assert got == {"観光入込客数": [("baseline", Decimal(45), 2014), ("target", Decimal(50), 2019)],
+                   "移住相談件数": [("baseline", Decimal(12), 2014), ("target", Decimal(40), 2019)]}

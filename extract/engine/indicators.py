@@ -1,8 +1,8 @@
 """Indicator values: numbers with a role (target, actual, baseline) and, where printed, a year.
 
 Recognisers:
-- **progress statement**: ``婚姻率: 5.5‰(平成25年) → 5.9‰(平成31年)`` — a baseline and a target,
-  each with its year;
+- **progress statement**: ``婚姻率: 5.5‰(平成25年) → 5.9‰(平成31年)`` (or a list item ``・観光入込客数
+  45万人(H26) → 50万人(R1)``) — a baseline and a target, each with its year;
 - **year-column table**: an indicator label and name, then year columns, some marked with their
   role (``平成25 (基準値) 平成27 平成28 (現状値) 平成31 (目標値)``), then exactly one value per
   column. An unmarked column takes the role of the next marked column to its right (the years
@@ -37,7 +37,7 @@ from policy_kg.extract.records import Span
 
 _NUM = r"[▲△-]?\d[\d,]*(?:\.\d+)?"
 PROGRESS = re.compile(
-    rf"(?:^|(?<=[\s①-⑳]))(?P<name>[^\s:：①-⑳→][^:：①-⑳→]{{1,60}}?)\s*[:：]\s*"
+    rf"(?:^|(?<=[\s①-⑳・•]))(?P<name>[^\s:：①-⑳・•→][^:：①-⑳→]{{1,60}}?)(?:\s*[:：]\s*|\s+)"
     rf"(?P<v1>{_NUM})\s*(?P<u1>[^\s\d(（]{{0,3}})\s*[(（](?P<y1>[^)）]{{1,14}})[)）]\s*[→⇒]\s*"
     rf"(?P<v2>{_NUM})\s*(?P<u2>[^\s\d(（]{{0,3}})\s*[(（](?P<y2>[^)）]{{1,14}})[)）]"
 )

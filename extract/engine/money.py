@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.normalize import CJK, Line, Token
 from policy_kg.extract.engine.vocabulary import Vocabulary
-from policy_kg.extract.engine.years import YearHeader, bare_years, header_before, year_headers
+from policy_kg.extract.engine.years import YearColumn, YearHeader, bare_years, header_before, year_column, year_headers
 from policy_kg.extract.numbers import UNIT_FACTORS, NumberFormatError, is_no_value, parse_number, parse_yen
 from policy_kg.extract.records import Span
 
@@ -258,6 +258,39 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
     return None
 
 
+@dataclass(frozen=True)
+class _GridCell:
+    """A figure of a money table printed one year per row: its column's label and its row's year."""
+
+    label: str
+    field: str  # money | funding
+    code: str
+    year: YearColumn
+
+
+def year_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None) -> dict[int, _GridCell]:
+    """Money tables printed one year per row: a header of money labels (``年度 事業費 国県支出金 一般財源``),
+    then rows a year starts (``H30 3,400 500 2,900``), one figure (or no-value cell) per label."""
+    by_line = _line_tokens(toks)
+    out: dict[int, _GridCell] = {}
+    for i in range(len(lines)):
+        cells = by_line.get(i, [])
+        labels = cells[1:] if cells and cells[0].text in ("年度", "区分", "年度区分") else cells
+        found = [vocab.money_label(c.text) for c in labels]
+        if len(labels) < 2 or any(f is None for f in found):
+            continue
+        for row in range(i + 1, len(lines)):
+            rcells = by_line.get(row, [])
+            year = year_column(rcells[0].text, era) if rcells else None
+            if year is None or len(rcells) - 1 != len(labels) or not all(
+                    _is_cell(c.text) or is_no_value(c.text) for c in rcells[1:]):
+                break
+            for label, (field, code), cell in zip(labels, found, rcells[1:]):
+                if _is_cell(cell.text):
+                    out[cell.index] = _GridCell(re.sub(r"[(（【\[].*$", "", label.text) or label.text, field, code, year)
+    return out
+
+
 def declared_amounts(
     lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None,
     row_cells: frozenset[int] = frozenset(), not_money: frozenset[int] = frozenset(),
@@ -272,15 +305,18 @@ def declared_amounts(
     facts: list[MoneyFact] = []
     unclear: list[Unplaced] = []
     years = year_cells(toks)
+    grid = year_row_cells(lines, toks, vocab, era)
     for t in toks:
-        if t.index in not_money or not _is_cell(t.text) or _skip_cell(toks, t.index, vocab, years):
+        if t.index in not_money or not _is_cell(t.text):
+            continue
+        if t.index not in grid and _skip_cell(toks, t.index, vocab, years):
             continue
         text = _cell(t.text)
         if _role_row(toks, t.index, vocab):
             continue  # 目標 222,410 223,680: values of an indicator, whatever their unit
         strong = bool(_COMMA.fullmatch(text) or _LONG.fullmatch(text))
         row = _money_row(toks, t.index, vocab, decl_at)
-        if not strong and row is None and t.index not in row_cells:
+        if not strong and row is None and t.index not in row_cells and t.index not in grid:
             continue
         governing = _governing(decls, t.index)
         if governing is None:
@@ -303,6 +339,12 @@ def declared_amounts(
             rows.setdefault(where, []).append(len(facts))
         confidence = 0.9 if side == "before" and not decl.weak else 0.7
         how = f"declared unit {decl.unit} ({'column cell' if decl.weak else 'declaration'} {side} it)"
+        if t.index in grid:  # its column names what it is, its row the year
+            g = grid[t.index]
+            category, funding = (g.code, None) if g.field == "money" else ("funding_share", g.code)
+            facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how + ", year row",
+                                   confidence, fiscal_year=g.year.year, status=g.year.status, label=g.label))
+            continue
         facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how, confidence, label=label))
     _map_years(toks, facts, rows, year_headers(toks, era))
     return facts, unclear

@@ -240,10 +240,15 @@ def departments(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
             continue
         rest = _strip(text[len(label):])
         candidates = ([rest] if rest else []) + [toks[j].text for j in range(t.index + 1, min(len(toks), t.index + 6))]
-        for cand in candidates:
+        for k, cand in enumerate(candidates):
             cand = _strip(cand)
             if 2 <= len(cand) <= 30 and cand.endswith(vocab.unit_suffixes) and not _is_label_like(cand, vocab):
                 out.append(NameFact(cand, t.span, t.index, "labelled"))
+                # 産業振興部 農政課: the division printed after its department is the same label's value
+                nxt = _strip(candidates[k + 1]) if k + 1 < len(candidates) else ""
+                if (cand.endswith(("部", "局")) and 2 <= len(nxt) <= 30 and nxt.endswith(vocab.unit_suffixes)
+                        and not nxt.endswith(("部", "局")) and not _is_label_like(nxt, vocab)):
+                    out.append(NameFact(nxt, t.span, t.index, "labelled"))
                 break
     return out
 
