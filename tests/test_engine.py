@@ -638,3 +638,32 @@ def test_a_list_item_progress_statement_needs_no_colon():
     got = values(read_document(src))
     assert got == {"観光入込客数": [("baseline", Decimal(45), 2014), ("target", Decimal(50), 2019)],
                    "移住相談件数": [("baseline", Decimal(12), 2014), ("target", Decimal(40), 2019)]}
+
+
+# --- next year's direction ------------------------------------------------------------------------
+
+
+def _direction(line: str) -> str | None:
+    src = SourceText.from_text(f"令和２年度 事務事業評価シート\n事務事業名 ふれあい農園運営事業\n{line}\n", "dir.txt")
+    return read_document(src).projects[0].direction
+
+
+def test_the_ticked_direction_option_is_the_projects_direction():
+    assert _direction("今後の方向性 □拡充 ■継続 □縮小 □廃止") == "継続"
+    assert _direction("(5)次年度の方向性 拡大") == "拡充"  # a synonym states the scheme's direction
+    assert _direction("今後の方向性 ○拡充 ○継続 ◉休止") == "休止"  # kept as printed: the scheme has none
+
+
+def test_printed_options_without_a_tick_state_no_direction():
+    assert _direction("今後の方向性 拡充 継続 縮小 廃止") is None
+    assert _direction("今後の方向性 □拡充 □継続 □縮小") is None
+
+
+def test_the_direction_reaches_the_projects_query(tmp_path):
+    from policy_kg.graph.pipeline import build_documents
+    from policy_kg.graph.query import run_query
+
+    text = (DATA / "cost_by_year.txt").read_text(encoding="utf-8") + "今後の方向性 □拡充 ■継続 □縮小\n"
+    (tmp_path / "sheet.txt").write_text(text, encoding="utf-8")
+    ds = build_documents([tmp_path / "sheet.txt"]).dataset
+    assert [r["status"] for r in run_query(ds, "projects").as_dicts()] == ["継続"]

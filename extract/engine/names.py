@@ -253,6 +253,41 @@ def departments(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
     return out
 
 
+DIRECTION_REACH = 10  # cells after a direction label where its options or its word are printed
+_TICKED = "■●◉☑✓✔"
+_UNTICKED = "□○◯☐"
+
+
+def directions(toks: list[Token], vocab: Vocabulary) -> list[tuple[str, Token]]:
+    """The direction each direction label states, and the label's cell: the one ticked option
+    (``□拡充 ■継続 □縮小``), or the one word printed when no option is shown. Several words and no
+    tick state nothing (a list of the options, not a choice)."""
+    out: list[tuple[str, Token]] = []
+    for t in toks:
+        if _MARKER.sub("", t.text, count=1).strip("()（）【】:： ") not in vocab.direction_labels:
+            continue
+        ticked, plain, options = [], [], 0
+        for j in range(t.index + 1, min(len(toks), t.index + 1 + DIRECTION_REACH)):
+            cell = toks[j].text
+            mark, word = (cell[0], cell[1:].strip()) if cell[:1] in _TICKED + _UNTICKED else ("", cell)
+            word = word.strip("()（）")
+            if word not in vocab.direction_words:
+                if cell in vocab.labels or (j > t.index + 1 and not mark and not word):
+                    break
+                continue
+            if mark and mark in _TICKED:
+                ticked.append(vocab.direction_words[word])
+            elif mark:
+                options += 1
+            else:
+                plain.append(vocab.direction_words[word])
+        if len(ticked) == 1:
+            out.append((ticked[0], t))
+        elif not ticked and not options and len(plain) == 1:
+            out.append((plain[0], t))
+    return out
+
+
 _LEVEL_ORDER = ("policy_goal", "policy", "policy_field", "measure")
 
 

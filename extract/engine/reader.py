@@ -140,6 +140,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     owners = [(t, p) for t, p in projects if p.key not in named_only]
     if kind.name == "evaluation_sheet":
         _hierarchy(record, names.hierarchy(toks, vocab), found)
+        stated = names.directions(toks, vocab)
+        if len(record.projects) == 1 and stated:  # a sheet's direction is its one project's
+            record.projects[0].direction = stated[0][0]
+            found["direction:labelled"] += 1
 
     # --- SDG targets (checked against the UN list in extract()) --------------------------
     for code, token in names.sdg_targets(toks, vocab):

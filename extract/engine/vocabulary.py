@@ -41,6 +41,8 @@ class Vocabulary:
     indicator_header_words: tuple[str, ...]
     derived_value_columns: tuple[str, ...]
     hierarchy: dict[str, str]  # label -> element level
+    direction_labels: tuple[str, ...]
+    direction_words: dict[str, str]  # as printed -> the direction it states
     sdg: tuple[str, ...]
     project_suffixes: tuple[str, ...]
     not_project_names: tuple[str, ...]
@@ -95,6 +97,8 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         indicator_header_words=_tuple(data, "indicator_header_words"),
         derived_value_columns=_tuple(data, "derived_value_columns"),
         hierarchy={str(k): str(v) for k, v in (data.get("hierarchy") or {}).items()},
+        direction_labels=_tuple(data, "direction_labels"),
+        direction_words={str(k): str(v) for k, v in (data.get("direction_words") or {}).items()},
         sdg=_tuple(data, "sdg"),
         project_suffixes=tuple(sorted(_tuple(data, "project_suffixes"), key=len, reverse=True)),
         not_project_names=_tuple(data, "not_project_names"),
