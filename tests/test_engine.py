@@ -527,6 +527,14 @@ def test_a_local_government_publisher_carries_its_code_when_its_name_says_which_
     assert code("府中市 令和５年度 事務事業評価シート\n事務事業名 あおぞら広場管理事業\n") == ("府中市", None)
 
 
+def test_listed_names_are_found_leftmost_longest_and_never_overlapping():
+    from policy_kg.extract.engine.publisher import _places
+
+    assert _places().names_in("東京都市町村振興") == ["東京都"]  # not 京都市
+    assert _places().names_in("滋賀県大津市と広島県府中市") == ["滋賀県", "大津市", "広島県", "府中市"]  # not 津市
+    assert _places().names_in("平和都市宣言") == []
+
+
 def test_a_name_further_down_counts_only_when_printed_twice():
     head = "令和５年度 事務事業評価シート\n事務事業名 ひかり館維持管理事業\n" + "概要\n" * 15
     assert _publisher(head + "会場 松本市の公園\n") is None

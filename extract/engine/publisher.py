@@ -40,9 +40,26 @@ class Publisher:
 
 @dataclass(frozen=True)
 class _Places:
-    pattern: re.Pattern[str]  # every listed name, longest first
     prefectures: frozenset[str]
     codes: dict[str, list[tuple[str, str]]]  # name -> (prefecture, code) of each local government so named
+    endings: frozenset[str]  # the last characters of the names (市 町 村 区 都 道 府 県)
+    longest: int
+
+    def names_in(self, text: str) -> list[str]:
+        """The listed names in ``text``, leftmost first, longest at each end, none overlapping
+        (東京都市町村 holds 東京都, not 京都市). A scan of the names' last characters: one set lookup per
+        candidate, where an alternation of 1,788 names cost more than the rest of the reading."""
+        found: list[str] = []
+        taken_until = 0
+        for end, ch in enumerate(text, 1):
+            if ch not in self.endings:
+                continue
+            for start in range(max(taken_until, end - self.longest), end - 1):
+                if text[start:end] in self.codes:
+                    found.append(text[start:end])
+                    taken_until = end
+                    break
+        return found
 
 
 @cache
@@ -52,8 +69,8 @@ def _places() -> _Places:
     codes: dict[str, list[tuple[str, str]]] = {}
     for row in rows:
         codes.setdefault(row["name"], []).append((row["prefecture"], row["code"]))
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(codes, key=len, reverse=True)))
-    return _Places(pattern, frozenset(row["prefecture"] for row in rows), codes)
+    return _Places(frozenset(row["prefecture"] for row in rows), codes, frozenset(n[-1] for n in codes),
+                   max(map(len, codes)))
 
 
 _LEGAL_FORM_SPACE = re.compile("(" + "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
@@ -75,9 +92,9 @@ def _most_named(lines: list[Line], at_least: int) -> Publisher | None:
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for k, line in enumerate(lines):
-        for m in places.pattern.finditer(line.text.replace(" ", "")):
-            counts[m.group()] += 1
-            first.setdefault(m.group(), k)
+        for name in places.names_in(line.text.replace(" ", "")):
+            counts[name] += 1
+            first.setdefault(name, k)
     named = [n for n in counts if counts[n] >= at_least]
     if not named:
         return None
