@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from policy_kg.extract.engine.normalize import CJK, Line, Token
 from policy_kg.extract.engine.vocabulary import Vocabulary
@@ -46,6 +47,27 @@ class NameFact:
     token: int
     how: str  # labelled | listed | heading | repeated
     code: str | None = None
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    suffix_end: re.Pattern[str]  # where a project-name ending ends a candidate name
+    department_line: re.Pattern[str]  # 所管課: 健康管理課
+    enumeration: re.Pattern[str]  # 主な事業は、
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _patterns(vocab: Vocabulary) -> _Patterns:
+    """The vocabulary's words compiled once (they were joined and escaped again for every line)."""
+    return _Patterns(
+        re.compile(rf"(?:{_alternation(vocab.project_suffixes)})(?:[(（][^()（）]{{0,30}}[)）])?(?=\s|$|[(（])"),
+        re.compile(rf"(?:{_alternation(vocab.department)})\s*[:：]\s*\S"),
+        re.compile(rf"(?:{_alternation(vocab.enumeration_heads)})(?:は|には|として|では)[、,]?\s*"),
+    )
 
 
 def _strip(text: str) -> str:
@@ -117,8 +139,7 @@ def _project_prefix(text: str, vocab: Vocabulary) -> str | None:
     """The shortest beginning of ``text`` that is a project name (a list item with notes after it)."""
     text = _LEADING_TAG.sub("", _MARKER.sub("", text, count=1)).strip()
     text = re.sub(r"^\S\s+(?=\S{4})", "", text)  # a one-character column before the name (自 …)
-    suffixes = "|".join(re.escape(s) for s in vocab.project_suffixes)
-    for m in re.finditer(rf"(?:{suffixes})(?:[(（][^()（）]{{0,30}}[)）])?(?=\s|$|[(（])", text):
+    for m in _patterns(vocab).suffix_end.finditer(text):
         cand = text[: m.end()].strip()
         if looks_like_project(cand, vocab):
             return cand
@@ -136,7 +157,6 @@ def listed_projects(
     first_token = {}
     for t in toks:
         first_token.setdefault(t.line, t.index)
-    dept_labels = tuple(vocab.department)
     out: list[NameFact] = []
     for i, line in enumerate(lines):
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
@@ -144,7 +164,7 @@ def listed_projects(
             continue  # the line is prose that runs on
         tok = first_token.get(i, 0)
         # a list of results prints each project over its department: 健康ポイント事業 / 所管課: 健康管理課
-        followed_by_unit = bool(re.match(rf"(?:{'|'.join(map(re.escape, dept_labels))})\s*[:：]\s*\S", nxt))
+        followed_by_unit = bool(_patterns(vocab).department_line.match(nxt))
         budget_row = re.fullmatch(r"\d{1,4}\(([^()]{3,40})\)", line.text)  # 11(浜手施設整備事業): a budget item
         if budget_row and looks_like_project(budget_row.group(1), vocab):
             out.append(NameFact(budget_row.group(1), line.span, tok, "listed"))
@@ -183,8 +203,7 @@ def enumerated_projects(lines: list[Line], toks: list[Token], vocab: Vocabulary)
     """
     if not vocab.enumeration_heads:
         return []
-    heads = "|".join(re.escape(h) for h in sorted(vocab.enumeration_heads, key=len, reverse=True))
-    opening = re.compile(rf"(?:{heads})(?:は|には|として|では)[、,]?\s*")
+    opening = _patterns(vocab).enumeration
     first_token = {}
     for t in toks:
         first_token.setdefault(t.line, t.index)
