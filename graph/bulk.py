@@ -650,9 +650,8 @@ def build_corpus(
                 if doc.failure is not None:
                     failures.append((doc.index, doc.failure))
                     drops.append(doc.doc_id)  # the store must not keep a version the input no longer is
-                    if mode == "out":
+                    if mode == "out":  # unchanged, but it fails now (its cached record was lost): it leaves too
                         result.unchanged -= 1
-                        known.pop(doc.doc_id, None)
                     continue
                 result.issues.update(doc.issues)
                 if doc.report is not None and out is not None:
