@@ -675,3 +675,18 @@ def test_the_direction_reaches_the_projects_query(tmp_path):
     (tmp_path / "sheet.txt").write_text(text, encoding="utf-8")
     ds = build_documents([tmp_path / "sheet.txt"]).dataset
     assert [r["status"] for r in run_query(ds, "projects").as_dicts()] == ["継続"]
+
+
+def test_a_file_of_sheets_gives_one_project_per_sheet_each_with_its_own_facts():
+    r = read("sheets_in_one_file.txt")
+    assert r.kind == "evaluation_sheet"
+    got = [(p.name, p.unit.division, p.direction, [a.jpy for a in p.amounts]) for p in r.projects]
+    assert got == [("ひばり公園維持管理事業", "公園緑地課", "継続", [4_210_000]),
+                   ("かわせみ水辺学習事業", "環境政策課", "拡充", [1_380_000])]
+    assert any("by position" in i.message for i in r.issues)  # each sheet's facts follow its name
+
+
+def test_another_label_of_the_same_sheet_does_not_make_a_second_project():
+    src = SourceText.from_text("令和４年度 事務事業評価シート\n事務事業名 ひばり公園維持管理事業\n"
+                               "予算事業名 ひばり公園管理経費\n事業費 4,210千円\n", "one.txt")
+    assert [p.name for p in read_document(src).projects] == ["ひばり公園維持管理事業"]

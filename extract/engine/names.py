@@ -45,8 +45,9 @@ class NameFact:
     name: str
     span: Span
     token: int
-    how: str  # labelled | listed | heading | repeated
+    how: str  # labelled | listed | heading | repeated | enumerated | table row
     code: str | None = None
+    label: str | None = None  # the label whose value it is (labelled names)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def labelled_projects(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
         if (prev.index > t.index and prev.line == toks[found].line - 1 and len(name) <= 6
                 and re.fullmatch(f"[{CJK}ー・]{{4,}}", prev.text) and not _is_label_like(prev.text, vocab)):
             name = prev.text + name
-        out.append(NameFact(name, toks[found].span, found, "labelled"))
+        out.append(NameFact(name, toks[found].span, found, "labelled", label=core))
     return out
 
 

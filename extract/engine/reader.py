@@ -117,7 +117,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         facts = names.repeated_projects(toks, vocab)[:1] or names.listed_projects(
             lines, toks, vocab, headings=False, budget_rows_only=True)
     else:
-        facts = facts[:1]  # one project per sheet: the first name its label gives
+        facts = _sheets(facts)
     seen: set[str] = set()
     projects: list[tuple[int, Project]] = []
     named_only: set[str] = set()  # keys of projects only named (in prose, in a table): they own nothing by position
@@ -139,11 +139,13 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     record.projects = [p for _, p in projects]
     owners = [(t, p) for t, p in projects if p.key not in named_only]
     if kind.name == "evaluation_sheet":
-        _hierarchy(record, names.hierarchy(toks, vocab), found)
-        stated = names.directions(toks, vocab)
-        if len(record.projects) == 1 and stated:  # a sheet's direction is its one project's
-            record.projects[0].direction = stated[0][0]
-            found["direction:labelled"] += 1
+        if len(record.projects) == 1:  # the levels above one sheet's project (a file of sheets has one set per sheet)
+            _hierarchy(record, names.hierarchy(toks, vocab), found)
+        for direction, token in names.directions(toks, vocab):
+            owner, _ = _owner(owners, token.index)  # a file of sheets: the sheet's own project, printed before
+            if owner is not None and owner.direction is None:
+                owner.direction = direction
+                found["direction:labelled"] += 1
 
     # --- SDG targets (checked against the UN list in extract()) --------------------------
     for code, token in names.sdg_targets(toks, vocab):
@@ -262,6 +264,17 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             "uncertain", f"read as {kind.name} (confidence {kind.confidence}), but no project, amount or "
                          "indicator was recognised", Span(1, max(1, record.line_count))))
     record.findings = dict(sorted(found.items()))
+
+
+def _sheets(facts: list[names.NameFact]) -> list[names.NameFact]:
+    """The projects of an evaluation sheet: its first labelled name — or, when the label of that name
+    is printed again with other names, one project per printing (a file that holds many sheets, each
+    opening with its own 事務事業名). Other labels' values are the same sheet's (予算事業名 beside 事業名)."""
+    first = facts[0]
+    sheets = [f for f in facts if f.label is not None and f.label == first.label]
+    if len({re.sub(r"\s", "", f.name) for f in sheets}) < 2:
+        return facts[:1]
+    return sheets
 
 
 def _table_line(fig: money.MoneyFact, table: columns.ColumnTable, row: columns.ColumnRow,
