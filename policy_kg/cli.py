@@ -396,7 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", aliases=["bulk-build"],
                        help="extract documents and build the graph (default: bundled samples); "
                             "bulk-build is its old name, an alias")
-    p.add_argument("inputs", nargs="*", help="documents (.txt), records (.records.json) or folders")
+    p.add_argument("inputs", nargs="*", help="documents (.txt, .pdf), records (.records.json) or folders")
     p.add_argument("--out", type=Path, default=None,
                    help=f"folder for graph.trig, report.json and report.txt (default: {DEFAULT_OUT}; "
                         "with --store only when given)")
