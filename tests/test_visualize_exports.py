@@ -127,3 +127,13 @@ def test_svg_is_the_same_every_run(tmp_path):
     first = visualize.export(FIXTURE, "svg", tmp_path / "a.svg", view="sdg").read_bytes()
     second = visualize.export(FIXTURE, "svg", tmp_path / "b.svg", view="sdg").read_bytes()
     assert b"<svg" in first and first == second
+
+
+def test_gexf_carries_no_date_so_the_same_graph_gives_the_same_bytes_every_day(tmp_path, monkeypatch):
+    import time as _time
+
+    first = visualize.export(FIXTURE, "gexf", tmp_path / "a.gexf", view="sdg").read_bytes()
+    monkeypatch.setattr(_time, "strftime", lambda *a, **k: "2001-01-01")  # another day
+    second = visualize.export(FIXTURE, "gexf", tmp_path / "b.gexf", view="sdg").read_bytes()
+    assert b"<gexf" in first and first == second and b"lastmodifieddate" not in first
+    assert read_network("gexf", tmp_path / "a.gexf").number_of_nodes() > 0

@@ -70,7 +70,11 @@ def write_network(g: nx.MultiDiGraph, fmt: str, out: Path) -> Path:
     if fmt == "graphml":
         nx.write_graphml(safe, buffer, encoding="utf-8")
     elif fmt == "gexf":
-        nx.write_gexf(_gexf_graph(safe), buffer, encoding="utf-8")
+        writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True)
+        # networkx stamps today's date on the file: the same graph must give the same bytes every day
+        writer.xml.find("meta").attrib.pop("lastmodifieddate", None)
+        writer.add_graph(_gexf_graph(safe))
+        writer.write(buffer)
     elif fmt == "json":
         data = nx.node_link_data(safe, edges="edges")
         buffer.write(json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
