@@ -690,3 +690,26 @@ def test_another_label_of_the_same_sheet_does_not_make_a_second_project():
     src = SourceText.from_text("令和４年度 事務事業評価シート\n事務事業名 ひばり公園維持管理事業\n"
                                "予算事業名 ひばり公園管理経費\n事業費 4,210千円\n", "one.txt")
     assert [p.name for p in read_document(src).projects] == ["ひばり公園維持管理事業"]
+
+
+# --- a table of projects kept on its lines -------------------------------------------------------
+
+
+def test_a_table_of_projects_gives_each_row_its_name_department_and_amounts():
+    r = read("project_table.txt")
+    got = [(p.name, p.unit.division, [(a.printed, a.jpy, a.label) for a in p.amounts]) for p in r.projects]
+    assert got == [
+        ("ひかり館維持管理事業", "生涯学習課", [("12,345", 12_345_000, "決算額"), ("10,200", 10_200_000, "一般財源")]),
+        ("市民ふれあいまつり", "市民協働課", [("3,210", 3_210_000, "決算額")]),  # - : no value
+        ("空き家バンク運営", "住宅政策課", [("845", 845_000, "決算額"), ("845", 845_000, "一般財源")]),
+    ]
+    # the row says whose figures they are: not a guess by position
+    assert all(a.confidence >= 0.9 for p in r.projects for a in p.amounts)
+    assert r.findings["project:table row"] == 3
+
+
+def test_a_row_with_another_number_of_cells_ends_the_table():
+    text = ("令和４年度 事務事業評価結果一覧\nNo. 事務事業名 担当課 決算額(千円)\n1 ひかり館維持管理事業 生涯学習課 12,345\n"
+            "2 市民 ふれあい まつり 市民協働課 3,210\n")
+    r = read_document(SourceText.from_text(text, "wrapped.txt"))
+    assert [p.name for p in r.projects] == ["ひかり館維持管理事業"]

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from policy_kg.extract.engine import indicators as ind
 from policy_kg.extract.engine import columns, money, names
 from policy_kg.extract.engine.kinds import Kind, classify
 from policy_kg.extract.engine.normalize import Line, logical_lines, tokens
+from policy_kg.extract.engine.project_rows import project_rows
 from policy_kg.extract.engine.publisher import find_publisher
 from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
-from policy_kg.extract.engine.years import document_era, year_headers
+from policy_kg.extract.engine.years import YearColumn, document_era, year_headers
 from policy_kg.extract.numbers import NumberFormatError, era_years
 from policy_kg.extract.records import (
     DOCUMENT_OWNER,
@@ -105,7 +106,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     tables, unpaired = columns.column_tables(lines, toks, vocab, era)
 
     # --- projects -------------------------------------------------------------------------
-    facts = names.labelled_projects(toks, vocab)
+    rows = project_rows(lines, toks, vocab) if kind.name in MULTI_PROJECT_KINDS else []
+    # a table's rows first: the same name read as a list item must not take the row's place
+    facts = [names.NameFact(r.name.text, r.name.span, r.name.index, "table row") for r in rows]
+    facts += names.labelled_projects(toks, vocab)
     if kind.name in MULTI_PROJECT_KINDS:
         facts += names.listed_projects(lines, toks, vocab, headings=kind.name == "business_plan")
         facts += names.enumerated_projects(lines, toks, vocab)
@@ -121,7 +125,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     seen: set[str] = set()
     projects: list[tuple[int, Project]] = []
     named_only: set[str] = set()  # keys of projects only named (in prose, in a table): they own nothing by position
-    by_label: dict[int, Project] = {}  # the label cell of a table row -> the project it names
+    by_label: dict[int, Project] = {}  # the name cell of a table's row -> the project it names
     for fact in facts:
         key_name = re.sub(r"\s", "", fact.name)
         if key_name in seen or any(other.endswith(key_name) for other in seen):
@@ -138,6 +142,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     projects.sort(key=lambda tp: tp[0])
     record.projects = [p for _, p in projects]
     owners = [(t, p) for t, p in projects if p.key not in named_only]
+    for row in rows:
+        if row.unit is not None and row.name.index in by_label:
+            by_label[row.name.index].unit = _unit([names.NameFact(row.unit.text, row.unit.span, row.unit.index,
+                                                                  "table row")], vocab)
     if kind.name == "evaluation_sheet":
         if len(record.projects) == 1:  # the levels above one sheet's project (a file of sheets has one set per sheet)
             _hierarchy(record, names.hierarchy(toks, vocab), found)
@@ -165,12 +173,15 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             for token, project in projects:
                 after = [d for d in depts if d.token > token]
                 nxt_project = min((t for t, _ in projects if t > token), default=None)
-                if after and (nxt_project is None or after[0].token < nxt_project):
+                if project.unit is None and after and (nxt_project is None or after[0].token < nxt_project):
                     project.unit = _unit([after[0]], vocab)
 
     # --- money ----------------------------------------------------------------------------
     inline, unclear = money.inline_amounts(lines, toks, vocab)
-    row_of = {row.figure.index: (table, row) for table in tables for row in table.rows}
+    row_of = {row.figure.index: _RowFigure(row.label.text, row.label.index, table.year, None)
+              for table in tables for row in table.rows}
+    row_of |= {cell.index: _RowFigure(label, r.name.index, None, vocab.money_label(label))
+               for r in rows for cell, label in r.figures}
     # indicator tables first: a row printing its unit (利用者数 人 1,200 …) is not money under a 千円 declaration
     indicator_tables, partial_tables = ind.header_tables(
         lines, toks, vocab, era, "kpi" if kind.name == "kpi_review" else "outcome")
@@ -180,9 +191,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     position_only = 0
     for k, fig in enumerate(figures):
         if fig.token in row_of:  # a table's row says whose figure it is
-            table, row = row_of[fig.token]
-            owner, by_position = by_label.get(row.label.index), False
-            fig = figures[k] = _table_line(fig, table, row, owner is not None)
+            owner, by_position = by_label.get(row_of[fig.token].name), False
+            fig = figures[k] = _table_line(fig, row_of[fig.token], owner is not None)
         else:
             owner, by_position = _owner(owners, fig.token)
         category, funding = fig.category, ()
@@ -277,12 +287,25 @@ def _sheets(facts: list[names.NameFact]) -> list[names.NameFact]:
     return sheets
 
 
-def _table_line(fig: money.MoneyFact, table: columns.ColumnTable, row: columns.ColumnRow,
-                owned: bool) -> money.MoneyFact:
-    """A figure of a column-dumped table with its row's label: the cost of a project's line in the year its
-    column prints (a budget line); any other line (a total, a kind of expense, income) is kept as stated."""
-    year = table.year if owned else None
-    return replace(fig, label=row.label.text, category="total" if year else "stated",
+@dataclass(frozen=True)
+class _RowFigure:
+    """What a table says of one of its figures."""
+
+    label: str  # its row's label (a column-dumped table) or its column's (a table of projects)
+    name: int  # the cell naming its row (a project's name, when the row is a project's)
+    year: YearColumn | None  # its column's year
+    field: tuple[str, str] | None  # (money | funding, code) of its column's money label
+
+
+def _table_line(fig: money.MoneyFact, row: _RowFigure, owned: bool) -> money.MoneyFact:
+    """A figure of a table with its label: the cost of a project's line in the year its column prints (a
+    budget line), or of the kind its column's money label says; any other line (a total, a kind of
+    expense, income) is kept as stated."""
+    year = row.year if owned else None
+    category, funding = ("total" if year else "stated"), None
+    if owned and row.field is not None:
+        category, funding = (row.field[1], None) if row.field[0] == "money" else ("funding_share", row.field[1])
+    return replace(fig, label=row.label, category=category, funding=funding,
                    fiscal_year=year.year if year else None, status=year.status if year else None,
                    how=fig.how + ", table row")
 
