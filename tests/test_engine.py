@@ -681,9 +681,28 @@ def test_a_file_of_sheets_gives_one_project_per_sheet_each_with_its_own_facts():
     r = read("sheets_in_one_file.txt")
     assert r.kind == "evaluation_sheet"
     got = [(p.name, p.unit.division, p.direction, [a.jpy for a in p.amounts]) for p in r.projects]
-    assert got == [("ひばり公園維持管理事業", "公園緑地課", "継続", [4_210_000]),
-                   ("かわせみ水辺学習事業", "環境政策課", "拡充", [1_380_000])]
-    assert any("by position" in i.message for i in r.issues)  # each sheet's facts follow its name
+    assert got == [("ひばり公園維持管理事業", "公園緑地課", "継続", [4_210_000]),  # its direction on its second page
+                   ("かわせみ水辺学習事業", "環境政策課", "拡充", [1_380_000]),
+                   ("つばめ緑地整備事業", "公園緑地課", None, [2_050_000])]
+    # each sheet's title opens it, so its department printed before its name is still its own, and
+    # nothing is given by position
+    assert not any("by position" in i.message for i in r.issues)
+    assert all(a.confidence >= 0.9 for p in r.projects for a in p.amounts)
+
+
+def test_each_sheet_of_a_file_sits_under_its_own_measure_and_a_shared_measure_is_one_element():
+    r = read("sheets_in_one_file.txt")
+    measures = {e.key: e.name for e in r.elements if e.level == "measure"}
+    assert sorted(measures.values()) == sorted(["水辺に親しむ", "みどりの拠点をまもる"])
+    assert [measures[p.parents[0]] for p in r.projects] == ["みどりの拠点をまもる", "水辺に親しむ", "みどりの拠点をまもる"]
+
+
+def test_sheets_that_titles_do_not_divide_give_their_facts_by_position():
+    text = ("令和４年度 事務事業評価シート\n事務事業名 ひばり公園維持管理事業\n事業費 4,210千円\n"
+            "事務事業名 かわせみ水辺学習事業\n事業費 1,380千円\n")
+    r = read_document(SourceText.from_text(text, "untitled.txt"))
+    assert [[a.jpy for a in p.amounts] for p in r.projects] == [[4_210_000], [1_380_000]]
+    assert any("by position" in i.message for i in r.issues)
 
 
 def test_another_label_of_the_same_sheet_does_not_make_a_second_project():

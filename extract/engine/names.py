@@ -320,8 +320,9 @@ class HeadingFact:
     token: int
 
 
-def hierarchy(toks: list[Token], vocab: Vocabulary) -> list[HeadingFact]:
-    """Values of hierarchy labels (基本目標, 政策, 施策 …): the level above a sheet's project.
+def hierarchy(toks: list[Token], vocab: Vocabulary, within: range | None = None) -> list[HeadingFact]:
+    """Values of hierarchy labels (基本目標, 政策, 施策 …): the level above a sheet's project (``within``:
+    the cells of one sheet of a file of sheets).
 
     The value is what follows the label in its own cell (``施策04水と緑の空間を形成する``) or the
     next cell, after an optional number; it must read as a name (not a label, a unit, a figure).
@@ -329,7 +330,7 @@ def hierarchy(toks: list[Token], vocab: Vocabulary) -> list[HeadingFact]:
     labels = sorted(vocab.hierarchy, key=len, reverse=True)
     out: list[HeadingFact] = []
     seen: set[str] = set()
-    for t in toks:
+    for t in (toks if within is None else toks[within.start:within.stop]):
         label = next((lab for lab in labels if t.text.startswith(lab)), None)
         if label is None or vocab.hierarchy[label] in seen:
             continue

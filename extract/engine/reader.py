@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from policy_kg.extract.engine import indicators as ind
 from policy_kg.extract.engine import columns, money, names
 from policy_kg.extract.engine.kinds import Kind, classify
-from policy_kg.extract.engine.normalize import Line, logical_lines, tokens
+from policy_kg.extract.engine.normalize import Line, Token, logical_lines, tokens
 from policy_kg.extract.engine.project_rows import project_rows
 from policy_kg.extract.engine.publisher import find_publisher
 from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
@@ -141,23 +141,26 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         found[f"project:{fact.how}"] += 1
     projects.sort(key=lambda tp: tp[0])
     record.projects = [p for _, p in projects]
-    owners = [(t, p) for t, p in projects if p.key not in named_only]
+    owners = _Owners([(t, p) for t, p in projects if p.key not in named_only],
+                     _sheet_sections(lines, toks, projects, vocab) if kind.name == "evaluation_sheet" else [])
     for row in rows:
         if row.unit is not None and row.name.index in by_label:
             by_label[row.name.index].unit = _unit([names.NameFact(row.unit.text, row.unit.span, row.unit.index,
                                                                   "table row")], vocab)
     if kind.name == "evaluation_sheet":
-        if len(record.projects) == 1:  # the levels above one sheet's project (a file of sheets has one set per sheet)
-            _hierarchy(record, names.hierarchy(toks, vocab), found)
+        if len(record.projects) == 1:
+            _hierarchy(record, names.hierarchy(toks, vocab), record.projects, found)
+        for start, end, project in owners.sections:  # a file of sheets: the levels above each sheet's project
+            _hierarchy(record, names.hierarchy(toks, vocab, range(start, end)), [project], found)
         for direction, token in names.directions(toks, vocab):
-            owner, _ = _owner(owners, token.index)  # a file of sheets: the sheet's own project, printed before
+            owner, _ = owners.of(token.index)
             if owner is not None and owner.direction is None:
                 owner.direction = direction
                 found["direction:labelled"] += 1
 
     # --- SDG targets (checked against the UN list in extract()) --------------------------
     for code, token in names.sdg_targets(toks, vocab):
-        owner, _ = _owner(owners, token)
+        owner, _ = owners.of(token)
         if owner is not None and code not in owner.sdg_targets:
             owner.sdg_targets.append(code)
             found["sdg_target:labelled"] += 1
@@ -169,6 +172,11 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     if record.projects and depts:
         if len(record.projects) == 1:
             record.projects[0].unit = _unit(depts, vocab)
+        elif owners.sections:  # each sheet's department labels are its project's
+            for _, _, project in owners.sections:
+                mine = [d for d in depts if owners.of(d.token)[0] is project]
+                if mine:
+                    project.unit = _unit(mine, vocab)
         else:
             for token, project in projects:
                 after = [d for d in depts if d.token > token]
@@ -194,7 +202,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             owner, by_position = by_label.get(row_of[fig.token].name), False
             fig = figures[k] = _table_line(fig, row_of[fig.token], owner is not None)
         else:
-            owner, by_position = _owner(owners, fig.token)
+            owner, by_position = owners.of(fig.token)
         category, funding = fig.category, ()
         if fig.funding:
             funding = (FundingSource(fig.funding, None, fig.funding, fig.span),)
@@ -246,7 +254,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             values=[IndicatorValue(v.role, v.value, v.printed, v.span, v.fiscal_year) for v in fact.values],
         )
         found[f"indicator:{fact.how}"] += 1
-        owner, by_position = _owner(owners, fact.token)
+        owner, by_position = owners.of(fact.token)
         if owner is None:
             record.indicators.append(indicator)
             record.indicator_owners[indicator.key] = DOCUMENT_OWNER
@@ -310,19 +318,65 @@ def _table_line(fig: money.MoneyFact, row: _RowFigure, owned: bool) -> money.Mon
                    how=fig.how + ", table row")
 
 
-def _hierarchy(record: DocumentRecord, headings: list[names.HeadingFact], found: Counter[str]) -> None:
-    """The levels a one-project sheet prints above its project (基本目標 → 政策 → 施策), each the
-    parent of the next; the project sits under the measure when the sheet names one."""
+def _hierarchy(record: DocumentRecord, headings: list[names.HeadingFact], projects: list[Project],
+               found: Counter[str]) -> None:
+    """The levels a sheet prints above its project (基本目標 → 政策 → 施策), each the parent of the next;
+    the project (or each budget item it is made of) sits under the measure when the sheet names one.
+    Sheets of one file that print the same level reuse its element."""
     parent = None
     for h in headings:
-        key = h.level.replace("_", "-")
-        record.elements.append(PolicyElement(key=key, level=h.level, name=h.name, span=h.span, number=h.number,
-                                             parent=parent))
-        parent = key
-        found[f"{h.level}:labelled"] += 1
+        same = next((e for e in record.elements if (e.level, e.name, e.number, e.parent) ==
+                     (h.level, h.name, h.number, parent)), None)
+        if same is None:
+            key = h.level.replace("_", "-")
+            if any(e.key == key for e in record.elements):
+                key = f"{key}-{sum(e.level == h.level for e in record.elements) + 1}"
+            same = PolicyElement(key=key, level=h.level, name=h.name, span=h.span, number=h.number, parent=parent)
+            record.elements.append(same)
+            found[f"{h.level}:labelled"] += 1
+        parent = same.key
     if headings and headings[-1].level == "measure":
-        for project in record.projects:  # the sheet's project, or each budget item it is made of
+        for project in projects:
             project.parents = [parent]
+
+
+@dataclass(frozen=True)
+class _Owners:
+    """Who owns a fact at a cell: the sheet it is printed on, in a file of sheets whose titles divide
+    it; else the project printed before it (by position)."""
+
+    projects: list[tuple[int, Project]]
+    sections: list[tuple[int, int, Project]]  # (first cell, cell after the last, project) of each sheet
+
+    def of(self, token: int) -> tuple[Project | None, bool]:
+        if self.sections:
+            return next((p for start, end, p in self.sections if start <= token < end), None), False
+        return _owner(self.projects, token)
+
+
+def _sheet_sections(lines: list[Line], toks: list[Token], projects: list[tuple[int, Project]],
+                    vocab: Vocabulary) -> list[tuple[int, int, Project]]:
+    """The sheets of a file of evaluation sheets: each from a line holding a sheet's title word to the
+    next that names another project, when every sheet names exactly one of the projects; else none (facts
+    then go by position)."""
+    if len(projects) < 2:
+        return []
+    words = vocab.kinds["evaluation_sheet"].title
+    first_cell: dict[int, int] = {}
+    for t in toks:
+        first_cell.setdefault(t.line, t.index)
+    starts = [first_cell[i] for i, line in enumerate(lines) if i in first_cell and any(w in line.text for w in words)]
+    sections: list[tuple[int, int, Project]] = []
+    for start, end in zip(starts, starts[1:] + [len(toks)]):
+        mine = [p for t, p in projects if start <= t < end]
+        if len(mine) > 1:
+            return []
+        if mine:
+            sections.append((start, end, mine[0]))
+        elif sections:  # a page that names no project continues the sheet before it
+            sections[-1] = (sections[-1][0], end, sections[-1][2])
+        # (a title before the first sheet's is the file's own: what it heads is the document's)
+    return sections if len(sections) == len(projects) else []
 
 
 def _owner(projects: list[tuple[int, Project]], token: int) -> tuple[Project | None, bool]:
