@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.normalize import CJK, Line, Token
-from policy_kg.extract.engine.vocabulary import Vocabulary
+from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
 from policy_kg.extract.engine.years import YearColumn, YearHeader, bare_years, header_before, year_column, year_headers
 from policy_kg.extract.numbers import UNIT_FACTORS, NumberFormatError, is_no_value, parse_number, parse_yen
 from policy_kg.extract.records import Span
@@ -287,7 +287,7 @@ def year_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary, era:
                 break
             for label, (field, code), cell in zip(labels, found, rcells[1:]):
                 if _is_cell(cell.text):
-                    out[cell.index] = _GridCell(re.sub(r"[(（【\[].*$", "", label.text) or label.text, field, code, year)
+                    out[cell.index] = _GridCell(label_text(label.text), field, code, year)
     return out
 
 
@@ -335,7 +335,7 @@ def declared_amounts(
         if row is not None and row[1] is not None:
             field, code, where = row
             category, funding = (code, None) if field == "money" else ("funding_share", code)
-            label = re.sub(r"[(（【\[].*$", "", toks[where].text) or toks[where].text
+            label = label_text(toks[where].text)
             rows.setdefault(where, []).append(len(facts))
         confidence = 0.9 if side == "before" and not decl.weak else 0.7
         how = f"declared unit {decl.unit} ({'column cell' if decl.weak else 'declaration'} {side} it)"

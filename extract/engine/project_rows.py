@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from policy_kg.extract.engine.normalize import CJK, Line, Token
-from policy_kg.extract.engine.vocabulary import Vocabulary
+from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
 from policy_kg.extract.numbers import is_no_value
 
 _FIGURE = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?")
@@ -32,18 +32,13 @@ class ProjectRow:
     figures: tuple[tuple[Token, str], ...]  # each figure under a money label, and that label (決算額)
 
 
-def _core(cell: str) -> str:
-    """A header cell without its bracketed unit or note: 決算額(千円) → 決算額."""
-    return re.sub(r"[(（【\[].*$", "", cell).strip()
-
-
 def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> list[ProjectRow]:
     by_line: dict[int, list[Token]] = {}
     for t in toks:
         by_line.setdefault(t.line, []).append(t)
     out: list[ProjectRow] = []
     for i in range(len(lines)):
-        header = [_core(c.text) for c in by_line.get(i, [])]
+        header = [label_text(c.text) for c in by_line.get(i, [])]
         name_col = next((k for k, h in enumerate(header) if h in vocab.project_name), None)
         unit_col = next((k for k, h in enumerate(header) if h in vocab.department), None)
         money_cols = [k for k, h in enumerate(header) if k != name_col and vocab.money_label(h) is not None]

@@ -127,9 +127,15 @@ def _label_pattern(v: Vocabulary) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(label) for label in labels))
 
 
+def label_text(cell: str) -> str:
+    """A label cell without the bracketed unit or note after it (決算額(千円) → 決算額, 一般財源【単位:円】
+    → 一般財源); the cell itself when nothing else is left."""
+    return re.sub(r"[(（【\[].*$", "", cell).strip() or cell
+
+
 @cache
 def _money_label(v: Vocabulary, token: str) -> tuple[str, str] | None:
-    core = re.sub(r"[(（【\[].*$", "", token).strip("・:：")  # 事業費(A), 一般財源【単位:円】
+    core = label_text(token).strip("・:：")  # 事業費(A), 一般財源【単位:円】
     for label in sorted(v.money, key=len, reverse=True):
         if core.endswith(label):
             return "money", v.money[label]
