@@ -102,14 +102,15 @@ def step_dump(work: Path, store: str) -> dict:
     return {"bytes": target.stat().st_size, "quads": len(s)}
 
 
-def step_oxigraph_load(work: Path) -> dict:
+def _oxigraph_alone(work: Path, source: Path, fmt: str, store_name: str) -> dict:
+    """pyoxigraph alone bulk-loading ``source`` into a fresh store: the baseline each build is set against."""
     import pyoxigraph as ox
 
-    store_dir = work / "oxigraph-only"
+    store_dir = work / store_name
     shutil.rmtree(store_dir, ignore_errors=True)
     start = time.perf_counter()
     s = ox.Store(str(store_dir))
-    s.bulk_load(path=str(work / "dump.nq"), format=ox.RdfFormat.N_QUADS)
+    s.bulk_load(path=str(source), format=getattr(ox.RdfFormat, fmt))
     s.flush()
     seconds = time.perf_counter() - start
     cpu = _cpu()
@@ -117,6 +118,10 @@ def step_oxigraph_load(work: Path) -> dict:
     del s
     shutil.rmtree(store_dir, ignore_errors=True)
     return {"seconds": seconds, "quads": quads, "peak_rss": _peak_rss(), "cpu": cpu}
+
+
+def step_oxigraph_load(work: Path) -> dict:
+    return _oxigraph_alone(work, work / "dump.nq", "N_QUADS", "oxigraph-only")
 
 
 def step_build(work: Path, inputs: list[str], options: list[str] | None = None, out: str = "build-out") -> dict:
@@ -158,20 +163,7 @@ def step_build_before(work: Path, inputs: list[str]) -> dict:
 
 def step_oxigraph_load_trig(work: Path) -> dict:
     """pyoxigraph alone bulk-loading the TriG file ``build`` wrote."""
-    import pyoxigraph as ox
-
-    store_dir = work / "oxigraph-trig-only"
-    shutil.rmtree(store_dir, ignore_errors=True)
-    start = time.perf_counter()
-    s = ox.Store(str(store_dir))
-    s.bulk_load(path=str(work / "build-out" / "graph.trig"), format=ox.RdfFormat.TRIG)
-    s.flush()
-    seconds = time.perf_counter() - start
-    cpu = _cpu()
-    quads = len(s)
-    del s
-    shutil.rmtree(store_dir, ignore_errors=True)
-    return {"seconds": seconds, "quads": quads, "cpu": cpu}
+    return _oxigraph_alone(work, work / "build-out" / "graph.trig", "TRIG", "oxigraph-trig-only")
 
 
 def step_change(work: Path, fraction: float) -> dict:
