@@ -11,14 +11,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
-
 from policy_kg.graph.query import list_queries
 from policy_kg.graph.query_page import list_examples, page_html, page_specs, query_form
-from tests.conftest import REPO
-from tests.test_visualize_explorer import CHROMIUM, Browser
+
+from tests.conftest import REPO, stop_server
+from tests.test_visualize_explorer import open_browser
 
 SHEET = "midorino_city_evaluation_sheet.txt"
 
@@ -68,12 +67,7 @@ def served(tmp_path_factory):
         endpoint = re.search(r"SPARQL endpoint:\s+(\S+)", banner).group(1)
         yield page, endpoint
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_server(proc)
 
 
 def _post(url: str, payload: dict) -> dict:
@@ -111,11 +105,7 @@ def test_served_page_refuses_other_hosts_and_serves_the_explorer(served):
 
 @pytest.fixture
 def browser(tmp_path):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: CI must install the Debian package 'chromium'")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium) — browser checks not run")
-    b = Browser(tmp_path, loopback=True)  # the page's own server only: any other host resolves nowhere
+    b = open_browser(tmp_path, loopback=True)  # the page's own server only: any other host resolves nowhere
     yield b
     b.close()
 

@@ -15,9 +15,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from policy_kg.visualize.explorer import explorer_data, render_explorer
 
 import build_graph
-from policy_kg.visualize.explorer import explorer_data, render_explorer
 
 FIXTURE = Path(__file__).parent / "data" / "visualize" / "fixture.trig"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -233,13 +233,18 @@ class Browser:
         self.proc.wait(timeout=30)
 
 
-@pytest.fixture
-def browser(tmp_path):
+def open_browser(tmp_path: Path, **options) -> Browser:
+    """A headless Chromium; a skip where it is not installed, a failure in CI (which must install it)."""
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"{CHROMIUM} is missing: CI must install the Debian package 'chromium'")
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium) — browser checks not run")
-    b = Browser(tmp_path)
+    return Browser(tmp_path, **options)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    b = open_browser(tmp_path)
     yield b
     b.close()
 
