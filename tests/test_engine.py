@@ -201,6 +201,36 @@ def test_statute_citing_headings_are_a_foundations_business_lines():
     assert any(i.severity == "uncertain" and "by position" in i.message for i in r.issues)
 
 
+def test_leader_dotted_counts_of_a_plan_are_its_projects_planned_values():
+    r = read("foundation_counts.txt")
+    scholarships, grants = r.projects
+    got = [(i.name, [(v.role, v.value, v.fiscal_year, v.printed) for v in i.values]) for i in scholarships.indicators]
+    assert got == [
+        ("一般枠", [("plan", Decimal(30), 2025, "30名")]),
+        ("理工系枠", [("plan", Decimal(10), 2025, "10名")]),
+        ("令和8年度奨学生の募集人員", [("plan", Decimal(12), 2026, "12名")]),  # the label's own year
+        ("一般枠", [("plan", Decimal(8), 2026, "8名")]),  # the year of the numbered item it belongs to
+        ("理工系枠", [("plan", Decimal(4), 2026, "4名")]),
+    ]
+    # a label that is a year and a role names its item's subject; 同 repeats the label before it
+    assert [(i.name, [(v.role, v.value, v.fiscal_year) for v in i.values]) for i in grants.indicators] == [
+        ("子ども読書活動", [("actual", Decimal(18), 2024)]),
+        ("郷土芸能の継承", [("actual", Decimal(5), 2024)]),
+    ]
+    # a count in a sentence, a period (5年以内) and an estimate (20名程度) are no values
+    printed = {v.printed for p in r.projects for i in p.indicators for v in i.values}
+    assert not printed & {"40名", "5年", "20名"}
+    assert r.findings["indicator:leader-dotted count"] == 7
+
+
+def test_a_leader_dotted_count_outside_a_plan_has_no_role_it_does_not_print():
+    src = SourceText.from_text("令和５年度 事務事業評価シート\n事務事業名 はなみずき通り清掃事業\n"
+                               "・参加団体...14団体\n・令和４年度実績...11団体\n", "leader.txt")
+    (project,) = extract(src).projects
+    assert [(v.role, v.value, v.fiscal_year) for i in project.indicators for v in i.values] == [
+        ("unspecified", Decimal(14), 2023), ("actual", Decimal(11), 2022)]
+
+
 def test_a_name_wrapped_onto_the_next_line_is_rejoined():
     src = SourceText.from_text("令和２年度 事務事業評価表\n事業名\n(1) みどりの回廊づくり\n推進事業費\n", "wrap.txt")
     assert [p.name for p in read_document(src).projects] == ["みどりの回廊づくり推進事業費"]
@@ -233,6 +263,19 @@ def test_kpi_review_progress_statements_and_year_tables():
 
 
 # --- the report and the graph ---------------------------------------------------------------------
+
+
+def test_a_reference_value_printed_after_a_year_table_row_is_a_past_actual_of_it():
+    src = SourceText.from_text(
+        "まち創生総合戦略 数値目標の現状値\n"
+        "数値目標① 転入者数 令和 2 (基準値) 令和 3 令和 4 (現状値) 令和 7 (目標値) 310 322 336 400 参考)R1 298\n"
+        "数値目標② 就業率 令和 2 (基準値) 令和 4 (現状値) 令和 7 (目標値) 61.2% 62.5% 65.0% 参考)R1 人口比 59\n",
+        "reference.txt")
+    got = values(extract(src))
+    assert got["転入者数"][-1] == ("actual", Decimal(298), 2019)
+    assert len(got["転入者数"]) == 5
+    assert got["就業率"] == [("baseline", Decimal("61.2"), 2020), ("actual", Decimal("62.5"), 2022),
+                          ("target", Decimal("65.0"), 2025)]  # 59 is not in the row's unit (%): not its value
 
 
 def test_records_name_their_kind_confidence_and_recognisers():

@@ -98,7 +98,7 @@ def test_recall_does_not_fall_below_the_measured_floor(corpus):
                           if v.get("value") is not None)
         gold_values += sum(printed.values())
         found_values += sum((printed & Counter(_values(r))).values())
-    assert found_values / gold_values >= 0.35  # measured 33/91
+    assert found_values / gold_values >= 0.45  # measured 44/91
 
 
 def test_every_real_document_builds_into_a_graph_that_conforms():

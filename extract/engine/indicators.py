@@ -19,7 +19,12 @@ Recognisers:
   carries its own year). A column without a role takes the role the row's name prints
   (``利用者数(実績)``), else ``unspecified``; a derived column (達成率) is read for alignment only. A row
   with fewer values than columns is read from the left and reported; a money row (事業費, a 千円 unit)
-  is not an indicator's.
+  is not an indicator's;
+- **leader-dotted count**: a list item whose label a leader joins to a count (``当財団枠…64名``,
+  ``募集人員…25名``, ``(平成27年度実績…37団体)``; ``同…`` repeats the label before it). A label that
+  is a year and a role names its item's subject instead (the text before its bracket). Its role
+  is the label's, else the document's (a plan's counts are planned values); its year the label's,
+  else that of the numbered item it belongs to, else the document's.
 """
 
 from __future__ import annotations
@@ -151,9 +156,39 @@ def year_tables(toks: list[Token], vocab: Vocabulary) -> tuple[list[IndicatorFac
             except NumberFormatError:
                 continue
         unit = cells[0][1].group("unit") or None
+        reference = _reference_value(toks, j, unit)
+        if reference is not None:  # 参考) H26 5.3‰: a year before the table's, printed beside it
+            year, cell = reference
+            latest = max((y for (y, r) in columns if r == "actual"), default=None)
+            role = "actual" if latest is not None and year <= latest else "unspecified"
+            values.append(ValueFact(role, parse_number(_VALUE_CELL.fullmatch(cell.text).group("v")), cell.text,
+                                    cell.span, year, cell.index))
         out.append(IndicatorFact(name_tok.text, vocab.indicator[label], unit, name_tok.span, name_tok.index,
                                  tuple(values), "year-column table"))
     return out, unplaced
+
+
+_REFERENCE = re.compile(r"^[(（]?参考(?:値)?[)）]?")
+
+
+def _reference_value(toks: list[Token], j: int, unit: str | None) -> tuple[int, Token] | None:
+    """A reference value printed after a table's row: ``参考) [caption] H26 5.3‰`` — a year cell, then one
+    value in the row's unit, within the next four cells."""
+    if j >= len(toks) or not _REFERENCE.match(toks[j].text):
+        return None
+    cells = [toks[j].text[_REFERENCE.match(toks[j].text).end():]] + [t.text for t in toks[j + 1:j + 5]]
+    for k in range(len(cells) - 1):
+        cell, step = cells[k], 1
+        if cell in ("平成", "令和", "H", "R") and re.fullmatch(r"\d{1,2}", cells[k + 1]):
+            cell, step = cell + cells[k + 1], 2
+        if not _YEAR_CELL.match(cell) or k + step >= len(cells):
+            continue
+        m = _VALUE_CELL.fullmatch(cells[k + step])
+        year = _year(cell)
+        if m is None or year is None or (m.group("unit") or None) != unit:
+            return None
+        return year, toks[j + k + step]
+    return None
 
 
 def target_bounds(lines: list[Line], toks: list[Token]) -> list[IndicatorFact]:
@@ -169,6 +204,86 @@ def target_bounds(lines: list[Line], toks: list[Token]) -> list[IndicatorFact]:
                                      (ValueFact("final_target", value, f"{m.group('v')}{m.group('unit')}{m.group('bound')}",
                                                 line.span, None),), "target bound"))
     return out
+
+
+# a leader (…, ..., ・・・, ‥) joins a label to its count; the label holds no blank, no leader, no bracket
+_LEADER_COUNT = re.compile(
+    rf"(?P<label>[^\s.…‥・()（）]{{1,40}}?)(?:\.{{3,}}|…+|・{{3,}}|‥+)\s?(?P<v>{_NUM})\s?(?P<unit>[^\d\s.,()（）~〜～]{{1,3}})")
+_ITEM_MARK = re.compile(r"^(?:[(（]?[0-9０-９a-zA-Z]{1,2}[)）.．]|[①-⑳]|[ア-ン][.．)）])\s*")
+_NUMBERED_ITEM = re.compile(r"^\s*(?:[(（]\d{1,2}[)）]|\d{1,2}[.．])")
+_DITTO = ("同", "同上", "〃")
+
+
+def _count_unit(unit: str, vocab: Vocabulary) -> str | None:
+    """The count unit a cell starts with (名, 団体, 件 …), longest first; dates (年, 月) are not counts."""
+    return next((u for u in sorted(vocab.non_money_units, key=len, reverse=True)
+                 if unit.startswith(u) and u not in ("年", "月")), None)
+
+
+def _subject(text: str) -> str:
+    """An item's subject: its text without list marks and quotes (A.「文化活動」 → 文化活動)."""
+    text = _ITEM_MARK.sub("", text.strip())
+    text = _ITEM_MARK.sub("", text)  # 内訳…(a)当財団枠: a second mark
+    return text.strip().strip("「」『』 ")
+
+
+def leader_counts(lines: list[Line], toks: list[Token], vocab: Vocabulary, default_role: str,
+                  default_year: int | None) -> list[IndicatorFact]:
+    out = []
+    item_year = None
+    previous: tuple[str | None, int | None] | None = None  # the role and year of the label before (for 同)
+    for i, line in enumerate(lines):
+        if _NUMBERED_ITEM.match(line.text):
+            years = [y for y in (_year(m.group(0)) for m in _LABEL_YEAR.finditer(line.text)) if y]
+            item_year = years[0] if years else None
+        for m in _LEADER_COUNT.finditer(line.text):
+            unit = _count_unit(m.group("unit"), vocab)
+            if unit is None:
+                continue
+            after = line.text[m.end("v"):].lstrip()[len(unit):]
+            if any(after.startswith(w) for w in vocab.count_conditions):
+                continue  # a bound (…10人以内) is a condition, not a count
+            try:
+                value = parse_number(m.group("v"))
+            except NumberFormatError:
+                continue
+            label = _subject(m.group("label"))
+            role, year = _label_role_year(label, vocab)
+            if label in _DITTO and previous is not None:
+                role, year = previous
+                label = ""
+            elif role is not None or year is not None:
+                previous = (role, year)
+            name = label
+            if not name or _is_role_year(name, vocab):
+                # (平成27年度実績…37団体): the label is a year and a role; the item's subject is before its bracket
+                before = line.text[:m.start("label")]
+                opening = max(before.rfind("("), before.rfind("（"))
+                name = _subject(before[:opening] if opening >= 0 else before)
+            if not name or not re.search(r"[\u3040-\u30ff\u3400-\u9fff]", name):
+                continue
+            values = (ValueFact(role or default_role, value, f"{m.group('v')}{unit}", line.span,
+                                year or item_year or default_year),)
+            out.append(IndicatorFact(name, "activity", unit, line.span, _first_token(toks, i), values,
+                                     "leader-dotted count"))
+    return out
+
+
+_LABEL_YEAR = re.compile(r"(?:令和|平成|昭和|[RHS])\s?(?:\d{1,2}|元)\s?年度?|(?:19|20)\d{2}\s?年度")
+
+
+def _label_role_year(label: str, vocab: Vocabulary) -> tuple[str | None, int | None]:
+    """The year (平成27年度) and the role (実績) a label prints, each None when it prints none."""
+    m = _LABEL_YEAR.search(label)
+    year = _year(m.group(0)) if m else None
+    role = next((vocab.value_role[w] for w in sorted(vocab.value_role, key=len, reverse=True) if label.endswith(w)),
+                None)
+    return role, year
+
+
+def _is_role_year(label: str, vocab: Vocabulary) -> bool:
+    rest = _LABEL_YEAR.sub("", label)
+    return rest in vocab.value_role or rest == ""
 
 
 UNNAMED = "(指標名の印字なし)"  # the document prints the values but no name for them

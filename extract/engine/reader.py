@@ -248,6 +248,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     rows, partial = ind.year_rows(toks, headers, taken)
     partial += partial_tables
     ifacts += tables + indicator_tables + labelled + rows + ind.target_bounds(lines, toks)
+    ifacts += ind.leader_counts(lines, toks, vocab, "plan" if kind.name == "business_plan" else "unspecified",
+                                record.fiscal_year)
     for k, fact in enumerate(ifacts, 1):
         indicator = Indicator(
             key=f"i{k}", name=fact.name, kind=fact.kind, span=fact.span, unit=fact.unit,

@@ -36,6 +36,7 @@ class Vocabulary:
     negative_words: tuple[str, ...]
     non_money_units: tuple[str, ...]
     target_bounds: tuple[str, ...]
+    count_conditions: tuple[str, ...]
     indicator: dict[str, str]  # label -> indicator kind
     value_role: dict[str, str]  # label -> value role
     indicator_header_words: tuple[str, ...]
@@ -92,6 +93,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         negative_words=_tuple(data, "negative_words"),
         non_money_units=_tuple(data, "non_money_units"),
         target_bounds=_tuple(data, "target_bounds"),
+        count_conditions=_tuple(data, "count_conditions"),
         indicator={str(k): str(v) for k, v in (data.get("indicator") or {}).items()},
         value_role={str(k): str(v) for k, v in (data.get("value_role") or {}).items()},
         indicator_header_words=_tuple(data, "indicator_header_words"),
