@@ -658,6 +658,48 @@ def test_indicator_rows_that_print_their_unit_are_not_money_but_a_cost_table_und
                    ("3,400", "total", 2018), ("3,550", "total", 2019), ("3,600", "total", 2020)]
 
 
+_SHEET = "令和５年度 事務事業評価シート\n事務事業名 はなみずき講座事業\n担当課 生涯学習課\n"
+
+
+def _indicators(text: str) -> list[tuple[str, str | None, list[tuple[str, Decimal, int | None]]]]:
+    (project,) = extract(SourceText.from_text(_SHEET + text, "sheet.txt")).projects
+    return [(i.name, i.unit, [(v.role, v.value, v.fiscal_year) for v in i.values]) for i in project.indicators]
+
+
+def test_values_each_after_its_role_label_belong_to_the_indicator_named_before_them():
+    assert _indicators("成果指標名 参加者数 単位 人 目標値 500 実績値 480 達成率 96%\n") == [
+        ("参加者数", "人", [("target", Decimal(500), None), ("actual", Decimal(480), None)])]  # 達成率 is derived
+    assert _indicators("活動指標 講座の開催回数 回 R4目標 12 R4実績 10\n") == [
+        ("講座の開催回数", "回", [("target", Decimal(12), 2022), ("actual", Decimal(10), 2022)])]
+    assert _indicators("成果指標 参加者の満足度 目標値:90% 実績値:85%\n") == [
+        ("参加者の満足度", "%", [("target", Decimal(90), None), ("actual", Decimal(85), None)])]
+    assert _indicators("活動指標\n講座の開催回数(回)\n目標値\n12\n実績値\n10\n") == [
+        ("講座の開催回数", "回", [("target", Decimal(12), None), ("actual", Decimal(10), None)])]
+
+
+def test_a_role_label_followed_by_several_values_is_a_row_of_an_unread_table_and_gives_nothing():
+    assert _indicators("成果指標 参加者数 目標値 400 450 500\n") == []
+
+
+def test_a_table_row_that_prints_its_role_and_the_row_that_continues_it_are_one_indicator():
+    got = _indicators("区分 令和3年度 令和4年度 令和5年度\n参加者数(人) 目標 400 450 500\n実績 380 460 -\n")
+    assert got == [("参加者数", "人", [
+        ("target", Decimal(400), 2021), ("target", Decimal(450), 2022), ("target", Decimal(500), 2023),
+        ("actual", Decimal(380), 2021), ("actual", Decimal(460), 2022)])]  # − is no value, not zero
+
+
+def test_an_indicator_table_printed_one_cell_per_line():
+    text = "指標名\n単位\nR3実績\nR4目標\nR4実績\n参加者数\n人\n450\n500\n480\n講座の満足度\n%\n88\n90\n"
+    r = extract(SourceText.from_text(_SHEET + text, "cells.txt"))
+    got = [(i.name, i.unit, [(v.role, v.value, v.fiscal_year) for v in i.values]) for i in r.projects[0].indicators]
+    assert got == [
+        ("参加者数", "人", [("actual", Decimal(450), 2021), ("target", Decimal(500), 2022), ("actual", Decimal(480), 2022)]),
+        ("講座の満足度", "%", [("actual", Decimal(88), 2021), ("target", Decimal(90), 2022)]),
+    ]
+    assert any("講座の満足度" in i.message and "2 values under 3 columns" in i.message for i in r.issues)
+    assert not r.projects[0].amounts  # the table's cells are not money
+
+
 def test_values_that_print_their_own_year_in_a_table_of_roles():
     got = values(read("kpi_review.txt"))
     assert got["まちなか滞在者数"] == [("baseline", Decimal(4200), 2018), ("target", Decimal(5000), 2024),

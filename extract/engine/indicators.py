@@ -407,6 +407,7 @@ def _label_value_before(toks: list[Token], index: int, vocab: Vocabulary) -> tup
 
 _TABLE_VALUE = re.compile(rf"(?P<v>{_NUM})(?P<unit>[^\d\s()（）]{{0,3}})(?:[(（](?P<y>[^)）]{{1,12}})[)）])?")
 _COLUMN_YEAR = re.compile(r"(?:(?:令和|平成|昭和|[RHS])\s?(?:\d{1,2}|元)|(?:19|20)\d{2}|\d{1,2}(?=年))(?:年度?)?")
+_UNIT_SUFFIX = re.compile(r"(?P<name>.+?)\s?[(（](?P<unit>[^()（）]{1,3})[)）]")  # 参加者数(人)
 _ROLE_SUFFIX = re.compile(r"[(（](?P<role>[^()（）]{1,4})[)）]$")
 
 
@@ -452,25 +453,28 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
         if header is None:
             continue
         kind, columns = header
+        previous: tuple[str, str | None] | None = None  # the name and unit of the row before
         while i < n and _table_header(by_line.get(i, []), era, vocab) is None:
-            row = _table_row(by_line.get(i, []), columns, vocab)
+            cells_of_line = by_line.get(i, [])
+            continued = bool(previous and cells_of_line and cells_of_line[0].text in vocab.value_role)
+            if continued:  # 実績 380 460 −: a row that only prints a role continues the indicator above it
+                head = cells_of_line[0]
+                cells_of_line = [Token(previous[0], head.line, head.index, head.span), *cells_of_line]
+            row = _table_row(cells_of_line, columns, vocab)
             if row is None:
                 break
             name, unit, cells, row_role = row
-            values = []
-            for col, cell in zip(columns, cells):
-                m = _TABLE_VALUE.fullmatch(cell.text)
-                role = col.role or row_role or "unspecified"
-                if m is None or role == "derived":
-                    continue
-                try:
-                    values.append(ValueFact(role, parse_number(m.group("v")), cell.text, cell.span,
-                                            col.year or (_year(m.group("y")) if m.group("y") else None), cell.index))
-                except NumberFormatError:
-                    continue
-                unit = unit or m.group("unit") or None
+            if continued:
+                unit = unit or previous[1]
+            previous = (name, unit)
+            values, printed_unit = _row_values(columns, cells, row_role)
+            unit = unit or printed_unit
             first = by_line[i][0]
-            if values:
+            if values and continued and out and out[-1].name == name:
+                above = out[-1]
+                out[-1] = IndicatorFact(above.name, above.kind, above.unit or unit, above.span, above.token,
+                                        above.values + tuple(values), above.how)
+            elif values:
                 out.append(IndicatorFact(name, kind or default_kind, unit, first.span, first.index, tuple(values),
                                          "indicator table"))
             if len(cells) < len(columns):
@@ -478,6 +482,80 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
                                         f"{len(cells)} values under {len(columns)} columns: read from the left"))
             i += 1
     return out, partial
+
+
+def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None,
+                         default_kind: str) -> tuple[list[IndicatorFact], list[Unplaced]]:
+    """Indicator tables a dump printed one cell per line: the header's cells (指標名 / 単位 / R3実績 /
+    R4目標), then each row's name, optional unit and one value per column. Only runs of one-cell lines
+    are read; a row with fewer values than columns ends the table and is reported."""
+    per_line: dict[int, list[Token]] = {}
+    for t in toks:
+        per_line.setdefault(t.line, []).append(t)
+    single = [cells[0] if len(cells) == 1 else None for cells in (per_line.get(i, []) for i in range(len(lines)))]
+    out: list[IndicatorFact] = []
+    partial: list[Unplaced] = []
+    i, n = 0, len(single)
+    while i < n:
+        cell = single[i]
+        if cell is None or not (cell.text in vocab.indicator_header_words or cell.text in vocab.indicator):
+            i += 1
+            continue
+        j = i
+        while j < n and single[j] is not None and (
+                single[j].text in vocab.indicator_header_words or single[j].text in vocab.indicator):
+            j += 1
+        while j < n and single[j] is not None and header_column(single[j].text, era, vocab) is not None:
+            j += 1
+        header = _table_header([single[k] for k in range(i, j)], era, vocab)
+        if header is None:
+            i = j if j > i else i + 1
+            continue
+        kind, columns = header
+        width = len(columns)
+        while j < n and single[j] is not None:
+            row = [single[j]]
+            k = j + 1
+            if k < n and single[k] is not None and single[k].text in vocab.non_money_units:
+                row.append(single[k])
+                k += 1
+            while k < n and single[k] is not None and len(row) < width + 2 and (
+                    _TABLE_VALUE.fullmatch(single[k].text) or is_no_value(single[k].text)):
+                row.append(single[k])
+                k += 1
+            parsed = _table_row(row, columns, vocab)
+            if parsed is None:
+                break
+            name, unit, cells, row_role = parsed
+            values, printed_unit = _row_values(columns, cells, row_role)
+            if values:
+                out.append(IndicatorFact(name, kind or default_kind, unit or printed_unit, row[0].span,
+                                         row[0].index, tuple(values), "indicator table, one cell per line"))
+            j = k
+            if len(cells) < width:
+                partial.append(Unplaced(name, row[0].span, f"{len(cells)} values under {width} columns: "
+                                                            "read from the left"))
+                break
+        i = j
+    return out, partial
+
+
+def _row_values(columns: list[TableColumn], cells: list[Token], row_role: str | None
+                ) -> tuple[list[ValueFact], str | None]:
+    """The values of a table row's cells, each with its column's role and year, and the first unit they print."""
+    values, unit = [], None
+    for col, cell in zip(columns, cells):
+        m = _TABLE_VALUE.fullmatch(cell.text)
+        role = col.role or row_role or "unspecified"
+        if m is None or role == "derived":
+            continue
+        try:
+            values.append(ValueFact(role, parse_number(m.group("v")), cell.text, cell.span,
+                                    col.year or (_year(m.group("y")) if m.group("y") else None), cell.index))
+        except NumberFormatError:
+            continue
+        unit = unit or m.group("unit") or None
+    return values, unit
 
 
 def _table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tuple[str | None, list[TableColumn]] | None:
@@ -514,9 +592,81 @@ def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
             or any(re.search(r"円$", c.text) for c in values)):
         return None
     role = None
+    if len(head) > 1 and head[-1].text in vocab.value_role:  # 参加者数(人) 目標 400 450 …: the row's role
+        role, head = vocab.value_role[head[-1].text], head[:-1]
+        name = " ".join(c.text for c in head)
     m = _ROLE_SUFFIX.search(name)
     if m and m.group("role") in vocab.value_role:
         role, name = vocab.value_role[m.group("role")], name[:m.start()].strip()
+    m = _UNIT_SUFFIX.fullmatch(name)
+    if unit is None and m and m.group("unit") in vocab.non_money_units:
+        name, unit = m.group("name"), m.group("unit")
     if not name or name in vocab.value_role or name in vocab.labels:
         return None  # a row a role label starts (目標値 52,000 …): the role-row recogniser's
     return name, unit, values, role
+
+
+_ROLE_VALUE = re.compile(r"(?P<label>[^:：\d]{1,8})[:：](?P<value>.+)")  # 目標値:90% in one cell
+_ITEM_NUMBER = re.compile(r"^(?:[(（]\d{1,2}[)）]|[①-⑳])")
+
+
+def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: set[int]) -> list[IndicatorFact]:
+    """Values each printed after its own role label, after an indicator label and its name:
+    ``成果指標 参加者数 単位 人 目標値 500 実績値 480``, ``活動指標 開催回数 回 R4目標 12 R4実績 10``,
+    ``目標値:90%``. A role label followed by several values is a table row whose header was not read:
+    none of it is taken. Cells in ``taken`` belong to other facts."""
+    out: list[IndicatorFact] = []
+    n = len(toks)
+    units = set(vocab.non_money_units)
+    for t in toks:
+        kind = vocab.indicator.get(_ITEM_NUMBER.sub("", t.text))
+        if kind is None:
+            continue
+        j = t.index + 1
+        name, unit, first = None, None, None
+        while j < n and name is None:  # the name: the first cell that is not a label, a unit or a value
+            cell = toks[j].text
+            if cell in vocab.labels or cell in units or _TABLE_VALUE.fullmatch(cell) or len(cell) < 2:
+                break
+            name, first = cell, toks[j]
+            j += 1
+        if name is None:
+            continue
+        m = re.fullmatch(r"(?P<name>.+?)[(（](?P<unit>[^()（）]{1,3})[)）]", name)
+        if m and m.group("unit") in units:
+            name, unit = m.group("name"), m.group("unit")
+        values: list[ValueFact] = []
+        while j < n:
+            cell = _ITEM_NUMBER.sub("", toks[j].text)
+            if cell == "単位" and j + 1 < n and toks[j + 1].text in units:
+                unit, j = toks[j + 1].text, j + 2
+                continue
+            if cell in units:
+                unit, j = cell, j + 1
+                continue
+            inline = _ROLE_VALUE.fullmatch(cell)
+            label, value_cell, step = (inline.group("label"), inline.group("value"), 1) if inline else (
+                cell, toks[j + 1].text if j + 1 < n else "", 2)
+            column = header_column(label, era, vocab)
+            if column is None or column.role is None:
+                break
+            value_tok = toks[j] if inline else (toks[j + 1] if j + 1 < n else None)
+            v = _TABLE_VALUE.fullmatch(value_cell)
+            if value_tok is None or value_tok.index in taken or not (v or is_no_value(value_cell)):
+                break
+            nxt = j + step
+            if nxt < n and _TABLE_VALUE.fullmatch(toks[nxt].text) and toks[nxt].index not in taken:
+                values = []  # 目標値 52,000 53,000 …: a row of a table, not one labelled value
+                break
+            if v is not None and column.role != "derived":
+                try:
+                    values.append(ValueFact(column.role, parse_number(v.group("v")), value_cell, value_tok.span,
+                                            column.year or (_year(v.group("y")) if v.group("y") else None),
+                                            value_tok.index))
+                except NumberFormatError:
+                    pass
+                unit = unit or v.group("unit") or None
+            j = nxt
+        if values:
+            out.append(IndicatorFact(name, kind, unit, first.span, first.index, tuple(values), "labelled values"))
+    return out

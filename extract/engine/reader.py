@@ -191,8 +191,11 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     row_of |= {cell.index: _RowFigure(label, r.name.index, None, vocab.money_label(label))
                for r in rows for cell, label in r.figures}
     # indicator tables first: a row printing its unit (利用者数 人 1,200 …) is not money under a 千円 declaration
-    indicator_tables, partial_tables = ind.header_tables(
-        lines, toks, vocab, era, "kpi" if kind.name == "kpi_review" else "outcome")
+    indicator_kind = "kpi" if kind.name == "kpi_review" else "outcome"
+    indicator_tables, partial_tables = ind.header_tables(lines, toks, vocab, era, indicator_kind)
+    cell_tables, partial_cells = ind.cell_per_line_tables(lines, toks, vocab, era, indicator_kind)
+    indicator_tables += cell_tables
+    partial_tables += partial_cells
     table_cells = frozenset(v.cell for f in indicator_tables for v in f.values if v.cell is not None)
     declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_of), table_cells)
     figures = sorted(inline + declared, key=lambda f: f.token)
@@ -248,6 +251,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     rows, partial = ind.year_rows(toks, headers, taken)
     partial += partial_tables
     ifacts += tables + indicator_tables + labelled + rows + ind.target_bounds(lines, toks)
+    taken |= {v.cell for f in indicator_tables + rows for v in f.values if v.cell is not None}
+    ifacts += ind.labelled_values(toks, vocab, era, taken)
     ifacts += ind.leader_counts(lines, toks, vocab, "plan" if kind.name == "business_plan" else "unspecified",
                                 record.fiscal_year)
     for k, fact in enumerate(ifacts, 1):
