@@ -404,6 +404,17 @@ def test_a_document_cut_inside_a_figure_says_so_and_keeps_what_is_complete():
     assert any("stops inside a figure ('5,2')" in i.message and i.span == Span(3, 3) for i in r.issues)
 
 
+def test_the_last_item_of_a_list_cut_inside_its_department_label_is_still_a_project_and_the_cut_reported():
+    text = ("令和６年度 行政評価の結果\n評価結果(3事業)\nみどりの窓口案内\n所管課: 市民課 評価区分: A\n"
+            "ひかり公園の再整備\n所管課: 公園課 評価区分: B\nこもれび図書館の移転検討\n所")
+    r = extract(SourceText.from_text(text, "cut.txt"))
+    assert [p.name for p in r.projects] == ["みどりの窓口案内", "ひかり公園の再整備", "こもれび図書館の移転検討"]
+    assert r.projects[2].unit is None
+    assert any("stops inside a label ('所')" in i.message for i in r.issues)
+    r = extract(SourceText.from_text(text[:-2], "uncut.txt"))  # without the cut label: a line of text
+    assert [p.name for p in r.projects] == ["みどりの窓口案内", "ひかり公園の再整備"]
+
+
 def test_a_masked_cell_in_a_role_row_is_no_value():
     src = SourceText.from_text("事務事業評価シート\n事務事業名 ほしぞら観察会事業\nH28 H29 H30\n参加者数 人\n実績値 120 *** 140\n",
                                "masked.txt")

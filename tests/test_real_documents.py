@@ -91,7 +91,7 @@ def test_recall_does_not_fall_below_the_measured_floor(corpus):
     gold_projects = [(name, r) for _, g, r in corpus for name in g["projects"]]
     named = sum(any(name.replace(" ", "") in (p.name or "").replace(" ", "") for p in r.projects)
                 for name, r in gold_projects)
-    assert named / len(gold_projects) >= 0.9  # the scorer measures 86/88 (its match is looser)
+    assert named / len(gold_projects) >= 0.9  # the scorer measures 87/88 (its match is looser)
     gold_values = found_values = 0
     for _, gold, r in corpus:
         printed = Counter(Decimal(str(v["value"])) for i in gold["indicators"] for v in i["values"]

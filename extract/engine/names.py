@@ -128,6 +128,12 @@ def labelled_projects(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
     return out
 
 
+def _cut_label(text: str, is_last_line: bool, labels: tuple[str, ...]) -> bool:
+    """Whether the document stops inside one of ``labels``: its last line is a label's beginning (所 of 所管課)."""
+    text = text.strip()
+    return is_last_line and 0 < len(text) < 4 and any(lab.startswith(text) and lab != text for lab in labels)
+
+
 def _segments(text: str) -> list[str]:
     """A line split at the list markers inside it: ``(1) A事業 (2) B事業`` → ``A事業``, ``B事業``."""
     cuts = [m.start() for m in _INLINE_MARKER.finditer(text)]
@@ -165,7 +171,8 @@ def listed_projects(
             continue  # the line is prose that runs on
         tok = first_token.get(i, 0)
         # a list of results prints each project over its department: 健康ポイント事業 / 所管課: 健康管理課
-        followed_by_unit = bool(_patterns(vocab).department_line.match(nxt))
+        followed_by_unit = bool(_patterns(vocab).department_line.match(nxt)) or _cut_label(
+            nxt, i + 1 == len(lines) - 1, vocab.department)
         budget_row = re.fullmatch(r"\d{1,4}\(([^()]{3,40})\)", line.text)  # 11(浜手施設整備事業): a budget item
         if budget_row and looks_like_project(budget_row.group(1), vocab):
             out.append(NameFact(budget_row.group(1), line.span, tok, "listed"))

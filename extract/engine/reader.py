@@ -284,6 +284,11 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         record.issues.append(ExtractionIssue(
             "uncertain", f"the text stops inside a figure ({toks[-1].text!r}): the document is cut there and "
                          "what follows is not read", toks[-1].span))
+    if toks and 0 < len(toks[-1].text) < 4 and toks[-1].text not in vocab.labels and any(
+            label.startswith(toks[-1].text) for label in vocab.labels):
+        record.issues.append(ExtractionIssue(
+            "uncertain", f"the text stops inside a label ({toks[-1].text!r}): the document is cut there and "
+                         "what follows is not read", toks[-1].span))
     if not (record.projects or figures or ifacts):
         record.issues.append(ExtractionIssue(
             "uncertain", f"read as {kind.name} (confidence {kind.confidence}), but no project, amount or "
