@@ -688,6 +688,14 @@ def test_values_each_after_its_role_label_belong_to_the_indicator_named_before_t
         ("講座の開催回数", "回", [("target", Decimal(12), None), ("actual", Decimal(10), None)])]
 
 
+def test_an_indicator_label_may_print_its_name_after_a_colon_or_after_header_words():
+    assert _indicators("成果指標:参加者数(人) 目標値 500 実績値 480\n") == [
+        ("参加者数", "人", [("target", Decimal(500), None), ("actual", Decimal(480), None)])]
+    # the first label's kind, one indicator (not a second one from 指標名)
+    got = extract(SourceText.from_text(_SHEET + "活動指標 指標名 講座の開催回数 単位 回 目標 12 実績 10\n", "s.txt"))
+    assert [(i.name, i.kind, len(i.values)) for i in got.projects[0].indicators] == [("講座の開催回数", "activity", 2)]
+
+
 def test_a_role_label_followed_by_several_values_is_a_row_of_an_unread_table_and_gives_nothing():
     assert _indicators("成果指標 参加者数 目標値 400 450 500\n") == []
 

@@ -618,12 +618,17 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
     out: list[IndicatorFact] = []
     n = len(toks)
     units = set(vocab.non_money_units)
+    read_to = 0  # cells before this one were read as part of a fact
     for t in toks:
-        kind = vocab.indicator.get(_ITEM_NUMBER.sub("", t.text))
-        if kind is None:
+        label, _, rest = _ITEM_NUMBER.sub("", t.text).partition(":")
+        kind = vocab.indicator.get(label)
+        if kind is None or t.index < read_to:
             continue
         j = t.index + 1
-        name, unit, first = None, None, None
+        name, unit, first = (rest, None, t) if rest else (None, None, None)  # KPI:観光入込客数
+        while j < n and toks[j].text != "単位" and (
+                toks[j].text in vocab.indicator_header_words or toks[j].text in vocab.indicator):
+            j += 1  # 活動指標 指標名 …: the words that head the name
         while j < n and name is None:  # the name: the first cell that is not a label, a unit or a value
             cell = toks[j].text
             if cell in vocab.labels or cell in units or _TABLE_VALUE.fullmatch(cell) or len(cell) < 2:
@@ -669,4 +674,5 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
             j = nxt
         if values:
             out.append(IndicatorFact(name, kind, unit, first.span, first.index, tuple(values), "labelled values"))
+            read_to = j
     return out
