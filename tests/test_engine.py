@@ -696,6 +696,14 @@ def test_an_indicator_label_may_print_its_name_after_a_colon_or_after_header_wor
     assert [(i.name, i.kind, len(i.values)) for i in got.projects[0].indicators] == [("講座の開催回数", "activity", 2)]
 
 
+def test_the_indicator_forms_fixture_gives_each_form_its_indicator():
+    (project,) = read("indicator_forms.txt").projects
+    assert [(i.name, i.unit, len(i.values)) for i in project.indicators] == [
+        ("修了者数", "人", 5), ("相談件数", "件", 3), ("参加者数", "人", 2), ("講座の開催回数", "回", 2),
+        ("受講者の満足度", "%", 2)]
+    assert not project.amounts
+
+
 def test_a_role_label_followed_by_several_values_is_a_row_of_an_unread_table_and_gives_nothing():
     assert _indicators("成果指標 参加者数 目標値 400 450 500\n") == []
 
