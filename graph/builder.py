@@ -520,6 +520,8 @@ class _DocumentWriter:
             self.add(node, PKG.role, vocab.concept(PKG.ValueRoleScheme, v.role))
             if v.fiscal_year is not None:
                 self.add(node, PKG.fiscalYear, integer(v.fiscal_year))
+            elif v.role != "final_target":  # a final target's year is often not printed: nothing to say
+                self.add(node, PKG.yearNotPrinted, Literal(True))
             if v.value is None:
                 self.add(node, PKG.notAvailable, Literal(True))
             else:

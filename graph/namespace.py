@@ -159,6 +159,7 @@ class PKG(DefinedNamespace):
     fiscalYear: URIRef
     value: URIRef
     notAvailable: URIRef
+    yearNotPrinted: URIRef
     printedValue: URIRef
 
     # --- properties: logic model

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
@@ -58,6 +59,20 @@ def test_no_value_is_not_zero():
     final = URIRef(DEFAULT_BASE + "doc/town-sheet/indicator/kpi-1/value/final_target-final")
     assert ds.value(final, PKG.value).toPython() == Decimal("10.5")
     assert ds.value(final, PKG.fiscalYear) is None
+    assert ds.value(final, PKG.yearNotPrinted) is None  # a final target's year is often not printed
+    assert ds.value(actual, PKG.yearNotPrinted) is None  # it has its year
+
+
+def test_a_value_printed_without_its_year_says_so_and_has_no_year():
+    record = town_sheet()
+    indicator = next(i for p in record.projects for i in p.indicators) if any(
+        p.indicators for p in record.projects) else record.indicators[0]
+    first = indicator.values[0]
+    indicator.values[0] = dataclasses.replace(first, role="actual", fiscal_year=None)
+    ds = build_dataset([record])
+    (node,) = [n for n in ds.subjects(PKG.ofIndicator, None) if ds.value(n, PKG.yearNotPrinted) is not None]
+    assert ds.value(node, PKG.yearNotPrinted) == Literal(True)
+    assert ds.value(node, PKG.fiscalYear) is None
 
 
 def test_relisted_project_has_two_parents_and_sdg_targets_link_goals():

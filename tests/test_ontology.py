@@ -153,7 +153,7 @@ def test_stages_are_ordered_and_chained(onto: Graph) -> None:
         (PKG.fiscalYear, XSD.integer), (PKG.step, XSD.integer), (PKG.lineStart, XSD.integer),
         (PKG.lineEnd, XSD.integer), (PKG.value, XSD.decimal), (PKG.score, XSD.decimal),
         (PKG.confidence, XSD.decimal), (PKG.subsidyRate, XSD.decimal), (PKG.isPriority, XSD.boolean),
-        (PKG.notAvailable, XSD.boolean),
+        (PKG.notAvailable, XSD.boolean), (PKG.yearNotPrinted, XSD.boolean),
     ],
     ids=lambda x: str(x).rsplit("#", 1)[-1],
 )

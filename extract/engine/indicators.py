@@ -156,7 +156,7 @@ def year_tables(toks: list[Token], vocab: Vocabulary) -> tuple[list[IndicatorFac
             except NumberFormatError:
                 continue
         unit = cells[0][1].group("unit") or None
-        reference = _reference_value(toks, j, unit)
+        reference = _reference_value(toks, j, unit, vocab)
         if reference is not None:  # 参考) H26 5.3‰: a year before the table's, printed beside it
             year, cell = reference
             latest = max((y for (y, r) in columns if r == "actual"), default=None)
@@ -168,15 +168,15 @@ def year_tables(toks: list[Token], vocab: Vocabulary) -> tuple[list[IndicatorFac
     return out, unplaced
 
 
-_REFERENCE = re.compile(r"^[(（]?参考(?:値)?[)）]?")
-
-
-def _reference_value(toks: list[Token], j: int, unit: str | None) -> tuple[int, Token] | None:
+def _reference_value(toks: list[Token], j: int, unit: str | None, vocab: Vocabulary) -> tuple[int, Token] | None:
     """A reference value printed after a table's row: ``参考) [caption] H26 5.3‰`` — a year cell, then one
     value in the row's unit, within the next four cells."""
-    if j >= len(toks) or not _REFERENCE.match(toks[j].text):
+    if j >= len(toks):
         return None
-    cells = [toks[j].text[_REFERENCE.match(toks[j].text).end():]] + [t.text for t in toks[j + 1:j + 5]]
+    label = re.match(rf"^[(（]?(?:{'|'.join(map(re.escape, vocab.reference_labels))})[)）]?", toks[j].text)
+    if not vocab.reference_labels or label is None:
+        return None
+    cells = [toks[j].text[label.end():]] + [t.text for t in toks[j + 1:j + 5]]
     for k in range(len(cells) - 1):
         cell, step = cells[k], 1
         if cell in ("平成", "令和", "H", "R") and re.fullmatch(r"\d{1,2}", cells[k + 1]):
@@ -211,13 +211,12 @@ _LEADER_COUNT = re.compile(
     rf"(?P<label>[^\s.…‥・()（）]{{1,40}}?)(?:\.{{3,}}|…+|・{{3,}}|‥+)\s?(?P<v>{_NUM})\s?(?P<unit>[^\d\s.,()（）~〜～]{{1,3}})")
 _ITEM_MARK = re.compile(r"^(?:[(（]?[0-9０-９a-zA-Z]{1,2}[)）.．]|[①-⑳]|[ア-ン][.．)）])\s*")
 _NUMBERED_ITEM = re.compile(r"^\s*(?:[(（]\d{1,2}[)）]|\d{1,2}[.．])")
-_DITTO = ("同", "同上", "〃")
 
 
 def _count_unit(unit: str, vocab: Vocabulary) -> str | None:
     """The count unit a cell starts with (名, 団体, 件 …), longest first; dates (年, 月) are not counts."""
     return next((u for u in sorted(vocab.non_money_units, key=len, reverse=True)
-                 if unit.startswith(u) and u not in ("年", "月")), None)
+                 if unit.startswith(u) and u not in vocab.date_units), None)
 
 
 def _subject(text: str) -> str:
@@ -229,6 +228,7 @@ def _subject(text: str) -> str:
 
 def leader_counts(lines: list[Line], toks: list[Token], vocab: Vocabulary, default_role: str,
                   default_year: int | None) -> list[IndicatorFact]:
+    """Leader-dotted counts (see the module's docstring); ``default_role`` is the document's (plan)."""
     out = []
     item_year = None
     previous: tuple[str | None, int | None] | None = None  # the role and year of the label before (for 同)
@@ -249,7 +249,7 @@ def leader_counts(lines: list[Line], toks: list[Token], vocab: Vocabulary, defau
                 continue
             label = _subject(m.group("label"))
             role, year = _label_role_year(label, vocab)
-            if label in _DITTO and previous is not None:
+            if label in vocab.ditto_marks and previous is not None:
                 role, year = previous
                 label = ""
             elif role is not None or year is not None:

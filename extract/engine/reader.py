@@ -276,6 +276,12 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
                                              u.span))
     for u in partial:
         record.issues.append(ExtractionIssue("uncertain", f"values from {u.printed!r}: {u.reason}", u.span))
+    yearless = [(f, v) for f in ifacts for v in f.values if v.fiscal_year is None and v.role != "final_target"]
+    if yearless:
+        fact, value = yearless[0]
+        record.issues.append(ExtractionIssue(
+            "info", f"{len(yearless)} indicator values print no fiscal year and are kept without one "
+                    f"(first: {fact.name!r} {value.printed!r})", value.span))
     if rows:
         record.issues.append(ExtractionIssue(
             "uncertain", f"{len(rows)} rows of values under year headers print no row label: their role is "

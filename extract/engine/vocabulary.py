@@ -37,6 +37,9 @@ class Vocabulary:
     non_money_units: tuple[str, ...]
     target_bounds: tuple[str, ...]
     count_conditions: tuple[str, ...]
+    ditto_marks: tuple[str, ...]
+    reference_labels: tuple[str, ...]
+    date_units: tuple[str, ...]
     indicator: dict[str, str]  # label -> indicator kind
     value_role: dict[str, str]  # label -> value role
     indicator_header_words: tuple[str, ...]
@@ -94,6 +97,9 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         non_money_units=_tuple(data, "non_money_units"),
         target_bounds=_tuple(data, "target_bounds"),
         count_conditions=_tuple(data, "count_conditions"),
+        ditto_marks=_tuple(data, "ditto_marks"),
+        reference_labels=_tuple(data, "reference_labels"),
+        date_units=_tuple(data, "date_units"),
         indicator={str(k): str(v) for k, v in (data.get("indicator") or {}).items()},
         value_role={str(k): str(v) for k, v in (data.get("value_role") or {}).items()},
         indicator_header_words=_tuple(data, "indicator_header_words"),
