@@ -391,6 +391,23 @@ def test_role_rows_under_a_year_header_give_one_indicator_with_targets_and_actua
     ]
 
 
+def test_role_rows_take_the_name_line_over_their_header_and_a_final_target_column():
+    r = read("kpi_fields.txt")
+    got = [(i.name, i.kind, i.unit, [(v.role, v.value, v.fiscal_year) for v in i.values]) for i in r.indicators]
+    assert got == [
+        ("観光入込客数(年間)", "kpi", "千人", [
+            ("target", Decimal(1200), 2022), ("target", Decimal(1250), 2023), ("target", Decimal(1300), 2024),
+            ("final_target", Decimal(1400), None),
+            ("actual", Decimal(1180), 2022), ("actual", Decimal(1230), 2023)]),  # − : no value for 令和6年度
+        ("体験講座の受講者数", "kpi", "人", [
+            ("target", Decimal(300), 2022), ("target", Decimal(320), 2023), ("target", Decimal(340), 2024),
+            ("final_target", Decimal(400), None)]),
+    ]
+    # 実績 290 310 under three years: which years is not printed, so it is reported, not placed
+    assert any("'実績'" in i.message and "2 values under 3 year columns" in i.message for i in r.issues)
+    assert not r.amounts and not r.projects
+
+
 def test_a_role_row_with_fewer_cells_than_years_is_not_read():
     src = SourceText.from_text("事務事業評価シート\n事務事業名 うみべ公園管理事業\nH28 H29 H30\n来園者数 人\n目標値 100 120\n",
                                "short.txt")

@@ -336,16 +336,19 @@ def year_rows(toks: list[Token], headers: list[YearHeader], taken: set[int]) -> 
 
 
 def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
-              taken: set[int]) -> list[IndicatorFact]:
+              taken: set[int], default_kind: str = "outcome") -> tuple[list[IndicatorFact], list[Unplaced]]:
     """Rows that a role label starts under a year header: ``目標値 52,000 53,000 54,000``.
 
-    One value per year column, or none of the row is read. The indicator's name is the text printed
+    One value per year column, or none of the row is read (a row whose line prints fewer is reported:
+    which years its values belong to is not printed). A 最終目標 column after the years gives a target
+    row one more value, its final target. The indicator's name is the text printed
     between the header and its first row (a table of one indicator per block: 図書の貸出冊数 冊), or
     else the value of the indicator label before the header (成果指標 図書の貸出冊数); a unit cell
     there is the indicator's unit. Rows after the first, up to the next header, belong to the same
     indicator.
     """
     out: list[IndicatorFact] = []
+    short: list[Unplaced] = []
     roles = vocab.value_role
     units = set(vocab.non_money_units)
     for h_i, header in enumerate(headers):
@@ -355,6 +358,10 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
         width = len(header.columns)
         name, unit, values, first = None, None, [], None
         j = header.end
+        final_column = False  # 最終目標 after the years: a target row prints one more value, the final target
+        while j < stop and (toks[j].text in vocab.final_target_columns or toks[j].text in vocab.remark_columns):
+            final_column = final_column or toks[j].text in vocab.final_target_columns
+            j += 1
         while j < stop:
             cell = toks[j].text
             role = roles.get(cell.strip("()（）"))
@@ -371,6 +378,13 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
                 j += 1
                 continue
             cells = toks[j + 1:j + 1 + width]
+            on_its_line = [c for c in toks[j + 1:j + 1 + width] if c.line == toks[j].line]
+            if on_its_line and len(on_its_line) < width:  # 実績 1,590 1,745 under three years
+                if any(_VALUE_CELL.fullmatch(c.text) for c in on_its_line):
+                    short.append(Unplaced(cell, toks[j].span, f"{len(on_its_line)} values under {width} year "
+                                                              "columns; which years they are is not printed"))
+                j += 1 + len(on_its_line)
+                continue
             if len(cells) < width or any(c.index in taken for c in cells) or not all(
                     is_no_value(c.text) or _VALUE_CELL.fullmatch(c.text) for c in cells):
                 break
@@ -384,13 +398,38 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
                     continue
                 unit = unit or m.group("unit") or None
             j += 1 + width
+            final = toks[j] if final_column and role == "target" and j < stop else None
+            if final is not None and final.index not in taken and (m := _VALUE_CELL.fullmatch(final.text)):
+                values.append(ValueFact("final_target", parse_number(m.group("v")), final.text, final.span, None,
+                                        final.index))
+                j += 1
         if values:
+            if name is None:
+                name, first, printed_unit = _name_line_before(toks, header.start, vocab)
+                unit = unit or printed_unit
             if name is None:
                 name, first = _label_value_before(toks, header.start, vocab)
             anchor = first or toks[header.start]
-            out.append(IndicatorFact(name or UNNAMED, "outcome", unit, anchor.span, anchor.index, tuple(values),
+            out.append(IndicatorFact(name or UNNAMED, default_kind, unit, anchor.span, anchor.index, tuple(values),
                                      "role rows under a year header"))
-    return out
+    return out, short
+
+
+def _name_line_before(toks: list[Token], index: int, vocab: Vocabulary
+                      ) -> tuple[str | None, Token | None, str | None]:
+    """``(name, its token, unit)`` of the line right before a header that prints an indicator's name and
+    unit (``観光入込客数(年間) 千人 −`` over ``年度 令和4年度 …``); Nones when that line is not one."""
+    line = toks[index].line - 1
+    cells = [t for t in toks[max(0, index - 12):index] if t.line == line]
+    if not cells or cells[0].text in vocab.labels or _VALUE_CELL.fullmatch(cells[0].text) or not re.search(
+            r"[\u3040-\u30ff\u3400-\u9fff]", cells[0].text):
+        return None, None, None
+    rest = [c.text for c in cells[1:]]
+    if not all(is_no_value(c) or c in vocab.non_money_units or (
+            len(c) <= 4 and not re.search(r"\d", c) and c not in vocab.labels) for c in rest):
+        return None, None, None  # a line of text, not a name with its unit (千人泊, 百万円)
+    unit = next((c for c in rest if not is_no_value(c)), None)
+    return cells[0].text, cells[0], unit
 
 
 def _label_value_before(toks: list[Token], index: int, vocab: Vocabulary) -> tuple[str | None, Token | None]:
@@ -399,7 +438,8 @@ def _label_value_before(toks: list[Token], index: int, vocab: Vocabulary) -> tup
         if toks[j].text in vocab.indicator:
             for k in range(j + 1, index):
                 cell = toks[k].text
-                if cell not in vocab.labels and len(cell) >= 2 and not _VALUE_CELL.fullmatch(cell):
+                if (cell not in vocab.labels and cell not in vocab.indicator_header_words and len(cell) >= 2
+                        and not _VALUE_CELL.fullmatch(cell)):
                     return cell, toks[k]
             return None, None
     return None, None

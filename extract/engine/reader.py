@@ -246,7 +246,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     tables = [f for f in tables if not any(v.cell in table_cells for v in f.values)]
     taken = {f.token for f in figures} | table_cells  # money cells are not indicator values
     headers = year_headers(toks, era)
-    labelled = ind.role_rows(toks, headers, vocab, taken)
+    labelled, short_rows = ind.role_rows(toks, headers, vocab, taken, indicator_kind)
     taken |= {v.cell for f in tables + labelled for v in f.values if v.cell is not None}
     rows, partial = ind.year_rows(toks, headers, taken)
     partial += partial_tables
@@ -271,7 +271,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             owner.indicators.append(indicator)
     for u in unpaired:
         record.issues.append(ExtractionIssue("uncertain", f"table from {u.printed!r}: {u.reason}", u.span))
-    for u in unplaced:
+    for u in unplaced + short_rows:
         record.issues.append(ExtractionIssue("uncertain", f"indicator {u.printed!r}: {u.reason}; values not kept",
                                              u.span))
     for u in partial:

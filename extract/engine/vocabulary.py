@@ -37,6 +37,8 @@ class Vocabulary:
     non_money_units: tuple[str, ...]
     target_bounds: tuple[str, ...]
     count_conditions: tuple[str, ...]
+    final_target_columns: tuple[str, ...]
+    remark_columns: tuple[str, ...]
     ditto_marks: tuple[str, ...]
     reference_labels: tuple[str, ...]
     date_units: tuple[str, ...]
@@ -97,6 +99,8 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         non_money_units=_tuple(data, "non_money_units"),
         target_bounds=_tuple(data, "target_bounds"),
         count_conditions=_tuple(data, "count_conditions"),
+        final_target_columns=_tuple(data, "final_target_columns"),
+        remark_columns=_tuple(data, "remark_columns"),
         ditto_marks=_tuple(data, "ditto_marks"),
         reference_labels=_tuple(data, "reference_labels"),
         date_units=_tuple(data, "date_units"),
