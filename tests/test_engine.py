@@ -228,7 +228,7 @@ def test_a_leader_dotted_count_outside_a_plan_has_no_role_it_does_not_print():
                                "・参加団体...14団体\n・令和４年度実績...11団体\n", "leader.txt")
     (project,) = extract(src).projects
     assert [(v.role, v.value, v.fiscal_year) for i in project.indicators for v in i.values] == [
-        ("unspecified", Decimal(14), 2023), ("actual", Decimal(11), 2022)]
+        ("unspecified", Decimal(14), None), ("actual", Decimal(11), 2022)]  # no year printed: none given
 
 
 def test_a_name_wrapped_onto_the_next_line_is_rejoined():
@@ -406,6 +406,18 @@ def test_role_rows_take_the_name_line_over_their_header_and_a_final_target_colum
     # 実績 290 310 under three years: which years is not printed, so it is reported, not placed
     assert any("'実績'" in i.message and "2 values under 3 year columns" in i.message for i in r.issues)
     assert not r.amounts and not r.projects
+
+
+def test_a_plans_table_of_one_planned_column_gives_values_for_the_plans_year():
+    src = SourceText.from_text("令和6年度 事業計画\n公益財団法人 そよかぜ振興協会\n1 交流促進事業(定款第4条第1号)\n"
+                               "指標 計画\n交流会の参加者数(人) 250\n相談件数(件) 40\n", "plan.txt")
+    (project,) = extract(src).projects
+    assert [(i.name, i.unit, [(v.role, v.value, v.fiscal_year) for v in i.values]) for i in project.indicators] == [
+        ("交流会の参加者数", "人", [("plan", Decimal(250), 2024)]), ("相談件数", "件", [("plan", Decimal(40), 2024)])]
+    # one column without header words before it is no table: 計画 alone heads nothing
+    src = SourceText.from_text("令和6年度 事業計画\n公益財団法人 そよかぜ振興協会\n1 交流促進事業(定款第4条第1号)\n"
+                               "計画\n交流会の参加者数(人) 250\n", "plan2.txt")
+    assert not extract(src).projects[0].indicators
 
 
 def test_a_role_row_with_fewer_cells_than_years_is_not_read():

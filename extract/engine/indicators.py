@@ -24,7 +24,7 @@ Recognisers:
   ``募集人員…25名``, ``(平成27年度実績…37団体)``; ``同…`` repeats the label before it). A label that
   is a year and a role names its item's subject instead (the text before its bracket). Its role
   is the label's, else the document's (a plan's counts are planned values); its year the label's,
-  else that of the numbered item it belongs to, else the document's.
+  else that of the numbered item it belongs to (else a plan's values are for the plan's year).
 """
 
 from __future__ import annotations
@@ -226,8 +226,7 @@ def _subject(text: str) -> str:
     return text.strip().strip("「」『』 ")
 
 
-def leader_counts(lines: list[Line], toks: list[Token], vocab: Vocabulary, default_role: str,
-                  default_year: int | None) -> list[IndicatorFact]:
+def leader_counts(lines: list[Line], toks: list[Token], vocab: Vocabulary, default_role: str) -> list[IndicatorFact]:
     """Leader-dotted counts (see the module's docstring); ``default_role`` is the document's (plan)."""
     out = []
     item_year = None
@@ -263,7 +262,7 @@ def leader_counts(lines: list[Line], toks: list[Token], vocab: Vocabulary, defau
             if not name or not re.search(r"[\u3040-\u30ff\u3400-\u9fff]", name):
                 continue
             values = (ValueFact(role or default_role, value, f"{m.group('v')}{unit}", line.span,
-                                year or item_year or default_year),)
+                                year or item_year),)
             out.append(IndicatorFact(name, "activity", unit, line.span, _first_token(toks, i), values,
                                      "leader-dotted count"))
     return out
@@ -608,8 +607,10 @@ def _table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tup
         kind = kind or vocab.indicator.get(word)
         k += 1
     columns = [header_column(c.text, era, vocab) for c in cells[k:]]
-    if len(columns) < 2 or any(c is None for c in columns):
+    if not columns or any(c is None for c in columns):
         return None
+    if len(columns) == 1 and not (k and columns[0].role not in (None, "derived")):
+        return None  # one column of values only under header words and with a role: 指標 計画
     if not any(c.role for c in columns if c) and not all(c.year for c in columns if c):
         return None
     return kind, [c for c in columns if c is not None]

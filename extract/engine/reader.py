@@ -253,8 +253,11 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     ifacts += tables + indicator_tables + labelled + rows + ind.target_bounds(lines, toks)
     taken |= {v.cell for f in indicator_tables + rows for v in f.values if v.cell is not None}
     ifacts += ind.labelled_values(toks, vocab, era, taken)
-    ifacts += ind.leader_counts(lines, toks, vocab, "plan" if kind.name == "business_plan" else "unspecified",
-                                record.fiscal_year)
+    ifacts += ind.leader_counts(lines, toks, vocab, "plan" if kind.name == "business_plan" else "unspecified")
+    if kind.name == "business_plan" and record.fiscal_year:  # a plan's planned values are for the plan's year
+        ifacts = [replace(f, values=tuple(
+            replace(v, fiscal_year=record.fiscal_year) if v.role == "plan" and v.fiscal_year is None else v
+            for v in f.values)) for f in ifacts]
     for k, fact in enumerate(ifacts, 1):
         indicator = Indicator(
             key=f"i{k}", name=fact.name, kind=fact.kind, span=fact.span, unit=fact.unit,
