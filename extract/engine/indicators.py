@@ -492,35 +492,71 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
         if header is None:
             continue
         kind, columns = header
+        group_kind = None  # a caption over a group of rows (重点 / 活動) gives them its kind
         previous: tuple[str, str | None] | None = None  # the name and unit of the row before
+        units_on_values: bool | None = None  # whether the rows print a unit on their values (25件) or not (25)
         while i < n and _table_header(by_line.get(i, []), era, vocab) is None:
             cells_of_line = by_line.get(i, [])
+            if len(cells_of_line) == 1 and cells_of_line[0].text in vocab.row_group_captions:
+                group_kind = vocab.row_group_captions[cells_of_line[0].text]
+                i += 1
+                continue
             continued = bool(previous and cells_of_line and cells_of_line[0].text in vocab.value_role)
             if continued:  # 実績 380 460 −: a row that only prints a role continues the indicator above it
                 head = cells_of_line[0]
                 cells_of_line = [Token(previous[0], head.line, head.index, head.span), *cells_of_line]
             row = _table_row(cells_of_line, columns, vocab)
+            wrapped = 0
+            if row is None:  # a name over one or two lines, its values on the next
+                row, wrapped = _wrapped_row(by_line, i, columns, vocab)
             if row is None:
                 break
             name, unit, cells, row_role = row
+            printed_units = any(re.search(r"\d[^\d\s().,]+$", c.text)
+                                for col, c in zip(columns, cells) if col.role != "derived")
+            if units_on_values is not None and printed_units != units_on_values:
+                break  # 経営セミナー 6回 under rows of bare figures: a line of notes, not the table's
+            units_on_values = printed_units
             if continued:
                 unit = unit or previous[1]
             previous = (name, unit)
             values, printed_unit = _row_values(columns, cells, row_role)
             unit = unit or printed_unit
             first = by_line[i][0]
+            span = Span(first.span.start, by_line[i + wrapped][-1].span.end) if wrapped else first.span
             if values and continued and out and out[-1].name == name:
                 above = out[-1]
                 out[-1] = IndicatorFact(above.name, above.kind, above.unit or unit, above.span, above.token,
                                         above.values + tuple(values), above.how)
             elif values:
-                out.append(IndicatorFact(name, kind or default_kind, unit, first.span, first.index, tuple(values),
-                                         "indicator table"))
+                out.append(IndicatorFact(name, group_kind or kind or default_kind, unit, span, first.index,
+                                         tuple(values), "indicator table"))
             if len(cells) < len(columns):
-                partial.append(Unplaced(name, first.span,
+                partial.append(Unplaced(name, span,
                                         f"{len(cells)} values under {len(columns)} columns: read from the left"))
-            i += 1
+            i += 1 + wrapped
     return out, partial
+
+
+def _wrapped_row(by_line: dict[int, list[Token]], i: int, columns: list[TableColumn], vocab: Vocabulary
+                 ) -> tuple[tuple[str, str | None, list[Token], str | None] | None, int]:
+    """A table row whose name a dump printed on its own line (or wrapped over two), its values on the
+    next line: ``新製品の事業化件数(件)`` / ``6``. Returns the row and how many lines after ``i`` it took."""
+    names: list[Token] = []
+    for extra in (0, 1):
+        cells = by_line.get(i + extra, [])
+        if len(cells) != 1 or _TABLE_VALUE.fullmatch(cells[0].text) or is_no_value(cells[0].text) or (
+                cells[0].text in vocab.labels or cells[0].text in vocab.row_group_captions):
+            return None, 0
+        names.append(cells[0])
+        values = by_line.get(i + extra + 1, [])
+        if values and len(values) <= len(columns) and all(
+                _TABLE_VALUE.fullmatch(c.text) or is_no_value(c.text) for c in values):
+            first = names[0]
+            name = Token("".join(t.text for t in names), first.line, first.index, first.span)
+            row = _table_row([name, *values], columns, vocab)
+            return (row, extra + 1) if row is not None else (None, 0)
+    return None, 0
 
 
 def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None,

@@ -38,6 +38,7 @@ class Vocabulary:
     target_bounds: tuple[str, ...]
     count_conditions: tuple[str, ...]
     final_target_columns: tuple[str, ...]
+    row_group_captions: dict[str, str]
     remark_columns: tuple[str, ...]
     ditto_marks: tuple[str, ...]
     reference_labels: tuple[str, ...]
@@ -100,6 +101,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         target_bounds=_tuple(data, "target_bounds"),
         count_conditions=_tuple(data, "count_conditions"),
         final_target_columns=_tuple(data, "final_target_columns"),
+        row_group_captions={str(k): str(v) for k, v in (data.get("row_group_captions") or {}).items()},
         remark_columns=_tuple(data, "remark_columns"),
         ditto_marks=_tuple(data, "ditto_marks"),
         reference_labels=_tuple(data, "reference_labels"),
