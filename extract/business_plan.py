@@ -63,6 +63,7 @@ from policy_kg.extract.profiles.business_plan.money import (
     _yen_ok,
 )
 from policy_kg.extract.profiles.business_plan.outline import _outline_token, _read_outline
+from policy_kg.extract.profiles.business_plan.state import _ParseState
 from policy_kg.extract.profiles.business_plan.text import (
     _bracket_balance,
     _Char,
@@ -73,7 +74,6 @@ from policy_kg.extract.profiles.business_plan.text import (
     _is_page_start,
     _join_wrapped,
     _nfkc,
-    _plan_year,
     _ranges,
     _roman_key,
     _segments,
@@ -117,7 +117,6 @@ from policy_kg.extract.records import (
     DocumentRecord,
     ExtractionIssue,
     GrantCondition,
-    IssueLog,
     Organisation,
     PolicyElement,
     Project,
@@ -189,24 +188,8 @@ def parse_business_plan(src: SourceText) -> DocumentRecord:
 # =========================================================================================
 
 
-class _Parser:
+class _Parser(_ParseState):
     """One run over one document; fills ``record``."""
-
-    def __init__(self, src: SourceText, record: DocumentRecord) -> None:
-        self.src = src
-        self.record = record
-        self._issues = IssueLog(record.issues)
-        self.lines = src.lines
-        self.pages = self._page_numbers()
-        self.kind: dict[int, str] = {}
-        self.year = _plan_year(src.lines)
-        self.projects: dict[str, Project] = {}
-        self.position: dict[tuple[str, int, int], str] = {}  # (pillar, area, n) -> project key
-        self.names: dict[str, list[tuple[str, str]]] = {}  # key -> [(source, printed name)]
-        self.anchors: list[Anchor] = []
-        self.subs: list[_SubHeading] = []
-        self.items: list[_Item] = []
-        self.headers: dict[int, tuple[str, int, Span]] = {}  # page -> (pillar, area, span)
 
     # --- driver ---------------------------------------------------------------------------
 
@@ -229,27 +212,6 @@ class _Parser:
             raise
         except Exception as exc:  # noqa: BLE001 - one failing stage must not lose the others
             self.issue("error", f"{stage}: {type(exc).__name__}: {exc}")
-
-    def issue(self, severity: str, message: str, span: Span | None = None, item: str | None = None) -> None:
-        if self._issues.items is not self.record.issues:
-            self._issues = IssueLog(self.record.issues)
-        self._issues.add(severity, message, span, item)  # type: ignore[arg-type]
-
-    def _page_numbers(self) -> list[int]:
-        """``pages[n]`` = page number of line n (1-based; index 0 unused)."""
-        pages = [0]
-        page = 1
-        for i, raw in enumerate(self.lines):
-            if i > 0 and _is_page_start(raw):
-                page += 1
-            pages.append(page)
-        return pages
-
-    def line(self, n: int) -> str:
-        return self.lines[n - 1]
-
-    def blank(self, n: int) -> bool:
-        return not self.lines[n - 1].strip()
 
     # --- 1. structure ------------------------------------------------------------------------
 
