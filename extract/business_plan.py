@@ -50,8 +50,9 @@ from policy_kg.extract.numbers import (
 )
 from policy_kg.extract.organisations import find_organisations
 from policy_kg.extract.profiles.business_plan.conditions import _one_line_condition, _tiers
+from policy_kg.extract.profiles.business_plan.hierarchy import _build_structure, _element_variant, _outline_region
 from policy_kg.extract.profiles.business_plan.indicators import _indicator_block
-from policy_kg.extract.profiles.business_plan.items import _Item, _Outline, _OutlineProject, _SubHeading
+from policy_kg.extract.profiles.business_plan.items import _Item, _SubHeading
 from policy_kg.extract.profiles.business_plan.money import (
     _category,
     _continues,
@@ -62,7 +63,6 @@ from policy_kg.extract.profiles.business_plan.money import (
     _with_confidence,
     _yen_ok,
 )
-from policy_kg.extract.profiles.business_plan.outline import _outline_token, _read_outline
 from policy_kg.extract.profiles.business_plan.state import _ParseState
 from policy_kg.extract.profiles.business_plan.text import (
     _bracket_balance,
@@ -74,7 +74,6 @@ from policy_kg.extract.profiles.business_plan.text import (
     _is_page_start,
     _join_wrapped,
     _nfkc,
-    _ranges,
     _roman_key,
     _segments,
 )
@@ -118,14 +117,13 @@ from policy_kg.extract.records import (
     ExtractionIssue,
     GrantCondition,
     Organisation,
-    PolicyElement,
     Project,
     Reorganisation,
     Span,
     SubProject,
     Unit,
 )
-from policy_kg.extract.source import ExtractionError, SourceText, UnknownLayout
+from policy_kg.extract.source import ExtractionError, SourceText
 
 __all__ = ["LAYOUT", "ROMAN", "CIRCLED", "FUNDING_TYPES", "looks_like_business_plan", "parse_business_plan"]
 
@@ -194,8 +192,8 @@ class _Parser(_ParseState):
     # --- driver ---------------------------------------------------------------------------
 
     def run(self) -> None:
-        outline_start, outline_end = self._outline_region()
-        self._guard("outline", lambda: self._build_structure(outline_start, outline_end))
+        outline_start, outline_end = _outline_region(self)
+        self._guard("outline", lambda: _build_structure(self, outline_start, outline_end))
         body_end = self._tail_start() - 1
         self._guard("page headers", lambda: self._read_headers(outline_end + 1, body_end))
         self._guard("body", lambda: self._read_body(outline_end + 1, body_end))
@@ -212,126 +210,6 @@ class _Parser(_ParseState):
             raise
         except Exception as exc:  # noqa: BLE001 - one failing stage must not lose the others
             self.issue("error", f"{stage}: {type(exc).__name__}: {exc}")
-
-    # --- 1. structure ------------------------------------------------------------------------
-
-    def _outline_region(self) -> tuple[int, int]:
-        """(first, last) line of the clean outline; raises UnknownLayout if there is none."""
-        start = next((i for i, s in enumerate(self.lines, 1) if _OUTLINE_MARK.search(s)), None)
-        if start is None:
-            start = next((i for i, s in enumerate(self.lines, 1) if _PILLAR_RE.match(s.strip())), None)
-            if start is None:
-                raise UnknownLayout(self.src.file_name, "no 事業体系 outline (Ⅰ… pillars) found", line=1)
-            start -= 1
-        end = start
-        for n in range(start + 1, len(self.lines) + 1):
-            raw = self.line(n)
-            if _is_page_start(raw) and _outline_token(raw) is None:
-                break
-            if _HEADER_RE.match(raw.strip()):  # a body page header: the outline is over
-                break
-            if raw.strip():
-                end = n
-        return start, end
-
-    def _build_structure(self, start: int, end: int) -> None:
-        clean = _read_outline([(n, self.line(n)) for n in range(start + 1, end + 1)])
-        displaced = _read_outline([(n, self.line(n)) for n in range(1, start)])
-        if not clean.pillars:
-            raise UnknownLayout(self.src.file_name, "the 事業体系 outline has no Ⅰ… pillars", line=start)
-        self._add_outline(clean)
-        self._add_variants(displaced)
-        skipped = [
-            n for n in range(start + 1, end + 1)
-            if self.line(n).strip() and _outline_token(self.line(n)) is None and not self._continued(n)
-        ]
-        if skipped:
-            self.issue(
-                "info",
-                f"{len(skipped)} outline line(s) that are no pillar/area/project (vertical captions, "
-                f"footers) were ignored: lines {_ranges(skipped)}",
-                Span(skipped[0], skipped[-1]),
-            )
-
-    def _continued(self, n: int) -> bool:
-        """True when line ``n`` continues the outline project line just above it (a wrapped name)."""
-        if n <= 1 or not self.line(n - 1).strip():
-            return False
-        above = _outline_token(self.line(n - 1))
-        return above is not None and above[0] == "project"
-
-    def _add_outline(self, outline: _Outline) -> None:
-        for key, roman, name, span in outline.pillars:
-            self.record.elements.append(PolicyElement(key, "programme", name, span, number=roman))
-        for pillar, n, name, span in outline.areas:
-            self.record.elements.append(
-                PolicyElement(f"{pillar}-{n}", "measure", name, span, number=str(n), parent=pillar)
-            )
-        relisted: list[_OutlineProject] = []
-        for op in outline.projects:
-            if op.relisted:
-                relisted.append(op)
-                continue
-            key = f"{op.pillar}-{op.area}-{op.number}"
-            if key in self.projects:
-                self.issue("uncertain", f"project number {key} printed twice in the outline", op.span, key)
-                continue
-            self.projects[key] = Project(key, f"({op.number})", op.name, op.span, parents=[f"{op.pillar}-{op.area}"])
-            self.position[(op.pillar, op.area, op.number)] = key
-            self.names[key] = [("outline", op.name)]
-        for op in relisted:
-            self._add_relisted(op)
-
-    def _add_relisted(self, op: _OutlineProject) -> None:
-        """A （再掲） item is the project it repeats: one more parent, not a new project."""
-        parent = f"{op.pillar}-{op.area}"
-        found = match_name(op.name, {k: [n for _, n in v] for k, v in self.names.items()})
-        if found is None:
-            key = f"{op.pillar}-{op.area}-{op.number}"
-            self.issue(
-                "uncertain",
-                f"re-listed project {op.name!r} matches no project listed earlier; kept as its own project",
-                op.span,
-                key,
-            )
-            self.projects[key] = Project(key, f"({op.number})", op.name, op.span, parents=[parent])
-            self.names[key] = [("outline", op.name)]
-        else:
-            key = found[0]
-            if parent not in self.projects[key].parents:
-                self.projects[key].parents.append(parent)
-        self.position[(op.pillar, op.area, op.number)] = key
-
-    def _add_variants(self, displaced: _Outline) -> None:
-        """Name variants from the displaced outline copy, matched by position then name."""
-        for key, _roman, name, span in displaced.pillars:
-            self._element_variant(key, name, span)
-        for pillar, n, name, span in displaced.areas:
-            self._element_variant(f"{pillar}-{n}", name, span)
-        for op in displaced.projects:
-            key = self.position.get((op.pillar, op.area, op.number))
-            if key is None:
-                self.issue("uncertain", f"outline copy names a project at an unknown position: {op.name!r}", op.span)
-                continue
-            sim = max(name_similarity(op.name, n) for _, n in self.names[key])
-            if sim < NAME_MATCH_THRESHOLD:
-                self.issue(
-                    "info",
-                    f"project {key} is named {op.name!r} in the displaced outline copy; same position, "
-                    f"different name (similarity {sim:.2f} < {NAME_MATCH_THRESHOLD}): taken as a rename",
-                    op.span,
-                    key,
-                )
-            self.names[key].append(("outline copy", op.name))
-
-    def _element_variant(self, key: str, name: str, span: Span) -> None:
-        try:
-            element = self.record.element(key)
-        except KeyError:
-            self.issue("uncertain", f"outline copy has {key} {name!r}, which the main outline lacks", span)
-            return
-        if normalise_name(name) != normalise_name(element.name) and name not in element.alt_names:
-            element.alt_names.append(name)
 
     # --- 2. body -------------------------------------------------------------------------------
 
@@ -355,8 +233,8 @@ class _Parser(_ParseState):
                 continue
             self.headers.setdefault(page, (pillar, area, Span.line(n)))
             self.kind[n] = "header"
-            self._element_variant(pillar, m.group("pillar").strip(), Span.line(n))
-            self._element_variant(f"{pillar}-{area}", m.group("name").strip(), Span.line(n))
+            _element_variant(self, pillar, m.group("pillar").strip(), Span.line(n))
+            _element_variant(self, f"{pillar}-{area}", m.group("name").strip(), Span.line(n))
 
     def _read_body(self, start: int, end: int) -> None:
         n = start
