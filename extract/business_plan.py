@@ -25,15 +25,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from policy_kg.extract.association import (
-    NAME_MATCH_THRESHOLD,
     Anchor,
     Placement,
     Slot,
-    match_name,
-    name_similarity,
     normalise_name,
     place_in_parts,
     place_on_page,
@@ -50,7 +47,8 @@ from policy_kg.extract.numbers import (
 )
 from policy_kg.extract.organisations import find_organisations
 from policy_kg.extract.profiles.business_plan.conditions import _one_line_condition, _tiers
-from policy_kg.extract.profiles.business_plan.hierarchy import _build_structure, _element_variant, _outline_region
+from policy_kg.extract.profiles.business_plan.headings import _read_headers, _read_project_heading, _read_sub_heading
+from policy_kg.extract.profiles.business_plan.hierarchy import _build_structure, _outline_region
 from policy_kg.extract.profiles.business_plan.indicators import _indicator_block
 from policy_kg.extract.profiles.business_plan.items import _Item, _SubHeading
 from policy_kg.extract.profiles.business_plan.money import (
@@ -74,15 +72,14 @@ from policy_kg.extract.profiles.business_plan.text import (
     _is_page_start,
     _join_wrapped,
     _nfkc,
-    _roman_key,
     _segments,
 )
+from policy_kg.extract.profiles.business_plan.text import _roman_key as _roman_key
 from policy_kg.extract.profiles.business_plan.words import (
     _BULLET,
     _CEILING_HEAD,
     _FUND_ADDITION,
     _GRANT,
-    _HEADER_RE,
     _HOST_RE,
     _INDICATOR_HEADER,
     _LABELS,
@@ -195,7 +192,7 @@ class _Parser(_ParseState):
         outline_start, outline_end = _outline_region(self)
         self._guard("outline", lambda: _build_structure(self, outline_start, outline_end))
         body_end = self._tail_start() - 1
-        self._guard("page headers", lambda: self._read_headers(outline_end + 1, body_end))
+        self._guard("page headers", lambda: _read_headers(self, outline_end + 1, body_end))
         self._guard("body", lambda: self._read_body(outline_end + 1, body_end))
         self._guard("text", lambda: self._collect_text(outline_end + 1, body_end))
         self._guard("association", self._associate)
@@ -221,21 +218,6 @@ class _Parser(_ParseState):
                 return n
         return len(self.lines) + 1
 
-    def _read_headers(self, start: int, end: int) -> None:
-        for n in range(start, end + 1):
-            m = _HEADER_RE.match(self.line(n).strip())
-            if not m:
-                continue
-            pillar, area = _roman_key(m.group("roman")), int(_nfkc(m.group("area")))
-            page = self.pages[n]
-            if page in self.headers and self.headers[page][:2] != (pillar, area):
-                self.issue("uncertain", f"page {page} has two different headers; the first is used", Span.line(n))
-                continue
-            self.headers.setdefault(page, (pillar, area, Span.line(n)))
-            self.kind[n] = "header"
-            _element_variant(self, pillar, m.group("pillar").strip(), Span.line(n))
-            _element_variant(self, f"{pillar}-{area}", m.group("name").strip(), Span.line(n))
-
     def _read_body(self, start: int, end: int) -> None:
         n = start
         while n <= end:
@@ -250,9 +232,9 @@ class _Parser(_ParseState):
             elif _INDICATOR_HEADER.match(norm):
                 n = self._read_indicators(n, end)
             elif _PROJECT_AT.match(norm):
-                n = self._read_project_heading(n, end)
+                n = _read_project_heading(self, n, end)
             elif _SUB_RE.match(s) and not _SUB_LABEL_RE.match(s):
-                n = self._read_sub_heading(n, end)
+                n = _read_sub_heading(self, n, end)
             elif _CEILING_HEAD.match(norm) or _one_line_condition(norm):
                 n = self._read_conditions(n, end)
             elif norm.startswith(_LABELS["participants"]):
@@ -273,123 +255,6 @@ class _Parser(_ParseState):
                     severity = "info" if s.startswith(_BULLET) else "dropped"
                     self.issue(severity, f"amount in running text not extracted: {s!r}", Span.line(n))
                 n += 1
-
-    # headings ------------------------------------------------------------------------------
-
-    def _read_project_heading(self, n: int, end: int) -> int:
-        raw = self.line(n).strip()
-        norm = _nfkc(raw)
-        starts = [m for m in _PROJECT_AT.finditer(norm) if m.start() == 0 or norm[m.start() - 1] == " "]
-        pieces = []
-        for i, m in enumerate(starts):
-            stop = starts[i + 1].start() if i + 1 < len(starts) else len(norm)
-            pieces.append((int(m.group("n")), norm[m.end() : stop].strip()))
-        nxt = n + 1 if n + 1 <= end and self._may_continue_heading(n + 1) else None
-        page = self.pages[n]
-        header = self.headers.get(page)
-        joined = False
-        for col, (number, name) in enumerate(pieces):
-            extra = self.line(nxt).strip() if nxt is not None and len(pieces) == 1 else None
-            key, used_extra = self._resolve_heading(number, name, extra, header, Span.line(n))
-            joined = joined or used_extra
-            if key is None:
-                continue
-            self.anchors.append(Anchor(key, n, n + (1 if used_extra else 0), page, col, len(pieces)))
-        self.kind[n] = "project"
-        if joined and nxt is not None:
-            self.kind[nxt] = "project"
-            for i, a in enumerate(self.anchors):
-                if a.start == n:
-                    self.anchors[i] = Anchor(a.owner, a.start, nxt, a.page, a.column, a.columns)
-            return nxt + 1
-        return n + 1
-
-    def _may_continue_heading(self, n: int) -> bool:
-        s = self.line(n).strip()
-        if not s or _is_page_start(self.line(n)):
-            return False
-        norm = _nfkc(s)
-        return not (
-            _PROJECT_AT.match(norm) or _SUB_RE.match(s) or _HEADER_RE.match(s) or _is_amount_line(norm)
-            or _INDICATOR_HEADER.match(norm) or s.startswith(_LINE_MARKS)
-        )
-
-    def _resolve_heading(
-        self, number: int, name: str, extra: str | None, header: tuple[str, int, Span] | None, span: Span
-    ) -> tuple[str | None, bool]:
-        """Project key of a body heading: structural position first, name similarity to confirm.
-
-        Returns (key, whether the next line was taken as the heading's continuation).
-        """
-        candidates = {k: [n for _, n in v] for k, v in self.names.items()}
-        at = self.position.get((header[0], header[1], number)) if header else None
-
-        def best(text: str, keys: Iterable[str]) -> float:
-            return max((name_similarity(text, n) for k in keys for n in candidates[k]), default=0.0)
-
-        use_extra = False
-        if extra is not None:
-            keys = [at] if at else list(candidates)
-            use_extra = best(name + extra, keys) > best(name, keys)
-        full = name + extra if use_extra and extra else name
-        if at is not None:
-            sim = best(full, [at])
-            if sim >= NAME_MATCH_THRESHOLD:
-                self.names[at].append(("body", full))
-                return at, use_extra
-            area_keys = [k for (p, a, _), k in self.position.items() if header and (p, a) == header[:2]]
-            other = match_name(full, {k: candidates[k] for k in area_keys if k != at})
-            if other is not None:
-                self.issue(
-                    "uncertain",
-                    f"heading ({number}) {full!r} sits at {at}'s position but names {other[0]} "
-                    f"(similarity {other[1]:.2f}); taken as {other[0]}",
-                    span,
-                    other[0],
-                )
-                self.names[other[0]].append(("body", full))
-                return other[0], use_extra
-            self.issue(
-                "uncertain",
-                f"heading ({number}) {full!r} differs from the outline name of {at} "
-                f"(similarity {sim:.2f} < {NAME_MATCH_THRESHOLD}); matched by position only",
-                span,
-                at,
-            )
-            self.names[at].append(("body", full))
-            return at, use_extra
-        found = match_name(full, candidates)
-        if found is not None:
-            self.issue(
-                "uncertain",
-                f"heading ({number}) {full!r} has no page header position; matched {found[0]} by name "
-                f"(similarity {found[1]:.2f})",
-                span,
-                found[0],
-            )
-            self.names[found[0]].append(("body", full))
-            return found[0], use_extra
-        self.issue("dropped", f"heading ({number}) {full!r} matches no project of the outline", span)
-        return None, False
-
-    def _read_sub_heading(self, n: int, end: int) -> int:
-        raw = self.line(n).strip()
-        marks = list(_SUB_RE.finditer(raw))
-        last = n
-        name_extra = ""
-        if len(marks) == 1 and n + 1 <= end and self._may_continue_heading(n + 1):
-            nxt = self.line(n + 1).strip()
-            if not raw.endswith("。") and len(nxt) <= 40 and not nxt.endswith("。"):
-                name_extra, last = nxt, n + 1
-        for col, m in enumerate(marks):
-            name = _clean(m.group("name")) + name_extra
-            self.subs.append(
-                _SubHeading(None, CIRCLED.index(m.group("mark")) + 1, m.group("mark"), name,
-                            Span(n, last), self.pages[n], col, len(marks))
-            )
-        for k in range(n, last + 1):
-            self.kind[k] = "sub"
-        return last + 1
 
     # items ---------------------------------------------------------------------------------
 
