@@ -36,34 +36,17 @@ from policy_kg.extract.association import (
     place_on_page,
     split_columns,
 )
-from policy_kg.extract.numbers import (
-    ERA_RE,
-    YEN_RE,
-    NumberFormatError,
-    era_to_year,
-    normalize,
-    parse_fraction,
-    parse_yen,
-)
+from policy_kg.extract.numbers import YEN_RE, normalize, parse_fraction, parse_yen
 from policy_kg.extract.organisations import find_organisations
+from policy_kg.extract.profiles.business_plan.amount_boxes import _read_amount_box, _read_fund_addition
 from policy_kg.extract.profiles.business_plan.conditions import _one_line_condition, _tiers
 from policy_kg.extract.profiles.business_plan.headings import _read_headers, _read_project_heading, _read_sub_heading
 from policy_kg.extract.profiles.business_plan.hierarchy import _build_structure, _outline_region
 from policy_kg.extract.profiles.business_plan.indicators import _indicator_block
 from policy_kg.extract.profiles.business_plan.items import _Item, _SubHeading
-from policy_kg.extract.profiles.business_plan.money import (
-    _category,
-    _continues,
-    _covering_total,
-    _funding,
-    _is_amount_line,
-    _is_status_line,
-    _with_confidence,
-    _yen_ok,
-)
+from policy_kg.extract.profiles.business_plan.money import _covering_total, _is_amount_line, _with_confidence, _yen_ok
 from policy_kg.extract.profiles.business_plan.state import _ParseState
 from policy_kg.extract.profiles.business_plan.text import (
-    _bracket_balance,
     _Char,
     _clean,
     _common_run,
@@ -86,7 +69,6 @@ from policy_kg.extract.profiles.business_plan.words import (
     _LAYOUT_FUNDED_RE,
     _LAYOUT_UNIT_RE,
     _LINE_MARKS,
-    _NOTE_MARK,
     _OUTLINE_MARK,
     _PARTICIPANTS_RE,
     _PILLAR_RE,
@@ -109,7 +91,6 @@ from policy_kg.extract.profiles.business_plan.words import (
 )
 from policy_kg.extract.records import (
     Amount,
-    AmountCategory,
     DocumentRecord,
     ExtractionIssue,
     GrantCondition,
@@ -244,9 +225,9 @@ class _Parser(_ParseState):
                 self._read_host(n)
                 n += 1
             elif _is_amount_line(norm):
-                n = self._read_amount_box(n, end)
+                n = _read_amount_box(self, n, end)
             elif _FUND_ADDITION.search(norm.replace(" ", "")):
-                self._read_fund_addition(n)
+                _read_fund_addition(self, n)
                 n += 1
             else:
                 self.kind[n] = "text"
@@ -257,102 +238,6 @@ class _Parser(_ParseState):
                 n += 1
 
     # items ---------------------------------------------------------------------------------
-
-    def _read_amount_box(self, n: int, end: int) -> int:
-        lines = [n]
-        k = n
-        while True:
-            last = self.line(k).strip()
-            nxt = k + 1
-            if last.endswith(("/", "／", "：", ":")):  # the box goes on after a separator, even past blanks
-                while nxt <= end and self.blank(nxt):
-                    nxt += 1
-            if nxt > end or self.blank(nxt) or _is_page_start(self.line(nxt)):
-                break
-            norm_next = _nfkc(self.line(nxt))
-            wrapped = nxt == k + 1 and _bracket_balance(last) > 0 and not _is_amount_line(norm_next)
-            if _continues(last) and _is_status_line(norm_next) or wrapped or (
-                nxt == k + 1 and _is_status_line(norm_next)
-            ):
-                lines.append(nxt)
-                k = nxt
-                continue
-            break
-        amounts, notes = self._amounts_in(lines)
-        span = Span(lines[0], lines[-1])
-        item = _Item("amount", span, self.pages[n], amounts=amounts)
-        for line_no in range(lines[0], lines[-1] + 1):
-            self.kind[line_no] = "amount" if not self.blank(line_no) else "blank"
-        after = lines[-1] + 1
-        if after <= end and _nfkc(self.line(after)).startswith(_NOTE_MARK) and not YEN_RE.search(_nfkc(self.line(after))):
-            item.note = self.line(after).strip()
-            item.span = Span(span.start, after)
-            self.kind[after] = "note"
-            lines.append(after)
-        for note in notes:
-            self.issue("info", note, span)
-        if amounts:
-            self.items.append(item)
-        return lines[-1] + 1
-
-    def _read_fund_addition(self, n: int) -> None:
-        """A note that a fund is topped up (…億円の基金追加造成): an amount of its own kind, never cost."""
-        norm = _nfkc(self.line(n)).replace(" ", "")
-        m = _FUND_ADDITION.search(norm)
-        assert m is not None
-        try:
-            year = era_to_year(norm[: m.start()]) if ERA_RE.search(norm[: m.start()]) else self.year
-        except NumberFormatError:
-            year = self.year
-        amount = Amount("fund_addition", parse_yen(m.group("amount")), m.group("amount"), Span.line(n),
-                        fiscal_year=year, status="plan")
-        self.kind[n] = "amount"
-        self.items.append(_Item("amount", Span.line(n), self.pages[n], amounts=[amount]))
-
-    def _amounts_in(self, line_nos: list[int]) -> tuple[list[Amount], list[str]]:
-        """Amounts of one box; its lines are read as one text (wrapped funding brackets)."""
-        raw = "".join(self.line(k).strip() for k in line_nos)
-        chars = _Char.of(raw)
-        text = chars.text
-        matches = [m for m in YEN_RE.finditer(text) if _yen_ok(m)]
-        parts = []
-        for i, m in enumerate(matches):
-            prev_end = matches[i - 1].end() if i else 0
-            next_start = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-            label = text[prev_end : m.start()]
-            tail = text[m.end() : next_start]
-            parts.append((m, label, tail))
-        amounts: list[Amount] = []
-        notes: list[str] = []
-        has_cost_word = any(_LABELS["cost"] in label for _, label, _ in parts)
-        span = Span(line_nos[0], line_nos[-1])
-        previous: AmountCategory | None = None
-        for m, label, tail in parts:
-            funding = _funding(chars, raw, m.end(), m.end() + len(tail), span)
-            printed = chars.raw_slice(raw, m.start(), m.end())
-            try:
-                jpy = parse_yen(m.group(0))
-            except NumberFormatError as exc:
-                notes.append(f"amount {printed!r} could not be read: {exc}")
-                continue
-            category = _category(label)
-            if category is None:
-                if previous is not None and not label.strip(" /:：、"):
-                    category = previous
-                elif has_cost_word:
-                    category = "loan_frame" if any(f.funding_type == _WORDS["loan_funding"] for f in funding) else "fund_size"
-                    notes.append(
-                        f"unlabelled amount {printed!r} beside a stated 事業費 taken as {category} "
-                        f"(funding {', '.join(f.label for f in funding) or 'not stated'}), not as project cost"
-                    )
-                else:
-                    category = "total"
-            previous = category
-            year, status = (self.year, "plan") if category in ("total", "loan_frame") else (None, None)
-            amounts.append(
-                Amount(category, jpy, printed, span, fiscal_year=year, status=status, funding=tuple(funding))  # type: ignore[arg-type]
-            )
-        return amounts, notes
 
     def _read_conditions(self, n: int, end: int) -> int:
         """A grant-condition group: ceiling line(s), tiers, rate; loan terms are absorbed."""
