@@ -36,44 +36,32 @@ from policy_kg.extract.association import (
     place_on_page,
     split_columns,
 )
-from policy_kg.extract.numbers import YEN_RE, normalize, parse_fraction, parse_yen
+from policy_kg.extract.numbers import YEN_RE, normalize
 from policy_kg.extract.organisations import find_organisations
 from policy_kg.extract.profiles.business_plan.amount_boxes import _read_amount_box, _read_fund_addition
-from policy_kg.extract.profiles.business_plan.conditions import _one_line_condition, _tiers
+from policy_kg.extract.profiles.business_plan.condition_groups import _read_conditions
+from policy_kg.extract.profiles.business_plan.conditions import _one_line_condition
 from policy_kg.extract.profiles.business_plan.headings import _read_headers, _read_project_heading, _read_sub_heading
 from policy_kg.extract.profiles.business_plan.hierarchy import _build_structure, _outline_region
 from policy_kg.extract.profiles.business_plan.indicators import _indicator_block
 from policy_kg.extract.profiles.business_plan.items import _Item, _SubHeading
 from policy_kg.extract.profiles.business_plan.money import _covering_total, _is_amount_line, _with_confidence, _yen_ok
 from policy_kg.extract.profiles.business_plan.state import _ParseState
-from policy_kg.extract.profiles.business_plan.text import (
-    _Char,
-    _clean,
-    _common_run,
-    _full_width,
-    _is_marker,
-    _is_page_start,
-    _join_wrapped,
-    _nfkc,
-    _segments,
-)
+from policy_kg.extract.profiles.business_plan.text import _common_run, _full_width, _is_marker, _is_page_start, _nfkc
 from policy_kg.extract.profiles.business_plan.text import _roman_key as _roman_key
 from policy_kg.extract.profiles.business_plan.words import (
     _BULLET,
     _CEILING_HEAD,
     _FUND_ADDITION,
-    _GRANT,
     _HOST_RE,
     _INDICATOR_HEADER,
     _LABELS,
     _LAYOUT_FUNDED_RE,
     _LAYOUT_UNIT_RE,
-    _LINE_MARKS,
     _OUTLINE_MARK,
     _PARTICIPANTS_RE,
     _PILLAR_RE,
     _PROJECT_AT,
-    _RATE_HEAD,
     _REORG,
     _REORG_ABOLISHED_RE,
     _REORG_CREATED_RE,
@@ -82,7 +70,6 @@ from policy_kg.extract.profiles.business_plan.words import (
     _SUB_LABEL_RE,
     _SUB_RE,
     _TAIL_RE,
-    _TERMS_HEAD,
     _WORDS,
     CIRCLED,
     FUNDING_TYPES,
@@ -90,10 +77,8 @@ from policy_kg.extract.profiles.business_plan.words import (
     ROMAN,
 )
 from policy_kg.extract.records import (
-    Amount,
     DocumentRecord,
     ExtractionIssue,
-    GrantCondition,
     Organisation,
     Project,
     Reorganisation,
@@ -217,7 +202,7 @@ class _Parser(_ParseState):
             elif _SUB_RE.match(s) and not _SUB_LABEL_RE.match(s):
                 n = _read_sub_heading(self, n, end)
             elif _CEILING_HEAD.match(norm) or _one_line_condition(norm):
-                n = self._read_conditions(n, end)
+                n = _read_conditions(self, n, end)
             elif norm.startswith(_LABELS["participants"]):
                 self._read_participants(n)
                 n += 1
@@ -238,84 +223,6 @@ class _Parser(_ParseState):
                 n += 1
 
     # items ---------------------------------------------------------------------------------
-
-    def _read_conditions(self, n: int, end: int) -> int:
-        """A grant-condition group: ceiling line(s), tiers, rate; loan terms are absorbed."""
-        start = n
-        head_norm = _nfkc(self.line(n))
-        if _one_line_condition(head_norm) and not _CEILING_HEAD.match(head_norm):
-            cond = self._one_line_condition(n)
-            self.kind[n] = "condition"
-            self.items.append(_Item("condition", Span.line(n), self.pages[n], conditions=[cond]))
-            return n + 1
-        segments = _segments(self.lines, n, end)
-        first = segments[0]
-        used = [first]
-        for seg in segments[1:]:
-            head = _nfkc(self.line(seg[0]))
-            if _CEILING_HEAD.match(head) or _one_line_condition(head):
-                break
-            if _RATE_HEAD.match(head) or _TERMS_HEAD.match(head):
-                used.append(seg)
-                continue
-            if any(_RATE_HEAD.match(_nfkc(self.line(s[0]))) for s in used):
-                break
-            text = _nfkc(" ".join(self.line(k) for k in seg))
-            if YEN_RE.search(text.replace(" ", "")) and not text.startswith(_LINE_MARKS) and not _is_amount_line(text):
-                used.append(seg)
-                continue
-            break
-        tiers: list[tuple[str, int, str, Span]] = []  # label, jpy, printed, span
-        rate_lines: list[str] = []
-        terms: list[str] = []
-        formula: list[str] = []
-        keyword = _CEILING_HEAD.match(head_norm).group("kw") if _CEILING_HEAD.match(head_norm) else _GRANT["default_ceiling"]
-        for seg in used:
-            head = _nfkc(self.line(seg[0]))
-            if _RATE_HEAD.match(head):
-                rate_lines.extend(self.line(k).strip() for k in seg)
-                continue
-            if _TERMS_HEAD.match(head):
-                terms.append(_clean(" ".join(self.line(k).strip() for k in seg)))
-                continue
-            raw = _join_wrapped(self.line(k) for k in seg)
-            found = _tiers(raw, keyword)
-            if found:
-                tiers.extend((label, jpy, printed, Span(seg[0], seg[-1])) for label, jpy, printed in found)
-            elif seg is first:
-                formula.append(_CEILING_HEAD.sub("", _nfkc(raw)) if raw else "")
-        rate_text = None
-        rate = None
-        if rate_lines:
-            rate_text = _clean(" ".join([_RATE_HEAD.sub("", rate_lines[0].strip())] + rate_lines[1:]))
-            rate = parse_fraction(rate_text)
-        last = used[-1][-1]
-        span = Span(start, last)
-        conditions = []
-        for label, jpy, printed, tspan in tiers:
-            ceiling = Amount("grant_ceiling", jpy, printed, tspan)
-            conditions.append(GrantCondition(span, label or keyword, ceiling, rate_text, rate))
-        if not tiers:
-            text = "".join(formula).strip()
-            conditions.append(GrantCondition(span, f"{keyword}（{text}）" if text else keyword, None, rate_text, rate))
-        if terms:
-            self.issue("info", "loan/grant terms not modelled: " + "; ".join(terms), span)
-        for k in range(start, last + 1):
-            self.kind[k] = "condition" if not self.blank(k) else "blank"
-        self.items.append(_Item("condition", span, self.pages[start], conditions=conditions))
-        return last + 1
-
-    def _one_line_condition(self, n: int) -> GrantCondition:
-        raw = self.line(n).strip()
-        chars = _Char.of(raw)
-        m = next(m for m in YEN_RE.finditer(chars.text) if _yen_ok(m))
-        label = chars.text[: m.start()].split(" ")[0].strip() or None
-        printed = chars.raw_slice(raw, m.start(), m.end())
-        after = chars.text[m.end() :]
-        clause = next((c for c in reversed(after.split("、")) if parse_fraction(c) is not None), after)
-        rate_text = _clean(clause)
-        ceiling = Amount("grant_ceiling", parse_yen(m.group(0)), printed, Span.line(n))
-        return GrantCondition(Span.line(n), label, ceiling, rate_text, parse_fraction(rate_text))
 
     def _read_indicators(self, n: int, end: int) -> int:
         indicators, last, problems = _indicator_block(self.lines, n, end, self.year)
