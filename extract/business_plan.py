@@ -43,7 +43,7 @@ from policy_kg.extract.profiles.business_plan.condition_groups import _read_cond
 from policy_kg.extract.profiles.business_plan.conditions import _one_line_condition
 from policy_kg.extract.profiles.business_plan.headings import _read_headers, _read_project_heading, _read_sub_heading
 from policy_kg.extract.profiles.business_plan.hierarchy import _build_structure, _outline_region
-from policy_kg.extract.profiles.business_plan.indicators import _indicator_block
+from policy_kg.extract.profiles.business_plan.indicator_blocks import _read_indicators
 from policy_kg.extract.profiles.business_plan.items import _Item, _SubHeading
 from policy_kg.extract.profiles.business_plan.money import _covering_total, _is_amount_line, _with_confidence, _yen_ok
 from policy_kg.extract.profiles.business_plan.state import _ParseState
@@ -196,7 +196,7 @@ class _Parser(_ParseState):
             elif self.kind.get(n) == "header":
                 n += 1
             elif _INDICATOR_HEADER.match(norm):
-                n = self._read_indicators(n, end)
+                n = _read_indicators(self, n, end)
             elif _PROJECT_AT.match(norm):
                 n = _read_project_heading(self, n, end)
             elif _SUB_RE.match(s) and not _SUB_LABEL_RE.match(s):
@@ -223,18 +223,6 @@ class _Parser(_ParseState):
                 n += 1
 
     # items ---------------------------------------------------------------------------------
-
-    def _read_indicators(self, n: int, end: int) -> int:
-        indicators, last, problems = _indicator_block(self.lines, n, end, self.year)
-        for k in range(n, last + 1):
-            self.kind[k] = "indicator" if not self.blank(k) else "blank"
-        for message, span in problems:
-            self.issue("uncertain", message, span)
-        if indicators:
-            self.items.append(_Item("indicator", Span(n, last), self.pages[n], indicators=indicators))
-        else:
-            self.issue("dropped", "indicator header with no readable row", Span(n, last))
-        return last + 1
 
     def _read_participants(self, n: int) -> None:
         raw = self.line(n).strip()
