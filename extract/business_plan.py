@@ -46,6 +46,7 @@ from policy_kg.extract.profiles.business_plan.hierarchy import _build_structure,
 from policy_kg.extract.profiles.business_plan.indicator_blocks import _read_indicators
 from policy_kg.extract.profiles.business_plan.items import _Item, _SubHeading
 from policy_kg.extract.profiles.business_plan.money import _covering_total, _is_amount_line, _with_confidence, _yen_ok
+from policy_kg.extract.profiles.business_plan.partners import _read_host, _read_participants
 from policy_kg.extract.profiles.business_plan.state import _ParseState
 from policy_kg.extract.profiles.business_plan.text import _common_run, _full_width, _is_marker, _is_page_start, _nfkc
 from policy_kg.extract.profiles.business_plan.text import _roman_key as _roman_key
@@ -53,13 +54,11 @@ from policy_kg.extract.profiles.business_plan.words import (
     _BULLET,
     _CEILING_HEAD,
     _FUND_ADDITION,
-    _HOST_RE,
     _INDICATOR_HEADER,
     _LABELS,
     _LAYOUT_FUNDED_RE,
     _LAYOUT_UNIT_RE,
     _OUTLINE_MARK,
-    _PARTICIPANTS_RE,
     _PILLAR_RE,
     _PROJECT_AT,
     _REORG,
@@ -204,10 +203,10 @@ class _Parser(_ParseState):
             elif _CEILING_HEAD.match(norm) or _one_line_condition(norm):
                 n = _read_conditions(self, n, end)
             elif norm.startswith(_LABELS["participants"]):
-                self._read_participants(n)
+                _read_participants(self, n)
                 n += 1
             elif norm.startswith(_LABELS["host"]):
-                self._read_host(n)
+                _read_host(self, n)
                 n += 1
             elif _is_amount_line(norm):
                 n = _read_amount_box(self, n, end)
@@ -223,28 +222,6 @@ class _Parser(_ParseState):
                 n += 1
 
     # items ---------------------------------------------------------------------------------
-
-    def _read_participants(self, n: int) -> None:
-        raw = self.line(n).strip()
-        rest = _PARTICIPANTS_RE.sub("", raw)
-        orgs = []
-        for piece in re.split(r"[、，,]", rest):
-            piece = piece.strip()
-            if not piece:
-                continue
-            found = find_organisations(piece)
-            name = found[0][0] if found else re.sub(r"[（(][^）)]*[）)]$", "", piece).strip()
-            orgs.append(Organisation(name, "participant", Span.line(n)))
-        self.kind[n] = "participants"
-        if orgs:
-            self.items.append(_Item("participants", Span.line(n), self.pages[n], partners=orgs))
-
-    def _read_host(self, n: int) -> None:
-        rest = _HOST_RE.sub("", self.line(n).strip())
-        found = find_organisations(rest)
-        name = found[0][0] if found else rest
-        self.record.organisations.append(Organisation(name, "host", Span.line(n)))
-        self.kind[n] = "host"
 
     def _collect_text(self, start: int, end: int) -> None:
         """Paragraphs of running text on body pages: a project's description (and its partners)."""
