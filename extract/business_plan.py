@@ -36,26 +36,18 @@ from policy_kg.extract.association import (
     place_on_page,
     split_columns,
 )
-from policy_kg.extract.numbers import YEN_RE, normalize
+from policy_kg.extract.numbers import normalize
 from policy_kg.extract.organisations import find_organisations
-from policy_kg.extract.profiles.business_plan.amount_boxes import _read_amount_box, _read_fund_addition
-from policy_kg.extract.profiles.business_plan.condition_groups import _read_conditions
-from policy_kg.extract.profiles.business_plan.conditions import _one_line_condition
-from policy_kg.extract.profiles.business_plan.headings import _read_headers, _read_project_heading, _read_sub_heading
+from policy_kg.extract.profiles.business_plan.body import _collect_text, _read_body, _tail_start
+from policy_kg.extract.profiles.business_plan.headings import _read_headers
 from policy_kg.extract.profiles.business_plan.hierarchy import _build_structure, _outline_region
-from policy_kg.extract.profiles.business_plan.indicator_blocks import _read_indicators
 from policy_kg.extract.profiles.business_plan.items import _Item, _SubHeading
-from policy_kg.extract.profiles.business_plan.money import _covering_total, _is_amount_line, _with_confidence, _yen_ok
-from policy_kg.extract.profiles.business_plan.partners import _read_host, _read_participants
+from policy_kg.extract.profiles.business_plan.money import _covering_total, _with_confidence
 from policy_kg.extract.profiles.business_plan.state import _ParseState
-from policy_kg.extract.profiles.business_plan.text import _common_run, _full_width, _is_marker, _is_page_start, _nfkc
+from policy_kg.extract.profiles.business_plan.text import _common_run, _full_width, _is_page_start, _nfkc
 from policy_kg.extract.profiles.business_plan.text import _roman_key as _roman_key
 from policy_kg.extract.profiles.business_plan.words import (
-    _BULLET,
-    _CEILING_HEAD,
-    _FUND_ADDITION,
     _INDICATOR_HEADER,
-    _LABELS,
     _LAYOUT_FUNDED_RE,
     _LAYOUT_UNIT_RE,
     _OUTLINE_MARK,
@@ -66,9 +58,6 @@ from policy_kg.extract.profiles.business_plan.words import (
     _REORG_CREATED_RE,
     _REORG_DIVISION_RE,
     _REORG_UNITS_RE,
-    _SUB_LABEL_RE,
-    _SUB_RE,
-    _TAIL_RE,
     _WORDS,
     CIRCLED,
     FUNDING_TYPES,
@@ -156,10 +145,10 @@ class _Parser(_ParseState):
     def run(self) -> None:
         outline_start, outline_end = _outline_region(self)
         self._guard("outline", lambda: _build_structure(self, outline_start, outline_end))
-        body_end = self._tail_start() - 1
+        body_end = _tail_start(self) - 1
         self._guard("page headers", lambda: _read_headers(self, outline_end + 1, body_end))
-        self._guard("body", lambda: self._read_body(outline_end + 1, body_end))
-        self._guard("text", lambda: self._collect_text(outline_end + 1, body_end))
+        self._guard("body", lambda: _read_body(self, outline_end + 1, body_end))
+        self._guard("text", lambda: _collect_text(self, outline_end + 1, body_end))
         self._guard("association", self._associate)
         self._guard("names", self._settle_names)
         self._guard("tail", lambda: self._read_tail(body_end + 1))
@@ -172,75 +161,6 @@ class _Parser(_ParseState):
             raise
         except Exception as exc:  # noqa: BLE001 - one failing stage must not lose the others
             self.issue("error", f"{stage}: {type(exc).__name__}: {exc}")
-
-    # --- 2. body -------------------------------------------------------------------------------
-
-    def _tail_start(self) -> int:
-        """First line of the closing pages (budget summary, reorganisation), or past the end."""
-        for n in range(1, len(self.lines) + 1):
-            raw = self.line(n)
-            if _is_page_start(raw) and _TAIL_RE.search(raw):
-                return n
-        return len(self.lines) + 1
-
-    def _read_body(self, start: int, end: int) -> None:
-        n = start
-        while n <= end:
-            raw = self.line(n)
-            s = raw.strip()
-            norm = _nfkc(s)
-            if not s:
-                self.kind[n] = "blank"
-                n += 1
-            elif self.kind.get(n) == "header":
-                n += 1
-            elif _INDICATOR_HEADER.match(norm):
-                n = _read_indicators(self, n, end)
-            elif _PROJECT_AT.match(norm):
-                n = _read_project_heading(self, n, end)
-            elif _SUB_RE.match(s) and not _SUB_LABEL_RE.match(s):
-                n = _read_sub_heading(self, n, end)
-            elif _CEILING_HEAD.match(norm) or _one_line_condition(norm):
-                n = _read_conditions(self, n, end)
-            elif norm.startswith(_LABELS["participants"]):
-                _read_participants(self, n)
-                n += 1
-            elif norm.startswith(_LABELS["host"]):
-                _read_host(self, n)
-                n += 1
-            elif _is_amount_line(norm):
-                n = _read_amount_box(self, n, end)
-            elif _FUND_ADDITION.search(norm.replace(" ", "")):
-                _read_fund_addition(self, n)
-                n += 1
-            else:
-                self.kind[n] = "text"
-                if "円" in norm and any(_yen_ok(m) for m in YEN_RE.finditer(norm.replace(" ", ""))):
-                    # prose (bullets, notes) may quote a figure; it is reported, not made a fact
-                    severity = "info" if s.startswith(_BULLET) else "dropped"
-                    self.issue(severity, f"amount in running text not extracted: {s!r}", Span.line(n))
-                n += 1
-
-    # items ---------------------------------------------------------------------------------
-
-    def _collect_text(self, start: int, end: int) -> None:
-        """Paragraphs of running text on body pages: a project's description (and its partners)."""
-        paragraph: list[int] = []
-
-        def close() -> None:
-            if paragraph:
-                text = "".join(self.line(k).strip() for k in paragraph)
-                self.items.append(_Item("text", Span(paragraph[0], paragraph[-1]), self.pages[paragraph[0]], note=text))
-                paragraph.clear()
-
-        for n in range(start, end + 1):
-            s = self.line(n).strip()
-            is_text = self.kind.get(n) == "text" and len(s) > 1 and not _is_marker(s)
-            if paragraph and (not is_text or _is_page_start(self.line(n)) or self.pages[n] != self.pages[paragraph[0]]):
-                close()
-            if is_text:
-                paragraph.append(n)
-        close()
 
     # --- 3. association -----------------------------------------------------------------------
 
