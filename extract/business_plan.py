@@ -37,12 +37,12 @@ from policy_kg.extract.association import (
     split_columns,
 )
 from policy_kg.extract.numbers import normalize
-from policy_kg.extract.organisations import find_organisations
+from policy_kg.extract.profiles.business_plan.attach import _attach, _attach_columns, _column_parts
 from policy_kg.extract.profiles.business_plan.body import _collect_text, _read_body, _tail_start
 from policy_kg.extract.profiles.business_plan.headings import _read_headers
 from policy_kg.extract.profiles.business_plan.hierarchy import _build_structure, _outline_region
 from policy_kg.extract.profiles.business_plan.items import _Item, _SubHeading
-from policy_kg.extract.profiles.business_plan.money import _covering_total, _with_confidence
+from policy_kg.extract.profiles.business_plan.money import _covering_total
 from policy_kg.extract.profiles.business_plan.state import _ParseState
 from policy_kg.extract.profiles.business_plan.text import _common_run, _full_width, _is_page_start, _nfkc
 from policy_kg.extract.profiles.business_plan.text import _roman_key as _roman_key
@@ -64,16 +64,7 @@ from policy_kg.extract.profiles.business_plan.words import (
     LAYOUT,
     ROMAN,
 )
-from policy_kg.extract.records import (
-    DocumentRecord,
-    ExtractionIssue,
-    Organisation,
-    Project,
-    Reorganisation,
-    Span,
-    SubProject,
-    Unit,
-)
+from policy_kg.extract.records import DocumentRecord, ExtractionIssue, Reorganisation, Span, SubProject, Unit
 from policy_kg.extract.source import ExtractionError, SourceText
 
 __all__ = ["LAYOUT", "ROMAN", "CIRCLED", "FUNDING_TYPES", "looks_like_business_plan", "parse_business_plan"]
@@ -258,7 +249,7 @@ class _Parser(_ParseState):
             if item.kind in ("participants", "text") or not parts:
                 decisions[i] = None
                 continue
-            columns = self._column_parts(item, parts)
+            columns = _column_parts(self, item, parts)
             if columns is not None:
                 decisions[i] = Placement("columns", 0.9, "one value per column heading")
                 continue
@@ -309,7 +300,7 @@ class _Parser(_ParseState):
         for i, (item, page_placement) in enumerate(entries):
             decision = decisions.get(i)
             if decision is not None and decision.owner == "columns":
-                self._attach_columns(item, parts, owners, page_placement)
+                _attach_columns(self, item, parts, owners, page_placement)
                 continue
             owner_key = decision.owner if decision is not None and decision.owner in owners else key
             conf = page_placement.confidence
@@ -324,7 +315,7 @@ class _Parser(_ParseState):
                 rules.append(decision.rule)
                 alternative = "one of its parts"
             target = owners.get(owner_key, project)
-            self._attach(item, target, conf, "; ".join(rules), alternative)
+            _attach(self, item, target, conf, "; ".join(rules), alternative)
 
     def _opens_project_box(self, key: str, item: _Item, parts: list[Anchor]) -> bool:
         """True when amount ``item`` sits right under a heading of project ``key`` and right above
@@ -365,72 +356,6 @@ class _Parser(_ParseState):
                 for o in lines
             )
         return subs
-
-    def _column_parts(self, item: _Item, parts: list[Anchor]) -> list[Anchor] | None:
-        above = [a for a in parts if a.page == item.page and a.end < item.span.start]
-        if not above:
-            return None
-        line = max(a.start for a in above)
-        cols = sorted((a for a in above if a.start == line), key=lambda a: a.column)
-        if len(cols) > 1 and item.width == len(cols):
-            return cols
-        return None
-
-    def _attach_columns(
-        self, item: _Item, parts: list[Anchor], owners: dict[str, SubProject], page_placement: Placement
-    ) -> None:
-        cols = self._column_parts(item, parts) or []
-        for i, col in enumerate(cols):
-            target = owners[col.owner]
-            conf = min(page_placement.confidence, 0.9)
-            if item.kind == "amount":
-                a = item.amounts[i]
-                target.amounts.append(_with_confidence(a, conf))
-                self._uncertain(f"amount {a.printed}", item.span, col.owner, conf,
-                                "i-th value of a row under a line of column part headings", None)
-            else:
-                target.conditions.append(item.conditions[i])
-
-    def _attach(self, item: _Item, target: Project | SubProject, conf: float, rule: str, alt: str | None) -> None:
-        if item.note:
-            self.issue("info", f"amount note kept as printed: {item.note!r}", item.span, target.key)
-        if item.kind == "amount":
-            for a in item.amounts:
-                target.amounts.append(_with_confidence(a, conf))
-                self._uncertain(f"amount {a.printed}", item.span, target.key, conf, rule, alt)
-        elif item.kind == "condition":
-            target.conditions.extend(item.conditions)
-            if conf < 1.0:
-                self._uncertain("grant condition " + "; ".join(c.label or "" for c in item.conditions),
-                                item.span, target.key, conf, rule, alt)
-        elif item.kind == "indicator":
-            for ind in item.indicators:
-                ind.confidence = conf
-                ind.key = f"{target.key}-ind-{len(target.indicators) + 1}"
-                target.indicators.append(ind)
-                self._uncertain(f"indicator {ind.name!r}", ind.span, target.key, conf, rule, alt)
-        elif item.kind == "text" and isinstance(target, Project) and item.note:
-            # descriptions are prose, not figures: no confidence is recorded for them
-            target.description = f"{target.description}\n{item.note}" if target.description else item.note
-            known = {o.name for o in target.partners}
-            for name, _offset in find_organisations(item.note):
-                if name not in known:
-                    known.add(name)
-                    target.partners.append(Organisation(name, "partner", item.span))
-        elif item.kind == "participants":
-            target.partners.extend(item.partners)
-            if conf < 1.0:
-                self._uncertain("participants", item.span, target.key, conf, rule, alt)
-
-    def _uncertain(self, what: str, span: Span, owner: str, conf: float, rule: str, alt: str | None) -> None:
-        if conf >= 1.0:
-            return
-        self.issue(
-            "uncertain",
-            f"{what} → {owner} (confidence {conf:.2f}; {rule}); alternative: {alt or 'none on the page'}",
-            span,
-            owner,
-        )
 
     # --- names ------------------------------------------------------------------------------
 
