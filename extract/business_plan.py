@@ -24,14 +24,13 @@ is in ``extract/profiles/business_plan/`` (``outline``, ``money``, ``conditions`
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 
-from policy_kg.extract.association import normalise_name
 from policy_kg.extract.numbers import normalize
 from policy_kg.extract.profiles.business_plan.body import _collect_text, _read_body, _tail_start
 from policy_kg.extract.profiles.business_plan.headings import _read_headers
 from policy_kg.extract.profiles.business_plan.hierarchy import _build_structure, _outline_region
+from policy_kg.extract.profiles.business_plan.names import _settle_names
 from policy_kg.extract.profiles.business_plan.placement import _associate
 from policy_kg.extract.profiles.business_plan.state import _ParseState
 from policy_kg.extract.profiles.business_plan.text import _full_width, _is_page_start, _nfkc
@@ -131,7 +130,7 @@ class _Parser(_ParseState):
         self._guard("body", lambda: _read_body(self, outline_end + 1, body_end))
         self._guard("text", lambda: _collect_text(self, outline_end + 1, body_end))
         self._guard("association", lambda: _associate(self))
-        self._guard("names", self._settle_names)
+        self._guard("names", lambda: _settle_names(self))
         self._guard("tail", lambda: self._read_tail(body_end + 1))
         self._guard("document", self._document_facts)
 
@@ -142,36 +141,6 @@ class _Parser(_ParseState):
             raise
         except Exception as exc:  # noqa: BLE001 - one failing stage must not lose the others
             self.issue("error", f"{stage}: {type(exc).__name__}: {exc}")
-
-    # --- names ------------------------------------------------------------------------------
-
-    def _settle_names(self) -> None:
-        """Primary name = the spelling printed most often (ties: the main outline); others = alt_names."""
-        for key, project in self.projects.items():
-            printed = [n for _, n in self.names.get(key, [])]
-            if not printed:
-                continue
-            counts = Counter(normalise_name(n) for n in printed)
-            first_of = {}
-            for n in printed:
-                first_of.setdefault(normalise_name(n), n)
-            outline = normalise_name(printed[0])
-            best = max(counts, key=lambda k: (counts[k], k == outline))
-            project.name = first_of[best]
-            alts = [first_of[k] for k in counts if k != best]
-            project.alt_names = alts
-            if best != outline:
-                self.issue(
-                    "info",
-                    f"project {key}: the main outline prints {printed[0]!r} once, the other places "
-                    f"{first_of[best]!r}; the majority spelling is the name, the other an alt name",
-                    project.span,
-                    key,
-                )
-        self.record.projects = list(self.projects.values())
-        for key, project in self.projects.items():
-            if not any(a.owner == key for a in self.anchors):
-                self.issue("info", f"project {key} {project.name!r} has no page of its own in the body", project.span, key)
 
     # --- tail: budget summary and reorganisation ----------------------------------------------------
 
