@@ -23,7 +23,6 @@ is in ``extract/profiles/business_plan/`` (``outline``, ``money``, ``conditions`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from policy_kg.extract.numbers import normalize
@@ -33,7 +32,8 @@ from policy_kg.extract.profiles.business_plan.hierarchy import _build_structure,
 from policy_kg.extract.profiles.business_plan.names import _settle_names
 from policy_kg.extract.profiles.business_plan.placement import _associate
 from policy_kg.extract.profiles.business_plan.state import _ParseState
-from policy_kg.extract.profiles.business_plan.text import _full_width, _is_page_start, _nfkc
+from policy_kg.extract.profiles.business_plan.tail import _read_tail
+from policy_kg.extract.profiles.business_plan.text import _full_width
 from policy_kg.extract.profiles.business_plan.text import _roman_key as _roman_key
 from policy_kg.extract.profiles.business_plan.words import (
     _INDICATOR_HEADER,
@@ -42,18 +42,13 @@ from policy_kg.extract.profiles.business_plan.words import (
     _OUTLINE_MARK,
     _PILLAR_RE,
     _PROJECT_AT,
-    _REORG,
-    _REORG_ABOLISHED_RE,
-    _REORG_CREATED_RE,
-    _REORG_DIVISION_RE,
-    _REORG_UNITS_RE,
     _WORDS,
     CIRCLED,
     FUNDING_TYPES,
     LAYOUT,
     ROMAN,
 )
-from policy_kg.extract.records import DocumentRecord, ExtractionIssue, Reorganisation, Span, Unit
+from policy_kg.extract.records import DocumentRecord, ExtractionIssue, Span
 from policy_kg.extract.source import ExtractionError, SourceText
 
 __all__ = ["LAYOUT", "ROMAN", "CIRCLED", "FUNDING_TYPES", "looks_like_business_plan", "parse_business_plan"]
@@ -131,7 +126,7 @@ class _Parser(_ParseState):
         self._guard("text", lambda: _collect_text(self, outline_end + 1, body_end))
         self._guard("association", lambda: _associate(self))
         self._guard("names", lambda: _settle_names(self))
-        self._guard("tail", lambda: self._read_tail(body_end + 1))
+        self._guard("tail", lambda: _read_tail(self, body_end + 1))
         self._guard("document", self._document_facts)
 
     def _guard(self, stage: str, fn: Callable[[], None]) -> None:
@@ -141,86 +136,6 @@ class _Parser(_ParseState):
             raise
         except Exception as exc:  # noqa: BLE001 - one failing stage must not lose the others
             self.issue("error", f"{stage}: {type(exc).__name__}: {exc}")
-
-    # --- tail: budget summary and reorganisation ----------------------------------------------------
-
-    def _read_tail(self, start: int) -> None:
-        n = start
-        total = len(self.lines)
-        while n <= total:
-            end = n + 1
-            while end <= total and not _is_page_start(self.line(end)):
-                end += 1
-            head = self.line(n)
-            if _WORDS["reorganisation_page"] in head:
-                self._read_reorganisation(n, end - 1)
-            else:
-                figures = sum(len(re.findall(r"[▲△]?\d[\d,]*", _nfkc(self.line(k)))) for k in range(n + 1, end))
-                self.issue(
-                    "info",
-                    f"budget summary {head.strip()!r}: the agency's own accounts, not project costs; "
-                    f"{figures} figures not extracted",
-                    Span(n, end - 1),
-                )
-            n = end
-
-    def _read_reorganisation(self, start: int, end: int) -> None:
-        depts: dict[str, Span] = {}
-        divisions: dict[str, Span] = {}
-        owner_of: dict[str, str] = {}
-        created: list[str] = []
-        abolished: list[str] = []
-        sentences: list[tuple[int, str]] = []
-        current: list[str] | None = None
-        for n in range(start, end + 1):
-            s = _nfkc(self.line(n))
-            if s.startswith(_REORG["item_mark"]):
-                current = [s.lstrip(_REORG["item_mark"] + " ").strip()]
-                sentences.append((n, ""))
-                sentences[-1] = (n, current[0])
-            elif current is not None and s and not current[-1].endswith("。"):
-                current.append(s)
-                sentences[-1] = (sentences[-1][0], "".join(current))
-            elif s:
-                current = None
-            for m in _REORG_UNITS_RE.finditer(s):
-                depts.setdefault(m.group(1), Span.line(n))
-                if m.group(2):
-                    owner_of.setdefault(m.group(2), m.group(1))
-            for m in _REORG_DIVISION_RE.finditer(s):
-                name = m.group(2)
-                dept = _REORG["department_ending"]
-                if name.endswith(dept) or dept in name[:-1]:
-                    continue
-                divisions.setdefault(name, Span.line(n))
-                if m.group(1) and name not in created:
-                    created.append(name)
-        for _, text in sentences:
-            for m in _REORG_CREATED_RE.finditer(text):
-                if m.group(1) not in created:
-                    created.append(m.group(1))
-            for m in _REORG_ABOLISHED_RE.finditer(text):
-                if m.group(1) not in abolished:
-                    abolished.append(m.group(1))
-        for name, span in depts.items():
-            self.record.units.append(Unit(name, None, span))
-        for name, span in divisions.items():
-            dept = owner_of.get(name)
-            if dept is None:
-                # charts print divisions and departments in separate columns; without a printed
-                # pairing (企画管理部施設管理課, 経営支援部内に「…課」) the department is unknown
-                self.issue("uncertain", f"division {name} named in the reorganisation chart: its department "
-                           "is not printed beside it; kept as a unit of the agency", span)
-            self.record.units.append(Unit(dept, name, span))
-        if created or abolished or sentences:
-            self.record.reorganisations.append(
-                Reorganisation(
-                    Span(start, end),
-                    created=tuple(created),
-                    abolished=tuple(abolished),
-                    description=" ".join(t for _, t in sentences) or None,
-                )
-            )
 
     # --- document ----------------------------------------------------------------------------
 
