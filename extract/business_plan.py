@@ -15,10 +15,13 @@ pillar titles after their items. The parser therefore works in three passes:
 A new PDF page begins with a line that starts with exactly one space. Nothing is dropped silently:
 what cannot be placed becomes an :class:`~extract.records.ExtractionIssue`.
 
-This module holds the profile's entry points and the parser's passes; the line grammar they use
-is in ``extract/profiles/business_plan/`` (``outline``, ``money``, ``conditions``, ``indicators``,
-``text``, the working records in ``items``), and the layout's words are
-``extract/profiles/business_plan.yaml`` (``words``).
+This module holds the profile's entry points and the order of its passes; each pass, and each kind
+of body line, is read by a module of ``extract/profiles/business_plan/``: ``hierarchy`` (pass 1),
+``body`` (the walk over the body pages) with ``headings``, ``amount_boxes``, ``condition_groups``,
+``indicator_blocks`` and ``partners``, then ``placement`` and ``attach`` (pass 3), ``names`` and
+``tail``; they share one ``state``. The line grammar they use is ``outline``, ``money``,
+``conditions``, ``indicators`` and ``text``, the working records ``items``, and the layout's words
+are ``extract/profiles/business_plan.yaml`` (``words``).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from policy_kg.extract.profiles.business_plan.placement import _associate
 from policy_kg.extract.profiles.business_plan.state import _ParseState
 from policy_kg.extract.profiles.business_plan.tail import _read_tail
 from policy_kg.extract.profiles.business_plan.text import _full_width
-from policy_kg.extract.profiles.business_plan.text import _roman_key as _roman_key
+from policy_kg.extract.profiles.business_plan.text import _roman_key as _roman_key  # re-export: tests import it
 from policy_kg.extract.profiles.business_plan.words import (
     _INDICATOR_HEADER,
     _LAYOUT_FUNDED_RE,
@@ -97,7 +100,7 @@ def parse_business_plan(src: SourceText) -> DocumentRecord:
         line_count=len(src.lines),
     )
     try:
-        _Parser(src, record).run()
+        _read_plan(_ParseState(src, record))
     except ExtractionError:
         raise
     except Exception as exc:  # noqa: BLE001 - the contract: never an uncaught non-extraction error
@@ -108,45 +111,42 @@ def parse_business_plan(src: SourceText) -> DocumentRecord:
 
 
 # =========================================================================================
-# the parser
+# the passes, in order
 # =========================================================================================
 
 
-class _Parser(_ParseState):
-    """One run over one document; fills ``record``."""
+def _read_plan(state: _ParseState) -> None:
+    """The passes over one document, each guarded: one that fails costs only its own facts."""
+    outline_start, outline_end = _outline_region(state)
+    _guard(state, "outline", lambda: _build_structure(state, outline_start, outline_end))
+    body_end = _tail_start(state) - 1
+    _guard(state, "page headers", lambda: _read_headers(state, outline_end + 1, body_end))
+    _guard(state, "body", lambda: _read_body(state, outline_end + 1, body_end))
+    _guard(state, "text", lambda: _collect_text(state, outline_end + 1, body_end))
+    _guard(state, "association", lambda: _associate(state))
+    _guard(state, "names", lambda: _settle_names(state))
+    _guard(state, "tail", lambda: _read_tail(state, body_end + 1))
+    _guard(state, "document", lambda: _document_facts(state))
 
-    # --- driver ---------------------------------------------------------------------------
 
-    def run(self) -> None:
-        outline_start, outline_end = _outline_region(self)
-        self._guard("outline", lambda: _build_structure(self, outline_start, outline_end))
-        body_end = _tail_start(self) - 1
-        self._guard("page headers", lambda: _read_headers(self, outline_end + 1, body_end))
-        self._guard("body", lambda: _read_body(self, outline_end + 1, body_end))
-        self._guard("text", lambda: _collect_text(self, outline_end + 1, body_end))
-        self._guard("association", lambda: _associate(self))
-        self._guard("names", lambda: _settle_names(self))
-        self._guard("tail", lambda: _read_tail(self, body_end + 1))
-        self._guard("document", self._document_facts)
+def _guard(state: _ParseState, stage: str, fn: Callable[[], None]) -> None:
+    try:
+        fn()
+    except ExtractionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one failing stage must not lose the others
+        state.issue("error", f"{stage}: {type(exc).__name__}: {exc}")
 
-    def _guard(self, stage: str, fn: Callable[[], None]) -> None:
-        try:
-            fn()
-        except ExtractionError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one failing stage must not lose the others
-            self.issue("error", f"{stage}: {type(exc).__name__}: {exc}")
 
-    # --- document ----------------------------------------------------------------------------
-
-    def _document_facts(self) -> None:
-        self.record.fiscal_year = self.year
-        if self.year is not None:
-            era = self.year - 2018
-            self.record.title = _WORDS["title"].format(era=_full_width(era))
-            self.issue("info", "the plan prints no title line; title composed from its fiscal year and layout")
-        else:
-            # without it every amount and planned value is stored with no fiscal year: say so
-            self.issue("uncertain", "no fiscal year (令和N年度 / 20NN年度) is printed anywhere; amounts and "
-                       "planned values carry no fiscal year", Span.line(1))
-        self.issue("info", "the publishing agency's name is not printed; publisher left empty")
+def _document_facts(state: _ParseState) -> None:
+    """The record's fiscal year and title; the plan prints neither title nor publisher."""
+    state.record.fiscal_year = state.year
+    if state.year is not None:
+        era = state.year - 2018
+        state.record.title = _WORDS["title"].format(era=_full_width(era))
+        state.issue("info", "the plan prints no title line; title composed from its fiscal year and layout")
+    else:
+        # without it every amount and planned value is stored with no fiscal year: say so
+        state.issue("uncertain", "no fiscal year (令和N年度 / 20NN年度) is printed anywhere; amounts and "
+                    "planned values carry no fiscal year", Span.line(1))
+    state.issue("info", "the publishing agency's name is not printed; publisher left empty")

@@ -5,8 +5,8 @@ grouped into rows by their vertical position and ordered left to right. Words se
 visible gap are joined with one space; glyphs that touch are joined with nothing, so Japanese text
 is not letter-spaced. A vertical gap of one or more empty rows becomes that many blank lines,
 measured against the document's own line pitch. The text documents policy-kg reads mark the first
-line of each page with one leading space (see ``extract.business_plan._is_page_start``), so the
-first line of every page here gets one too; pages are otherwise simply consecutive.
+line of each page with one leading space (see ``extract.profiles.business_plan.text._is_page_start``),
+so the first line of every page here gets one too; pages are otherwise simply consecutive.
 
 Everything that can go wrong with a file named ``.pdf`` — not a PDF, truncated, encrypted, broken
 inside, no text layer — is an ``UnreadableDocument`` naming the file, never another exception.

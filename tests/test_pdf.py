@@ -118,7 +118,7 @@ def write_pdf(path: Path, pages: Sequence[Sequence[Text]], *, encrypt: str | Non
 
 
 def is_page_start(line: str) -> bool:
-    """The text dumps' page mark (``extract.business_plan._is_page_start``): one leading space."""
+    """The text dumps' page mark (``extract.profiles.business_plan.text._is_page_start``): one leading space."""
     return line.startswith(" ") and not line.startswith("  ") and bool(line.strip())
 
 

@@ -1,3 +1,3 @@
-"""The business-plan profile's parts, one job each; its entry points and its parser's passes are
+"""The business-plan profile's parts, one job each; its entry points and the order of its passes are
 ``extract/business_plan.py`` and its words ``extract/profiles/business_plan.yaml``.
 """
