@@ -1,4 +1,4 @@
-"""Money lines of the body: amount boxes (``事業費 …千円 （funder）``, wrapped over lines) and fund additions."""
+"""Money lines of the body: amount boxes (``事業費 …千円 （funder）``, wrapped over lines), fund additions."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from policy_kg.extract.records import Amount, AmountCategory, Span
 
 
 def _read_amount_box(state: _ParseState, n: int, end: int) -> int:
+    """An amount box from line ``n``: its wrapped lines, a note under it; returns the next line."""
     lines = [n]
     k = n
     while True:

@@ -13,7 +13,8 @@ from policy_kg.extract.profiles.business_plan.state import _ParseState
 from policy_kg.extract.records import Organisation, Project, Span, SubProject
 
 
-def _column_parts(state: _ParseState, item: _Item, parts: list[Anchor]) -> list[Anchor] | None:
+def _column_parts(item: _Item, parts: list[Anchor]) -> list[Anchor] | None:
+    """The part headings of one line above ``item`` when it holds one value per heading, else None."""
     above = [a for a in parts if a.page == item.page and a.end < item.span.start]
     if not above:
         return None
@@ -27,7 +28,8 @@ def _column_parts(state: _ParseState, item: _Item, parts: list[Anchor]) -> list[
 def _attach_columns(
     state: _ParseState, item: _Item, parts: list[Anchor], owners: dict[str, SubProject], page_placement: Placement
 ) -> None:
-    cols = _column_parts(state, item, parts) or []
+    """One value of a row to each part heading of the line above it."""
+    cols = _column_parts(item, parts) or []
     for i, col in enumerate(cols):
         target = owners[col.owner]
         conf = min(page_placement.confidence, 0.9)
@@ -40,7 +42,10 @@ def _attach_columns(
             target.conditions.append(item.conditions[i])
 
 
-def _attach(state: _ParseState, item: _Item, target: Project | SubProject, conf: float, rule: str, alt: str | None) -> None:
+def _attach(
+    state: _ParseState, item: _Item, target: Project | SubProject, conf: float, rule: str, alt: str | None
+) -> None:
+    """The item's facts recorded on ``target``; a placement below confidence 1.0 is reported as uncertain."""
     if item.note:
         state.issue("info", f"amount note kept as printed: {item.note!r}", item.span, target.key)
     if item.kind == "amount":
@@ -73,6 +78,7 @@ def _attach(state: _ParseState, item: _Item, target: Project | SubProject, conf:
 
 
 def _uncertain(state: _ParseState, what: str, span: Span, owner: str, conf: float, rule: str, alt: str | None) -> None:
+    """An uncertain issue for a placement below confidence 1.0 (none at 1.0)."""
     if conf >= 1.0:
         return
     state.issue(

@@ -41,6 +41,7 @@ def _tail_start(state: _ParseState) -> int:
 
 
 def _read_body(state: _ParseState, start: int, end: int) -> None:
+    """Every body line to the reader of its kind; what no reader takes is text."""
     n = start
     while n <= end:
         raw = state.line(n)

@@ -80,6 +80,7 @@ def _read_conditions(state: _ParseState, n: int, end: int) -> int:
 
 
 def _read_one_line_condition(state: _ParseState, n: int) -> GrantCondition:
+    """A condition printed on one line: label, ceiling and rate."""
     raw = state.line(n).strip()
     chars = _Char.of(raw)
     m = next(m for m in YEN_RE.finditer(chars.text) if _yen_ok(m))

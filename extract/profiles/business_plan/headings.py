@@ -1,4 +1,4 @@
-"""Headings of the body pages: page headers ``Ⅰ pillar １ area``, project headings ``(n) name``, part headings ``① name``.
+"""Headings of the body pages: page headers ``Ⅰ pillar １ area``, projects ``(n) name``, parts ``① name``.
 
 A project heading is matched to an outline project by the page header's position first and by
 name similarity to confirm, since PDF order can set a heading apart from the page it heads.
@@ -26,6 +26,7 @@ from policy_kg.extract.records import Span
 
 
 def _read_headers(state: _ParseState, start: int, end: int) -> None:
+    """Page headers ``Ⅰ pillar １ area``: each page's position, and name variants of its elements."""
     for n in range(start, end + 1):
         m = _HEADER_RE.match(state.line(n).strip())
         if not m:
@@ -42,6 +43,7 @@ def _read_headers(state: _ParseState, start: int, end: int) -> None:
 
 
 def _read_project_heading(state: _ParseState, n: int, end: int) -> int:
+    """A line of one or more ``(n) name`` headings (maybe wrapped onto the next line) as anchors."""
     raw = state.line(n).strip()
     norm = _nfkc(raw)
     starts = [m for m in _PROJECT_AT.finditer(norm) if m.start() == 0 or norm[m.start() - 1] == " "]
@@ -71,6 +73,7 @@ def _read_project_heading(state: _ParseState, n: int, end: int) -> int:
 
 
 def _may_continue_heading(state: _ParseState, n: int) -> bool:
+    """True when line ``n`` could be the wrapped rest of a heading: no other kind of line."""
     s = state.line(n).strip()
     if not s or _is_page_start(state.line(n)):
         return False
@@ -141,6 +144,7 @@ def _resolve_heading(
 
 
 def _read_sub_heading(state: _ParseState, n: int, end: int) -> int:
+    """A line of one or more ``① name`` part headings (a short next line may end the name)."""
     raw = state.line(n).strip()
     marks = list(_SUB_RE.finditer(raw))
     last = n

@@ -37,6 +37,7 @@ def _outline_region(state: _ParseState) -> tuple[int, int]:
 
 
 def _build_structure(state: _ParseState, start: int, end: int) -> None:
+    """Elements and projects from the clean outline, name variants from the displaced copy."""
     clean = _read_outline([(n, state.line(n)) for n in range(start + 1, end + 1)])
     displaced = _read_outline([(n, state.line(n)) for n in range(1, start)])
     if not clean.pillars:
@@ -65,6 +66,7 @@ def _continued(state: _ParseState, n: int) -> bool:
 
 
 def _add_outline(state: _ParseState, outline: _Outline) -> None:
+    """Pillars and areas as elements, outline items as projects (re-listed items last)."""
     for key, roman, name, span in outline.pillars:
         state.record.elements.append(PolicyElement(key, "programme", name, span, number=roman))
     for pillar, n, name, span in outline.areas:
@@ -132,6 +134,7 @@ def _add_variants(state: _ParseState, displaced: _Outline) -> None:
 
 
 def _element_variant(state: _ParseState, key: str, name: str, span: Span) -> None:
+    """``name`` as an alt name of element ``key`` when it is spelled otherwise."""
     try:
         element = state.record.element(key)
     except KeyError:

@@ -9,6 +9,7 @@ from policy_kg.extract.records import Span
 
 
 def _read_indicators(state: _ParseState, n: int, end: int) -> int:
+    """An indicator block from line ``n`` as one item; returns the next line."""
     indicators, last, problems = _indicator_block(state.lines, n, end, state.year)
     for k in range(n, last + 1):
         state.kind[k] = "indicator" if not state.blank(k) else "blank"

@@ -12,6 +12,7 @@ from policy_kg.extract.records import Organisation, Span
 
 
 def _read_participants(state: _ParseState, n: int) -> None:
+    """A participants line: its organisations as one item, to be placed on a project."""
     raw = state.line(n).strip()
     rest = _PARTICIPANTS_RE.sub("", raw)
     orgs = []
@@ -28,6 +29,7 @@ def _read_participants(state: _ParseState, n: int) -> None:
 
 
 def _read_host(state: _ParseState, n: int) -> None:
+    """The host line: an organisation of the document, not of a project."""
     rest = _HOST_RE.sub("", state.line(n).strip())
     found = find_organisations(rest)
     name = found[0][0] if found else rest

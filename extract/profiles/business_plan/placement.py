@@ -27,6 +27,7 @@ from policy_kg.extract.records import SubProject
 
 
 def _gap(state: _ParseState, allowed: frozenset[str]) -> Callable[[int, int], bool]:
+    """``gap(a, b)``: True when every line strictly between a and b is of an allowed kind."""
     def gap(a: int, b: int) -> bool:
         return all(state.kind.get(k, "text") in allowed for k in range(a + 1, b))
 
@@ -34,6 +35,7 @@ def _gap(state: _ParseState, allowed: frozenset[str]) -> Callable[[int, int], bo
 
 
 def _associate(state: _ParseState) -> None:
+    """Part headings to projects, then every item to a project and, within it, to a part."""
     page_gap = _gap(state, frozenset({"blank", "amount", "note", "header"}))
     last_owner: str | None = None
     placed: list[tuple[_Item, Placement]] = []
@@ -107,11 +109,13 @@ def _resolve_columns(state: _ParseState, placed: list[tuple[_Item, Placement]]) 
 
 
 def _heading_line_above(state: _ParseState, item: _Item) -> int | None:
+    """The first line of the last project heading above ``item`` on its page, if any."""
     above = [a.start for a in state.anchors if a.page == item.page and a.end < item.span.start]
     return max(above) if above else None
 
 
 def _place_in_project(state: _ParseState, key: str, entries: list[tuple[_Item, Placement]]) -> None:
+    """The items placed on project ``key`` given to it or to one of its parts, then attached."""
     project = state.projects[key]
     subs = _subs_of(state, key)
     parts = [Anchor(f"{key}-s{s.number}", s.span.start, s.span.end, s.page, s.column, s.columns, s.listed)
@@ -125,7 +129,7 @@ def _place_in_project(state: _ParseState, key: str, entries: list[tuple[_Item, P
         if item.kind in ("participants", "text") or not parts:
             decisions[i] = None
             continue
-        columns = _column_parts(state, item, parts)
+        columns = _column_parts(item, parts)
         if columns is not None:
             decisions[i] = Placement("columns", 0.9, "one value per column heading")
             continue
@@ -225,6 +229,7 @@ def _closed_parts(
 
 
 def _subs_of(state: _ParseState, key: str) -> list[_SubHeading]:
+    """The part headings of project ``key`` by number, marked ``listed`` when printed as a list."""
     subs = sorted((s for s in state.subs if s.project == key), key=lambda s: (s.number, s.span.start))
     lines = sorted(state.subs, key=lambda s: s.span.start)
     for s in subs:

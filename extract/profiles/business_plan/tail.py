@@ -1,4 +1,4 @@
-"""The closing pages: the budget summary (reported, not extracted) and the 組織改正 page (units and reorganisation)."""
+"""The closing pages: the budget summary (reported, not extracted) and 組織改正 (units, reorganisation)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from policy_kg.extract.records import Reorganisation, Span, Unit
 
 
 def _read_tail(state: _ParseState, start: int) -> None:
+    """Each closing page: the reorganisation page read, a budget summary reported."""
     n = start
     total = len(state.lines)
     while n <= total:
@@ -39,6 +40,7 @@ def _read_tail(state: _ParseState, start: int) -> None:
 
 
 def _read_reorganisation(state: _ParseState, start: int, end: int) -> None:
+    """Departments, divisions, and what was created or abolished, from the 組織改正 page."""
     depts: dict[str, Span] = {}
     divisions: dict[str, Span] = {}
     owner_of: dict[str, str] = {}
