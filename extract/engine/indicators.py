@@ -209,6 +209,7 @@ def target_bounds(lines: list[Line], toks: list[Token]) -> list[IndicatorFact]:
 # a leader (…, ..., ・・・, ‥) joins a label to its count; the label holds no blank, no leader, no bracket
 _LEADER_COUNT = re.compile(
     rf"(?P<label>[^\s.…‥・()（）]{{1,40}}?)(?:\.{{3,}}|…+|・{{3,}}|‥+)\s?(?P<v>{_NUM})\s?(?P<unit>[^\d\s.,()（）~〜～]{{1,3}})")
+_LEADERS = ("...", "…", "‥", "・・・")
 _ITEM_MARK = re.compile(r"^(?:[(（]?[0-9０-９a-zA-Z]{1,2}[)）.．]|[①-⑳]|[ア-ン][.．)）])\s*")
 _NUMBERED_ITEM = re.compile(r"^\s*(?:[(（]\d{1,2}[)）]|\d{1,2}[.．])")
 
@@ -235,6 +236,8 @@ def leader_counts(lines: list[Line], toks: list[Token], vocab: Vocabulary, defau
         if _NUMBERED_ITEM.match(line.text):
             years = [y for y in (_year(m.group(0)) for m in _LABEL_YEAR.finditer(line.text)) if y]
             item_year = years[0] if years else None
+        if not any(leader in line.text for leader in _LEADERS):
+            continue  # most lines print no leader: skip the pattern
         for m in _LEADER_COUNT.finditer(line.text):
             unit = _count_unit(m.group("unit"), vocab)
             if unit is None:
