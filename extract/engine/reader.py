@@ -13,8 +13,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from policy_kg.extract.engine import indicators as ind
 from policy_kg.extract.engine import columns, money, names
+from policy_kg.extract.engine import indicator_tables as tables_of
+from policy_kg.extract.engine import indicators as ind
+from policy_kg.extract.engine import labelled_values as labelled_of
 from policy_kg.extract.engine.kinds import Kind, classify
 from policy_kg.extract.engine.normalize import Line, Token, logical_lines, tokens
 from policy_kg.extract.engine.project_rows import project_rows
@@ -192,8 +194,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
                for r in rows for cell, label in r.figures}
     # indicator tables first: a row printing its unit (利用者数 人 1,200 …) is not money under a 千円 declaration
     indicator_kind = "kpi" if kind.name == "kpi_review" else "outcome"
-    indicator_tables, partial_tables = ind.header_tables(lines, toks, vocab, era, indicator_kind)
-    cell_tables, partial_cells = ind.cell_per_line_tables(lines, toks, vocab, era, indicator_kind)
+    indicator_tables, partial_tables = tables_of.header_tables(lines, toks, vocab, era, indicator_kind)
+    cell_tables, partial_cells = tables_of.cell_per_line_tables(lines, toks, vocab, era, indicator_kind)
     indicator_tables += cell_tables
     partial_tables += partial_cells
     table_cells = frozenset(v.cell for f in indicator_tables for v in f.values if v.cell is not None)
@@ -252,8 +254,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     partial += partial_tables
     ifacts += tables + indicator_tables + labelled + rows + ind.target_bounds(lines, toks)
     taken |= {v.cell for f in indicator_tables + rows for v in f.values if v.cell is not None}
-    ifacts += ind.labelled_values(toks, vocab, era, taken)
-    ifacts += ind.leader_counts(lines, toks, vocab, "plan" if kind.name == "business_plan" else "unspecified")
+    ifacts += labelled_of.labelled_values(toks, vocab, era, taken)
+    ifacts += labelled_of.leader_counts(lines, toks, vocab, "plan" if kind.name == "business_plan" else "unspecified")
     if kind.name == "business_plan" and record.fiscal_year:  # a plan's planned values are for the plan's year
         ifacts = [replace(f, values=tuple(
             replace(v, fiscal_year=record.fiscal_year) if v.role == "plan" and v.fiscal_year is None else v

@@ -1,0 +1,263 @@
+"""Indicator tables: a header of value columns, then one row per indicator.
+
+- **indicator table**: a header line of value columns, each a role, a year or both (``H30目標 H30実績 R1目標``,
+  ``基準値 目標値 実績値``, ``目標値(R1)``, ``平成30年度 令和元年度``) after optional header words (成果指標, 単位),
+  then one line per indicator: its name, an optional unit cell, one value per column (``45万人(H26)``
+  carries its own year). A column without a role takes the role the row's name prints
+  (``利用者数(実績)``, ``参加者数(人) 目標 …``), else ``unspecified``; a derived column (達成率) is read
+  for alignment only. A row with fewer values than columns is read from the left and reported; a
+  money row (事業費, a 千円 unit) is not an indicator's. A row that only prints a role continues the
+  indicator above it; rows under a group caption (重点 / 活動) take its kind; a name printed on its
+  own line takes the next line's values; one column is a table only under header words (指標 計画);
+- the same tables printed **one cell per line**.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policy_kg.extract.engine.facts import Unplaced
+from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact, _year
+from policy_kg.extract.engine.normalize import Line, Token
+from policy_kg.extract.engine.vocabulary import Vocabulary
+from policy_kg.extract.engine.years import year_column
+from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number
+from policy_kg.extract.records import Span
+
+_COLUMN_YEAR = re.compile(r"(?:(?:令和|平成|昭和|[RHS])\s?(?:\d{1,2}|元)|(?:19|20)\d{2}|\d{1,2}(?=年))(?:年度?)?")
+_UNIT_SUFFIX = re.compile(r"(?P<name>.+?)\s?[(（](?P<unit>[^()（）]{1,3})[)）]")  # 参加者数(人)
+_ROLE_SUFFIX = re.compile(r"[(（](?P<role>[^()（）]{1,4})[)）]$")
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    year: int | None
+    role: str | None  # a value role, "derived" (達成率: not kept), or None (the row's name says it)
+
+
+def header_column(cell: str, era: str | None, vocab: Vocabulary) -> TableColumn | None:
+    """What one header cell of an indicator table names: ``H30目標`` (2018, target), ``基準値``, ``目標値(R1)``,
+    ``平成30年度``; None when it is not a column of values."""
+    if cell in vocab.value_role:
+        return TableColumn(None, vocab.value_role[cell])
+    if cell in vocab.derived_value_columns:
+        return TableColumn(None, "derived")
+    m = re.fullmatch(r"(?P<role>[^\d()（）]{1,4})\s?[(（](?P<y>[^)）]{1,10})[)）]", cell)
+    if m and m.group("role") in vocab.value_role:
+        col = year_column(m.group("y"), era)
+        return TableColumn(col.year, vocab.value_role[m.group("role")]) if col else None
+    m = _COLUMN_YEAR.match(cell)
+    if not m:
+        return None
+    col = year_column(m.group(0), era)
+    tail = cell[m.end():].strip("()（） ")
+    if col is None or col.status in ("budget", "estimate") or (tail and tail not in vocab.value_role):
+        return None
+    return TableColumn(col.year, vocab.value_role.get(tail) if tail else None)
+
+
+def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None,
+                  default_kind: str) -> tuple[list[IndicatorFact], list[Unplaced]]:
+    """Indicator tables whose rows the dump kept on their lines (see the module's docstring)."""
+    by_line: dict[int, list[Token]] = {}
+    for t in toks:
+        by_line.setdefault(t.line, []).append(t)
+    out: list[IndicatorFact] = []
+    partial: list[Unplaced] = []
+    i, n = 0, len(lines)
+    while i < n:
+        header = _table_header(by_line.get(i, []), era, vocab)
+        i += 1
+        if header is None:
+            continue
+        kind, columns = header
+        group_kind = None  # a caption over a group of rows (重点 / 活動) gives them its kind
+        previous: tuple[str, str | None] | None = None  # the name and unit of the row before
+        units_on_values: bool | None = None  # whether the rows print a unit on their values (25件) or not (25)
+        while i < n and _table_header(by_line.get(i, []), era, vocab) is None:
+            cells_of_line = by_line.get(i, [])
+            if len(cells_of_line) == 1 and cells_of_line[0].text in vocab.row_group_captions:
+                group_kind = vocab.row_group_captions[cells_of_line[0].text]
+                i += 1
+                continue
+            continued = bool(previous and cells_of_line and cells_of_line[0].text in vocab.value_role)
+            if continued:  # 実績 380 460 −: a row that only prints a role continues the indicator above it
+                head = cells_of_line[0]
+                cells_of_line = [Token(previous[0], head.line, head.index, head.span), *cells_of_line]
+            row = _table_row(cells_of_line, columns, vocab)
+            wrapped = 0
+            if row is None:  # a name over one or two lines, its values on the next
+                row, wrapped = _wrapped_row(by_line, i, columns, vocab)
+            if row is None:
+                break
+            name, unit, cells, row_role = row
+            printed_units = any(re.search(r"\d[^\d\s().,]+$", c.text)
+                                for col, c in zip(columns, cells) if col.role != "derived")
+            if units_on_values is not None and printed_units != units_on_values:
+                break  # 経営セミナー 6回 under rows of bare figures: a line of notes, not the table's
+            units_on_values = printed_units
+            if continued:
+                unit = unit or previous[1]
+            previous = (name, unit)
+            values, printed_unit = _row_values(columns, cells, row_role)
+            unit = unit or printed_unit
+            first = by_line[i][0]
+            span = Span(first.span.start, by_line[i + wrapped][-1].span.end) if wrapped else first.span
+            if values and continued and out and out[-1].name == name:
+                above = out[-1]
+                out[-1] = IndicatorFact(above.name, above.kind, above.unit or unit, above.span, above.token,
+                                        above.values + tuple(values), above.how)
+            elif values:
+                out.append(IndicatorFact(name, group_kind or kind or default_kind, unit, span, first.index,
+                                         tuple(values), "indicator table"))
+            if len(cells) < len(columns):
+                partial.append(Unplaced(name, span,
+                                        f"{len(cells)} values under {len(columns)} columns: read from the left"))
+            i += 1 + wrapped
+    return out, partial
+
+
+def _wrapped_row(by_line: dict[int, list[Token]], i: int, columns: list[TableColumn], vocab: Vocabulary
+                 ) -> tuple[tuple[str, str | None, list[Token], str | None] | None, int]:
+    """A table row whose name a dump printed on its own line (or wrapped over two), its values on the
+    next line: ``新製品の事業化件数(件)`` / ``6``. Returns the row and how many lines after ``i`` it took."""
+    names: list[Token] = []
+    for extra in (0, 1):
+        cells = by_line.get(i + extra, [])
+        if len(cells) != 1 or _TABLE_VALUE.fullmatch(cells[0].text) or is_no_value(cells[0].text) or (
+                cells[0].text in vocab.labels or cells[0].text in vocab.row_group_captions):
+            return None, 0
+        names.append(cells[0])
+        values = by_line.get(i + extra + 1, [])
+        if values and len(values) <= len(columns) and all(
+                _TABLE_VALUE.fullmatch(c.text) or is_no_value(c.text) for c in values):
+            first = names[0]
+            name = Token("".join(t.text for t in names), first.line, first.index, first.span)
+            row = _table_row([name, *values], columns, vocab)
+            return (row, extra + 1) if row is not None else (None, 0)
+    return None, 0
+
+
+def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None,
+                         default_kind: str) -> tuple[list[IndicatorFact], list[Unplaced]]:
+    """Indicator tables a dump printed one cell per line: the header's cells (指標名 / 単位 / R3実績 /
+    R4目標), then each row's name, optional unit and one value per column. Only runs of one-cell lines
+    are read; a row with fewer values than columns ends the table and is reported."""
+    per_line: dict[int, list[Token]] = {}
+    for t in toks:
+        per_line.setdefault(t.line, []).append(t)
+    single = [cells[0] if len(cells) == 1 else None for cells in (per_line.get(i, []) for i in range(len(lines)))]
+    out: list[IndicatorFact] = []
+    partial: list[Unplaced] = []
+    i, n = 0, len(single)
+    while i < n:
+        cell = single[i]
+        if cell is None or not (cell.text in vocab.indicator_header_words or cell.text in vocab.indicator):
+            i += 1
+            continue
+        j = i
+        while j < n and single[j] is not None and (
+                single[j].text in vocab.indicator_header_words or single[j].text in vocab.indicator):
+            j += 1
+        while j < n and single[j] is not None and header_column(single[j].text, era, vocab) is not None:
+            j += 1
+        header = _table_header([single[k] for k in range(i, j)], era, vocab)
+        if header is None:
+            i = j if j > i else i + 1
+            continue
+        kind, columns = header
+        width = len(columns)
+        while j < n and single[j] is not None:
+            row = [single[j]]
+            k = j + 1
+            if k < n and single[k] is not None and single[k].text in vocab.non_money_units:
+                row.append(single[k])
+                k += 1
+            while k < n and single[k] is not None and len(row) < width + 2 and (
+                    _TABLE_VALUE.fullmatch(single[k].text) or is_no_value(single[k].text)):
+                row.append(single[k])
+                k += 1
+            parsed = _table_row(row, columns, vocab)
+            if parsed is None:
+                break
+            name, unit, cells, row_role = parsed
+            values, printed_unit = _row_values(columns, cells, row_role)
+            if values:
+                out.append(IndicatorFact(name, kind or default_kind, unit or printed_unit, row[0].span,
+                                         row[0].index, tuple(values), "indicator table, one cell per line"))
+            j = k
+            if len(cells) < width:
+                partial.append(Unplaced(name, row[0].span, f"{len(cells)} values under {width} columns: "
+                                                            "read from the left"))
+                break
+        i = j
+    return out, partial
+
+
+def _row_values(columns: list[TableColumn], cells: list[Token], row_role: str | None
+                ) -> tuple[list[ValueFact], str | None]:
+    """The values of a table row's cells, each with its column's role and year, and the first unit they print."""
+    values, unit = [], None
+    for col, cell in zip(columns, cells):
+        m = _TABLE_VALUE.fullmatch(cell.text)
+        role = col.role or row_role or "unspecified"
+        if m is None or role == "derived":
+            continue
+        try:
+            values.append(ValueFact(role, parse_number(m.group("v")), cell.text, cell.span,
+                                    col.year or (_year(m.group("y")) if m.group("y") else None), cell.index))
+        except NumberFormatError:
+            continue
+        unit = unit or m.group("unit") or None
+    return values, unit
+
+
+def _table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tuple[str | None, list[TableColumn]] | None:
+    kind = None
+    k = 0
+    while k < len(cells):
+        word = re.sub(r"[(（][^()（）]*[)）]$", "", cells[k].text) or cells[k].text  # 重要業績評価指標(KPI)
+        if word not in vocab.indicator and word not in vocab.indicator_header_words:
+            break
+        kind = kind or vocab.indicator.get(word)
+        k += 1
+    columns = [header_column(c.text, era, vocab) for c in cells[k:]]
+    if not columns or any(c is None for c in columns):
+        return None
+    if len(columns) == 1 and not (k and columns[0].role not in (None, "derived")):
+        return None  # one column of values only under header words and with a role: 指標 計画
+    if not any(c.role for c in columns if c) and not all(c.year for c in columns if c):
+        return None
+    return kind, [c for c in columns if c is not None]
+
+
+def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
+               ) -> tuple[str, str | None, list[Token], str | None] | None:
+    """``(name, unit, value cells, role its name prints)`` of an indicator row, or None."""
+    k = next((j for j, c in enumerate(cells) if _TABLE_VALUE.fullmatch(c.text) or is_no_value(c.text)), None)
+    if not k:
+        return None  # no values, or no name before them
+    head, values = cells[:k], cells[k:]
+    unit = None
+    if len(head) > 1 and head[-1].text in vocab.non_money_units:
+        unit, head = head[-1].text, head[:-1]
+    name = " ".join(c.text for c in head)
+    if (len(values) > len(columns) or not re.search(r"[\u3040-\u30ff\u3400-\u9fff]", name)
+            or vocab.money_label(name) is not None or (head[-1].text in ("千円", "円", "百万円", "万円"))
+            or not all(_TABLE_VALUE.fullmatch(c.text) or is_no_value(c.text) for c in values)
+            or any(re.search(r"円$", c.text) for c in values)):
+        return None
+    role = None
+    if len(head) > 1 and head[-1].text in vocab.value_role:  # 参加者数(人) 目標 400 450 …: the row's role
+        role, head = vocab.value_role[head[-1].text], head[:-1]
+        name = " ".join(c.text for c in head)
+    m = _ROLE_SUFFIX.search(name)
+    if m and m.group("role") in vocab.value_role:
+        role, name = vocab.value_role[m.group("role")], name[:m.start()].strip()
+    m = _UNIT_SUFFIX.fullmatch(name)
+    if unit is None and m and m.group("unit") in vocab.non_money_units:
+        name, unit = m.group("name"), m.group("unit")
+    if not name or name in vocab.value_role or name in vocab.labels:
+        return None  # a row a role label starts (目標値 52,000 …): the role-row recogniser's
+    return name, unit, values, role
