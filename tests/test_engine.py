@@ -279,6 +279,15 @@ def test_a_reference_value_printed_after_a_year_table_row_is_a_past_actual_of_it
                           ("target", Decimal("65.0"), 2025)]  # 59 is not in the row's unit (%): not its value
 
 
+@pytest.mark.parametrize("text", [
+    "まち創生総合戦略 数値目標の現状値\n数値目標① 転入者数 令和 2 (基準値) 令和 4 (現状値) 310 336 参考)R1 1,\n",
+    "まち総合戦略 政策分野の進捗状況\n体験講座の受講者数 人 -\n年度 令和4年度令和5年度 最終目標\n目標 300 320\n1,\n",
+])
+def test_a_figure_cut_short_where_a_reference_or_final_target_stands_is_no_value(text):
+    r = extract(SourceText.from_text(text, "cut.txt"))  # found by bench/fuzz.py: it raised NumberFormatError
+    assert "1," not in {v.printed for i in r.indicators for v in i.values}
+
+
 def test_records_name_their_kind_confidence_and_recognisers():
     r = read("one_line_sheet.txt")
     assert r.layout == "engine" and r.kind == "evaluation_sheet" and r.kind_confidence

@@ -150,17 +150,25 @@ def year_tables(toks: list[Token], vocab: Vocabulary) -> tuple[list[IndicatorFac
         unit = cells[0][1].group("unit") or None
         reference = _reference_value(toks, j, unit, vocab)
         if reference is not None:  # 参考) H26 5.3‰: a year before the table's, printed beside it
-            year, cell = reference
+            year, cell, value = reference
             latest = max((y for (y, r) in columns if r == "actual"), default=None)
             role = "actual" if latest is not None and year <= latest else "unspecified"
-            values.append(ValueFact(role, parse_number(_VALUE_CELL.fullmatch(cell.text).group("v")), cell.text,
-                                    cell.span, year, cell.index))
+            values.append(ValueFact(role, value, cell.text, cell.span, year, cell.index))
         out.append(IndicatorFact(name_tok.text, vocab.indicator[label], unit, name_tok.span, name_tok.index,
                                  tuple(values), "year-column table"))
     return out, unplaced
 
 
-def _reference_value(toks: list[Token], j: int, unit: str | None, vocab: Vocabulary) -> tuple[int, Token] | None:
+def _number(text: str) -> Decimal | None:
+    """The number of a value cell's figure, None when it is no number (``1,`` of a figure cut short)."""
+    try:
+        return parse_number(text)
+    except NumberFormatError:
+        return None
+
+
+def _reference_value(toks: list[Token], j: int, unit: str | None, vocab: Vocabulary
+                     ) -> tuple[int, Token, Decimal] | None:
     """A reference value printed after a table's row: ``参考) [caption] H26 5.3‰`` — a year cell, then one
     value in the row's unit, within the next four cells."""
     if j >= len(toks):
@@ -177,9 +185,10 @@ def _reference_value(toks: list[Token], j: int, unit: str | None, vocab: Vocabul
             continue
         m = _VALUE_CELL.fullmatch(cells[k + step])
         year = _year(cell)
-        if m is None or year is None or (m.group("unit") or None) != unit:
+        value = _number(m.group("v")) if m else None
+        if value is None or year is None or (m.group("unit") or None) != unit:
             return None
-        return year, toks[j + k + step]
+        return year, toks[j + k + step], value
     return None
 
 
@@ -312,9 +321,10 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
                 unit = unit or m.group("unit") or None
             j += 1 + width
             final = toks[j] if final_column and role == "target" and j < stop else None
-            if final is not None and final.index not in taken and (m := _VALUE_CELL.fullmatch(final.text)):
-                values.append(ValueFact("final_target", parse_number(m.group("v")), final.text, final.span, None,
-                                        final.index))
+            m = _VALUE_CELL.fullmatch(final.text) if final is not None and final.index not in taken else None
+            value = _number(m.group("v")) if m else None
+            if value is not None:
+                values.append(ValueFact("final_target", value, final.text, final.span, None, final.index))
                 j += 1
         if values:
             if name is None:
