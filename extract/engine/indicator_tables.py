@@ -222,14 +222,19 @@ def _table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tup
             break
         kind = kind or vocab.indicator.get(word)
         k += 1
-    columns = [header_column(c.text, era, vocab) for c in cells[k:]]
-    if not columns or any(c is None for c in columns):
+    columns = []
+    for cell in cells[k:]:  # every cell after the header words must be a column: stop at the first that is not
+        column = header_column(cell.text, era, vocab)
+        if column is None:
+            return None
+        columns.append(column)
+    if not columns:
         return None
     if len(columns) == 1 and not (k and columns[0].role not in (None, "derived")):
         return None  # one column of values only under header words and with a role: 指標 計画
     if not any(c.role for c in columns if c) and not all(c.year for c in columns if c):
         return None
-    return kind, [c for c in columns if c is not None]
+    return kind, columns
 
 
 def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary

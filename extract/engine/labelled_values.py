@@ -115,6 +115,8 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
     units = set(vocab.non_money_units)
     read_to = 0  # cells before this one were read as part of a fact
     for t in toks:
+        if t.text not in vocab.indicator and ":" not in t.text and not _ITEM_NUMBER.match(t.text):
+            continue  # most cells are no indicator label: skip them before taking one apart
         label, _, rest = _ITEM_NUMBER.sub("", t.text).partition(":")
         kind = vocab.indicator.get(label)
         if kind is None or t.index < read_to:
