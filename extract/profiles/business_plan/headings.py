@@ -110,37 +110,30 @@ def _resolve_heading(
         area_keys = [k for (p, a, _), k in state.position.items() if header and (p, a) == header[:2]]
         other = match_name(full, {k: candidates[k] for k in area_keys if k != at})
         if other is not None:
-            state.issue(
-                "uncertain",
+            return _matched_with_doubt(
+                state, other[0], full, span, use_extra,
                 f"heading ({number}) {full!r} sits at {at}'s position but names {other[0]} "
-                f"(similarity {other[1]:.2f}); taken as {other[0]}",
-                span,
-                other[0],
-            )
-            state.names[other[0]].append(("body", full))
-            return other[0], use_extra
-        state.issue(
-            "uncertain",
+                f"(similarity {other[1]:.2f}); taken as {other[0]}")
+        return _matched_with_doubt(
+            state, at, full, span, use_extra,
             f"heading ({number}) {full!r} differs from the outline name of {at} "
-            f"(similarity {sim:.2f} < {NAME_MATCH_THRESHOLD}); matched by position only",
-            span,
-            at,
-        )
-        state.names[at].append(("body", full))
-        return at, use_extra
+            f"(similarity {sim:.2f} < {NAME_MATCH_THRESHOLD}); matched by position only")
     found = match_name(full, candidates)
     if found is not None:
-        state.issue(
-            "uncertain",
+        return _matched_with_doubt(
+            state, found[0], full, span, use_extra,
             f"heading ({number}) {full!r} has no page header position; matched {found[0]} by name "
-            f"(similarity {found[1]:.2f})",
-            span,
-            found[0],
-        )
-        state.names[found[0]].append(("body", full))
-        return found[0], use_extra
+            f"(similarity {found[1]:.2f})")
     state.issue("dropped", f"heading ({number}) {full!r} matches no project of the outline", span)
     return None, False
+
+
+def _matched_with_doubt(state: _ParseState, key: str, full: str, span: Span, use_extra: bool, message: str
+                        ) -> tuple[str, bool]:
+    """A heading taken as project ``key`` with a doubt worth reporting: the issue, the name variant, the match."""
+    state.issue("uncertain", message, span, key)
+    state.names[key].append(("body", full))
+    return key, use_extra
 
 
 def _read_sub_heading(state: _ParseState, n: int, end: int) -> int:
