@@ -21,7 +21,7 @@ run: install
 
 ## test: run the test suite
 test: install-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2  # two worker processes (pytest-xdist): the suite's servers pick free ports
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
