@@ -411,10 +411,11 @@ def test_role_rows_take_the_name_line_over_their_header_and_a_final_target_colum
             ("actual", Decimal(1180), 2022), ("actual", Decimal(1230), 2023)]),  # − : no value for 令和6年度
         ("体験講座の受講者数", "kpi", "人", [
             ("target", Decimal(300), 2022), ("target", Decimal(320), 2023), ("target", Decimal(340), 2024),
-            ("final_target", Decimal(400), None)]),
+            ("final_target", Decimal(400), None),
+            ("actual", Decimal(290), 2022), ("actual", Decimal(310), 2023)]),  # 実績 290 310: read from the left
     ]
-    # 実績 290 310 under three years: which years is not printed, so it is reported, not placed
-    assert any("'実績'" in i.message and "2 values under 3 year columns" in i.message for i in r.issues)
+    assert any("'実績'" in i.message and "2 actuals under 3 year columns: read from the left" in i.message
+               for i in r.issues)
     assert not r.amounts and not r.projects
 
 
@@ -454,6 +455,16 @@ def test_on_a_bundled_sample_the_engine_gives_only_values_its_profile_gives(samp
     by_profile, by_engine = numbers(extract(src)), numbers(read_document(src))
     assert not by_engine - by_profile
     assert by_engine.total() >= 0.6 * by_profile.total()
+
+
+def test_a_short_target_row_on_its_line_is_reported_and_not_placed():
+    src = SourceText.from_text("まち総合戦略 政策分野の進捗状況\n体験講座の受講者数 人 -\n年度 令和4年度令和5年度令和6年度\n"
+                               "目標 300 320\n実績 290 310 330\n", "short_target.txt")
+    r = extract(src)
+    assert [(v.role, v.value) for i in r.indicators for v in i.values] == [
+        ("actual", Decimal(290)), ("actual", Decimal(310)), ("actual", Decimal(330))]
+    assert any("'目標'" in i.message and "2 values under 3 year columns" in i.message and "not kept" in i.message
+               for i in r.issues)
 
 
 def test_a_role_row_with_fewer_cells_than_years_is_not_read():

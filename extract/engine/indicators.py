@@ -258,11 +258,13 @@ def year_rows(toks: list[Token], headers: list[YearHeader], taken: set[int]) -> 
 
 
 def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
-              taken: set[int], default_kind: str = "outcome") -> tuple[list[IndicatorFact], list[Unplaced]]:
+              taken: set[int], default_kind: str = "outcome"
+              ) -> tuple[list[IndicatorFact], list[Unplaced], list[Unplaced]]:
     """Rows that a role label starts under a year header: ``目標値 52,000 53,000 54,000``.
 
-    One value per year column, or none of the row is read (a row whose line prints fewer is reported:
-    which years its values belong to is not printed). A 最終目標 column after the years gives a target
+    One value per year column, or none of the row is read and it is reported (which years its values
+    belong to is not printed) — except an actuals row, whose later years are often not in yet: it is
+    read from the left and reported. Returns the facts, the rows not read and the rows read from the left. A 最終目標 column after the years gives a target
     row one more value, its final target. The indicator's name is the text printed
     between the header and its first row (a table of one indicator per block: 図書の貸出冊数 冊), or
     else the value of the indicator label before the header (成果指標 図書の貸出冊数); a unit cell
@@ -270,7 +272,8 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
     indicator.
     """
     out: list[IndicatorFact] = []
-    short: list[Unplaced] = []
+    short: list[Unplaced] = []  # rows not read
+    partial: list[Unplaced] = []  # rows read from the left
     roles = vocab.value_role
     units = set(vocab.non_money_units)
     for h_i, header in enumerate(headers):
@@ -302,12 +305,19 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             cells = toks[j + 1:j + 1 + width]
             on_its_line = [c for c in toks[j + 1:j + 1 + width] if c.line == toks[j].line]
             if on_its_line and len(on_its_line) < width:  # 実績 1,590 1,745 under three years
-                if any(_VALUE_CELL.fullmatch(c.text) for c in on_its_line):
-                    short.append(Unplaced(cell, toks[j].span, f"{len(on_its_line)} values under {width} year "
-                                                              "columns; which years they are is not printed"))
-                j += 1 + len(on_its_line)
-                continue
-            if len(cells) < width or any(c.index in taken for c in cells) or not all(
+                if role == "actual" and not any(c.index in taken for c in on_its_line) and all(
+                        is_no_value(c.text) or _VALUE_CELL.fullmatch(c.text) for c in on_its_line):
+                    cells = on_its_line  # the later years' actuals are not in yet: read from the left, reported
+                    if any(_VALUE_CELL.fullmatch(c.text) for c in cells):
+                        partial.append(Unplaced(cell, toks[j].span, f"{len(cells)} actuals under {width} year "
+                                                                    "columns: read from the left"))
+                else:
+                    if any(_VALUE_CELL.fullmatch(c.text) for c in on_its_line):
+                        short.append(Unplaced(cell, toks[j].span, f"{len(on_its_line)} values under {width} year "
+                                                                  "columns; which years they are is not printed"))
+                    j += 1 + len(on_its_line)
+                    continue
+            elif len(cells) < width or any(c.index in taken for c in cells) or not all(
                     is_no_value(c.text) or _VALUE_CELL.fullmatch(c.text) for c in cells):
                 break
             for col, c in zip(header.columns, cells):
@@ -319,7 +329,7 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
                 except NumberFormatError:
                     continue
                 unit = unit or m.group("unit") or None
-            j += 1 + width
+            j += 1 + len(cells)
             final = toks[j] if final_column and role == "target" and j < stop else None
             m = _VALUE_CELL.fullmatch(final.text) if final is not None and final.index not in taken else None
             value = _number(m.group("v")) if m else None
@@ -335,7 +345,7 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             anchor = first or toks[header.start]
             out.append(IndicatorFact(name or UNNAMED, default_kind, unit, anchor.span, anchor.index, tuple(values),
                                      "role rows under a year header"))
-    return out, short
+    return out, short, partial
 
 
 def _name_line_before(toks: list[Token], index: int, vocab: Vocabulary

@@ -248,10 +248,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     tables = [f for f in tables if not any(v.cell in table_cells for v in f.values)]
     taken = {f.token for f in figures} | table_cells  # money cells are not indicator values
     headers = year_headers(toks, era)
-    labelled, short_rows = ind.role_rows(toks, headers, vocab, taken, indicator_kind)
+    labelled, short_rows, left_rows = ind.role_rows(toks, headers, vocab, taken, indicator_kind)
     taken |= {v.cell for f in tables + labelled for v in f.values if v.cell is not None}
     rows, partial = ind.year_rows(toks, headers, taken)
-    partial += partial_tables
+    partial += partial_tables + left_rows
     ifacts += tables + indicator_tables + labelled + rows + ind.target_bounds(lines, toks)
     taken |= {v.cell for f in indicator_tables + rows for v in f.values if v.cell is not None}
     ifacts += labelled_of.labelled_values(toks, vocab, era, taken)
