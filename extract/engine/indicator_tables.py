@@ -36,6 +36,15 @@ class TableColumn:
     role: str | None  # a value role, "derived" (達成率: not kept), or None (the row's name says it)
 
 
+def split_unit(name: str, vocab: Vocabulary) -> tuple[str, str | None]:
+    """An indicator's name and the count unit its bracket prints (``参加者数(人)`` → 参加者数, 人); the
+    name as it is and None when the bracket holds no unit."""
+    m = _UNIT_SUFFIX.fullmatch(name)
+    if m and m.group("unit") in vocab.non_money_units:
+        return m.group("name"), m.group("unit")
+    return name, None
+
+
 def header_column(cell: str, era: str | None, vocab: Vocabulary) -> TableColumn | None:
     """What one header cell of an indicator table names: ``H30目標`` (2018, target), ``基準値``, ``目標値(R1)``,
     ``平成30年度``; None when it is not a column of values."""
@@ -260,9 +269,8 @@ def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
     m = _ROLE_SUFFIX.search(name)
     if m and m.group("role") in vocab.value_role:
         role, name = vocab.value_role[m.group("role")], name[:m.start()].strip()
-    m = _UNIT_SUFFIX.fullmatch(name)
-    if unit is None and m and m.group("unit") in vocab.non_money_units:
-        name, unit = m.group("name"), m.group("unit")
+    if unit is None:
+        name, unit = split_unit(name, vocab)
     if not name or name in vocab.value_role or name in vocab.labels:
         return None  # a row a role label starts (目標値 52,000 …): the role-row recogniser's
     return name, unit, values, role

@@ -110,9 +110,8 @@ def year_tables(toks: list[Token], vocab: Vocabulary) -> tuple[list[IndicatorFac
         j = t.index + 2
         columns: list[tuple[int, str | None]] = []  # (year, role marker)
         while j < n:
-            cell = toks[j].text
-            if cell in ("平成", "令和", "H", "R") and j + 1 < n and re.fullmatch(r"\d{1,2}", toks[j + 1].text):
-                cell, j = cell + toks[j + 1].text, j + 1
+            cell, width = _era_cell([c.text for c in toks[j:j + 2]])
+            j += width - 1
             m = _YEAR_CELL.match(cell)
             if m:
                 columns.append((_year(cell) or 0, None))
@@ -159,6 +158,13 @@ def year_tables(toks: list[Token], vocab: Vocabulary) -> tuple[list[IndicatorFac
     return out, unplaced
 
 
+def _era_cell(cells: list[str]) -> tuple[str, int]:
+    """A year cell and how many cells it takes: an era printed apart from its number (``平成`` ``25``) is one."""
+    if len(cells) > 1 and cells[0] in ("平成", "令和", "H", "R") and re.fullmatch(r"\d{1,2}", cells[1]):
+        return cells[0] + cells[1], 2
+    return cells[0], 1
+
+
 def _number(text: str) -> Decimal | None:
     """The number of a value cell's figure, None when it is no number (``1,`` of a figure cut short)."""
     try:
@@ -178,9 +184,7 @@ def _reference_value(toks: list[Token], j: int, unit: str | None, vocab: Vocabul
         return None
     cells = [toks[j].text[label.end():]] + [t.text for t in toks[j + 1:j + 5]]
     for k in range(len(cells) - 1):
-        cell, step = cells[k], 1
-        if cell in ("平成", "令和", "H", "R") and re.fullmatch(r"\d{1,2}", cells[k + 1]):
-            cell, step = cell + cells[k + 1], 2
+        cell, step = _era_cell(cells[k:k + 2])
         if not _YEAR_CELL.match(cell) or k + step >= len(cells):
             continue
         m = _VALUE_CELL.fullmatch(cells[k + step])

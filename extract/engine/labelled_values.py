@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from policy_kg.extract.engine.indicator_tables import header_column
+from policy_kg.extract.engine.indicator_tables import header_column, split_unit
 from policy_kg.extract.engine.indicators import _NUM, _TABLE_VALUE, IndicatorFact, ValueFact, _first_token, _year
 from policy_kg.extract.engine.normalize import Line, Token
 from policy_kg.extract.engine.vocabulary import Vocabulary
@@ -134,9 +134,7 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
             j += 1
         if name is None:
             continue
-        m = re.fullmatch(r"(?P<name>.+?)[(（](?P<unit>[^()（）]{1,3})[)）]", name)
-        if m and m.group("unit") in units:
-            name, unit = m.group("name"), m.group("unit")
+        name, unit = split_unit(name, vocab)
         values: list[ValueFact] = []
         while j < n:
             cell = _ITEM_NUMBER.sub("", toks[j].text)

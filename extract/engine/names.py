@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -128,10 +129,11 @@ def labelled_projects(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
     return out
 
 
-def _cut_label(text: str, is_last_line: bool, labels: tuple[str, ...]) -> bool:
-    """Whether the document stops inside one of ``labels``: its last line is a label's beginning (所 of 所管課)."""
+def begins_label(text: str, labels: Iterable[str]) -> bool:
+    """Whether ``text`` is the beginning of one of ``labels`` and not all of it (所 of 所管課): where a
+    document cut inside a label stops."""
     text = text.strip()
-    return is_last_line and 0 < len(text) < 4 and any(lab.startswith(text) and lab != text for lab in labels)
+    return 0 < len(text) < 4 and any(lab.startswith(text) and lab != text for lab in labels)
 
 
 def _segments(text: str) -> list[str]:
@@ -171,8 +173,8 @@ def listed_projects(
             continue  # the line is prose that runs on
         tok = first_token.get(i, 0)
         # a list of results prints each project over its department: 健康ポイント事業 / 所管課: 健康管理課
-        followed_by_unit = bool(_patterns(vocab).department_line.match(nxt)) or _cut_label(
-            nxt, i + 1 == len(lines) - 1, vocab.department)
+        followed_by_unit = bool(_patterns(vocab).department_line.match(nxt)) or (
+            i + 1 == len(lines) - 1 and begins_label(nxt, vocab.department))  # cut inside its department label
         budget_row = re.fullmatch(r"\d{1,4}\(([^()]{3,40})\)", line.text)  # 11(浜手施設整備事業): a budget item
         if budget_row and looks_like_project(budget_row.group(1), vocab):
             out.append(NameFact(budget_row.group(1), line.span, tok, "listed"))

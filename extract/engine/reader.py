@@ -253,7 +253,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     rows, partial = ind.year_rows(toks, headers, taken)
     partial += partial_tables + left_rows
     ifacts += tables + indicator_tables + labelled + rows + ind.target_bounds(lines, toks)
-    taken |= {v.cell for f in indicator_tables + rows for v in f.values if v.cell is not None}
+    taken |= {v.cell for f in rows for v in f.values if v.cell is not None}  # the tables' cells are in already
     ifacts += labelled_of.labelled_values(toks, vocab, era, taken)
     ifacts += labelled_of.leader_counts(lines, toks, vocab, "plan" if kind.name == "business_plan" else "unspecified")
     if kind.name == "business_plan" and record.fiscal_year:  # a plan's planned values are for the plan's year
@@ -295,8 +295,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         record.issues.append(ExtractionIssue(
             "uncertain", f"the text stops inside a figure ({toks[-1].text!r}): the document is cut there and "
                          "what follows is not read", toks[-1].span))
-    if toks and 0 < len(toks[-1].text) < 4 and toks[-1].text not in vocab.labels and any(
-            label.startswith(toks[-1].text) for label in vocab.labels):
+    if toks and toks[-1].text not in vocab.labels and names.begins_label(toks[-1].text, vocab.labels):
         record.issues.append(ExtractionIssue(
             "uncertain", f"the text stops inside a label ({toks[-1].text!r}): the document is cut there and "
                          "what follows is not read", toks[-1].span))
