@@ -26,8 +26,7 @@ from policy_kg.extract.source import ExtractionError, read_source  # noqa: E402
 
 
 def values(record: DocumentRecord) -> Counter:
-    inds = list(record.indicators) + [i for p in record.projects for i in p.indicators]
-    inds += [i for p in record.projects for part in p.sub_projects for i in part.indicators]
+    inds = list(record.indicators) + [i for owner in record.owners().values() for i in owner.indicators]
     return Counter((v.role, v.value) for i in inds for v in i.values if v.value is not None)
 
 

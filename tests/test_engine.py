@@ -448,8 +448,7 @@ def test_on_a_bundled_sample_the_engine_gives_only_values_its_profile_gives(samp
     src = read_source(Path(__file__).parents[1] / "samples" / sample)
 
     def numbers(r: DocumentRecord) -> Counter:
-        inds = list(r.indicators) + [i for p in r.projects for i in p.indicators]
-        inds += [i for p in r.projects for part in p.sub_projects for i in part.indicators]  # a plan's parts ①…
+        inds = list(r.indicators) + [i for owner in r.owners().values() for i in owner.indicators]  # parts ① too
         return Counter((v.role, v.value) for i in inds for v in i.values if v.value is not None)
 
     by_profile, by_engine = numbers(extract(src)), numbers(read_document(src))
