@@ -91,6 +91,7 @@ def test_long_runs_without_blanks_split_before_labels():
         ("list_results.txt", "measure_evaluation"),
         ("foundation_plan.txt", "business_plan"),
         ("kpi_review.txt", "kpi_review"),
+        ("kpi_cells.txt", "kpi_review"),
         ("budget_summary.txt", "budget_summary"),
         ("guide.txt", "template"),
     ],
@@ -800,6 +801,35 @@ def test_an_indicator_table_printed_one_cell_per_line():
     ]
     assert any("講座の満足度" in i.message and "2 values under 3 columns" in i.message for i in r.issues)
     assert not r.projects[0].amounts  # the table's cells are not money
+
+
+def test_a_kpi_table_printed_one_cell_per_line_with_its_goal_cells_before_each_name():
+    r = read("kpi_cells.txt")
+    assert r.kind == "kpi_review"
+    # R2 / R6 before R4 / 実績値: one column for the period R2–R6 (its values are for 2024, role not printed)
+    # and one of 2022's actuals; 累計 says what the cell counts; the unit line after a value is its unit
+    assert values(r) == {
+        "新規就業者数": [("unspecified", Decimal(600), 2024), ("actual", Decimal(410), 2022)],
+        "転入超過数": [("unspecified", Decimal(300), 2024), ("actual", Decimal(120), 2022)],
+        "満足度": [("unspecified", Decimal(80), 2024), ("actual", Decimal(76), 2022)],
+        "人口": [("unspecified", Decimal("32.1"), 2024), ("actual", Decimal("31.8"), 2022)],
+    }  # the goal's cells (しごとを / つくる) are not names; the meeting's four figures outrun the two columns
+    assert [i.unit for i in r.indicators if i.name == "人口"] == ["万人"]
+    notes = [i.message for i in r.issues if "a note after a row's values" in i.message]
+    assert len(notes) == 2 and "(うち R4年度 150人)" in notes[0]  # a breakdown of the cell: reported, not read
+
+
+@pytest.mark.parametrize(("header", "columns"), [
+    ("H27\nH31\nH28\n実績値", [(2019, None), (2016, "actual")]),  # a period, then a year and its role apart
+    ("基準値\nH26\n目標値\nH31", [(2014, "baseline"), (2019, "target")]),  # each role before its year
+    ("R3\nR4\nR5", [(2021, None), (2022, None), (2023, None)]),  # years alone run forward: three columns
+    ("基準値\n目標値\n実績値", [(None, "baseline"), (None, "target"), (None, "actual")]),
+])
+def test_header_cells_printed_apart_make_the_columns_they_name(header, columns):
+    from policy_kg.extract.engine.indicator_tables import _table_header
+    lines = logical_lines(SourceText.from_text("指標名\n" + header + "\n", "h.txt"))
+    kind, got = _table_header(tokens(lines, vocabulary()), None, vocabulary())
+    assert [(c.year, c.role) for c in got] == columns
 
 
 def test_values_that_print_their_own_year_in_a_table_of_roles():

@@ -151,8 +151,12 @@ def _wrapped_row(by_line: dict[int, list[Token]], i: int, columns: list[TableCol
 def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None,
                          default_kind: str) -> tuple[list[IndicatorFact], list[Unplaced]]:
     """Indicator tables a dump printed one cell per line: the header's cells (指標名 / 単位 / R3実績 /
-    R4目標), then each row's name, optional unit and one value per column. Only runs of one-cell lines
-    are read; a row with fewer values than columns ends the table and is reported."""
+    R4目標, or a year and its role apart: H28 / 実績値), then each row's text cells, optional unit and one
+    value per column. A row's last text cell before its values is its name (the cells before it are the
+    row's other text columns: the goal it serves); a qualifier (累計) may stand before a value and a unit
+    (万人) after it, and notes after the values are text of no row. A run of values longer than the
+    header, a label or more than ``_MAX_TEXT_CELLS`` text cells end the table; a row with fewer values
+    than columns ends it too and is reported."""
     per_line: dict[int, list[Token]] = {}
     for t in toks:
         per_line.setdefault(t.line, []).append(t)
@@ -162,12 +166,11 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
     i, n = 0, len(single)
     while i < n:
         cell = single[i]
-        if cell is None or not (cell.text in vocab.indicator_header_words or cell.text in vocab.indicator):
+        if cell is None or not _opens_header(cell.text, vocab):
             i += 1
             continue
         j = i
-        while j < n and single[j] is not None and (
-                single[j].text in vocab.indicator_header_words or single[j].text in vocab.indicator):
+        while j < n and single[j] is not None and _opens_header(single[j].text, vocab):
             j += 1
         while j < n and single[j] is not None and header_column(single[j].text, era, vocab) is not None:
             j += 1
@@ -177,31 +180,83 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
             continue
         kind, columns = header
         width = len(columns)
-        while j < n and single[j] is not None:
-            row = [single[j]]
-            k = j + 1
-            if k < n and single[k] is not None and single[k].text in vocab.non_money_units:
-                row.append(single[k])
-                k += 1
-            while k < n and single[k] is not None and len(row) < width + 2 and (
-                    _TABLE_VALUE.fullmatch(single[k].text) or is_no_value(single[k].text)):
-                row.append(single[k])
-                k += 1
-            parsed = _table_row(row, columns, vocab)
-            if parsed is None:
+        name_line: int | None = None  # the last text cell before the values: the row's name
+        unit_cell: Token | None = None
+        text_cells = 0
+        while j < n:
+            cell = single[j]
+            if cell is not None and _is_value(cell.text):
+                run, units, k = _value_run(single, j, vocab)
+                named = _row_name(" ".join(t.text for t in per_line[name_line]), vocab) if name_line is not None else None
+                if named is None or len(run) > width or any(c.text.endswith("円") for c in run):
+                    break
+                name, unit, row_role = named
+                first = per_line[name_line][0]
+                values, printed_unit = _row_values(columns, run, row_role)
+                if values:
+                    out.append(IndicatorFact(name, kind or default_kind,
+                                             unit or (unit_cell.text if unit_cell else None) or printed_unit or units,
+                                             lines[name_line].span, first.index, tuple(values),
+                                             "indicator table, one cell per line"))
+                j = k
+                if len(run) < width:
+                    partial.append(Unplaced(name, lines[name_line].span, f"{len(run)} values under {width} columns: "
+                                                                         "read from the left"))
+                    break
+                name_line, unit_cell, text_cells = None, None, 0
+                continue
+            if cell is not None and cell.text in vocab.non_money_units and name_line == j - 1 and unit_cell is None:
+                unit_cell = cell  # 参加者数 / 人 / 450: the row's unit
+                j += 1
+                continue
+            text = " ".join(t.text for t in per_line.get(j, []))
+            if text and (text_cells == _MAX_TEXT_CELLS or _opens_header(text, vocab) or text in vocab.labels
+                         or vocab.money_label(text) is not None):
                 break
-            name, unit, cells, row_role = parsed
-            values, printed_unit = _row_values(columns, cells, row_role)
-            if values:
-                out.append(IndicatorFact(name, kind or default_kind, unit or printed_unit, row[0].span,
-                                         row[0].index, tuple(values), "indicator table, one cell per line"))
-            j = k
-            if len(cells) < width:
-                partial.append(Unplaced(name, row[0].span, f"{len(cells)} values under {width} columns: "
-                                                            "read from the left"))
-                break
+            if text and name_line is None and out and out[-1].token < per_line[j][0].index and any(
+                    _counts(t.text, vocab) for t in per_line[j]):
+                partial.append(Unplaced(text, lines[j].span, "a note after a row's values: its figures are not read"))
+            if text:
+                name_line, unit_cell, text_cells = j, None, text_cells + 1
+            j += 1
         i = j
     return out, partial
+
+
+_MAX_TEXT_CELLS = 8  # text cells between two rows of a table printed one cell per line: more end it
+
+
+def _opens_header(text: str, vocab: Vocabulary) -> bool:
+    return text in vocab.indicator_header_words or text in vocab.indicator
+
+
+def _counts(text: str, vocab: Vocabulary) -> bool:
+    """Whether a cell prints a figure of something (``150人)``), not a date (``7月``) or a year."""
+    m = _TABLE_VALUE.fullmatch(text.strip("()（）"))
+    return bool(m) and m.group("unit") not in vocab.date_units
+
+
+def _is_value(text: str) -> bool:
+    return bool(_TABLE_VALUE.fullmatch(text)) or is_no_value(text)
+
+
+def _value_run(single: list[Token | None], j: int, vocab: Vocabulary) -> tuple[list[Token], str | None, int]:
+    """The values of one row printed one per line from ``j``: each may have a qualifier line before it
+    (累計) and a unit line after it (万人). Returns the values, the first unit line and the next line."""
+    run: list[Token] = []
+    unit = None
+    n = len(single)
+    while j < n and single[j] is not None:
+        text = single[j].text
+        if _is_value(text):
+            run.append(single[j])
+        elif run and text in vocab.non_money_units:
+            unit = unit or text
+        elif not (j + 1 < n and text in vocab.value_qualifiers and single[j + 1] is not None
+                  and _is_value(single[j + 1].text)):
+            break
+        j += 1
+    return run, unit, j
 
 
 def _row_values(columns: list[TableColumn], cells: list[Token], row_role: str | None
@@ -237,6 +292,7 @@ def _table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tup
         if column is None:
             return None
         columns.append(column)
+    columns = _period_columns(_bound_columns(columns))
     if not columns:
         return None
     if len(columns) == 1 and not (k and columns[0].role not in (None, "derived")):
@@ -244,6 +300,48 @@ def _table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tup
     if not any(c.role for c in columns if c) and not all(c.year for c in columns if c):
         return None
     return kind, columns
+
+
+def _bound_columns(columns: list[TableColumn]) -> list[TableColumn]:
+    """Header cells a dump printed apart, a year and its role, joined into one column: ``H28`` / ``実績値``
+    (2016's actuals) when the header ends with a role, ``基準値`` / ``H26`` when it starts with one and ends
+    with a year. Any other header is left as it is."""
+    def bare_year(c: TableColumn) -> bool:
+        return c.year is not None and c.role is None
+
+    def bare_role(c: TableColumn) -> bool:
+        return c.year is None and c.role not in (None, "derived")
+
+    if len(columns) < 2:
+        return columns
+    year_first = bare_role(columns[-1]) and bare_year(columns[-2])
+    role_first = bare_role(columns[0]) and bare_year(columns[1]) and bare_year(columns[-1])
+    if not (year_first or role_first):
+        return columns
+    out: list[TableColumn] = []
+    k = 0
+    while k < len(columns):
+        a, b = columns[k], columns[k + 1] if k + 1 < len(columns) else None
+        if b is not None and ((year_first and bare_year(a) and bare_role(b)) or (role_first and bare_role(a) and bare_year(b))):
+            out.append(TableColumn(a.year or b.year, a.role or b.role))
+            k += 2
+        else:
+            out.append(a)
+            k += 1
+    return out
+
+
+def _period_columns(columns: list[TableColumn]) -> list[TableColumn]:
+    """Two year cells with no role before a column of an earlier year are one column of a period
+    (``H27`` ``H31`` then ``H28実績値``: the values for H27–H31, i.e. by its last year, 2019): year columns
+    otherwise run forward."""
+    out = list(columns)
+    for k in range(len(out) - 2, 0, -1):
+        a, b, c = out[k - 1], out[k], out[k + 1]
+        if (a.role is None and b.role is None and a.year and b.year and c.year and a.year < b.year
+                and c.year < b.year and (k - 2 < 0 or out[k - 2].role is not None or out[k - 2].year is None)):
+            out[k - 1:k + 1] = [TableColumn(b.year, None)]
+    return out
 
 
 def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
@@ -257,8 +355,7 @@ def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
     if len(head) > 1 and head[-1].text in vocab.non_money_units:
         unit, head = head[-1].text, head[:-1]
     name = " ".join(c.text for c in head)
-    if (len(values) > len(columns) or not re.search(r"[\u3040-\u30ff\u3400-\u9fff]", name)
-            or vocab.money_label(name) is not None or (head[-1].text in ("千円", "円", "百万円", "万円"))
+    if (len(values) > len(columns) or not _may_name(name, head[-1].text, vocab)
             or not all(_TABLE_VALUE.fullmatch(c.text) or is_no_value(c.text) for c in values)
             or any(re.search(r"円$", c.text) for c in values)):
         return None
@@ -266,6 +363,26 @@ def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
     if len(head) > 1 and head[-1].text in vocab.value_role:  # 参加者数(人) 目標 400 450 …: the row's role
         role, head = vocab.value_role[head[-1].text], head[:-1]
         name = " ".join(c.text for c in head)
+    named = _name_role_unit(name, unit, role, vocab)
+    return (named[0], named[1], values, named[2]) if named else None
+
+
+def _row_name(text: str, vocab: Vocabulary) -> tuple[str, str | None, str | None] | None:
+    """``(name, unit, role)`` a row's name cell prints (``利用者数(実績)``, ``参加者数(人)``), or None when the
+    text cannot name an indicator."""
+    if not _may_name(text, text.split(" ")[-1], vocab):
+        return None
+    return _name_role_unit(text, None, None, vocab)
+
+
+def _may_name(name: str, last_cell: str, vocab: Vocabulary) -> bool:
+    """Whether a row's head could name an indicator: words, not a sum of money (事業費, 千円)."""
+    return bool(re.search(r"[\u3040-\u30ff\u3400-\u9fff]", name)) and vocab.money_label(name) is None and (
+        last_cell not in ("千円", "円", "百万円", "万円"))
+
+
+def _name_role_unit(name: str, unit: str | None, role: str | None, vocab: Vocabulary
+                    ) -> tuple[str, str | None, str | None] | None:
     m = _ROLE_SUFFIX.search(name)
     if m and m.group("role") in vocab.value_role:
         role, name = vocab.value_role[m.group("role")], name[:m.start()].strip()
@@ -273,4 +390,4 @@ def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
         name, unit = split_unit(name, vocab)
     if not name or name in vocab.value_role or name in vocab.labels:
         return None  # a row a role label starts (目標値 52,000 …): the role-row recogniser's
-    return name, unit, values, role
+    return name, unit, role

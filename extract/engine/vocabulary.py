@@ -42,6 +42,7 @@ class Vocabulary:
     remark_columns: tuple[str, ...]
     ditto_marks: tuple[str, ...]
     reference_labels: tuple[str, ...]
+    value_qualifiers: tuple[str, ...]
     date_units: tuple[str, ...]
     indicator: dict[str, str]  # label -> indicator kind
     value_role: dict[str, str]  # label -> value role
@@ -105,6 +106,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         remark_columns=_tuple(data, "remark_columns"),
         ditto_marks=_tuple(data, "ditto_marks"),
         reference_labels=_tuple(data, "reference_labels"),
+        value_qualifiers=_tuple(data, "value_qualifiers"),
         date_units=_tuple(data, "date_units"),
         indicator={str(k): str(v) for k, v in (data.get("indicator") or {}).items()},
         value_role={str(k): str(v) for k, v in (data.get("value_role") or {}).items()},
