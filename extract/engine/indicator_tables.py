@@ -33,7 +33,15 @@ _ROLE_SUFFIX = re.compile(r"[(（](?P<role>[^()（）]{1,4})[)）]$")
 @dataclass(frozen=True)
 class TableColumn:
     year: int | None
-    role: str | None  # a value role, "derived" (達成率: not kept), or None (the row's name says it)
+    role: str | None  # a value role, "derived" (達成率) or "remark" (備考): not kept, or None (the row's name says it)
+
+
+_NOT_KEPT = ("derived", "remark")  # columns read to keep a row's cells in place, their cells not kept as values
+
+
+def _values_missing(columns: list[TableColumn], printed: int) -> bool:
+    """Whether a row of ``printed`` cells stops before a column of values (a grade or a remark may be left blank)."""
+    return any(c.role not in _NOT_KEPT for c in columns[printed:])
 
 
 def split_unit(name: str, vocab: Vocabulary) -> tuple[str, str | None]:
@@ -52,6 +60,8 @@ def header_column(cell: str, era: str | None, vocab: Vocabulary) -> TableColumn 
         return TableColumn(None, vocab.value_role[cell])
     if cell in vocab.derived_value_columns:
         return TableColumn(None, "derived")
+    if cell in vocab.remark_columns:
+        return TableColumn(None, "remark")
     m = re.fullmatch(r"(?P<role>[^\d()（）]{1,4})\s?[(（](?P<y>[^)）]{1,10})[)）]", cell)
     if m and m.group("role") in vocab.value_role:
         col = year_column(m.group("y"), era)
@@ -102,7 +112,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
                 break
             name, unit, cells, row_role = row
             printed_units = any(re.search(r"\d[^\d\s().,]+$", c.text)
-                                for col, c in zip(columns, cells) if col.role != "derived")
+                                for col, c in zip(columns, cells) if col.role not in _NOT_KEPT)
             if units_on_values is not None and printed_units != units_on_values:
                 break  # 経営セミナー 6回 under rows of bare figures: a line of notes, not the table's
             units_on_values = printed_units
@@ -120,7 +130,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             elif values:
                 out.append(IndicatorFact(name, group_kind or kind or default_kind, unit, span, first.index,
                                          tuple(values), "indicator table"))
-            if len(cells) < len(columns):
+            if _values_missing(columns, len(cells)):
                 partial.append(Unplaced(name, span,
                                         f"{len(cells)} values under {len(columns)} columns: read from the left"))
             i += 1 + wrapped
@@ -199,7 +209,7 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
                                              lines[name_line].span, first.index, tuple(values),
                                              "indicator table, one cell per line"))
                 j = k
-                if len(run) < width:
+                if _values_missing(columns, len(run)):
                     partial.append(Unplaced(name, lines[name_line].span, f"{len(run)} values under {width} columns: "
                                                                          "read from the left"))
                     break
@@ -236,6 +246,11 @@ def _counts(text: str, vocab: Vocabulary) -> bool:
     return bool(m) and m.group("unit") not in vocab.date_units
 
 
+def _free_cell(column: TableColumn, text: str, vocab: Vocabulary) -> bool:
+    """Whether ``text`` may stand in a column whose cells are not kept: a grade (B) under 達成状況, any remark."""
+    return column.role == "remark" or (column.role == "derived" and text in vocab.grades)
+
+
 def _is_value(text: str) -> bool:
     return bool(_TABLE_VALUE.fullmatch(text)) or is_no_value(text)
 
@@ -266,7 +281,7 @@ def _row_values(columns: list[TableColumn], cells: list[Token], row_role: str | 
     for col, cell in zip(columns, cells):
         m = _TABLE_VALUE.fullmatch(cell.text)
         role = col.role or row_role or "unspecified"
-        if m is None or role == "derived":
+        if m is None or role in _NOT_KEPT:
             continue
         try:
             values.append(ValueFact(role, parse_number(m.group("v")), cell.text, cell.span,
@@ -295,7 +310,9 @@ def _table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tup
     columns = _period_columns(_bound_columns(columns))
     if not columns:
         return None
-    if len(columns) == 1 and not (k and columns[0].role not in (None, "derived")):
+    if not any(c.role not in _NOT_KEPT for c in columns):
+        return None
+    if len(columns) == 1 and not (k and columns[0].role not in (None, *_NOT_KEPT)):
         return None  # one column of values only under header words and with a role: 指標 計画
     if not any(c.role for c in columns if c) and not all(c.year for c in columns if c):
         return None
@@ -310,7 +327,7 @@ def _bound_columns(columns: list[TableColumn]) -> list[TableColumn]:
         return c.year is not None and c.role is None
 
     def bare_role(c: TableColumn) -> bool:
-        return c.year is None and c.role not in (None, "derived")
+        return c.year is None and c.role not in (None, *_NOT_KEPT)
 
     if len(columns) < 2:
         return columns
@@ -351,12 +368,15 @@ def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
     if not k:
         return None  # no values, or no name before them
     head, values = cells[:k], cells[k:]
+    if columns[-1].role == "remark":  # a remark's words after the values: not the row's values
+        values = values[:len(columns)]
     unit = None
     if len(head) > 1 and head[-1].text in vocab.non_money_units:
         unit, head = head[-1].text, head[:-1]
     name = " ".join(c.text for c in head)
     if (len(values) > len(columns) or not _may_name(name, head[-1].text, vocab)
-            or not all(_TABLE_VALUE.fullmatch(c.text) or is_no_value(c.text) for c in values)
+            or not all(_is_value(c.text) or (p < len(columns) and _free_cell(columns[p], c.text, vocab))
+                       for p, c in enumerate(values))
             or any(re.search(r"円$", c.text) for c in values)):
         return None
     role = None

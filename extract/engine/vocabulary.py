@@ -48,6 +48,7 @@ class Vocabulary:
     value_role: dict[str, str]  # label -> value role
     indicator_header_words: tuple[str, ...]
     derived_value_columns: tuple[str, ...]
+    grades: tuple[str, ...]
     hierarchy: dict[str, str]  # label -> element level
     direction_labels: tuple[str, ...]
     direction_words: dict[str, str]  # as printed -> the direction it states
@@ -112,6 +113,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         value_role={str(k): str(v) for k, v in (data.get("value_role") or {}).items()},
         indicator_header_words=_tuple(data, "indicator_header_words"),
         derived_value_columns=_tuple(data, "derived_value_columns"),
+        grades=_tuple(data, "grades"),
         hierarchy={str(k): str(v) for k, v in (data.get("hierarchy") or {}).items()},
         direction_labels=_tuple(data, "direction_labels"),
         direction_words={str(k): str(v) for k, v in (data.get("direction_words") or {}).items()},
