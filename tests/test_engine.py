@@ -819,6 +819,24 @@ def test_a_kpi_table_printed_one_cell_per_line_with_its_goal_cells_before_each_n
     assert len(notes) == 2 and "(うち R4年度 150人)" in notes[0]  # a breakdown of the cell: reported, not read
 
 
+def test_a_grade_or_a_remark_beside_a_rows_values_is_read_as_its_cell_not_as_a_value():
+    text = ("みずうみ市総合戦略 KPI進捗状況\n"
+            "KPI 基準値(R元) 目標値(R6) R3実績 R4実績 達成状況\n"
+            "創業支援件数(件) 12 20 15 18 A\n"
+            "観光入込客数(千人) 1,250 1,400 820 1,010\n"
+            "指標名 R3実績 R4実績 備考\n"
+            "移住相談件数 30 41 窓口を 移した\n")
+    r = extract(SourceText.from_text(text, "kpi.txt"))
+    assert values(r) == {
+        "創業支援件数": [("baseline", Decimal(12), 2019), ("target", Decimal(20), 2024),
+                   ("actual", Decimal(15), 2021), ("actual", Decimal(18), 2022)],
+        "観光入込客数": [("baseline", Decimal(1250), 2019), ("target", Decimal(1400), 2024),
+                   ("actual", Decimal(820), 2021), ("actual", Decimal(1010), 2022)],
+        "移住相談件数": [("actual", Decimal(30), 2021), ("actual", Decimal(41), 2022)],
+    }
+    assert not any("columns: read from the left" in i.message for i in r.issues)  # a blank grade is no gap
+
+
 @pytest.mark.parametrize(("header", "columns"), [
     ("H27\nH31\nH28\n実績値", [(2019, None), (2016, "actual")]),  # a period, then a year and its role apart
     ("基準値\nH26\n目標値\nH31", [(2014, "baseline"), (2019, "target")]),  # each role before its year
