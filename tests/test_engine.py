@@ -837,6 +837,28 @@ def test_a_grade_or_a_remark_beside_a_rows_values_is_read_as_its_cell_not_as_a_v
     assert not any("columns: read from the left" in i.message for i in r.issues)  # a blank grade is no gap
 
 
+def test_label_and_value_cells_one_per_line_give_the_indicator_its_values_and_the_money_its_years():
+    r = read("label_value_cells.txt")
+    (project,) = r.projects
+    # R2実績 / 45,210 after 成果指標: the indicator's, though a 千円 declaration follows (not 45,210,000 yen)
+    assert values(r) == {"コミュニティバス利用者数": [
+        ("actual", Decimal(45210), 2020), ("actual", Decimal(48930), 2021),
+        ("target", Decimal(52000), 2022), ("actual", Decimal(50115), 2022)]}
+    assert [(a.printed, a.category, a.fiscal_year) for a in project.amounts] == [
+        ("32,100", "total", 2021), ("33,480", "total", 2022)]  # 事業費 / (千円) / R3決算 / 32,100 …
+
+
+@pytest.mark.parametrize("money", [
+    "事業費(千円) R3決算 32,100 R4決算 33,480 R5予算 34,000\n",  # each figure after its own year
+    "事業費 (千円)\nR3決算 R4決算 R5予算\n32,100 33,480 34,000\n",  # the header between label and row
+    "事業費 (千円) R3決算 R4決算 R5予算 32,100 33,480 34,000\n",  # the same, flattened into one line
+])
+def test_a_money_row_takes_the_years_printed_between_its_label_and_its_figures(money):
+    (project,) = extract(SourceText.from_text(_SHEET + money, "money.txt")).projects
+    assert [(a.jpy, a.category, a.fiscal_year, a.status) for a in project.amounts] == [
+        (32_100_000, "total", 2021, None), (33_480_000, "total", 2022, None), (34_000_000, "total", 2023, "budget")]
+
+
 @pytest.mark.parametrize(("header", "columns"), [
     ("H27\nH31\nH28\n実績値", [(2019, None), (2016, "actual")]),  # a period, then a year and its role apart
     ("基準値\nH26\n目標値\nH31", [(2014, "baseline"), (2019, "target")]),  # each role before its year

@@ -170,21 +170,24 @@ def _is_cell(text: str) -> bool:
 
 
 def _money_row(
-    toks: list[Token], i: int, vocab: Vocabulary, decl_at: set[int]
+    toks: list[Token], i: int, vocab: Vocabulary, decl_at: set[int], era: str | None = None
 ) -> tuple[str, str | None, int] | None:
     """What starts the row of cell ``i``: ``(field, code, where)`` of its money label, ``("money",
     None, where)`` for a money column header or a unit declaration, or None when the row is not money.
 
     Walking back: over the row's other figures and no-value cells, then over at most
-    ``MONEY_ROW_GAP`` markers (years, roles, brackets). Figures before the markers belong to another
-    row, so they end the walk. Two labels in a row are a header line, not this row's label: the row
-    is money but its category is unknown.
+    ``MONEY_ROW_GAP`` markers (years, roles, brackets, a header's year cells: ``事業費 (千円) / R3決算 R4決算
+    / 32,100 33,480``). Figures before the markers belong to another row, so they end the walk, unless
+    the only marker is a year, which makes year and figure a pair (``事業費 R3決算 32,100 R4決算 33,480``).
+    Two labels in a row are a header line, not this row's label: the row is money but its category is
+    unknown.
     """
     j, gap = i - 1, 0
+    year_marker = False  # the one marker walked over is a year: figures before it are the row's too
     declared_at: int | None = None  # a unit cell of the row (事業費 千円 …): money, label or not
     while j >= 0 and gap <= MONEY_ROW_GAP:
         text = toks[j].text
-        if j in decl_at and text.rstrip(")）") in MONEY_UNITS and declared_at is None:
+        if j in decl_at and text.strip("()（）") in MONEY_UNITS and declared_at is None:
             declared_at, j, gap = j, j - 1, gap + 1
             continue
         label = vocab.money_label(text)
@@ -195,18 +198,21 @@ def _money_row(
             if vocab.money_label(before) is not None and before not in text:
                 return "money", None, j
             return label[0], label[1], j
+        if year_column(text, era) is not None and j not in decl_at and gap < MONEY_ROW_GAP:
+            j, gap, year_marker = j - 1, gap + 1, gap == 0
+            continue  # R3決算: a column's year (and status), the label is further back
         if j in decl_at or any(text.endswith(h) for h in vocab.money_headers):
             return "money", None, j
         if toks[j + 1].after_blank:
             break  # a blank line ends a table's row
         if _is_cell(text) or is_no_value(text):
-            if gap:
+            if gap and not (gap == 1 and year_marker):
                 break  # figures of an earlier row
-            j -= 1
+            j, gap, year_marker = j - 1, 0, False
             continue
         if _FILLER.fullmatch(text) or text in vocab.value_role or text.strip("()（）") in MONEY_UNITS \
                 or re.fullmatch(r"(?:平成|令和|H|R)?\d{1,2}年度?.*", text):
-            j, gap = j - 1, gap + 1
+            j, gap, year_marker = j - 1, gap + 1, False
             continue
         break
     return ("money", None, declared_at) if declared_at is not None else None
@@ -223,6 +229,25 @@ def _role_row(toks: list[Token], i: int, vocab: Vocabulary) -> bool:
     if j < 0 or toks[j].text.strip("()（）") not in vocab.value_role:
         return False
     return j == 0 or toks[j - 1].text.strip("()（）") not in vocab.value_role
+
+
+def _indicator_value(toks: list[Token], i: int, vocab: Vocabulary) -> bool:
+    """Whether cell ``i`` follows a value's role label (``R2実績``, ``目標値``) and the nearest label before it
+    is an indicator's (成果指標, 指標名), not money's: a value of that indicator."""
+    if i == 0 or _ROLE_LABEL.fullmatch(toks[i - 1].text) is None or (
+            _ROLE_LABEL.fullmatch(toks[i - 1].text).group("role") not in vocab.value_role):
+        return False
+    for j in range(i - 1, -1, -1):
+        text = toks[j].text
+        if vocab.money_label(text) is not None or any(text.endswith(h) for h in vocab.money_headers):
+            return False
+        if text in vocab.indicator:
+            return True
+    return False
+
+
+_ROLE_LABEL = re.compile(r"(?:(?:令和|平成|R|H)(?:\d{1,2}|元)年?度?|(?:19|20)\d{2}年?度?)?(?P<role>[^\d()（）]{1,3})"
+                         r"(?:[(（][^()（）]{1,8}[)）])?")  # R2実績, 令和4年度目標, 目標値(R6), 実績
 
 
 def year_cells(toks: list[Token]) -> set[int]:
@@ -315,9 +340,11 @@ def declared_amounts(
         if _role_row(toks, t.index, vocab):
             continue  # 目標 222,410 223,680: values of an indicator, whatever their unit
         strong = bool(_COMMA.fullmatch(text) or _LONG.fullmatch(text))
-        row = _money_row(toks, t.index, vocab, decl_at)
+        row = _money_row(toks, t.index, vocab, decl_at, era)
         if not strong and row is None and t.index not in row_cells and t.index not in grid:
             continue
+        if row is None and t.index not in row_cells and t.index not in grid and _indicator_value(toks, t.index, vocab):
+            continue  # 成果指標 … R2実績 45,210: an indicator's value, whatever unit a money column declares near it
         governing = _governing(decls, t.index)
         if governing is None:
             if row is not None or t.index in row_cells:
@@ -346,14 +373,16 @@ def declared_amounts(
                                    confidence, fiscal_year=g.year.year, status=g.year.status, label=g.label))
             continue
         facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how, confidence, label=label))
-    _map_years(toks, facts, rows, year_headers(toks, era))
+    _map_years(toks, facts, rows, year_headers(toks, era), era)
     return facts, unclear
 
 
-def _row_cells(toks: list[Token], label: int) -> list[int]:
-    """The cells of the row a money label starts: figures and no-value cells, after its markers."""
+def _row_cells(toks: list[Token], label: int, era: str | None) -> list[int]:
+    """The cells of the row a money label starts: figures and no-value cells, after its markers (and
+    the year cells of a header printed between label and figures)."""
     j, n = label + 1, len(toks)
-    while j < n and (_FILLER.fullmatch(toks[j].text) or toks[j].text.rstrip(")）") in MONEY_UNITS):
+    while j < n and (_FILLER.fullmatch(toks[j].text) or toks[j].text.strip("()（）") in MONEY_UNITS
+                     or year_column(toks[j].text, era) is not None):
         j += 1
     cells = []
     while j < n and (_is_cell(toks[j].text) or is_no_value(toks[j].text)):
@@ -362,10 +391,19 @@ def _row_cells(toks: list[Token], label: int) -> list[int]:
     return cells
 
 
-def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[int]], headers: list[YearHeader]) -> None:
-    """Give the figures of a labelled row the years of the header above it, when one cell each."""
+def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[int]], headers: list[YearHeader],
+               era: str | None) -> None:
+    """Give the figures of a labelled row the years of the header above it, when one cell each; a figure
+    printed after its own year (``R3決算 32,100``, no header) takes that year."""
+    in_header = {j for h in headers for j in range(h.start, h.end)}
+    for members in rows.values():
+        for k in members:
+            before = facts[k].token - 1
+            col = year_column(toks[before].text, era) if before >= 0 and before not in in_header else None
+            if col is not None and facts[k].fiscal_year is None:
+                facts[k] = replace(facts[k], fiscal_year=col.year, status=col.status, how=facts[k].how + ", its year")
     for label, members in rows.items():
-        cells = _row_cells(toks, label)
+        cells = _row_cells(toks, label, era)
         if not cells:
             continue
         header = header_before(headers, cells[0], HEADER_REACH)
