@@ -859,6 +859,20 @@ def test_a_money_row_takes_the_years_printed_between_its_label_and_its_figures(m
         (32_100_000, "total", 2021, None), (33_480_000, "total", 2022, None), (34_000_000, "total", 2023, "budget")]
 
 
+def test_role_rows_under_a_year_header_take_kind_and_unit_from_the_indicator_label_before_it():
+    text = ("活動指標 空き家相談件数 (件)\n年度 R元 R2 R3\n目標値 40 45 50\n実績値 38 52 47\n"
+            "成果指標 活用された空き家数 (戸)\n年度 R元 R2 R3\n目標値 10 12 15\n")
+    r = extract(SourceText.from_text(_SHEET + text, "rows.txt"))
+    got = [(i.name, i.kind, i.unit, len(i.values)) for i in r.projects[0].indicators]
+    assert got == [("空き家相談件数", "activity", "件", 6), ("活用された空き家数", "outcome", "戸", 3)]
+
+
+def test_a_department_and_its_division_under_their_own_labels():
+    text = "令和5年度 事務事業評価シート\n事務事業名 はなみずき講座事業\n所管部 生涯学習部 所管課 生涯学習課\n"
+    unit = extract(SourceText.from_text(text, "sheet.txt")).projects[0].unit
+    assert (unit.department, unit.division) == ("生涯学習部", "生涯学習課")
+
+
 @pytest.mark.parametrize(("header", "columns"), [
     ("H27\nH31\nH28\n実績値", [(2019, None), (2016, "actual")]),  # a period, then a year and its role apart
     ("基準値\nH26\n目標値\nH31", [(2014, "baseline"), (2019, "target")]),  # each role before its year

@@ -344,10 +344,12 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             if name is None:
                 name, first, printed_unit = _name_line_before(toks, header.start, vocab)
                 unit = unit or printed_unit
+            kind = default_kind
             if name is None:
-                name, first = _label_value_before(toks, header.start, vocab)
+                name, first, label_kind, label_unit = _label_value_before(toks, header.start, vocab)
+                kind, unit = label_kind or kind, unit or label_unit
             anchor = first or toks[header.start]
-            out.append(IndicatorFact(name or UNNAMED, default_kind, unit, anchor.span, anchor.index, tuple(values),
+            out.append(IndicatorFact(name or UNNAMED, kind, unit, anchor.span, anchor.index, tuple(values),
                                      "role rows under a year header"))
     return out, short, partial
 
@@ -369,14 +371,18 @@ def _name_line_before(toks: list[Token], index: int, vocab: Vocabulary
     return cells[0].text, cells[0], unit
 
 
-def _label_value_before(toks: list[Token], index: int, vocab: Vocabulary) -> tuple[str | None, Token | None]:
-    """The name after the nearest indicator label before ``index`` (成果指標 図書の貸出冊数)."""
+def _label_value_before(toks: list[Token], index: int, vocab: Vocabulary
+                        ) -> tuple[str | None, Token | None, str | None, str | None]:
+    """``(name, its token, kind, unit)`` after the nearest indicator label before ``index``
+    (``活動指標 空き家相談件数 (件)``: the label says the kind, a bracketed unit cell after the name its unit)."""
     for j in range(index - 1, max(-1, index - 30), -1):
         if toks[j].text in vocab.indicator:
             for k in range(j + 1, index):
                 cell = toks[k].text
                 if (cell not in vocab.labels and cell not in vocab.indicator_header_words and len(cell) >= 2
                         and not _VALUE_CELL.fullmatch(cell)):
-                    return cell, toks[k]
-            return None, None
-    return None, None
+                    after = toks[k + 1].text.strip("()（）") if k + 1 < index else ""
+                    return cell, toks[k], vocab.indicator[toks[j].text], (
+                        after if after in vocab.non_money_units else None)
+            return None, None, None, None
+    return None, None, None, None
