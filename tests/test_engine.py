@@ -92,6 +92,8 @@ def test_long_runs_without_blanks_split_before_labels():
         ("foundation_plan.txt", "business_plan"),
         ("kpi_review.txt", "kpi_review"),
         ("kpi_cells.txt", "kpi_review"),
+        ("measure_sheet.txt", "measure_evaluation"),  # 施策評価シート: not 評価シート, which it contains
+        ("budget_columns.txt", "budget_summary"),
         ("budget_summary.txt", "budget_summary"),
         ("guide.txt", "template"),
     ],
@@ -871,6 +873,23 @@ def test_a_department_and_its_division_under_their_own_labels():
     text = "令和5年度 事務事業評価シート\n事務事業名 はなみずき講座事業\n所管部 生涯学習部 所管課 生涯学習課\n"
     unit = extract(SourceText.from_text(text, "sheet.txt")).projects[0].unit
     assert (unit.department, unit.division) == ("生涯学習部", "生涯学習課")
+
+
+def test_a_table_of_projects_gives_each_figure_the_year_its_column_prints():
+    r = read("measure_sheet.txt")
+    got = {p.name: [(a.jpy, a.category, a.fiscal_year, a.status) for a in p.amounts] for p in r.projects}
+    assert got["地域福祉計画推進事業"] == [(1_250_000, "total", 2020, None), (980_000, "total", 2021, "budget")]
+    assert len(r.projects) == 3 and all(len(v) == 2 for v in got.values())
+
+
+def test_a_budget_summary_tells_its_columns_years_from_its_title_and_keeps_a_difference_as_stated():
+    r = read("budget_columns.txt")
+    assert r.fiscal_year == 2023
+    (project,) = [p for p in r.projects if p.name == "地域公共交通対策事業"]
+    assert [(a.jpy, a.category, a.fiscal_year, a.status, a.label) for a in project.amounts] == [
+        (96_400_000, "total", 2023, "budget", None), (101_200_000, "total", 2022, "budget", None),
+        (-4_800_000, "stated", None, None, "増減")]  # the change between the two, never money spent
+    assert not r.amounts
 
 
 @pytest.mark.parametrize(("header", "columns"), [

@@ -29,10 +29,20 @@ class Kind:
     evidence: tuple[str, ...]  # the words that decided it, as ``title:…`` / ``body:…``
 
 
-def _score(evidence: KindEvidence, title: str, body: str) -> tuple[int, list[str]]:
+def _covered(title: str, words: set[str]) -> set[str]:
+    """Title words printed only inside a longer title word (評価シート inside 施策評価シート): the longer one
+    is what the document calls itself."""
+    spans = {w: [(m.start(), m.start() + len(w)) for m in re.finditer(re.escape(w), title)] for w in words}
+    return {w for w, mine in spans.items() if mine and all(
+        any(o != w and len(o) > len(w) and a <= s and e <= b for o, theirs in spans.items() for a, b in theirs)
+        for s, e in mine)}
+
+
+def _score(evidence: KindEvidence, title: str, body: str, covered: set[str] = frozenset()
+           ) -> tuple[int, list[str]]:
     score, found = 0, []
     for word in evidence.title:
-        if word in title:
+        if word in title and word not in covered:
             score += TITLE_WEIGHT
             found.append(f"title:{word}")
     for word in evidence.body:
@@ -46,7 +56,8 @@ def classify(lines: list[Line], vocab: Vocabulary) -> Kind | None:
     """The most likely kind of the document, or None when nothing shows it is a policy document."""
     body = "\n".join(line.text for line in lines)
     title = body[:TITLE_CHARS]
-    scores = {name: _score(ev, title, body) for name, ev in vocab.kinds.items()}
+    covered = _covered(title, {w for ev in vocab.kinds.values() for w in ev.title})
+    scores = {name: _score(ev, title, body, covered) for name, ev in vocab.kinds.items()}
     t_score, t_found = _score(vocab.template, title, body)
     # A guide explains every field in prose; a real sheet fills them with figures. Count how often
     # the guide's phrases occur, and how many figures the document prints.

@@ -41,7 +41,8 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> lis
         header = [label_text(c.text) for c in by_line.get(i, [])]
         name_col = next((k for k, h in enumerate(header) if h in vocab.project_name), None)
         unit_col = next((k for k, h in enumerate(header) if h in vocab.department), None)
-        money_cols = [k for k, h in enumerate(header) if k != name_col and vocab.money_label(h) is not None]
+        money_cols = [k for k, h in enumerate(header) if k != name_col and (
+            vocab.money_label(h) is not None or h in vocab.difference_columns)]
         if name_col is None or (unit_col is None and not money_cols):
             continue
         for row_line in range(i + 1, len(lines)):

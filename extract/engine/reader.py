@@ -22,7 +22,7 @@ from policy_kg.extract.engine.normalize import Line, Token, logical_lines, token
 from policy_kg.extract.engine.project_rows import project_rows
 from policy_kg.extract.engine.publisher import find_publisher
 from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
-from policy_kg.extract.engine.years import YearColumn, document_era, year_headers
+from policy_kg.extract.engine.years import YearColumn, document_era, year_column, year_headers
 from policy_kg.extract.numbers import NumberFormatError, era_years
 from policy_kg.extract.records import (
     DOCUMENT_OWNER,
@@ -190,7 +190,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     inline, unclear = money.inline_amounts(lines, toks, vocab)
     row_of = {row.figure.index: _RowFigure(row.label.text, row.label.index, table.year, None)
               for table in tables for row in table.rows}
-    row_of |= {cell.index: _RowFigure(label, r.name.index, None, vocab.money_label(label))
+    row_of |= {cell.index: _RowFigure(label, r.name.index, _column_year(label, era, kind, record.fiscal_year, vocab),
+                                      vocab.money_label(label))
                for r in rows for cell, label in r.figures}
     # indicator tables first: a row printing its unit (利用者数 人 1,200 …) is not money under a 千円 declaration
     indicator_kind = "kpi" if kind.name == "kpi_review" else "outcome"
@@ -325,6 +326,20 @@ class _RowFigure:
     name: int  # the cell naming its row (a project's name, when the row is a project's)
     year: YearColumn | None  # its column's year
     field: tuple[str, str] | None  # (money | funding, code) of its column's money label
+
+
+def _column_year(label: str, era: str | None, kind: Kind, fiscal_year: int | None, vocab: Vocabulary
+                 ) -> YearColumn | None:
+    """The year a table's money column prints (``R2決算額``); in a budget summary, whose title prints the
+    budget's year, a column of that year's budget (予算額) or of the year before (前年度予算額)."""
+    col = year_column(label, era)
+    if col is not None or kind.name != "budget_summary" or fiscal_year is None:
+        return col
+    for word, offset in vocab.relative_years.items():
+        if label.startswith(word):
+            label, fiscal_year = label[len(word):], fiscal_year + offset
+            break
+    return YearColumn(fiscal_year, "budget") if label in vocab.budget_columns else None
 
 
 def _table_line(fig: money.MoneyFact, row: _RowFigure, owned: bool) -> money.MoneyFact:

@@ -60,6 +60,9 @@ class Vocabulary:
     enumeration_heads: tuple[str, ...]
     table_sides: dict[str, str]  # caption word -> expenditure | income
     total_labels: tuple[str, ...]
+    difference_columns: tuple[str, ...]
+    budget_columns: tuple[str, ...]
+    relative_years: dict[str, int]  # 前年度 -> -1: a year told from the document's
     expense_item_endings: tuple[str, ...]
     kinds: dict[str, KindEvidence]
     template: KindEvidence
@@ -125,6 +128,9 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         enumeration_heads=_tuple(data, "enumeration_heads"),
         table_sides={str(k): str(v) for k, v in (data.get("table_sides") or {}).items()},
         total_labels=_tuple(data, "total_labels"),
+        difference_columns=_tuple(data, "difference_columns"),
+        budget_columns=_tuple(data, "budget_columns"),
+        relative_years={str(k): int(v) for k, v in (data.get("relative_years") or {}).items()},
         expense_item_endings=_tuple(data, "expense_item_endings"),
         kinds=kinds,
         template=KindEvidence(_tuple(template, "title"), _tuple(template, "body")),

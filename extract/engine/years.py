@@ -22,7 +22,8 @@ _YEAR_CELL = re.compile(
 )
 _STATUS = (("決算見込", "estimate"), ("見込", "estimate"), ("当初", "budget"), ("予算", "budget"),
            ("計画", "plan"), ("決算", None), ("実績", None))
-_TAILS = re.compile(r"^[(（]?(?:当初予算|決算見込|当初|予算|決算|見込|計画|実績|見込み)?[)）]?$")
+_TAILS = re.compile(r"^[(（]?(?:当初予算|決算見込|当初|予算|決算|見込|計画|実績|見込み)?額?[)）]?"
+                    r"(?:[(（](?:百万円|千円|万円|円)[)）])?$")  # R2決算額(千円): a year, a status, a unit
 
 
 @dataclass(frozen=True)
