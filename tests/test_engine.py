@@ -892,6 +892,15 @@ def test_a_budget_summary_tells_its_columns_years_from_its_title_and_keeps_a_dif
     assert not r.amounts
 
 
+def test_role_rows_printed_one_cell_per_line_are_named_by_the_label_above_the_year_cell():
+    r = read("vertical_rows.txt")
+    (project,) = r.projects
+    assert [(i.name, i.kind, i.unit) for i in project.indicators] == [("健康教室の開催回数", "activity", "回")]
+    assert [(v.role, v.fiscal_year) for v in project.indicators[0].values][::3] == [("target", 2016), ("actual", 2016)]
+    assert [(a.jpy, a.fiscal_year) for a in project.amounts] == [
+        (3_120_000, 2016), (3_340_000, 2017), (3_560_000, 2018)]
+
+
 @pytest.mark.parametrize(("header", "columns"), [
     ("H27\nH31\nH28\n実績値", [(2019, None), (2016, "actual")]),  # a period, then a year and its role apart
     ("基準値\nH26\n目標値\nH31", [(2014, "baseline"), (2019, "target")]),  # each role before its year

@@ -360,7 +360,8 @@ def _name_line_before(toks: list[Token], index: int, vocab: Vocabulary
     unit (``観光入込客数(年間) 千人 −`` over ``年度 令和4年度 …``); Nones when that line is not one."""
     line = toks[index].line - 1
     cells = [t for t in toks[max(0, index - 12):index] if t.line == line]
-    if not cells or cells[0].text in vocab.labels or _VALUE_CELL.fullmatch(cells[0].text) or not re.search(
+    if not cells or cells[0].text in vocab.labels or cells[0].text in vocab.indicator_header_words or (
+            _VALUE_CELL.fullmatch(cells[0].text)) or not re.search(
             r"[\u3040-\u30ff\u3400-\u9fff]", cells[0].text):
         return None, None, None
     rest = [c.text for c in cells[1:]]
@@ -381,8 +382,10 @@ def _label_value_before(toks: list[Token], index: int, vocab: Vocabulary
                 cell = toks[k].text
                 if (cell not in vocab.labels and cell not in vocab.indicator_header_words and len(cell) >= 2
                         and not _VALUE_CELL.fullmatch(cell)):
-                    after = toks[k + 1].text.strip("()（）") if k + 1 < index else ""
+                    after = [t.text.strip("()（）") for t in toks[k + 1:min(k + 3, index)]]
+                    if after and after[0] == "単位":  # 健康教室の開催回数 単位 回
+                        after = after[1:]
                     return cell, toks[k], vocab.indicator[toks[j].text], (
-                        after if after in vocab.non_money_units else None)
+                        after[0] if after and after[0] in vocab.non_money_units else None)
             return None, None, None, None
     return None, None, None, None
