@@ -94,6 +94,8 @@ def test_long_runs_without_blanks_split_before_labels():
         ("kpi_cells.txt", "kpi_review"),
         ("measure_sheet.txt", "measure_evaluation"),  # 施策評価シート: not 評価シート, which it contains
         ("budget_columns.txt", "budget_summary"),
+        ("kpi_blocks.txt", "kpi_review"),
+        ("welfare_plan.txt", "business_plan"),
         ("budget_summary.txt", "budget_summary"),
         ("guide.txt", "template"),
     ],
@@ -899,6 +901,27 @@ def test_role_rows_printed_one_cell_per_line_are_named_by_the_label_above_the_ye
     assert [(v.role, v.fiscal_year) for v in project.indicators[0].values][::3] == [("target", 2016), ("actual", 2016)]
     assert [(a.jpy, a.fiscal_year) for a in project.amounts] == [
         (3_120_000, 2016), (3_340_000, 2017), (3_560_000, 2018)]
+
+
+def test_a_kpi_counted_in_yen_is_an_indicators_value_not_money():
+    r = read("kpi_blocks.txt")
+    assert values(r) == {
+        "製造品出荷額等": [("baseline", Decimal(2100), 2014), ("target", Decimal(2400), 2019),
+                     ("actual", Decimal(2250), 2018)],
+        "新規創業者数": [("baseline", Decimal(15), 2014), ("target", Decimal(25), 2019), ("actual", Decimal(21), 2018)],
+    }  # the second block's label prints its abbreviation: 重要業績評価指標(KPI)
+    assert [i.unit for i in r.indicators][:1] == ["億円"] and not amounts(r)
+
+
+def test_a_money_label_before_an_inline_amount_names_it_and_a_plans_budget_is_for_the_plans_year():
+    r = read("welfare_plan.txt")
+    assert r.fiscal_year == 2022
+    got = [(p.name, [(a.jpy, a.category, a.fiscal_year, a.status) for a in p.amounts]) for p in r.projects]
+    assert got[1] == ("ボランティアセンター運営事業", [(3_200_000, "total", 2022, "budget")])
+    (sheet,) = extract(SourceText.from_text(_SHEET + "事業費 12,345千円\n一般財源 10,000千円\n", "s.txt")).projects
+    # an evaluation sheet's year is not its budget's: labelled, but kept as stated
+    assert [(a.category, a.label, a.fiscal_year) for a in sheet.amounts] == [
+        ("stated", "事業費", None), ("stated", "一般財源", None)]
 
 
 @pytest.mark.parametrize(("header", "columns"), [

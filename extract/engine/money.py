@@ -127,7 +127,15 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             if jpy > 0 and any(before.endswith(w) for w in vocab.negative_words):
                 jpy, how = -jpy, "inline unit, decrease"
             tok = _token_at(by_line[i], text, m.start())
-            facts.append(MoneyFact(jpy, printed, line.span, tok.index, "stated", None, how, 1.0))
+            if _indicator_value(toks, tok.index, vocab):
+                continue  # 数値目標 … 基準値 2,100億円(H26): a KPI's value, counted in yen
+            category, funding, label = "stated", None, None
+            prev = toks[tok.index - 1] if tok.index else None
+            field = vocab.money_label(prev.text) if prev is not None and prev.line == tok.line else None
+            if field is not None:  # 事業費 12,345千円: the label before it says what it is
+                category, funding = (field[1], None) if field[0] == "money" else ("funding_share", field[1])
+                label = label_text(prev.text)
+            facts.append(MoneyFact(jpy, printed, line.span, tok.index, category, funding, how, 1.0, label=label))
     return facts, unclear
 
 
@@ -241,11 +249,12 @@ def _indicator_value(toks: list[Token], i: int, vocab: Vocabulary) -> bool:
         text = toks[j].text
         if vocab.money_label(text) is not None or any(text.endswith(h) for h in vocab.money_headers):
             return False
-        if text in vocab.indicator:
+        if _BRACKETED.sub("", text) in vocab.indicator:  # 重要業績評価指標(KPI)
             return True
     return False
 
 
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]$")
 _ROLE_LABEL = re.compile(r"(?:(?:令和|平成|R|H)(?:\d{1,2}|元)年?度?|(?:19|20)\d{2}年?度?)?(?P<role>[^\d()（）]{1,3})"
                          r"(?:[(（][^()（）]{1,8}[)）])?")  # R2実績, 令和4年度目標, 目標値(R6), 実績
 

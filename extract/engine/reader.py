@@ -209,6 +209,9 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             fig = figures[k] = _table_line(fig, row_of[fig.token], owner is not None)
         else:
             owner, by_position = owners.of(fig.token)
+        if (fig.fiscal_year is None and fig.category != "stated" and fig.label in vocab.budget_columns
+                and record.fiscal_year and kind.name in ("business_plan", "budget_summary")):
+            fig = replace(fig, fiscal_year=record.fiscal_year, status="budget")  # a plan's 予算額: its year's
         category, funding = fig.category, ()
         if fig.funding:
             funding = (FundingSource(fig.funding, None, fig.funding, fig.span),)

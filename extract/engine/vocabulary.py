@@ -153,7 +153,10 @@ def _label_pattern(v: Vocabulary) -> re.Pattern[str]:
 
 def label_text(cell: str) -> str:
     """A label cell without the bracketed unit or note after it (決算額(千円) → 決算額, 一般財源【単位:円】
-    → 一般財源); the cell itself when nothing else is left."""
+    → 一般財源), or the bracket a wrapped note left open before it ((うち人件費 → うち人件費); the cell
+    itself when nothing else is left."""
+    if cell[:1] in "(（" and not re.search(r"[)）]", cell):
+        cell = cell[1:]
     return re.sub(r"[(（【\[].*$", "", cell).strip() or cell
 
 
