@@ -385,7 +385,9 @@ def _label_value_before(toks: list[Token], index: int, vocab: Vocabulary
                     after = [t.text.strip("()（）") for t in toks[k + 1:min(k + 3, index)]]
                     if after and after[0] == "単位":  # 健康教室の開催回数 単位 回
                         after = after[1:]
-                    return cell, toks[k], vocab.indicator[toks[j].text], (
+                    # 活動指標 指標名 …: the generic label after the one that says the kind
+                    label = toks[j - 1].text if j and toks[j - 1].text in vocab.indicator else toks[j].text
+                    return cell, toks[k], vocab.indicator[label], (
                         after[0] if after and after[0] in vocab.non_money_units else None)
             return None, None, None, None
     return None, None, None, None

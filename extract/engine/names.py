@@ -282,6 +282,19 @@ def departments(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
     return out
 
 
+_BRACKETED_UNIT = re.compile(r"(?P<name>.+?)[(（【](?P<label>[^:：()（）【】]{1,6})[:：](?P<unit>[^:：()（）【】]{2,30})[)）】]")
+
+
+def bracketed_unit(name: str, vocab: Vocabulary) -> tuple[str, str | None]:
+    """A project's name and the unit its bracket names (``防犯灯設置補助事業(担当:市民協働課)`` →
+    防犯灯設置補助事業, 市民協働課); the name as it is and None when it has no such bracket."""
+    m = _BRACKETED_UNIT.fullmatch(name)
+    if m is None or not (m.group("label") in vocab.department or m.group("label") in vocab.department_short) or (
+            not m.group("unit").endswith(vocab.unit_suffixes)):
+        return name, None
+    return m.group("name").strip(), m.group("unit").strip()
+
+
 DIRECTION_REACH = 10  # cells after a direction label where its options or its word are printed
 _TICKED = "■●◉☑✓✔"
 _UNTICKED = "□○◯☐"

@@ -134,7 +134,11 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             continue  # printed again, or the second line of a wrapped name already read whole
         seen.add(key_name)
         n = len(projects) + 1
-        project = Project(key=f"p{n}", number=fact.code or str(n), name=fact.name, span=fact.span)
+        name, unit = names.bracketed_unit(fact.name, vocab)
+        project = Project(key=f"p{n}", number=fact.code or str(n), name=name, span=fact.span)
+        if unit is not None:  # 防犯灯設置補助事業(担当:市民協働課)
+            project.unit = _unit([names.NameFact(unit, fact.span, fact.token, "labelled")], vocab)
+            found["department:bracketed"] += 1
         projects.append((fact.token, project))
         if fact.how in ("enumerated", "table row"):
             named_only.add(project.key)

@@ -29,6 +29,7 @@ class Vocabulary:
     project_name: tuple[str, ...]
     project_code: tuple[str, ...]
     department: tuple[str, ...]
+    department_short: tuple[str, ...]
     unit_suffixes: tuple[str, ...]
     money: dict[str, str]  # label -> amount category
     funding: dict[str, str]  # label -> funding type as printed
@@ -97,6 +98,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         project_name=_tuple(data, "project_name"),
         project_code=_tuple(data, "project_code"),
         department=_tuple(data, "department"),
+        department_short=_tuple(data, "department_short"),
         unit_suffixes=_tuple(data, "unit_suffixes"),
         money={str(k): str(v) for k, v in (data.get("money") or {}).items()},
         funding={str(k): str(v) for k, v in (data.get("funding") or {}).items()},
