@@ -96,6 +96,7 @@ def test_long_runs_without_blanks_split_before_labels():
         ("budget_columns.txt", "budget_summary"),
         ("kpi_blocks.txt", "kpi_review"),
         ("welfare_plan.txt", "business_plan"),
+        ("results_report.txt", "measure_evaluation"),
         ("budget_summary.txt", "budget_summary"),
         ("guide.txt", "template"),
     ],
@@ -918,10 +919,37 @@ def test_a_money_label_before_an_inline_amount_names_it_and_a_plans_budget_is_fo
     assert r.fiscal_year == 2022
     got = [(p.name, [(a.jpy, a.category, a.fiscal_year, a.status) for a in p.amounts]) for p in r.projects]
     assert got[1] == ("ボランティアセンター運営事業", [(3_200_000, "total", 2022, "budget")])
+    # (1) ボランティア登録者数 目標 850人: a counted item with its role, for the plan's year; 地区社協 24地区
+    # after a name is no such line (two names before one figure)
+    assert values(r) == {"ボランティア登録者数": [("target", Decimal(850), 2022)]}
     (sheet,) = extract(SourceText.from_text(_SHEET + "事業費 12,345千円\n一般財源 10,000千円\n", "s.txt")).projects
     # an evaluation sheet's year is not its budget's: labelled, but kept as stated
     assert [(a.category, a.label, a.fiscal_year) for a in sheet.amounts] == [
         ("stated", "事業費", None), ("stated", "一般財源", None)]
+
+
+def test_lines_of_what_was_done_and_how_much_are_counted_items_of_their_project():
+    r = read("results_report.txt")
+    got = {p.name: (p.unit.division if p.unit else None, [(i.name, i.unit, [(v.role, v.value, v.fiscal_year)
+                                                                          for v in i.values]) for i in p.indicators])
+           for p in r.projects}
+    assert got == {
+        "防犯灯設置補助事業": ("市民協働課", [("防犯灯の新設", "基", [("unspecified", Decimal(85), None)])]),
+        "交通安全教育事業": ("交通政策課", [("交通安全教室の開催", "回", [("unspecified", Decimal(42), None)]),
+                                   ("参加者", "人", [("unspecified", Decimal(3150), None)])]),
+    }
+
+
+@pytest.mark.parametrize("line", ["参加者 20名程度", "減額 3.3%", "参加者数 42回 ほか", "開催日 6月", "参加者 42"])
+def test_a_bound_a_rate_a_date_a_bare_figure_or_a_line_with_more_is_no_counted_item(line):
+    text = "令和4年度 主要施策の成果\n① はなみずき講座事業(担当:生涯学習課) 1,200千円\n講座の開催 12回\n"
+    r = extract(SourceText.from_text(text + line + "\n", "s.txt"))
+    assert [i.name for i in r.projects[0].indicators] == ["講座の開催"]
+
+
+def test_outside_a_report_of_results_a_name_and_a_count_need_a_role_between_them():
+    r = extract(SourceText.from_text(_SHEET + "講座の開催 12回\n受講者数 目標 300人\n", "s.txt"))
+    assert values(r) == {"受講者数": [("target", Decimal(300), None)]}
 
 
 @pytest.mark.parametrize(("header", "columns"), [

@@ -84,6 +84,66 @@ def leader_counts(lines: list[Line], toks: list[Token], vocab: Vocabulary, defau
     return out
 
 
+_BULLETS = "・○●◆◇■□-"
+_RATES = ("%", "％", "‰")  # a share or a change (減額 3.3%), not a count of what was done
+
+
+def counted_items(toks: list[Token], vocab: Vocabulary, default_role: str, taken: set[int], *,
+                  unlabelled: bool) -> list[IndicatorFact]:
+    """Lines that print what was done and how much of it, each name followed by one figure in its count
+    unit, a role label between them if any: ``防犯灯の新設 85基``, ``交通安全教室の開催 42回 参加者 3,150人``,
+    ``(1) ボランティア登録者数 目標 850人``. The role is the label's, else the document's (a plan's counts
+    are planned values), else unspecified; the year the name begins with (令和4年度交付件数), else none.
+    ``unlabelled``: whether a name and a figure with no role between them count (in a report of results
+    they are its results; elsewhere such a line is as often a note). A line with any other cell, a bound
+    (20名程度), a rate (3.3%) or a cell another fact took is not one."""
+    by_line: dict[int, list[Token]] = {}
+    for t in toks:
+        by_line.setdefault(t.line, []).append(t)
+    out: list[IndicatorFact] = []
+    for cells in by_line.values():
+        if cells and _ITEM_MARK.fullmatch(cells[0].text + " "):
+            cells = cells[1:]  # (1) ボランティア登録者数 …: the item's number
+        facts: list[IndicatorFact] = []
+        k = 0
+        while k < len(cells):
+            name_cell = cells[k]
+            role = vocab.value_role.get(cells[k + 1].text) if k + 2 < len(cells) else None
+            value_cell = cells[k + 2] if role else (cells[k + 1] if k + 1 < len(cells) else None)
+            fact = _counted(name_cell, value_cell, role or default_role, vocab, taken)
+            if fact is None or not (role or unlabelled):
+                facts = []
+                break
+            facts.append(fact)
+            k += 3 if role else 2
+        out += facts
+    return out
+
+
+def _counted(name_cell: Token, value_cell: Token | None, role: str, vocab: Vocabulary, taken: set[int]
+             ) -> IndicatorFact | None:
+    name = _subject(name_cell.text).lstrip(_BULLETS)
+    m = _TABLE_VALUE.fullmatch(value_cell.text) if value_cell is not None else None
+    unit = m.group("unit") if m else ""
+    if (not unit or _count_unit(unit, vocab) != unit or unit in _RATES or m.group("y") or value_cell.index in taken
+            or name_cell.index in taken or not _may_name_count(name, vocab)):
+        return None
+    try:
+        value = parse_number(m.group("v"))
+    except NumberFormatError:
+        return None
+    year = _label_role_year(name, vocab)[1] if _LABEL_YEAR.match(name) else None
+    return IndicatorFact(name, "activity", unit, value_cell.span, name_cell.index, (
+        ValueFact(role, value, value_cell.text, value_cell.span, year, value_cell.index),), "counted item")
+
+
+def _may_name_count(name: str, vocab: Vocabulary) -> bool:
+    return (len(name) >= 2 and bool(re.search(r"[\u3040-\u30ff\u3400-\u9fff]", name)) and "。" not in name
+            and name not in vocab.labels and name not in vocab.indicator_header_words
+            and name not in vocab.derived_value_columns and vocab.money_label(name) is None
+            and not _TABLE_VALUE.fullmatch(name))
+
+
 _LABEL_YEAR = re.compile(r"(?:令和|平成|昭和|[RHS])\s?(?:\d{1,2}|元)\s?年度?|(?:19|20)\d{2}\s?年度")
 
 

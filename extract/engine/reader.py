@@ -263,10 +263,13 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     ifacts += tables + indicator_tables + labelled + rows + ind.target_bounds(lines, toks)
     taken |= {v.cell for f in rows for v in f.values if v.cell is not None}  # the tables' cells are in already
     ifacts += labelled_of.labelled_values(toks, vocab, era, taken)
-    ifacts += labelled_of.leader_counts(lines, toks, vocab, "plan" if kind.name == "business_plan" else "unspecified")
+    plan_role = "plan" if kind.name == "business_plan" else "unspecified"
+    ifacts += labelled_of.leader_counts(lines, toks, vocab, plan_role)
+    taken |= {v.cell for f in ifacts for v in f.values if v.cell is not None}
+    ifacts += labelled_of.counted_items(toks, vocab, plan_role, taken, unlabelled=kind.name == "measure_evaluation")
     if kind.name == "business_plan" and record.fiscal_year:  # a plan's planned values are for the plan's year
         ifacts = [replace(f, values=tuple(
-            replace(v, fiscal_year=record.fiscal_year) if v.role == "plan" and v.fiscal_year is None else v
+            replace(v, fiscal_year=record.fiscal_year) if v.role in ("plan", "target") and v.fiscal_year is None else v
             for v in f.values)) for f in ifacts]
     for k, fact in enumerate(ifacts, 1):
         indicator = Indicator(
