@@ -952,6 +952,29 @@ def test_outside_a_report_of_results_a_name_and_a_count_need_a_role_between_them
     assert values(r) == {"受講者数": [("target", Decimal(300), None)]}
 
 
+def test_a_numbered_kpi_table_reads_each_row_after_its_number():
+    text = ("みずうみ市総合戦略 重要業績評価指標(KPI)の達成状況\n"
+            "No. 指標名 基準値 目標値 R3 R4 達成度\n"
+            "1 移住者数(人) 120 200 135 150 B\n"
+            "2 市民の定住意向(%) 78.5 85.0 79.1 80.2 C\n")
+    r = extract(SourceText.from_text(text, "kpi.txt"))
+    assert {i.name: (i.kind, i.unit) for i in r.indicators} == {"移住者数": ("kpi", "人"), "市民の定住意向": ("kpi", "%")}
+    assert values(r)["移住者数"] == [("baseline", Decimal(120), None), ("target", Decimal(200), None),
+                                  ("unspecified", Decimal(135), 2021), ("unspecified", Decimal(150), 2022)]
+
+
+def test_a_line_of_statuses_under_a_year_header_says_what_each_column_holds():
+    text = "区分 2021年度 2022年度 2023年度\n決算 決算 予算\n事業費(千円) 5,000 5,200 5,500\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.fiscal_year, a.status) for a in project.amounts] == [(2021, None), (2022, None), (2023, "budget")]
+
+
+def test_a_budget_in_force_and_the_sum_spent_are_labelled_money():
+    text = "予算現額 3,456,000円\n執行額 3,210,500円\n執行率 92.9%\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.jpy, a.label) for a in project.amounts] == [(3_456_000, "予算現額"), (3_210_500, "執行額")]
+
+
 @pytest.mark.parametrize(("header", "columns"), [
     ("H27\nH31\nH28\n実績値", [(2019, None), (2016, "actual")]),  # a period, then a year and its role apart
     ("基準値\nH26\n目標値\nH31", [(2014, "baseline"), (2019, "target")]),  # each role before its year

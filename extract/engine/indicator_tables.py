@@ -26,6 +26,7 @@ from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_numb
 from policy_kg.extract.records import Span
 
 _COLUMN_YEAR = re.compile(r"(?:(?:令和|平成|昭和|[RHS])\s?(?:\d{1,2}|元)|(?:19|20)\d{2}|\d{1,2}(?=年))(?:年度?)?")
+_ROW_NUMBER = re.compile(r"\d{1,3}[.．]?|[①-⑳]|[(（]\d{1,2}[)）]")
 _UNIT_SUFFIX = re.compile(r"(?P<name>.+?)\s?[(（](?P<unit>[^()（）]{1,3})[)）]")  # 参加者数(人)
 _ROLE_SUFFIX = re.compile(r"[(（](?P<role>[^()（）]{1,4})[)）]$")
 
@@ -86,10 +87,12 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
     partial: list[Unplaced] = []
     i, n = 0, len(lines)
     while i < n:
-        header = _table_header(by_line.get(i, []), era, vocab)
+        header_cells = by_line.get(i, [])
+        header = _table_header(header_cells, era, vocab)
         i += 1
         if header is None:
             continue
+        numbered = header_cells[0].text in vocab.row_number_columns  # No. 指標名 …: rows open with their number
         kind, columns = header
         group_kind = None  # a caption over a group of rows (重点 / 活動) gives them its kind
         previous: tuple[str, str | None] | None = None  # the name and unit of the row before
@@ -104,6 +107,9 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             if continued:  # 実績 380 460 −: a row that only prints a role continues the indicator above it
                 head = cells_of_line[0]
                 cells_of_line = [Token(previous[0], head.line, head.index, head.span), *cells_of_line]
+            if numbered and len(cells_of_line) > 1 and _ROW_NUMBER.fullmatch(cells_of_line[0].text) and not (
+                    _is_value(cells_of_line[1].text)):
+                cells_of_line = cells_of_line[1:]
             row = _table_row(cells_of_line, columns, vocab)
             wrapped = 0
             if row is None:  # a name over one or two lines, its values on the next
@@ -299,7 +305,8 @@ def _table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tup
         word = re.sub(r"[(（][^()（）]*[)）]$", "", cells[k].text) or cells[k].text  # 重要業績評価指標(KPI)
         if word not in vocab.indicator and word not in vocab.indicator_header_words:
             break
-        kind = kind or vocab.indicator.get(word)
+        if word not in vocab.indicator_header_words:  # 指標名 heads any table: the document's kind stands
+            kind = kind or vocab.indicator.get(word)
         k += 1
     columns = []
     for cell in cells[k:]:  # every cell after the header words must be a column: stop at the first that is not

@@ -22,6 +22,7 @@ _YEAR_CELL = re.compile(
 )
 _STATUS = (("決算見込", "estimate"), ("見込", "estimate"), ("当初", "budget"), ("予算", "budget"),
            ("計画", "plan"), ("決算", None), ("実績", None))
+_STATUS_WORDS = frozenset(("当初予算", "決算見込", "当初", "予算", "決算", "見込", "見込み", "計画", "実績"))
 _TAILS = re.compile(r"^[(（]?(?:当初予算|決算見込|当初|予算|決算|見込|計画|実績|見込み)?額?[)）]?"
                     r"(?:[(（](?:百万円|千円|万円|円)[)）])?$")  # R2決算額(千円): a year, a status, a unit
 
@@ -103,6 +104,13 @@ def year_headers(toks: list[Token], era: str | None) -> list[YearHeader]:
             cols.append(col)
             j += width
         if len(cols) >= 2:
+            statuses = [t.text for t in toks[j:j + len(cols)]]
+            if len(statuses) == len(cols) and all(w in _STATUS_WORDS for w in statuses) and (
+                    toks[j].line != toks[j - 1].line and all(t.line == toks[j].line for t in toks[j:j + len(cols)])):
+                # 2021年度 2022年度 2023年度 / 決算 決算 予算: a line of what each column holds under the years
+                cols = [YearColumn(c.year, next(code for word, code in _STATUS if word in w)) if c.status is None
+                        else c for c, w in zip(cols, statuses)]
+                j += len(cols)
             out.append(YearHeader(i, j, tuple(cols)))
             i = j
         else:
