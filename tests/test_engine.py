@@ -97,6 +97,7 @@ def test_long_runs_without_blanks_split_before_labels():
         ("kpi_blocks.txt", "kpi_review"),
         ("welfare_plan.txt", "business_plan"),
         ("results_report.txt", "measure_evaluation"),
+        ("kpi_spaced_cells.txt", "kpi_review"),
         ("budget_summary.txt", "budget_summary"),
         ("guide.txt", "template"),
     ],
@@ -973,6 +974,38 @@ def test_a_budget_in_force_and_the_sum_spent_are_labelled_money():
     text = "予算現額 3,456,000円\n執行額 3,210,500円\n執行率 92.9%\n"
     (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
     assert [(a.jpy, a.label) for a in project.amounts] == [(3_456_000, "予算現額"), (3_210_500, "執行額")]
+
+
+_KPI_TABLE = ("みずうみ市総合戦略 重要業績評価指標(KPI)の達成状況\n"
+              "No. 指標名 基準値(R元) 目標値(R6) R3実績 R4実績 達成度\n"
+              "1 移住者数(人) 120 200 135 150 B\n"
+              "2 空き店舗の活用件数(件) 3 15 5 8\n"
+              "3 市民の定住意向(%) 78.5 85.0 79.1 80.2 C\n")
+
+
+@pytest.mark.parametrize("form", ["rows", "one line", "one cell per line"])
+def test_a_kpi_table_gives_the_same_values_as_rows_flattened_into_one_line_or_one_cell_per_line(form):
+    title, table = _KPI_TABLE.split("\n", 1)
+    text = {"rows": table, "one line": table.replace("\n", " "), "one cell per line": table.replace(" ", "\n")}[form]
+    r = extract(SourceText.from_text(title + "\n" + text + "\n", "kpi.txt"))
+    assert values(r) == {
+        "移住者数": [("baseline", Decimal(120), 2019), ("target", Decimal(200), 2024),
+                 ("actual", Decimal(135), 2021), ("actual", Decimal(150), 2022)],
+        "空き店舗の活用件数": [("baseline", Decimal(3), 2019), ("target", Decimal(15), 2024),
+                      ("actual", Decimal(5), 2021), ("actual", Decimal(8), 2022)],  # no grade: still a row
+        "市民の定住意向": [("baseline", Decimal("78.5"), 2019), ("target", Decimal(85), 2024),
+                    ("actual", Decimal("79.1"), 2021), ("actual", Decimal("80.2"), 2022)],
+    }
+    assert {i.unit for i in r.indicators} == {"人", "件", "%"} and {i.kind for i in r.indicators} == {"kpi"}
+
+
+def test_a_letter_spaced_kpi_table_one_cell_per_line_binds_each_bracketed_year_to_its_role():
+    r = read("kpi_spaced_cells.txt")
+    assert values(r) == {
+        "創業支援件数": [("baseline", Decimal(12), 2014), ("target", Decimal(20), 2019), ("actual", Decimal(15), 2018)],
+        "観光入込客数": [("baseline", Decimal(1250), 2014), ("target", Decimal(1400), 2019),
+                   ("actual", Decimal(1010), 2018)],
+    }  # 基準値 / (H26) / 目標値 / (R1) / H30 / 実績値: (H26) is 基準値's year, H30 実績値's
 
 
 @pytest.mark.parametrize(("header", "columns"), [

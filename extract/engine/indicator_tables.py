@@ -35,6 +35,7 @@ _ROLE_SUFFIX = re.compile(r"[(（](?P<role>[^()（）]{1,4})[)）]$")
 class TableColumn:
     year: int | None
     role: str | None  # a value role, "derived" (達成率) or "remark" (備考): not kept, or None (the row's name says it)
+    bracketed: bool = False  # a year printed in brackets on its own ((H26)): the role before it is its
 
 
 _NOT_KEPT = ("derived", "remark")  # columns read to keep a row's cells in place, their cells not kept as values
@@ -67,6 +68,10 @@ def header_column(cell: str, era: str | None, vocab: Vocabulary) -> TableColumn 
     if m and m.group("role") in vocab.value_role:
         col = year_column(m.group("y"), era)
         return TableColumn(col.year, vocab.value_role[m.group("role")]) if col else None
+    m = re.fullmatch(r"[(（](?P<y>[^()（）]{1,10})[)）]", cell)
+    if m:  # (H26): the year of the role printed before it
+        col = year_column(m.group("y"), era)
+        return TableColumn(col.year, None, bracketed=True) if col and col.status is None else None
     m = _COLUMN_YEAR.match(cell)
     if not m:
         return None
@@ -196,13 +201,18 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
             continue
         kind, columns = header
         width = len(columns)
+        numbered = single[i].text in vocab.row_number_columns  # No. / 指標名 / …: a number opens each row
         name_line: int | None = None  # the last text cell before the values: the row's name
         unit_cell: Token | None = None
         text_cells = 0
         while j < n:
             cell = single[j]
+            if (numbered and name_line is None and cell is not None and _ROW_NUMBER.fullmatch(cell.text)
+                    and j + 1 < n and single[j + 1] is not None and not _is_value(single[j + 1].text)):
+                j += 1  # the row's number
+                continue
             if cell is not None and _is_value(cell.text):
-                run, units, k = _value_run(single, j, vocab)
+                run, units, k = _value_run(single, j, columns, vocab, numbered)
                 named = _row_name(" ".join(t.text for t in per_line[name_line]), vocab) if name_line is not None else None
                 if named is None or len(run) > width or any(c.text.endswith("円") for c in run):
                     break
@@ -261,15 +271,20 @@ def _is_value(text: str) -> bool:
     return bool(_TABLE_VALUE.fullmatch(text)) or is_no_value(text)
 
 
-def _value_run(single: list[Token | None], j: int, vocab: Vocabulary) -> tuple[list[Token], str | None, int]:
+def _value_run(single: list[Token | None], j: int, columns: list[TableColumn], vocab: Vocabulary,
+               numbered: bool = False) -> tuple[list[Token], str | None, int]:
     """The values of one row printed one per line from ``j``: each may have a qualifier line before it
-    (累計) and a unit line after it (万人). Returns the values, the first unit line and the next line."""
+    (累計) and a unit line after it (万人); a grade stands in its column (B). Returns the values, the
+    first unit line and the next line."""
     run: list[Token] = []
     unit = None
     n = len(single)
     while j < n and single[j] is not None:
         text = single[j].text
-        if _is_value(text):
+        if numbered and len(run) == len(columns) and _ROW_NUMBER.fullmatch(text):
+            break  # the next row's number
+        if _is_value(text) or (len(run) < len(columns) and columns[len(run)].role == "derived"
+                               and text in vocab.grades):
             run.append(single[j])
         elif run and text in vocab.non_money_units:
             unit = unit or text
@@ -296,6 +311,87 @@ def _row_values(columns: list[TableColumn], cells: list[Token], row_role: str | 
             continue
         unit = unit or m.group("unit") or None
     return values, unit
+
+
+def flattened_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None,
+                     default_kind: str, taken: frozenset[int] = frozenset()
+                     ) -> tuple[list[IndicatorFact], list[Unplaced]]:
+    """Indicator tables a dump flattened into one line: the header's words and columns, then each row's
+    name (after its number, in a numbered table) and one cell per column, row after row on the same line
+    (``KPI 基準値(R元) 目標値(R6) R3実績 達成状況 創業支援件数(件) 12 20 15 A 観光入込客数(千人) …``). The
+    rows must fill the line to its end or to a cell that is no row; a last row cut short is read from the
+    left and reported."""
+    by_line: dict[int, list[Token]] = {}
+    for t in toks:
+        by_line.setdefault(t.line, []).append(t)
+    out: list[IndicatorFact] = []
+    partial: list[Unplaced] = []
+    for cells in by_line.values():
+        p = 0
+        while p < len(cells):
+            if not _opens_header(_BRACKET_NOTE.sub("", cells[p].text) or cells[p].text, vocab) or cells[p].index in taken:
+                p += 1
+                continue
+            q = p
+            while q < len(cells) and (_opens_header(_BRACKET_NOTE.sub("", cells[q].text) or cells[q].text, vocab)):
+                q += 1
+            while q < len(cells) and header_column(cells[q].text, era, vocab) is not None:
+                q += 1
+            header = _table_header(cells[p:q], era, vocab)
+            if header is None or q == len(cells):
+                p = max(q, p + 1)
+                continue
+            kind, columns = header
+            numbered = cells[p].text in vocab.row_number_columns
+            rows, partial_rows, q = _flat_rows(cells, q, columns, numbered, vocab)
+            for name, unit, row_cells, row_role in rows:
+                values, printed_unit = _row_values(columns, row_cells, row_role)
+                if values:
+                    out.append(IndicatorFact(name, kind or default_kind, unit or printed_unit, row_cells[0].span,
+                                             row_cells[0].index, tuple(values), "indicator table, flattened"))
+            partial += partial_rows
+            p = max(q, p + 1)
+    return out, partial
+
+
+def _flat_rows(cells: list[Token], q: int, columns: list[TableColumn], numbered: bool, vocab: Vocabulary
+               ) -> tuple[list[tuple[str, str | None, list[Token], str | None]], list[Unplaced], int]:
+    """The rows of a flattened table from cell ``q``: each a name cell and a cell per column (a grade or a
+    remark column may be left blank). Returns the rows, the last row if cut short, and where they end."""
+    rows = []
+    width = len(columns)
+    while q < len(cells):
+        start = q
+        if numbered and _ROW_NUMBER.fullmatch(cells[q].text) and q + 1 < len(cells) and not _is_value(cells[q + 1].text):
+            q += 1
+        if q >= len(cells) or _is_value(cells[q].text):
+            return rows, [], start
+        head = [cells[q]]
+        if q + 1 < len(cells) and cells[q + 1].text in vocab.non_money_units:
+            head.append(cells[q + 1])
+        k = q + len(head)
+        body: list[Token] = []
+        while k < len(cells) and len(body) < width:
+            col, text = columns[len(body)], cells[k].text
+            if _is_value(text) or _free_cell(col, text, vocab) and col.role != "remark":
+                body.append(cells[k])
+                k += 1
+            elif col.role in _NOT_KEPT:
+                break  # a blank grade: the next row's name follows
+            else:
+                break
+        row = _table_row(head + body, columns, vocab) if body else None
+        if row is None:
+            return rows, [], start
+        rows.append(row)
+        if _values_missing(columns, len(body)):
+            return rows, [Unplaced(row[0], cells[q].span, f"{len(body)} values under {width} columns: "
+                                                         "read from the left")], k
+        q = k
+    return rows, [], q
+
+
+_BRACKET_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 
 
 def _table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tuple[str | None, list[TableColumn]] | None:
@@ -336,6 +432,13 @@ def _bound_columns(columns: list[TableColumn]) -> list[TableColumn]:
     def bare_role(c: TableColumn) -> bool:
         return c.year is None and c.role not in (None, *_NOT_KEPT)
 
+    merged: list[TableColumn] = []
+    for c in columns:  # 基準値 / (H26): a bracketed year belongs to the role before it
+        if c.bracketed and merged and bare_role(merged[-1]):
+            merged[-1] = TableColumn(c.year, merged[-1].role)
+        else:
+            merged.append(TableColumn(c.year, c.role) if c.bracketed else c)
+    columns = merged
     if len(columns) < 2:
         return columns
     year_first = bare_role(columns[-1]) and bare_year(columns[-2])
