@@ -7,6 +7,7 @@ KPI reviews, budget summaries, a guide). Real documents are tested in tests/test
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -50,6 +51,15 @@ def test_letter_spaced_labels_collapse_but_words_stay_apart():
     assert normalize_line("事 務 事 業 名 ほたる川清掃支援業務") == "事務事業名 ほたる川清掃支援業務"
     assert normalize_line("事\u3000業\u3000費\u3000１２，４８０") == "事業費 12,480"
     assert normalize_line("担当課 | 環境保全課 |") == "担当課 環境保全課"
+
+
+@pytest.mark.parametrize(("spaced", "read"), [
+    ("R 2 決 算", "R2決算"), ("令 和 4 年 度", "令和4年度"), ("( 単 位 : 千 円 )", "(単位:千円)"),
+    ("目 標 1 2 3", "目標 1 2 3"),  # a spaced label, then its values: the digits at the end stay cells
+    ("1 2 3", "1 2 3"), ("A B", "A B"),  # no letter-spacing without characters of words
+])
+def test_letter_spaced_cells_with_letters_and_digits_collapse(spaced, read):
+    assert normalize_line(spaced) == read
 
 
 def test_circled_list_numbers_survive_nfkc():
@@ -1006,6 +1016,27 @@ def test_a_letter_spaced_kpi_table_one_cell_per_line_binds_each_bracketed_year_t
         "観光入込客数": [("baseline", Decimal(1250), 2014), ("target", Decimal(1400), 2019),
                    ("actual", Decimal(1010), 2018)],
     }  # 基準値 / (H26) / 目標値 / (R1) / H30 / 実績値: (H26) is 基準値's year, H30 実績値's
+
+
+def _spaced(cell: str) -> str:
+    return cell if re.fullmatch(r"[\d,.]+", cell) else " ".join(cell)
+
+
+@pytest.mark.parametrize("form", ["one line", "one cell per line", "letter-spaced cells"])
+def test_a_sheet_gives_the_same_facts_as_rows_flattened_or_one_cell_per_line_or_letter_spaced(form):
+    title, body = (DATA / "sheet_forms.txt").read_text(encoding="utf-8").split("\n", 1)
+    cells = body.split()
+    text = {"one line": " ".join(cells), "one cell per line": "\n".join(cells),
+            "letter-spaced cells": "\n".join(_spaced(c) for c in cells)}[form]
+
+    def facts(r: DocumentRecord):
+        (p,) = r.projects
+        return (p.name, p.unit.division, [(a.jpy, a.category, a.fiscal_year, a.status) for a in p.amounts],
+                values(r))
+
+    as_rows = facts(read("sheet_forms.txt"))
+    assert len(as_rows[2]) == 9 and len(as_rows[3]) == 2
+    assert facts(extract(SourceText.from_text(title + "\n" + text + "\n", "forms.txt"))) == as_rows
 
 
 @pytest.mark.parametrize(("header", "columns"), [

@@ -23,6 +23,7 @@ from policy_kg.extract.source import SourceText
 
 CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ"
 _ONE_CJK = re.compile(f"[{CJK}]")
+_ONE_SPACED = re.compile(f"[{CJK}A-Za-z0-9()（）:：・]")  # a character of a letter-spaced cell
 _SPACES = re.compile(r"[\s|]+")
 # 1, 100,000千円: a thousands group after ", " only where the figure ends in a unit of money
 _BROKEN_GROUP = re.compile(r"(?<![\d,])(\d{1,3}), (\d{3}(?:,\d{3})*(?:\s?(?:百万|千|万|億)?円))")
@@ -84,15 +85,30 @@ def normalize_line(text: str) -> str:
     out: list[str] = []
     run: list[str] = []
     for part in parts + [""]:
-        if len(part) == 1 and _ONE_CJK.fullmatch(part):
+        if len(part) == 1 and _ONE_SPACED.fullmatch(part):
             run.append(part)
             continue
         if run:
-            out.append("".join(run) if len(run) >= 2 else run[0])
+            out += _collapse(run)
             run = []
         if part:
             out.append(part)
     return " ".join(out)
+
+
+def _collapse(run: list[str]) -> list[str]:
+    """A run of one-character cells: letter-spacing when two or more are CJK (``R 2 決 算`` → R2決算,
+    ``( 単 位 : 千 円 )``), its letters, digits and brackets joined; digits at either end stay cells
+    (``目 標 1 2 3``: a spaced label, then its values). Any other run is kept as it is."""
+    if sum(1 for c in run if _ONE_CJK.fullmatch(c)) < 2:
+        return run
+    lead = 0
+    while lead < len(run) and run[lead].isdigit():
+        lead += 1
+    tail = len(run)
+    while tail > lead and run[tail - 1].isdigit():
+        tail -= 1
+    return run[:lead] + ["".join(run[lead:tail])] + run[tail:]
 
 
 def logical_lines(src: SourceText) -> list[Line]:
