@@ -1039,6 +1039,21 @@ def test_a_sheet_gives_the_same_facts_as_rows_flattened_or_one_cell_per_line_or_
     assert facts(extract(SourceText.from_text(title + "\n" + text + "\n", "forms.txt"))) == as_rows
 
 
+@pytest.mark.parametrize("form", ["one line", "one cell per line"])
+@pytest.mark.parametrize(("fixture", "table"), [("measure_sheet.txt", slice(4, 8)), ("budget_columns.txt", slice(3, 7))])
+def test_a_table_of_projects_gives_the_same_facts_flattened_or_one_cell_per_line(fixture, table, form):
+    lines = (DATA / fixture).read_text(encoding="utf-8").splitlines()
+    cells = " ".join(lines[table]).split()
+    lines[table] = [" ".join(cells)] if form == "one line" else cells
+
+    def facts(r: DocumentRecord):
+        return [(p.name, p.unit.division, [(a.jpy, a.category, a.fiscal_year) for a in p.amounts]) for p in r.projects]
+
+    as_rows = facts(read(fixture))
+    assert len(as_rows) == 3 and all(len(amounts) >= 2 for _, _, amounts in as_rows)
+    assert facts(extract(SourceText.from_text("\n".join(lines) + "\n", fixture))) == as_rows
+
+
 @pytest.mark.parametrize(("header", "columns"), [
     ("H27\nH31\nH28\n実績値", [(2019, None), (2016, "actual")]),  # a period, then a year and its role apart
     ("基準値\nH26\n目標値\nH31", [(2014, "baseline"), (2019, "target")]),  # each role before its year

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from policy_kg.extract.engine.normalize import CJK, Line, Token
-from policy_kg.extract.engine.vocabulary import Vocabulary
+from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
 from policy_kg.extract.records import Span
 
 LABEL_REACH = 14  # cells after a label where its value may sit in a scrambled dump
@@ -194,7 +194,8 @@ def listed_projects(
                 continue
             if name is None and followed_by_unit and 3 <= len(segment) <= MAX_NAME and "。" not in segment:
                 name = _MARKER.sub("", segment, count=1).strip()
-            if name:
+            if name and not any(label_text(word) in vocab.labels for word in name.split(" ")):
+                # (a header's labels before a name are a flattened table's, not the name's words)
                 name = _LEGAL_REF.sub("", name).strip()
                 out.append(NameFact(_strip(name), line.span, tok, "listed", code.group(1) if code else None))
     return out

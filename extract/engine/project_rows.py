@@ -39,20 +39,98 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> lis
     out: list[ProjectRow] = []
     for i in range(len(lines)):
         header = [label_text(c.text) for c in by_line.get(i, [])]
-        name_col = next((k for k, h in enumerate(header) if h in vocab.project_name), None)
-        unit_col = next((k for k, h in enumerate(header) if h in vocab.department), None)
-        money_cols = [k for k, h in enumerate(header) if k != name_col and (
-            vocab.money_label(h) is not None or h in vocab.difference_columns)]
-        if name_col is None or (unit_col is None and not money_cols):
+        columns = _columns(header, vocab)
+        if columns is None:
             continue
         for row_line in range(i + 1, len(lines)):
             cells = by_line.get(row_line, [])
-            if len(cells) != len(header):
+            row = _row(cells, columns, header, vocab, strict=False) if len(cells) == len(header) else None
+            if row is None:
                 break
-            name = cells[name_col]
-            if _FIGURE.fullmatch(name.text) or not re.search(f"[{CJK}]", name.text) or name.text in vocab.labels:
-                break
-            figures = tuple((cells[k], header[k]) for k in money_cols
-                            if _FIGURE.fullmatch(cells[k].text) and not is_no_value(cells[k].text))
-            out.append(ProjectRow(name, cells[unit_col] if unit_col is not None else None, figures))
+            out.append(row)
+    seen = {row.name.index for row in out}
+    return out + [row for row in sequence_rows(lines, toks, vocab) if row.name.index not in seen]
+
+
+def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> list[ProjectRow]:
+    """Tables of projects a dump flattened into one line, or printed one cell per line: the header's
+    cells (each a column word: No., 事務事業名, 担当課, 決算額(千円) …), then each row's cells in the same
+    order, one after another (``No. 事務事業名 担当課 決算額(千円) 1 ひかり館維持管理事業 生涯学習課 12,345
+    2 …``). A run of cells that does not fit the header (a number where the number column is, a unit's
+    name under the department, a figure under money) ends the table."""
+    by_line: dict[int, list[Token]] = {}
+    for t in toks:
+        by_line.setdefault(t.line, []).append(t)
+    streams: list[list[Token]] = []  # each line of several cells, and each run of one-cell lines
+    run: list[Token] = []
+    for i in range(len(lines)):
+        cells = by_line.get(i, [])
+        if len(cells) == 1:
+            run.append(cells[0])
+            continue
+        if run:
+            streams.append(run)
+            run = []
+        if cells:
+            streams.append(cells)
+    if run:
+        streams.append(run)
+    out: list[ProjectRow] = []
+    for cells in streams:
+        p = 0
+        while p < len(cells):
+            q = p
+            while q < len(cells) and _column_word(label_text(cells[q].text), vocab):
+                q += 1
+            header = [label_text(c.text) for c in cells[p:q]]
+            columns = _columns(header, vocab)
+            if columns is None or q == len(cells) or all(c.line == cells[p].line for c in cells[p:q + 1]) and (
+                    cells[q].line == cells[p].line and q == len(by_line[cells[p].line])):
+                p = q + 1 if q > p else p + 1
+                continue
+            width, k = len(header), q
+            while k + width <= len(cells):
+                row = _row(cells[k:k + width], columns, header, vocab, strict=True)
+                if row is None:
+                    break
+                out.append(row)
+                k += width
+            p = max(k, p + 1)
     return out
+
+
+def _column_word(cell: str, vocab: Vocabulary) -> bool:
+    """Whether a cell can head a column of a table of projects (in a header that prints nothing else)."""
+    return (cell in vocab.project_name or cell in vocab.department or vocab.money_label(cell) is not None
+            or cell in vocab.difference_columns or cell in vocab.row_number_columns or cell in vocab.remark_columns)
+
+
+def _columns(header: list[str], vocab: Vocabulary) -> tuple[int, int | None, list[int], int | None] | None:
+    """``(name column, department column, money columns, number column)`` of a header, or None when it
+    heads no table of projects (a project-name column and a department or money column)."""
+    name_col = next((k for k, h in enumerate(header) if h in vocab.project_name), None)
+    unit_col = next((k for k, h in enumerate(header) if h in vocab.department), None)
+    money_cols = [k for k, h in enumerate(header) if k != name_col and (
+        vocab.money_label(h) is not None or h in vocab.difference_columns)]
+    number_col = next((k for k, h in enumerate(header) if h in vocab.row_number_columns), None)
+    if name_col is None or (unit_col is None and not money_cols):
+        return None
+    return name_col, unit_col, money_cols, number_col
+
+
+def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | None], header: list[str],
+         vocab: Vocabulary, *, strict: bool) -> ProjectRow | None:
+    """The row these cells make under the header, or None. ``strict`` (cells not kept on their lines):
+    each column's cell must be of its kind, or the cells are not aligned."""
+    name_col, unit_col, money_cols, number_col = columns
+    name = cells[name_col]
+    if _FIGURE.fullmatch(name.text) or not re.search(f"[{CJK}]", name.text) or name.text in vocab.labels:
+        return None
+    if strict and (
+            (number_col is not None and not re.fullmatch(r"\d{1,3}[.．]?", cells[number_col].text))
+            or (unit_col is not None and not cells[unit_col].text.endswith(vocab.unit_suffixes))
+            or not all(_FIGURE.fullmatch(cells[k].text) or is_no_value(cells[k].text) for k in money_cols)):
+        return None
+    figures = tuple((cells[k], header[k]) for k in money_cols
+                    if _FIGURE.fullmatch(cells[k].text) and not is_no_value(cells[k].text))
+    return ProjectRow(name, cells[unit_col] if unit_col is not None else None, figures)
