@@ -108,6 +108,7 @@ def test_long_runs_without_blanks_split_before_labels():
         ("welfare_plan.txt", "business_plan"),
         ("results_report.txt", "measure_evaluation"),
         ("kpi_spaced_cells.txt", "kpi_review"),
+        ("prefecture_measure.txt", "measure_evaluation"),  # 施策評価調書
         ("budget_summary.txt", "budget_summary"),
         ("guide.txt", "template"),
     ],
@@ -1052,6 +1053,15 @@ def test_a_table_of_projects_gives_the_same_facts_flattened_or_one_cell_per_line
     as_rows = facts(read(fixture))
     assert len(as_rows) == 3 and all(len(amounts) >= 2 for _, _, amounts in as_rows)
     assert facts(extract(SourceText.from_text("\n".join(lines) + "\n", fixture))) == as_rows
+
+
+def test_a_prefectures_measure_sheet_in_millions_of_yen_with_its_projects_and_indicators():
+    r = read("prefecture_measure.txt")
+    got = {p.name: [(a.jpy, a.fiscal_year, a.status) for a in p.amounts] for p in r.projects}
+    assert got == {"観光誘客推進事業": [(123_000_000, 2021, None), (145_000_000, 2022, "budget")],
+                   "広域観光連携事業": [(45_000_000, 2021, None), (50_000_000, 2022, "budget")]}
+    inds = {i.name: i.unit for i in r.indicators + [i for p in r.projects for i in p.indicators]}
+    assert inds == {"観光入込客数": "万人", "外国人宿泊者数": "千人泊"}  # a grade (C, D) after the values
 
 
 @pytest.mark.parametrize(("header", "columns"), [
