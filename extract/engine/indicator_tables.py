@@ -327,13 +327,15 @@ def flattened_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, er
     out: list[IndicatorFact] = []
     partial: list[Unplaced] = []
     for cells in by_line.values():
+        if len(cells) < 4:
+            continue  # a header and one row are four cells at least
         p = 0
         while p < len(cells):
-            if not _opens_header(_BRACKET_NOTE.sub("", cells[p].text) or cells[p].text, vocab) or cells[p].index in taken:
+            if not _opens_header(_header_word(cells[p].text), vocab) or cells[p].index in taken:
                 p += 1
                 continue
             q = p
-            while q < len(cells) and (_opens_header(_BRACKET_NOTE.sub("", cells[q].text) or cells[q].text, vocab)):
+            while q < len(cells) and _opens_header(_header_word(cells[q].text), vocab):
                 q += 1
             while q < len(cells) and header_column(cells[q].text, era, vocab) is not None:
                 q += 1
@@ -394,11 +396,16 @@ def _flat_rows(cells: list[Token], q: int, columns: list[TableColumn], numbered:
 _BRACKET_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 
 
+def _header_word(cell: str) -> str:
+    """A header word without the abbreviation it brackets: 重要業績評価指標(KPI) → 重要業績評価指標."""
+    return (_BRACKET_NOTE.sub("", cell) or cell) if cell.endswith((")", "）")) else cell
+
+
 def _table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tuple[str | None, list[TableColumn]] | None:
     kind = None
     k = 0
     while k < len(cells):
-        word = re.sub(r"[(（][^()（）]*[)）]$", "", cells[k].text) or cells[k].text  # 重要業績評価指標(KPI)
+        word = _header_word(cells[k].text)
         if word not in vocab.indicator and word not in vocab.indicator_header_words:
             break
         if word not in vocab.indicator_header_words:  # 指標名 heads any table: the document's kind stands

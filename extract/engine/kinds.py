@@ -32,7 +32,8 @@ class Kind:
 def _covered(title: str, words: set[str]) -> set[str]:
     """Title words printed only inside a longer title word (評価シート inside 施策評価シート): the longer one
     is what the document calls itself."""
-    spans = {w: [(m.start(), m.start() + len(w)) for m in re.finditer(re.escape(w), title)] for w in words}
+    spans = {w: [(m.start(), m.start() + len(w)) for m in re.finditer(re.escape(w), title)]
+             for w in words if w in title}
     return {w for w, mine in spans.items() if mine and all(
         any(o != w and len(o) > len(w) and a <= s and e <= b for o, theirs in spans.items() for a, b in theirs)
         for s, e in mine)}

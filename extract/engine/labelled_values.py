@@ -102,7 +102,9 @@ def counted_items(toks: list[Token], vocab: Vocabulary, default_role: str, taken
         by_line.setdefault(t.line, []).append(t)
     out: list[IndicatorFact] = []
     for cells in by_line.values():
-        if cells and _ITEM_MARK.fullmatch(cells[0].text + " "):
+        if len(cells) < 2 or not cells[-1].text[:1].isdigit() or cells[-1].text[-1:].isdigit():
+            continue  # a line of counted items ends with a figure and its unit
+        if _ITEM_MARK.fullmatch(cells[0].text + " "):
             cells = cells[1:]  # (1) ボランティア登録者数 …: the item's number
         facts: list[IndicatorFact] = []
         k = 0

@@ -328,11 +328,13 @@ def year_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary, era:
 def declared_amounts(
     lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None,
     row_cells: frozenset[int] = frozenset(), not_money: frozenset[int] = frozenset(),
+    headers: list[YearHeader] | None = None,
 ) -> tuple[list[MoneyFact], list[Unplaced]]:
     """Bare table figures that a unit declaration governs; a labelled row under a year header gets
     the header's years (``era``: the document's, for years printed without one). ``row_cells``:
     figures that another recogniser found a row label for (a column-dumped table), small or not;
-    ``not_money``: cells another recogniser read as something else (an indicator table's values)."""
+    ``not_money``: cells another recogniser read as something else (an indicator table's values);
+    ``headers``: the document's year headers, when the caller has them."""
     decls = _declarations(lines, toks)
     decl_at = {d.token for d in decls}
     rows: dict[int, list[int]] = {}  # label cell -> its figures (indexes into facts)
@@ -382,7 +384,7 @@ def declared_amounts(
                                    confidence, fiscal_year=g.year.year, status=g.year.status, label=g.label))
             continue
         facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how, confidence, label=label))
-    _map_years(toks, facts, rows, year_headers(toks, era), era)
+    _map_years(toks, facts, rows, year_headers(toks, era) if headers is None else headers, era)
     return facts, unclear
 
 

@@ -259,15 +259,22 @@ def repeated_projects(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
     return out
 
 
+@cache
+def _department_start(vocab: Vocabulary) -> re.Pattern[str]:
+    """A department label at the start of a cell, the longest that fits."""
+    return re.compile("|".join(re.escape(lab) for lab in sorted(vocab.department, key=len, reverse=True)))
+
+
 def departments(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
     """Values of department labels: the first cell after the label that ends like a unit's name."""
     out: list[NameFact] = []
-    labels = sorted(vocab.department, key=len, reverse=True)
+    starts = _department_start(vocab)
     for t in toks:
         text = t.text.lstrip("①②③④⑤⑥⑦⑧⑨⑩")
-        label = next((lab for lab in labels if text.startswith(lab)), None)
-        if label is None:
+        m = starts.match(text)
+        if m is None:
             continue
+        label = m.group(0)
         rest = _strip(text[len(label):])
         candidates = ([rest] if rest else []) + [toks[j].text for j in range(t.index + 1, min(len(toks), t.index + 6))]
         for k, cand in enumerate(candidates):

@@ -39,6 +39,8 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> lis
     out: list[ProjectRow] = []
     for i in range(len(lines)):
         header = [label_text(c.text) for c in by_line.get(i, [])]
+        if not any(h in vocab.project_name for h in header):
+            continue
         columns = _columns(header, vocab)
         if columns is None:
             continue
@@ -58,6 +60,8 @@ def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
     order, one after another (``No. 事務事業名 担当課 決算額(千円) 1 ひかり館維持管理事業 生涯学習課 12,345
     2 …``). A run of cells that does not fit the header (a number where the number column is, a unit's
     name under the department, a figure under money) ends the table."""
+    if not any(label_text(t.text) in vocab.project_name for t in toks):
+        return []  # no project-name column anywhere: most documents
     by_line: dict[int, list[Token]] = {}
     for t in toks:
         by_line.setdefault(t.line, []).append(t)

@@ -208,7 +208,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     indicator_tables += [f for f in flat_tables if not any(v.cell in read_cells for v in f.values)]
     partial_tables += partial_flat
     table_cells = frozenset(v.cell for f in indicator_tables for v in f.values if v.cell is not None)
-    declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_of), table_cells)
+    headers = year_headers(toks, era)
+    declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_of), table_cells, headers)
     figures = sorted(inline + declared, key=lambda f: f.token)
     position_only = 0
     for k, fig in enumerate(figures):
@@ -259,7 +260,6 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     tables, unplaced = ind.year_tables(toks, vocab)
     tables = [f for f in tables if not any(v.cell in table_cells for v in f.values)]
     taken = {f.token for f in figures} | table_cells  # money cells are not indicator values
-    headers = year_headers(toks, era)
     labelled, short_rows, left_rows = ind.role_rows(toks, headers, vocab, taken, indicator_kind)
     taken |= {v.cell for f in tables + labelled for v in f.values if v.cell is not None}
     rows, partial = ind.year_rows(toks, headers, taken)

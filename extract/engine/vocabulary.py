@@ -155,13 +155,17 @@ def _label_pattern(v: Vocabulary) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(label) for label in labels))
 
 
+_NOTE_AFTER = re.compile(r"[(（【\[].*$")
+
+
+@cache
 def label_text(cell: str) -> str:
     """A label cell without the bracketed unit or note after it (決算額(千円) → 決算額, 一般財源【単位:円】
     → 一般財源), or the bracket a wrapped note left open before it ((うち人件費 → うち人件費); the cell
     itself when nothing else is left."""
     if cell[:1] in "(（" and not re.search(r"[)）]", cell):
         cell = cell[1:]
-    return re.sub(r"[(（【\[].*$", "", cell).strip() or cell
+    return _NOTE_AFTER.sub("", cell).strip() or cell
 
 
 @cache
