@@ -1064,6 +1064,17 @@ def test_a_prefectures_measure_sheet_in_millions_of_yen_with_its_projects_and_in
     assert inds == {"観光入込客数": "万人", "外国人宿泊者数": "千人泊"}  # a grade (C, D) after the values
 
 
+def test_a_rows_money_label_gives_its_status_and_an_indicator_label_opening_a_row_its_kind():
+    r = read("cost_and_indicator_trends.txt")
+    (project,) = r.projects
+    assert project.unit.division == "こども育成課"  # 所管 こども育成課
+    totals = [(a.jpy, a.fiscal_year, a.status) for a in project.amounts if a.category == "total"]
+    assert totals == [(45_210_000, 2015, None), (47_800_000, 2016, None),  # 決算額(千円): settled
+                      (44_000_000, 2015, "budget"), (48_100_000, 2016, "budget"), (50_300_000, 2017, "budget")]
+    assert [(i.name, i.kind, i.unit) for i in project.indicators] == [
+        ("開設クラブ数", "activity", "か所"), ("待機児童数", "outcome", "人")]
+
+
 @pytest.mark.parametrize(("header", "columns"), [
     ("H27\nH31\nH28\n実績値", [(2019, None), (2016, "actual")]),  # a period, then a year and its role apart
     ("基準値\nH26\n目標値\nH31", [(2014, "baseline"), (2019, "target")]),  # each role before its year

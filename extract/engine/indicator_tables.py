@@ -115,6 +115,10 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             if numbered and len(cells_of_line) > 1 and _ROW_NUMBER.fullmatch(cells_of_line[0].text) and not (
                     _is_value(cells_of_line[1].text)):
                 cells_of_line = cells_of_line[1:]
+            row_kind = None
+            if len(cells_of_line) > 2 and cells_of_line[0].text in vocab.indicator and not _is_value(cells_of_line[1].text):
+                row_kind = vocab.indicator[cells_of_line[0].text]  # 活動指標 開設クラブ数(か所) 12 13 14
+                cells_of_line = cells_of_line[1:]
             row = _table_row(cells_of_line, columns, vocab)
             wrapped = 0
             if row is None:  # a name over one or two lines, its values on the next
@@ -139,7 +143,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
                 out[-1] = IndicatorFact(above.name, above.kind, above.unit or unit, above.span, above.token,
                                         above.values + tuple(values), above.how)
             elif values:
-                out.append(IndicatorFact(name, group_kind or kind or default_kind, unit, span, first.index,
+                out.append(IndicatorFact(name, row_kind or group_kind or kind or default_kind, unit, span, first.index,
                                          tuple(values), "indicator table"))
             if _values_missing(columns, len(cells)):
                 partial.append(Unplaced(name, span,

@@ -402,6 +402,15 @@ def _row_cells(toks: list[Token], label: int, era: str | None) -> list[int]:
     return cells
 
 
+def _label_status(label: str) -> str | None:
+    """The status a row's money label prints (予算額(千円): budgets) for columns whose header prints none."""
+    core = label_text(label)
+    return next((code for word, code in _ROW_STATUS if word in core), None)
+
+
+_ROW_STATUS = (("決算見込", "estimate"), ("見込", "estimate"), ("予算", "budget"), ("計画", "plan"))
+
+
 def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[int]], headers: list[YearHeader],
                era: str | None) -> None:
     """Give the figures of a labelled row the years of the header above it, when one cell each; a figure
@@ -420,8 +429,10 @@ def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[i
         header = header_before(headers, cells[0], HEADER_REACH)
         if header is None or len(header.columns) != len(cells):
             continue
+        label_status = _label_status(toks[label].text)
         for k in members:
             if facts[k].token not in cells:
                 continue
             col = header.columns[cells.index(facts[k].token)]
-            facts[k] = replace(facts[k], fiscal_year=col.year, status=col.status, how=facts[k].how + ", year column")
+            facts[k] = replace(facts[k], fiscal_year=col.year, status=col.status or label_status,
+                               how=facts[k].how + ", year column")
