@@ -1075,6 +1075,14 @@ def test_a_rows_money_label_gives_its_status_and_an_indicator_label_opening_a_ro
         ("開設クラブ数", "activity", "か所"), ("待機児童数", "outcome", "人")]
 
 
+def test_a_numbered_kpi_label_opens_its_labelled_values():
+    text = ("みずうみ市総合戦略 効果検証シート\nKPI① 新規就農者数\n目標値(R6) 40人\n実績値(R4) 28人\n達成率 70.0%\n"
+            "KPI② 企業誘致件数\n目標値(R6) 10件\n実績値(R4) 6件\n")
+    r = extract(SourceText.from_text(text, "kpi.txt"))
+    assert values(r) == {"新規就農者数": [("target", Decimal(40), 2024), ("actual", Decimal(28), 2022)],
+                         "企業誘致件数": [("target", Decimal(10), 2024), ("actual", Decimal(6), 2022)]}
+
+
 @pytest.mark.parametrize(("header", "columns"), [
     ("H27\nH31\nH28\n実績値", [(2019, None), (2016, "actual")]),  # a period, then a year and its role apart
     ("基準値\nH26\n目標値\nH31", [(2014, "baseline"), (2019, "target")]),  # each role before its year

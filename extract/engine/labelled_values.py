@@ -165,6 +165,7 @@ def _is_role_year(label: str, vocab: Vocabulary) -> bool:
 
 _ROLE_VALUE = re.compile(r"(?P<label>[^:：\d]{1,8})[:：](?P<value>.+)")  # 目標値:90% in one cell
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]$")
+_NUMBERED_LABEL = re.compile(r"(?<=\D)(?:[①-⑳]|\d{1,2})$")  # KPI①, 成果指標2
 _ITEM_NUMBER = re.compile(r"^(?:[(（]\d{1,2}[)）]|[①-⑳])")
 
 
@@ -179,10 +180,12 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
     read_to = 0  # cells before this one were read as part of a fact
     for t in toks:
         if t.text not in vocab.indicator and ":" not in t.text and not _ITEM_NUMBER.match(t.text) and (
-                _BRACKETED.sub("", t.text) not in vocab.indicator):
+                _BRACKETED.sub("", t.text) not in vocab.indicator) and _NUMBERED_LABEL.sub("", t.text) not in vocab.indicator:
             continue  # most cells are no indicator label: skip them before taking one apart
         label, _, rest = _ITEM_NUMBER.sub("", t.text).partition(":")
-        kind = vocab.indicator.get(label) or vocab.indicator.get(_BRACKETED.sub("", label))  # 重要業績評価指標(KPI)
+        # 重要業績評価指標(KPI), KPI①: a label with its abbreviation or its number
+        kind = (vocab.indicator.get(label) or vocab.indicator.get(_BRACKETED.sub("", label))
+                or vocab.indicator.get(_NUMBERED_LABEL.sub("", label)))
         if kind is None or t.index < read_to:
             continue
         j = t.index + 1
