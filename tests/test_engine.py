@@ -1090,9 +1090,9 @@ def test_a_numbered_kpi_label_opens_its_labelled_values():
     ("基準値\n目標値\n実績値", [(None, "baseline"), (None, "target"), (None, "actual")]),
 ])
 def test_header_cells_printed_apart_make_the_columns_they_name(header, columns):
-    from policy_kg.extract.engine.indicator_tables import _table_header
+    from policy_kg.extract.engine.table_headers import table_header
     lines = logical_lines(SourceText.from_text("指標名\n" + header + "\n", "h.txt"))
-    kind, got = _table_header(tokens(lines, vocabulary()), None, vocabulary())
+    kind, got = table_header(tokens(lines, vocabulary()), None, vocabulary())
     assert [(c.year, c.role) for c in got] == columns
 
 

@@ -9,41 +9,36 @@
   money row (事業費, a 千円 unit) is not an indicator's. A row that only prints a role continues the
   indicator above it; rows under a group caption (重点 / 活動) take its kind; a name printed on its
   own line takes the next line's values; one column is a table only under header words (指標 計画);
-- the same tables printed **one cell per line**.
+- the same tables printed **one cell per line** (a row's other text cells before its name, a qualifier
+  before a value, a unit line after it, notes after the row reported), and **flattened into one line**
+  (row after row).
+
+What each header cell names is ``table_headers``'s job.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact, _year
 from policy_kg.extract.engine.normalize import Line, Token
+from policy_kg.extract.engine.table_headers import (
+    NOT_KEPT,
+    TableColumn,
+    header_column,
+    header_word,
+    opens_header,
+    table_header,
+    values_missing,
+)
 from policy_kg.extract.engine.vocabulary import Vocabulary
-from policy_kg.extract.engine.years import year_column
 from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number
 from policy_kg.extract.records import Span
 
-_COLUMN_YEAR = re.compile(r"(?:(?:令和|平成|昭和|[RHS])\s?(?:\d{1,2}|元)|(?:19|20)\d{2}|\d{1,2}(?=年))(?:年度?)?")
 _ROW_NUMBER = re.compile(r"\d{1,3}[.．]?|[①-⑳]|[(（]\d{1,2}[)）]")
 _UNIT_SUFFIX = re.compile(r"(?P<name>.+?)\s?[(（](?P<unit>[^()（）]{1,3})[)）]")  # 参加者数(人)
 _ROLE_SUFFIX = re.compile(r"[(（](?P<role>[^()（）]{1,4})[)）]$")
-
-
-@dataclass(frozen=True)
-class TableColumn:
-    year: int | None
-    role: str | None  # a value role, "derived" (達成率) or "remark" (備考): not kept, or None (the row's name says it)
-    bracketed: bool = False  # a year printed in brackets on its own ((H26)): the role before it is its
-
-
-_NOT_KEPT = ("derived", "remark")  # columns read to keep a row's cells in place, their cells not kept as values
-
-
-def _values_missing(columns: list[TableColumn], printed: int) -> bool:
-    """Whether a row of ``printed`` cells stops before a column of values (a grade or a remark may be left blank)."""
-    return any(c.role not in _NOT_KEPT for c in columns[printed:])
 
 
 def split_unit(name: str, vocab: Vocabulary) -> tuple[str, str | None]:
@@ -53,33 +48,6 @@ def split_unit(name: str, vocab: Vocabulary) -> tuple[str, str | None]:
     if m and m.group("unit") in vocab.non_money_units:
         return m.group("name"), m.group("unit")
     return name, None
-
-
-def header_column(cell: str, era: str | None, vocab: Vocabulary) -> TableColumn | None:
-    """What one header cell of an indicator table names: ``H30目標`` (2018, target), ``基準値``, ``目標値(R1)``,
-    ``平成30年度``; None when it is not a column of values."""
-    if cell in vocab.value_role:
-        return TableColumn(None, vocab.value_role[cell])
-    if cell in vocab.derived_value_columns:
-        return TableColumn(None, "derived")
-    if cell in vocab.remark_columns:
-        return TableColumn(None, "remark")
-    m = re.fullmatch(r"(?P<role>[^\d()（）]{1,4})\s?[(（](?P<y>[^)）]{1,10})[)）]", cell)
-    if m and m.group("role") in vocab.value_role:
-        col = year_column(m.group("y"), era)
-        return TableColumn(col.year, vocab.value_role[m.group("role")]) if col else None
-    m = re.fullmatch(r"[(（](?P<y>[^()（）]{1,10})[)）]", cell)
-    if m:  # (H26): the year of the role printed before it
-        col = year_column(m.group("y"), era)
-        return TableColumn(col.year, None, bracketed=True) if col and col.status is None else None
-    m = _COLUMN_YEAR.match(cell)
-    if not m:
-        return None
-    col = year_column(m.group(0), era)
-    tail = cell[m.end():].strip("()（） ")
-    if col is None or col.status in ("budget", "estimate") or (tail and tail not in vocab.value_role):
-        return None
-    return TableColumn(col.year, vocab.value_role.get(tail) if tail else None)
 
 
 def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None,
@@ -93,7 +61,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
     i, n = 0, len(lines)
     while i < n:
         header_cells = by_line.get(i, [])
-        header = _table_header(header_cells, era, vocab)
+        header = table_header(header_cells, era, vocab)
         i += 1
         if header is None:
             continue
@@ -102,7 +70,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
         group_kind = None  # a caption over a group of rows (重点 / 活動) gives them its kind
         previous: tuple[str, str | None] | None = None  # the name and unit of the row before
         units_on_values: bool | None = None  # whether the rows print a unit on their values (25件) or not (25)
-        while i < n and _table_header(by_line.get(i, []), era, vocab) is None:
+        while i < n and table_header(by_line.get(i, []), era, vocab) is None:
             cells_of_line = by_line.get(i, [])
             if len(cells_of_line) == 1 and cells_of_line[0].text in vocab.row_group_captions:
                 group_kind = vocab.row_group_captions[cells_of_line[0].text]
@@ -127,7 +95,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
                 break
             name, unit, cells, row_role = row
             printed_units = any(re.search(r"\d[^\d\s().,]+$", c.text)
-                                for col, c in zip(columns, cells) if col.role not in _NOT_KEPT)
+                                for col, c in zip(columns, cells) if col.role not in NOT_KEPT)
             if units_on_values is not None and printed_units != units_on_values:
                 break  # 経営セミナー 6回 under rows of bare figures: a line of notes, not the table's
             units_on_values = printed_units
@@ -145,7 +113,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             elif values:
                 out.append(IndicatorFact(name, row_kind or group_kind or kind or default_kind, unit, span, first.index,
                                          tuple(values), "indicator table"))
-            if _values_missing(columns, len(cells)):
+            if values_missing(columns, len(cells)):
                 partial.append(Unplaced(name, span,
                                         f"{len(cells)} values under {len(columns)} columns: read from the left"))
             i += 1 + wrapped
@@ -191,15 +159,15 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
     i, n = 0, len(single)
     while i < n:
         cell = single[i]
-        if cell is None or not _opens_header(cell.text, vocab):
+        if cell is None or not opens_header(cell.text, vocab):
             i += 1
             continue
         j = i
-        while j < n and single[j] is not None and _opens_header(single[j].text, vocab):
+        while j < n and single[j] is not None and opens_header(single[j].text, vocab):
             j += 1
         while j < n and single[j] is not None and header_column(single[j].text, era, vocab) is not None:
             j += 1
-        header = _table_header([single[k] for k in range(i, j)], era, vocab)
+        header = table_header([single[k] for k in range(i, j)], era, vocab)
         if header is None:
             i = j if j > i else i + 1
             continue
@@ -229,7 +197,7 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
                                              lines[name_line].span, first.index, tuple(values),
                                              "indicator table, one cell per line"))
                 j = k
-                if _values_missing(columns, len(run)):
+                if values_missing(columns, len(run)):
                     partial.append(Unplaced(name, lines[name_line].span, f"{len(run)} values under {width} columns: "
                                                                          "read from the left"))
                     break
@@ -240,7 +208,7 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
                 j += 1
                 continue
             text = " ".join(t.text for t in per_line.get(j, []))
-            if text and (text_cells == _MAX_TEXT_CELLS or _opens_header(text, vocab) or text in vocab.labels
+            if text and (text_cells == _MAX_TEXT_CELLS or opens_header(text, vocab) or text in vocab.labels
                          or vocab.money_label(text) is not None):
                 break
             if text and name_line is None and out and out[-1].token < per_line[j][0].index and any(
@@ -254,10 +222,6 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
 
 
 _MAX_TEXT_CELLS = 8  # text cells between two rows of a table printed one cell per line: more end it
-
-
-def _opens_header(text: str, vocab: Vocabulary) -> bool:
-    return text in vocab.indicator_header_words or text in vocab.indicator
 
 
 def _counts(text: str, vocab: Vocabulary) -> bool:
@@ -306,7 +270,7 @@ def _row_values(columns: list[TableColumn], cells: list[Token], row_role: str | 
     for col, cell in zip(columns, cells):
         m = _TABLE_VALUE.fullmatch(cell.text)
         role = col.role or row_role or "unspecified"
-        if m is None or role in _NOT_KEPT:
+        if m is None or role in NOT_KEPT:
             continue
         try:
             values.append(ValueFact(role, parse_number(m.group("v")), cell.text, cell.span,
@@ -335,15 +299,15 @@ def flattened_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, er
             continue  # a header and one row are four cells at least
         p = 0
         while p < len(cells):
-            if not _opens_header(_header_word(cells[p].text), vocab) or cells[p].index in taken:
+            if not opens_header(header_word(cells[p].text), vocab) or cells[p].index in taken:
                 p += 1
                 continue
             q = p
-            while q < len(cells) and _opens_header(_header_word(cells[q].text), vocab):
+            while q < len(cells) and opens_header(header_word(cells[q].text), vocab):
                 q += 1
             while q < len(cells) and header_column(cells[q].text, era, vocab) is not None:
                 q += 1
-            header = _table_header(cells[p:q], era, vocab)
+            header = table_header(cells[p:q], era, vocab)
             if header is None or q == len(cells):
                 p = max(q, p + 1)
                 continue
@@ -382,7 +346,7 @@ def _flat_rows(cells: list[Token], q: int, columns: list[TableColumn], numbered:
             if _is_value(text) or _free_cell(col, text, vocab) and col.role != "remark":
                 body.append(cells[k])
                 k += 1
-            elif col.role in _NOT_KEPT:
+            elif col.role in NOT_KEPT:
                 break  # a blank grade: the next row's name follows
             else:
                 break
@@ -390,96 +354,11 @@ def _flat_rows(cells: list[Token], q: int, columns: list[TableColumn], numbered:
         if row is None:
             return rows, [], start
         rows.append(row)
-        if _values_missing(columns, len(body)):
+        if values_missing(columns, len(body)):
             return rows, [Unplaced(row[0], cells[q].span, f"{len(body)} values under {width} columns: "
                                                          "read from the left")], k
         q = k
     return rows, [], q
-
-
-_BRACKET_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
-
-
-def _header_word(cell: str) -> str:
-    """A header word without the abbreviation it brackets: 重要業績評価指標(KPI) → 重要業績評価指標."""
-    return (_BRACKET_NOTE.sub("", cell) or cell) if cell.endswith((")", "）")) else cell
-
-
-def _table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tuple[str | None, list[TableColumn]] | None:
-    kind = None
-    k = 0
-    while k < len(cells):
-        word = _header_word(cells[k].text)
-        if word not in vocab.indicator and word not in vocab.indicator_header_words:
-            break
-        if word not in vocab.indicator_header_words:  # 指標名 heads any table: the document's kind stands
-            kind = kind or vocab.indicator.get(word)
-        k += 1
-    columns = []
-    for cell in cells[k:]:  # every cell after the header words must be a column: stop at the first that is not
-        column = header_column(cell.text, era, vocab)
-        if column is None:
-            return None
-        columns.append(column)
-    columns = _period_columns(_bound_columns(columns))
-    if not columns:
-        return None
-    if not any(c.role not in _NOT_KEPT for c in columns):
-        return None
-    if len(columns) == 1 and not (k and columns[0].role not in (None, *_NOT_KEPT)):
-        return None  # one column of values only under header words and with a role: 指標 計画
-    if not any(c.role for c in columns if c) and not all(c.year for c in columns if c):
-        return None
-    return kind, columns
-
-
-def _bound_columns(columns: list[TableColumn]) -> list[TableColumn]:
-    """Header cells a dump printed apart, a year and its role, joined into one column: ``H28`` / ``実績値``
-    (2016's actuals) when the header ends with a role, ``基準値`` / ``H26`` when it starts with one and ends
-    with a year. Any other header is left as it is."""
-    def bare_year(c: TableColumn) -> bool:
-        return c.year is not None and c.role is None
-
-    def bare_role(c: TableColumn) -> bool:
-        return c.year is None and c.role not in (None, *_NOT_KEPT)
-
-    merged: list[TableColumn] = []
-    for c in columns:  # 基準値 / (H26): a bracketed year belongs to the role before it
-        if c.bracketed and merged and bare_role(merged[-1]):
-            merged[-1] = TableColumn(c.year, merged[-1].role)
-        else:
-            merged.append(TableColumn(c.year, c.role) if c.bracketed else c)
-    columns = merged
-    if len(columns) < 2:
-        return columns
-    year_first = bare_role(columns[-1]) and bare_year(columns[-2])
-    role_first = bare_role(columns[0]) and bare_year(columns[1]) and bare_year(columns[-1])
-    if not (year_first or role_first):
-        return columns
-    out: list[TableColumn] = []
-    k = 0
-    while k < len(columns):
-        a, b = columns[k], columns[k + 1] if k + 1 < len(columns) else None
-        if b is not None and ((year_first and bare_year(a) and bare_role(b)) or (role_first and bare_role(a) and bare_year(b))):
-            out.append(TableColumn(a.year or b.year, a.role or b.role))
-            k += 2
-        else:
-            out.append(a)
-            k += 1
-    return out
-
-
-def _period_columns(columns: list[TableColumn]) -> list[TableColumn]:
-    """Two year cells with no role before a column of an earlier year are one column of a period
-    (``H27`` ``H31`` then ``H28実績値``: the values for H27–H31, i.e. by its last year, 2019): year columns
-    otherwise run forward."""
-    out = list(columns)
-    for k in range(len(out) - 2, 0, -1):
-        a, b, c = out[k - 1], out[k], out[k + 1]
-        if (a.role is None and b.role is None and a.year and b.year and c.year and a.year < b.year
-                and c.year < b.year and (k - 2 < 0 or out[k - 2].role is not None or out[k - 2].year is None)):
-            out[k - 1:k + 1] = [TableColumn(b.year, None)]
-    return out
 
 
 def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 
-from policy_kg.extract.engine.indicator_tables import header_column, split_unit
+from policy_kg.extract.engine.indicator_tables import split_unit
 from policy_kg.extract.engine.indicators import _NUM, _TABLE_VALUE, IndicatorFact, ValueFact, _first_token, _year
 from policy_kg.extract.engine.normalize import Line, Token
+from policy_kg.extract.engine.table_headers import header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number
 

@@ -1,0 +1,149 @@
+"""The header of an indicator table: which value column each of its cells names.
+
+A header is header words (指標名, 単位, 成果指標 …) then value columns, each a role, a year or both
+(``H30目標``, ``基準値``, ``目標値(R1)``, ``平成30年度``), a derived column (達成率) or a remark (備考).
+Cells a dump printed apart are joined: a year and its role (``H28`` / ``実績値``, ``基準値`` / ``(H26)``),
+and two years before an earlier one are one period's column (``H27 H31`` then ``H28実績値``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policy_kg.extract.engine.normalize import Token
+from policy_kg.extract.engine.vocabulary import Vocabulary
+from policy_kg.extract.engine.years import year_column
+
+_COLUMN_YEAR = re.compile(r"(?:(?:令和|平成|昭和|[RHS])\s?(?:\d{1,2}|元)|(?:19|20)\d{2}|\d{1,2}(?=年))(?:年度?)?")
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    year: int | None
+    role: str | None  # a value role, "derived" (達成率) or "remark" (備考): not kept, or None (the row's name says it)
+    bracketed: bool = False  # a year printed in brackets on its own ((H26)): the role before it is its
+
+
+NOT_KEPT = ("derived", "remark")  # columns read to keep a row's cells in place, their cells not kept as values
+
+
+def values_missing(columns: list[TableColumn], printed: int) -> bool:
+    """Whether a row of ``printed`` cells stops before a column of values (a grade or a remark may be left blank)."""
+    return any(c.role not in NOT_KEPT for c in columns[printed:])
+
+
+def header_column(cell: str, era: str | None, vocab: Vocabulary) -> TableColumn | None:
+    """What one header cell of an indicator table names: ``H30目標`` (2018, target), ``基準値``, ``目標値(R1)``,
+    ``平成30年度``; None when it is not a column of values."""
+    if cell in vocab.value_role:
+        return TableColumn(None, vocab.value_role[cell])
+    if cell in vocab.derived_value_columns:
+        return TableColumn(None, "derived")
+    if cell in vocab.remark_columns:
+        return TableColumn(None, "remark")
+    m = re.fullmatch(r"(?P<role>[^\d()（）]{1,4})\s?[(（](?P<y>[^)）]{1,10})[)）]", cell)
+    if m and m.group("role") in vocab.value_role:
+        col = year_column(m.group("y"), era)
+        return TableColumn(col.year, vocab.value_role[m.group("role")]) if col else None
+    m = re.fullmatch(r"[(（](?P<y>[^()（）]{1,10})[)）]", cell)
+    if m:  # (H26): the year of the role printed before it
+        col = year_column(m.group("y"), era)
+        return TableColumn(col.year, None, bracketed=True) if col and col.status is None else None
+    m = _COLUMN_YEAR.match(cell)
+    if not m:
+        return None
+    col = year_column(m.group(0), era)
+    tail = cell[m.end():].strip("()（） ")
+    if col is None or col.status in ("budget", "estimate") or (tail and tail not in vocab.value_role):
+        return None
+    return TableColumn(col.year, vocab.value_role.get(tail) if tail else None)
+
+
+def opens_header(text: str, vocab: Vocabulary) -> bool:
+    return text in vocab.indicator_header_words or text in vocab.indicator
+
+
+_BRACKET_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def header_word(cell: str) -> str:
+    """A header word without the abbreviation it brackets: 重要業績評価指標(KPI) → 重要業績評価指標."""
+    return (_BRACKET_NOTE.sub("", cell) or cell) if cell.endswith((")", "）")) else cell
+
+
+def table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tuple[str | None, list[TableColumn]] | None:
+    kind = None
+    k = 0
+    while k < len(cells):
+        word = header_word(cells[k].text)
+        if word not in vocab.indicator and word not in vocab.indicator_header_words:
+            break
+        if word not in vocab.indicator_header_words:  # 指標名 heads any table: the document's kind stands
+            kind = kind or vocab.indicator.get(word)
+        k += 1
+    columns = []
+    for cell in cells[k:]:  # every cell after the header words must be a column: stop at the first that is not
+        column = header_column(cell.text, era, vocab)
+        if column is None:
+            return None
+        columns.append(column)
+    columns = _period_columns(_bound_columns(columns))
+    if not columns:
+        return None
+    if not any(c.role not in NOT_KEPT for c in columns):
+        return None
+    if len(columns) == 1 and not (k and columns[0].role not in (None, *NOT_KEPT)):
+        return None  # one column of values only under header words and with a role: 指標 計画
+    if not any(c.role for c in columns if c) and not all(c.year for c in columns if c):
+        return None
+    return kind, columns
+
+
+def _bound_columns(columns: list[TableColumn]) -> list[TableColumn]:
+    """Header cells a dump printed apart, a year and its role, joined into one column: ``H28`` / ``実績値``
+    (2016's actuals) when the header ends with a role, ``基準値`` / ``H26`` when it starts with one and ends
+    with a year. Any other header is left as it is."""
+    def bare_year(c: TableColumn) -> bool:
+        return c.year is not None and c.role is None
+
+    def bare_role(c: TableColumn) -> bool:
+        return c.year is None and c.role not in (None, *NOT_KEPT)
+
+    merged: list[TableColumn] = []
+    for c in columns:  # 基準値 / (H26): a bracketed year belongs to the role before it
+        if c.bracketed and merged and bare_role(merged[-1]):
+            merged[-1] = TableColumn(c.year, merged[-1].role)
+        else:
+            merged.append(TableColumn(c.year, c.role) if c.bracketed else c)
+    columns = merged
+    if len(columns) < 2:
+        return columns
+    year_first = bare_role(columns[-1]) and bare_year(columns[-2])
+    role_first = bare_role(columns[0]) and bare_year(columns[1]) and bare_year(columns[-1])
+    if not (year_first or role_first):
+        return columns
+    out: list[TableColumn] = []
+    k = 0
+    while k < len(columns):
+        a, b = columns[k], columns[k + 1] if k + 1 < len(columns) else None
+        if b is not None and ((year_first and bare_year(a) and bare_role(b)) or (role_first and bare_role(a) and bare_year(b))):
+            out.append(TableColumn(a.year or b.year, a.role or b.role))
+            k += 2
+        else:
+            out.append(a)
+            k += 1
+    return out
+
+
+def _period_columns(columns: list[TableColumn]) -> list[TableColumn]:
+    """Two year cells with no role before a column of an earlier year are one column of a period
+    (``H27`` ``H31`` then ``H28実績値``: the values for H27–H31, i.e. by its last year, 2019): year columns
+    otherwise run forward."""
+    out = list(columns)
+    for k in range(len(out) - 2, 0, -1):
+        a, b, c = out[k - 1], out[k], out[k + 1]
+        if (a.role is None and b.role is None and a.year and b.year and c.year and a.year < b.year
+                and c.year < b.year and (k - 2 < 0 or out[k - 2].role is not None or out[k - 2].year is None)):
+            out[k - 1:k + 1] = [TableColumn(b.year, None)]
+    return out
