@@ -994,10 +994,11 @@ _KPI_TABLE = ("みずうみ市総合戦略 重要業績評価指標(KPI)の達�
               "3 市民の定住意向(%) 78.5 85.0 79.1 80.2 C\n")
 
 
-@pytest.mark.parametrize("form", ["rows", "one line", "one cell per line"])
+@pytest.mark.parametrize("form", ["rows", "one line", "one cell per line", "letter-spaced cells"])
 def test_a_kpi_table_gives_the_same_values_as_rows_flattened_into_one_line_or_one_cell_per_line(form):
     title, table = _KPI_TABLE.split("\n", 1)
-    text = {"rows": table, "one line": table.replace("\n", " "), "one cell per line": table.replace(" ", "\n")}[form]
+    text = {"rows": table, "one line": table.replace("\n", " "), "one cell per line": table.replace(" ", "\n"),
+            "letter-spaced cells": "\n".join(_spaced(c) for c in table.split())}[form]
     r = extract(SourceText.from_text(title + "\n" + text + "\n", "kpi.txt"))
     assert values(r) == {
         "移住者数": [("baseline", Decimal(120), 2019), ("target", Decimal(200), 2024),
@@ -1020,7 +1021,8 @@ def test_a_letter_spaced_kpi_table_one_cell_per_line_binds_each_bracketed_year_t
 
 
 def _spaced(cell: str) -> str:
-    return cell if re.fullmatch(r"[\d,.]+", cell) else " ".join(cell)
+    """A cell as a dump that spaces out the characters of words prints it (figures and ASCII left alone)."""
+    return cell if re.fullmatch(r"[\x00-\x7f]+", cell) else " ".join(cell)
 
 
 @pytest.mark.parametrize("form", ["one line", "one cell per line", "letter-spaced cells"])

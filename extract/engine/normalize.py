@@ -23,7 +23,7 @@ from policy_kg.extract.source import SourceText
 
 CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ"
 _ONE_CJK = re.compile(f"[{CJK}]")
-_ONE_SPACED = re.compile(f"[{CJK}A-Za-z0-9()（）:：・]")  # a character of a letter-spaced cell
+_ONE_SPACED = re.compile(f"[{CJK}A-Za-z0-9()（）:：・%％‰]")  # a character of a letter-spaced cell
 _SPACES = re.compile(r"[\s|]+")
 # 1, 100,000千円: a thousands group after ", " only where the figure ends in a unit of money
 _BROKEN_GROUP = re.compile(r"(?<![\d,])(\d{1,3}), (\d{3}(?:,\d{3})*(?:\s?(?:百万|千|万|億)?円))")
