@@ -1085,6 +1085,15 @@ def test_a_numbered_kpi_label_opens_its_labelled_values():
                          "企業誘致件数": [("target", Decimal(10), 2024), ("actual", Decimal(6), 2022)]}
 
 
+def test_a_flattened_table_of_projects_cut_inside_a_row_keeps_the_rows_name_and_not_its_cut_figure():
+    text = ("令和3年度 施策評価シート\nNo. 事務事業名 担当課 R2決算額(千円) R3予算額(千円) "
+            "1 民生委員活動支援事業 福祉政策課 12,400 12,800 2 地域福祉計画推進事業 福祉政策課 1,2\n")
+    r = extract(SourceText.from_text(text, "cut.txt"))
+    got = [(p.name, p.unit.division, [a.jpy for a in p.amounts]) for p in r.projects]
+    assert got == [("民生委員活動支援事業", "福祉政策課", [12_400_000, 12_800_000]), ("地域福祉計画推進事業", "福祉政策課", [])]
+    assert any("stops inside a figure ('1,2')" in i.message for i in r.issues)
+
+
 @pytest.mark.parametrize(("header", "columns"), [
     ("H27\nH31\nH28\n実績値", [(2019, None), (2016, "actual")]),  # a period, then a year and its role apart
     ("基準値\nH26\n目標値\nH31", [(2014, "baseline"), (2019, "target")]),  # each role before its year

@@ -99,6 +99,11 @@ def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
                     break
                 out.append(row)
                 k += width
+            if 0 < len(cells) - k < width and cells[-1].index == toks[-1].index:
+                row = _row(cells[k:], columns, header, vocab, strict=True)  # the document is cut inside a row:
+                if row is not None:  # what it prints of it (its name, its first figures) is kept
+                    out.append(row)
+                k = len(cells)
             p = max(k, p + 1)
     return out
 
@@ -127,14 +132,19 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
     """The row these cells make under the header, or None. ``strict`` (cells not kept on their lines):
     each column's cell must be of its kind, or the cells are not aligned."""
     name_col, unit_col, money_cols, number_col = columns
+    if name_col >= len(cells):
+        return None  # a row cut before its name
     name = cells[name_col]
+    unit = cells[unit_col] if unit_col is not None and unit_col < len(cells) else None
+    money_cols = [k for k in money_cols if k < len(cells)]
     if _FIGURE.fullmatch(name.text) or not re.search(f"[{CJK}]", name.text) or name.text in vocab.labels:
         return None
     if strict and (
-            (number_col is not None and not re.fullmatch(r"\d{1,3}[.．]?", cells[number_col].text))
-            or (unit_col is not None and not cells[unit_col].text.endswith(vocab.unit_suffixes))
+            (number_col is not None and number_col < len(cells)
+             and not re.fullmatch(r"\d{1,3}[.．]?", cells[number_col].text))
+            or (unit is not None and not unit.text.endswith(vocab.unit_suffixes))
             or not all(_FIGURE.fullmatch(cells[k].text) or is_no_value(cells[k].text) for k in money_cols)):
         return None
     figures = tuple((cells[k], header[k]) for k in money_cols
                     if _FIGURE.fullmatch(cells[k].text) and not is_no_value(cells[k].text))
-    return ProjectRow(name, cells[unit_col] if unit_col is not None else None, figures)
+    return ProjectRow(name, unit, figures)
