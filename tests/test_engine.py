@@ -940,6 +940,15 @@ def test_a_money_label_before_an_inline_amount_names_it_and_a_plans_budget_is_fo
         ("stated", "事業費", None), ("stated", "一般財源", None)]
 
 
+def test_an_amount_on_its_projects_line_is_its_rows_not_placed_by_position():
+    r = read("results_report.txt")
+    assert [(a.jpy, a.confidence) for p in r.projects for a in p.amounts] == [(12_345_000, 1.0), (1_980_000, 1.0)]
+    assert not any("by position only" in i.message for i in r.issues)
+    one_line = extract(SourceText.from_text(  # two projects on one line: the second's figure is placed by position
+        "令和4年度 主要施策の成果\n① はなみずき講座事業 1,200千円 ② あおぞら広場管理事業 3,400千円\n", "one.txt"))
+    assert any("by position only" in i.message for i in one_line.issues)
+
+
 def test_lines_of_what_was_done_and_how_much_are_counted_items_of_their_project():
     r = read("results_report.txt")
     got = {p.name: (p.unit.division if p.unit else None, [(i.name, i.unit, [(v.role, v.value, v.fiscal_year)

@@ -148,7 +148,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     projects.sort(key=lambda tp: tp[0])
     record.projects = [p for _, p in projects]
     owners = _Owners([(t, p) for t, p in projects if p.key not in named_only],
-                     _sheet_sections(lines, toks, projects, vocab) if kind.name == "evaluation_sheet" else [])
+                     _sheet_sections(lines, toks, projects, vocab) if kind.name == "evaluation_sheet" else [],
+                     tuple(t.line for t in toks))
     for row in rows:
         if row.unit is not None and row.name.index in by_label:
             by_label[row.name.index].unit = _unit([names.NameFact(row.unit.text, row.unit.span, row.unit.index,
@@ -398,11 +399,17 @@ class _Owners:
 
     projects: list[tuple[int, Project]]
     sections: list[tuple[int, int, Project]]  # (first cell, cell after the last, project) of each sheet
+    line_of: tuple[int, ...] = ()  # each cell's line
 
     def of(self, token: int) -> tuple[Project | None, bool]:
         if self.sections:
             return next((p for start, end, p in self.sections if start <= token < end), None), False
-        return _owner(self.projects, token)
+        owner, by_position = _owner(self.projects, token)
+        if by_position and self.line_of:  # 子ども医療費助成事業 8億4,500万円: the only project of its line, its row
+            line = self.line_of[token]
+            on_line = [p for t, p in self.projects if self.line_of[t] == line]
+            by_position = on_line != [owner]
+        return owner, by_position
 
 
 def _sheet_sections(lines: list[Line], toks: list[Token], projects: list[tuple[int, Project]],
