@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from policy_kg.extract.engine.facts import Unplaced
-from policy_kg.extract.engine.normalize import CJK, Line, Token
+from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.engine.years import YearColumn, year_column
 from policy_kg.extract.numbers import is_no_value
@@ -68,9 +68,7 @@ def _is_figure(tok: Token | None) -> bool:
 def column_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary,
                   era: str | None) -> tuple[list[ColumnTable], list[Unplaced]]:
     """Every column-dumped table of the document, and the label/figure columns that did not pair."""
-    by_line: dict[int, list[Token]] = {}
-    for t in toks:
-        by_line.setdefault(t.line, []).append(t)
+    by_line = cells_by_line(toks)
     single = [_single(by_line.get(i, [])) for i in range(len(lines))]
     tables: list[ColumnTable] = []
     unpaired: list[Unplaced] = []

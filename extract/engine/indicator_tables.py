@@ -22,7 +22,7 @@ import re
 
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact, _year
-from policy_kg.extract.engine.normalize import Line, Token
+from policy_kg.extract.engine.normalize import Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import (
     NOT_KEPT,
     TableColumn,
@@ -53,9 +53,7 @@ def split_unit(name: str, vocab: Vocabulary) -> tuple[str, str | None]:
 def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None,
                   default_kind: str) -> tuple[list[IndicatorFact], list[Unplaced]]:
     """Indicator tables whose rows the dump kept on their lines (see the module's docstring)."""
-    by_line: dict[int, list[Token]] = {}
-    for t in toks:
-        by_line.setdefault(t.line, []).append(t)
+    by_line = cells_by_line(toks)
     out: list[IndicatorFact] = []
     partial: list[Unplaced] = []
     i, n = 0, len(lines)
@@ -150,9 +148,7 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
     (万人) after it, and notes after the values are text of no row. A run of values longer than the
     header, a label or more than ``_MAX_TEXT_CELLS`` text cells end the table; a row with fewer values
     than columns ends it too and is reported."""
-    per_line: dict[int, list[Token]] = {}
-    for t in toks:
-        per_line.setdefault(t.line, []).append(t)
+    per_line = cells_by_line(toks)
     single = [cells[0] if len(cells) == 1 else None for cells in (per_line.get(i, []) for i in range(len(lines)))]
     out: list[IndicatorFact] = []
     partial: list[Unplaced] = []
@@ -289,9 +285,7 @@ def flattened_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, er
     (``KPI 基準値(R元) 目標値(R6) R3実績 達成状況 創業支援件数(件) 12 20 15 A 観光入込客数(千人) …``). The
     rows must fill the line to its end or to a cell that is no row; a last row cut short is read from the
     left and reported."""
-    by_line: dict[int, list[Token]] = {}
-    for t in toks:
-        by_line.setdefault(t.line, []).append(t)
+    by_line = cells_by_line(toks)
     out: list[IndicatorFact] = []
     partial: list[Unplaced] = []
     for cells in by_line.values():

@@ -15,8 +15,8 @@ import re
 
 from policy_kg.extract.engine.indicator_tables import split_unit
 from policy_kg.extract.engine.indicators import _NUM, _TABLE_VALUE, IndicatorFact, ValueFact, _first_token, _year
-from policy_kg.extract.engine.normalize import Line, Token
-from policy_kg.extract.engine.table_headers import header_column
+from policy_kg.extract.engine.normalize import Line, Token, cells_by_line
+from policy_kg.extract.engine.table_headers import header_column, header_word
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number
 
@@ -98,9 +98,7 @@ def counted_items(toks: list[Token], vocab: Vocabulary, default_role: str, taken
     ``unlabelled``: whether a name and a figure with no role between them count (in a report of results
     they are its results; elsewhere such a line is as often a note). A line with any other cell, a bound
     (20名程度), a rate (3.3%) or a cell another fact took is not one."""
-    by_line: dict[int, list[Token]] = {}
-    for t in toks:
-        by_line.setdefault(t.line, []).append(t)
+    by_line = cells_by_line(toks)
     out: list[IndicatorFact] = []
     for cells in by_line.values():
         if len(cells) < 2 or not cells[-1].text[:1].isdigit() or cells[-1].text[-1:].isdigit():
@@ -165,7 +163,6 @@ def _is_role_year(label: str, vocab: Vocabulary) -> bool:
 
 
 _ROLE_VALUE = re.compile(r"(?P<label>[^:：\d]{1,8})[:：](?P<value>.+)")  # 目標値:90% in one cell
-_BRACKETED = re.compile(r"[(（][^()（）]*[)）]$")
 _NUMBERED_LABEL = re.compile(r"(?<=\D)(?:[①-⑳]|\d{1,2})$")  # KPI①, 成果指標2
 _ITEM_NUMBER = re.compile(r"^(?:[(（]\d{1,2}[)）]|[①-⑳])")
 
@@ -181,11 +178,11 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
     read_to = 0  # cells before this one were read as part of a fact
     for t in toks:
         if t.text not in vocab.indicator and ":" not in t.text and not _ITEM_NUMBER.match(t.text) and (
-                _BRACKETED.sub("", t.text) not in vocab.indicator) and _NUMBERED_LABEL.sub("", t.text) not in vocab.indicator:
+                header_word(t.text) not in vocab.indicator) and _NUMBERED_LABEL.sub("", t.text) not in vocab.indicator:
             continue  # most cells are no indicator label: skip them before taking one apart
         label, _, rest = _ITEM_NUMBER.sub("", t.text).partition(":")
         # 重要業績評価指標(KPI), KPI①: a label with its abbreviation or its number
-        kind = (vocab.indicator.get(label) or vocab.indicator.get(_BRACKETED.sub("", label))
+        kind = (vocab.indicator.get(label) or vocab.indicator.get(header_word(label))
                 or vocab.indicator.get(_NUMBERED_LABEL.sub("", label)))
         if kind is None or t.index < read_to:
             continue

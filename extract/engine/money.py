@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, replace
 
 from policy_kg.extract.engine.facts import Unplaced
-from policy_kg.extract.engine.normalize import CJK, Line, Token
+from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
+from policy_kg.extract.engine.table_headers import NOT_KEPT, header_column, header_word
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
 from policy_kg.extract.engine.years import YearColumn, YearHeader, bare_years, header_before, year_column, year_headers
 from policy_kg.extract.numbers import UNIT_FACTORS, NumberFormatError, is_no_value, parse_number, parse_yen
@@ -81,13 +82,6 @@ class _Declaration:
     weak: bool  # a bare column-unit cell rather than a declaration
 
 
-def _line_tokens(toks: list[Token]) -> dict[int, list[Token]]:
-    by_line: dict[int, list[Token]] = {}
-    for t in toks:
-        by_line.setdefault(t.line, []).append(t)
-    return by_line
-
-
 def _token_at(line_toks: list[Token], line_text: str, offset: int) -> Token:
     """The cell of ``line_toks`` that holds character ``offset`` of the line."""
     pos = 0
@@ -105,7 +99,7 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
     """Figures printed with their own unit of money."""
     facts: list[MoneyFact] = []
     unclear: list[Unplaced] = []
-    by_line = _line_tokens(toks)
+    by_line = cells_by_line(toks)
     for i, line in enumerate(lines):
         if i not in by_line:
             continue
@@ -141,7 +135,7 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
 
 def _declarations(lines: list[Line], toks: list[Token]) -> list[_Declaration]:
     out: list[_Declaration] = []
-    by_line = _line_tokens(toks)
+    by_line = cells_by_line(toks)
     for t in toks:
         prev = toks[t.index - 1] if t.index else None
         if prev is not None and prev.line == t.line and _is_cell(prev.text):
@@ -242,21 +236,16 @@ def _role_row(toks: list[Token], i: int, vocab: Vocabulary) -> bool:
 def _indicator_value(toks: list[Token], i: int, vocab: Vocabulary) -> bool:
     """Whether cell ``i`` follows a value's role label (``R2実績``, ``目標値``) and the nearest label before it
     is an indicator's (成果指標, 指標名), not money's: a value of that indicator."""
-    if i == 0 or _ROLE_LABEL.fullmatch(toks[i - 1].text) is None or (
-            _ROLE_LABEL.fullmatch(toks[i - 1].text).group("role") not in vocab.value_role):
+    column = header_column(toks[i - 1].text, None, vocab) if i else None
+    if column is None or column.role in (None, *NOT_KEPT):
         return False
     for j in range(i - 1, -1, -1):
         text = toks[j].text
         if vocab.money_label(text) is not None or any(text.endswith(h) for h in vocab.money_headers):
             return False
-        if _BRACKETED.sub("", text) in vocab.indicator:  # 重要業績評価指標(KPI)
+        if header_word(text) in vocab.indicator:  # 重要業績評価指標(KPI)
             return True
     return False
-
-
-_BRACKETED = re.compile(r"[(（][^()（）]*[)）]$")
-_ROLE_LABEL = re.compile(r"(?:(?:令和|平成|R|H)(?:\d{1,2}|元)年?度?|(?:19|20)\d{2}年?度?)?(?P<role>[^\d()（）]{1,3})"
-                         r"(?:[(（][^()（）]{1,8}[)）])?")  # R2実績, 令和4年度目標, 目標値(R6), 実績
 
 
 def year_cells(toks: list[Token]) -> set[int]:
@@ -305,7 +294,7 @@ class _GridCell:
 def year_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None) -> dict[int, _GridCell]:
     """Money tables printed one year per row: a header of money labels (``年度 事業費 国県支出金 一般財源``),
     then rows a year starts (``H30 3,400 500 2,900``), one figure (or no-value cell) per label."""
-    by_line = _line_tokens(toks)
+    by_line = cells_by_line(toks)
     out: dict[int, _GridCell] = {}
     for i in range(len(lines)):
         cells = by_line.get(i, [])

@@ -180,3 +180,11 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
                     out.append(Token(figure, i, len(out), line.span, after_blank=line.after_blank and first))
                     first = False
     return out
+
+
+def cells_by_line(toks: list[Token]) -> dict[int, list[Token]]:
+    """The cells of each logical line, in order (lines without cells are absent)."""
+    by_line: dict[int, list[Token]] = {}
+    for t in toks:
+        by_line.setdefault(t.line, []).append(t)
+    return by_line

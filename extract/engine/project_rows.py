@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from policy_kg.extract.engine.normalize import CJK, Line, Token
+from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
 from policy_kg.extract.numbers import is_no_value
 
@@ -33,9 +33,7 @@ class ProjectRow:
 
 
 def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> list[ProjectRow]:
-    by_line: dict[int, list[Token]] = {}
-    for t in toks:
-        by_line.setdefault(t.line, []).append(t)
+    by_line = cells_by_line(toks)
     out: list[ProjectRow] = []
     for i in range(len(lines)):
         header = [label_text(c.text) for c in by_line.get(i, [])]
@@ -62,9 +60,7 @@ def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
     name under the department, a figure under money) ends the table."""
     if not any(label_text(t.text) in vocab.project_name for t in toks):
         return []  # no project-name column anywhere: most documents
-    by_line: dict[int, list[Token]] = {}
-    for t in toks:
-        by_line.setdefault(t.line, []).append(t)
+    by_line = cells_by_line(toks)
     streams: list[list[Token]] = []  # each line of several cells, and each run of one-cell lines
     run: list[Token] = []
     for i in range(len(lines)):
