@@ -278,8 +278,7 @@ def _row_values(columns: list[TableColumn], cells: list[Token], row_role: str | 
 
 
 def flattened_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None,
-                     default_kind: str, taken: frozenset[int] = frozenset()
-                     ) -> tuple[list[IndicatorFact], list[Unplaced]]:
+                     default_kind: str) -> tuple[list[IndicatorFact], list[Unplaced]]:
     """Indicator tables a dump flattened into one line: the header's words and columns, then each row's
     name (after its number, in a numbered table) and one cell per column, row after row on the same line
     (``KPI 基準値(R元) 目標値(R6) R3実績 達成状況 創業支援件数(件) 12 20 15 A 観光入込客数(千人) …``). The
@@ -293,7 +292,7 @@ def flattened_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, er
             continue  # a header and one row are four cells at least
         p = 0
         while p < len(cells):
-            if not opens_header(header_word(cells[p].text), vocab) or cells[p].index in taken:
+            if not opens_header(header_word(cells[p].text), vocab):
                 p += 1
                 continue
             q = p

@@ -21,7 +21,15 @@ from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import NOT_KEPT, header_column, header_word
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
-from policy_kg.extract.engine.years import YearColumn, YearHeader, bare_years, header_before, year_column, year_headers
+from policy_kg.extract.engine.years import (
+    YearColumn,
+    YearHeader,
+    bare_years,
+    header_before,
+    status_of,
+    year_column,
+    year_headers,
+)
 from policy_kg.extract.numbers import UNIT_FACTORS, NumberFormatError, is_no_value, parse_number, parse_yen
 from policy_kg.extract.records import Span
 
@@ -391,15 +399,6 @@ def _row_cells(toks: list[Token], label: int, era: str | None) -> list[int]:
     return cells
 
 
-def _label_status(label: str) -> str | None:
-    """The status a row's money label prints (予算額(千円): budgets) for columns whose header prints none."""
-    core = label_text(label)
-    return next((code for word, code in _ROW_STATUS if word in core), None)
-
-
-_ROW_STATUS = (("決算見込", "estimate"), ("見込", "estimate"), ("予算", "budget"), ("計画", "plan"))
-
-
 def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[int]], headers: list[YearHeader],
                era: str | None) -> None:
     """Give the figures of a labelled row the years of the header above it, when one cell each; a figure
@@ -418,7 +417,7 @@ def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[i
         header = header_before(headers, cells[0], HEADER_REACH)
         if header is None or len(header.columns) != len(cells):
             continue
-        label_status = _label_status(toks[label].text)
+        label_status = status_of(label_text(toks[label].text))  # 予算額(千円): budgets, whatever the header
         for k in members:
             if facts[k].token not in cells:
                 continue

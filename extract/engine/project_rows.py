@@ -84,8 +84,7 @@ def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
                 q += 1
             header = [label_text(c.text) for c in cells[p:q]]
             columns = _columns(header, vocab)
-            if columns is None or q == len(cells) or all(c.line == cells[p].line for c in cells[p:q + 1]) and (
-                    cells[q].line == cells[p].line and q == len(by_line[cells[p].line])):
+            if columns is None or q == len(cells):  # no table here, or a header alone (the line reader's)
                 p = q + 1 if q > p else p + 1
                 continue
             width, k = len(header), q

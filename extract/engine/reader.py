@@ -205,8 +205,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     indicator_tables += cell_tables
     partial_tables += partial_cells
     read_cells = frozenset(v.cell for f in indicator_tables for v in f.values if v.cell is not None)
-    flat_tables, partial_flat = tables_of.flattened_tables(lines, toks, vocab, era, indicator_kind, read_cells)
-    indicator_tables += [f for f in flat_tables if not any(v.cell in read_cells for v in f.values)]
+    flat_tables, partial_flat = tables_of.flattened_tables(lines, toks, vocab, era, indicator_kind)
+    indicator_tables += [f for f in flat_tables if not any(v.cell in read_cells for v in f.values)]  # read already
     partial_tables += partial_flat
     table_cells = frozenset(v.cell for f in indicator_tables for v in f.values if v.cell is not None)
     headers = year_headers(toks, era)

@@ -22,7 +22,7 @@ _YEAR_CELL = re.compile(
 )
 _STATUS = (("決算見込", "estimate"), ("見込", "estimate"), ("当初", "budget"), ("予算", "budget"),
            ("計画", "plan"), ("決算", None), ("実績", None))
-_STATUS_WORDS = frozenset(("当初予算", "決算見込", "当初", "予算", "決算", "見込", "見込み", "計画", "実績"))
+_STATUS_WORDS = frozenset({word for word, _ in _STATUS} | {"当初予算", "見込み"})  # a status cell, whole
 _TAILS = re.compile(r"^[(（]?(?:当初予算|決算見込|当初|予算|決算|見込|計画|実績|見込み)?額?[)）]?"
                     r"(?:[(（](?:百万円|千円|万円|円)[)）])?$")  # R2決算額(千円): a year, a status, a unit
 
@@ -49,6 +49,11 @@ def document_era(texts: list[str]) -> str | None:
     return None
 
 
+def status_of(text: str) -> str | None:
+    """The status a column's or a row's words print (予算 → budget, 決算見込 → estimate, 決算 → None)."""
+    return next((code for word, code in _STATUS if word in text), None)
+
+
 def year_column(cell: str, era: str | None) -> YearColumn | None:
     """The year (and status) one header cell names: ``H26予算``, ``令和3年度決算``, ``2017年度``; else None."""
     m = _YEAR_CELL.match(cell)
@@ -66,7 +71,7 @@ def year_column(cell: str, era: str | None) -> YearColumn | None:
     else:
         return None
     tail = m.group("tail")
-    status = next((code for word, code in _STATUS if word in tail), None)
+    status = status_of(tail)
     return YearColumn(year, status)
 
 
@@ -108,7 +113,7 @@ def year_headers(toks: list[Token], era: str | None) -> list[YearHeader]:
             if len(statuses) == len(cols) and all(w in _STATUS_WORDS for w in statuses) and (
                     toks[j].line != toks[j - 1].line and all(t.line == toks[j].line for t in toks[j:j + len(cols)])):
                 # 2021年度 2022年度 2023年度 / 決算 決算 予算: a line of what each column holds under the years
-                cols = [YearColumn(c.year, next(code for word, code in _STATUS if word in w)) if c.status is None
+                cols = [YearColumn(c.year, status_of(w)) if c.status is None
                         else c for c, w in zip(cols, statuses)]
                 j += len(cols)
             out.append(YearHeader(i, j, tuple(cols)))
