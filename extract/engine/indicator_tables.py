@@ -125,13 +125,13 @@ def _wrapped_row(by_line: dict[int, list[Token]], i: int, columns: list[TableCol
     names: list[Token] = []
     for extra in (0, 1):
         cells = by_line.get(i + extra, [])
-        if len(cells) != 1 or _TABLE_VALUE.fullmatch(cells[0].text) or is_no_value(cells[0].text) or (
+        if len(cells) != 1 or _is_value(cells[0].text) or (
                 cells[0].text in vocab.labels or cells[0].text in vocab.row_group_captions):
             return None, 0
         names.append(cells[0])
         values = by_line.get(i + extra + 1, [])
         if values and len(values) <= len(columns) and all(
-                _TABLE_VALUE.fullmatch(c.text) or is_no_value(c.text) for c in values):
+                _is_value(c.text) for c in values):
             first = names[0]
             name = Token("".join(t.text for t in names), first.line, first.index, first.span)
             row = _table_row([name, *values], columns, vocab)
@@ -357,7 +357,7 @@ def _flat_rows(cells: list[Token], q: int, columns: list[TableColumn], numbered:
 def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
                ) -> tuple[str, str | None, list[Token], str | None] | None:
     """``(name, unit, value cells, role its name prints)`` of an indicator row, or None."""
-    k = next((j for j, c in enumerate(cells) if _TABLE_VALUE.fullmatch(c.text) or is_no_value(c.text)), None)
+    k = next((j for j, c in enumerate(cells) if _is_value(c.text)), None)
     if not k:
         return None  # no values, or no name before them
     head, values = cells[:k], cells[k:]
@@ -367,7 +367,7 @@ def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
     if len(head) > 1 and head[-1].text in vocab.non_money_units:
         unit, head = head[-1].text, head[:-1]
     name = " ".join(c.text for c in head)
-    if (len(values) > len(columns) or not _may_name(name, head[-1].text, vocab)
+    if (len(values) > len(columns) or not may_name(name, head[-1].text, vocab)
             or not all(_is_value(c.text) or (p < len(columns) and _free_cell(columns[p], c.text, vocab))
                        for p, c in enumerate(values))
             or any(re.search(r"円$", c.text) for c in values)):
@@ -383,12 +383,12 @@ def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
 def _row_name(text: str, vocab: Vocabulary) -> tuple[str, str | None, str | None] | None:
     """``(name, unit, role)`` a row's name cell prints (``利用者数(実績)``, ``参加者数(人)``), or None when the
     text cannot name an indicator."""
-    if not _may_name(text, text.split(" ")[-1], vocab):
+    if not may_name(text, text.split(" ")[-1], vocab):
         return None
     return _name_role_unit(text, None, None, vocab)
 
 
-def _may_name(name: str, last_cell: str, vocab: Vocabulary) -> bool:
+def may_name(name: str, last_cell: str, vocab: Vocabulary) -> bool:
     """Whether a row's head could name an indicator: words, not a sum of money (事業費, 千円)."""
     return bool(re.search(r"[\u3040-\u30ff\u3400-\u9fff]", name)) and vocab.money_label(name) is None and (
         last_cell not in ("千円", "円", "百万円", "万円"))

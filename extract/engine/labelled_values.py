@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from policy_kg.extract.engine.indicator_tables import split_unit
+from policy_kg.extract.engine.indicator_tables import may_name, split_unit
 from policy_kg.extract.engine.indicators import _NUM, _TABLE_VALUE, IndicatorFact, ValueFact, _first_token, _year
 from policy_kg.extract.engine.normalize import Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import header_column, header_word
@@ -139,9 +139,10 @@ def _counted(name_cell: Token, value_cell: Token | None, role: str, vocab: Vocab
 
 
 def _may_name_count(name: str, vocab: Vocabulary) -> bool:
-    return (len(name) >= 2 and bool(re.search(r"[\u3040-\u30ff\u3400-\u9fff]", name)) and "。" not in name
-            and name not in vocab.labels and name not in vocab.indicator_header_words
-            and name not in vocab.derived_value_columns and vocab.money_label(name) is None
+    """Whether a line's text can name what it counts: an indicator row's name (words, not money), and not
+    a sentence, a label, a header word or a derived column."""
+    return (len(name) >= 2 and may_name(name, name, vocab) and "。" not in name and name not in vocab.labels
+            and name not in vocab.indicator_header_words and name not in vocab.derived_value_columns
             and not _TABLE_VALUE.fullmatch(name))
 
 
