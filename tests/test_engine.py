@@ -281,6 +281,25 @@ def test_kpi_review_progress_statements_and_year_tables():
     assert all(r.indicator_owners[i.key] == DOCUMENT_OWNER for i in r.indicators)
 
 
+
+def test_figures_whose_indicator_cannot_be_told_are_listed_not_asserted():
+    # a sheet whose cells a dump scrambled: the roles and years print, but not which row each value fills
+    src = SourceText.from_text(
+        "令和５年度 事務事業評価シート\n事務事業名 こもれび広場管理事業\n事業費 (千円) 4,210 103.5%\n"
+        "単位 (実績) 3 4年度 (見込) 12 利用団体数 登録会員数 2年度 3年度 (実績) 640 前年比 2.5%\n"
+        "成果指標 清掃回数 目標値 24 実績値 22\n"
+        "地区の清掃活動 18回\n", "scrambled.txt")
+    r = read_document(src)
+    got = values(r)
+    assert got["清掃回数"] == [("target", Decimal(24), None), ("actual", Decimal(22), None)]
+    assert "利用団体数" not in got and "登録会員数" not in got  # which of the two each figure is: not printed
+    [issue] = [i for i in r.issues if "were not read" in i.message]
+    assert issue.severity == "uncertain" and issue.span == Span.line(4)
+    listed = re.findall(r"'([^']+)' \(line (\d+)", issue.message)
+    # each unread figure once, with its line; not the values read (24, 22), the money (4,210) or the share
+    # printed after it (103.5%: that row's ratio to last year, not a value)
+    assert listed == [("3", "4"), ("12", "4"), ("640", "4"), ("2.5%", "4"), ("18回", "6")]
+
 # --- the report and the graph ---------------------------------------------------------------------
 
 

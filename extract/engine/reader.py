@@ -21,6 +21,7 @@ from policy_kg.extract.engine.kinds import Kind, classify
 from policy_kg.extract.engine.normalize import Line, Token, logical_lines, tokens
 from policy_kg.extract.engine.project_rows import project_rows
 from policy_kg.extract.engine.publisher import find_publisher
+from policy_kg.extract.engine.unread import unread_values
 from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
 from policy_kg.extract.engine.years import YearColumn, document_era, year_column, year_headers
 from policy_kg.extract.numbers import NumberFormatError, era_years
@@ -303,6 +304,16 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         record.issues.append(ExtractionIssue(
             "info", f"{len(yearless)} indicator values print no fiscal year and are kept without one "
                     f"(first: {fact.name!r} {value.printed!r})", value.span))
+    taken |= {v.cell for f in ifacts for v in f.values if v.cell is not None}
+    reported = [u.span for u in unclear + unclear2 + partial + unplaced + short_rows]  # their figures are told
+    unread = [u for u in unread_values(toks, vocab, era, taken)
+              if not any(s.start <= u.span.start <= s.end for s in reported)]
+    if unread:
+        listed = ", ".join(f"{u.printed!r} (line {u.span.start}, {u.reason})" for u in unread[:12])
+        record.issues.append(ExtractionIssue(
+            "uncertain", f"{len(unread)} figures that look like values (a count, a share, figures after a column "
+                         f"label) were not read: which indicator, year or role they are cannot be told: {listed}{' …' if len(unread) > 12 else ''}",
+            unread[0].span))
     if rows:
         record.issues.append(ExtractionIssue(
             "uncertain", f"{len(rows)} rows of values under year headers print no row label: their role is "

@@ -1,0 +1,55 @@
+"""Figures a document prints as an indicator's values that no recogniser could read.
+
+A sheet whose cells a dump scrambled still prints its values: ``(見込) 4``, ``実績 3,755``, ``7,800枚``.
+When neither the row (which indicator) nor the column (which year, which role) can be told, the
+figure is not asserted; it is listed here so that the report says what was left and a curation file
+can state it. A figure cell counts when it carries a count unit or a share (``12件``, ``85%``), or when
+it is printed right after a column label (``目標値 3000``, ``(見込) 4``, ``20年度 1 1``). Cells another fact
+took, dates and money are not listed, nor a share printed after a figure read or on a row read
+(``前年比 1.7%``, ``達成率 96%``): that row's ratio, derived from the figures.
+"""
+
+from __future__ import annotations
+
+from policy_kg.extract.engine.facts import Unplaced
+from policy_kg.extract.engine.indicators import _TABLE_VALUE
+from policy_kg.extract.engine.normalize import Token
+from policy_kg.extract.engine.table_headers import header_column
+from policy_kg.extract.engine.vocabulary import Vocabulary
+
+_SHARES = ("%", "％", "‰")
+
+
+def unread_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: set[int]) -> list[Unplaced]:
+    """The figure cells (see the module's docstring) outside ``taken``, in the order printed."""
+    counts = set(vocab.non_money_units) - set(vocab.date_units)
+    out = []
+    label, run = "", -1  # the last column label, and the cell a run of figures after it has reached
+    rows_read = {t.line for t in toks if t.index in taken}
+    for k, tok in enumerate(toks):
+        if _column_label(tok.text, era, vocab):
+            label, run = tok.text, k + 1
+            continue
+        m = _TABLE_VALUE.fullmatch(tok.text)
+        if tok.index in taken or m is None or m.group("y"):
+            continue
+        unit = m.group("unit")
+        if unit in _SHARES:
+            before = k - 1 - (k > 1 and toks[k - 1].text in vocab.negative_words)  # 減額 3.3%
+            if not (k and toks[before].index in taken or tok.line in rows_read):
+                out.append(Unplaced(tok.text, tok.span, f"a share in {unit}"))
+        elif unit in counts:
+            out.append(Unplaced(tok.text, tok.span, f"a count in {unit}"))
+        elif not unit and k == run:  # 20年度 1 1: the figures printed after a column label
+            out.append(Unplaced(tok.text, tok.span, f"after {label}"))
+            run = k + 1
+    return out
+
+
+def _column_label(cell: str, era: str | None, vocab: Vocabulary) -> bool:
+    """Whether a cell heads a column of values: a role (目標値, (見込)), a year (20年度) or both (H28実績)."""
+    word = cell.strip("()（）[]【】")
+    if word in vocab.estimate_labels:
+        return True
+    column = header_column(word, era, vocab)
+    return column is not None and (column.year is not None or column.role not in ("derived", "remark"))
