@@ -1235,6 +1235,42 @@ def test_another_label_of_the_same_sheet_does_not_make_a_second_project():
 # --- a table of projects kept on its lines -------------------------------------------------------
 
 
+def _results(record: DocumentRecord) -> dict[str, list[tuple[str, Decimal]]]:
+    return {p.name: [(i.name, v.value) for i in p.indicators for v in i.values] for p in record.projects}
+
+
+def test_a_table_of_results_printed_column_by_column_pairs_each_value_with_its_name_in_order():
+    # a dump that prints the page line by line interleaves the column of names and the column of values
+    r = read("results_two_columns.txt")
+    assert _results(r) == {
+        "ひばり公園維持管理事業": [("除草作業の実施回数", 12), ("遊具点検の実施回数", 24), ("公園利用者の満足度", 86)],
+        # a name cut around its value (・学習会の開催回 / 6回 / 数) is joined again
+        "かわせみ水辺学習事業": [("学習会の開催回数", 6), ("参加した児童の数", 140)],
+        # "-" is the first name's (no value); the bare 500 beside a row is another column's, not a value
+        "ほたる川観察会事業": [("出前講座の開催", 3)],
+    }
+    assert {v.role for p in r.projects for i in p.indicators for v in i.values} == {"actual"}  # the header's 実績値
+    assert r.findings["indicator:listed result"] == 6
+
+
+def test_a_table_of_results_gives_the_same_values_with_each_name_beside_its_value():
+    side_by_side = ("令和５年度 事務事業評価結果一覧表(令和４年度事業)\n施策 2-1 みどりのまちづくり\n"
+                    "事務事業名 事業費 (千円) 指標 実績値\n"
+                    "ひばり公園維持管理事業 4,210\n・除草作業の実施回数 12回\n・遊具点検の実施回数 24回\n"
+                    "・公園利用者の満足度 86%\nかわせみ水辺学習事業 1,380\n・学習会の開催回数 6回\n"
+                    "・参加した児童の数 140人\nほたる川観察会事業 1,620\n・観察会の参加者数 -\n・出前講座の開催 3回\n")
+    a = read_document(SourceText.from_text(side_by_side, "beside.txt"))
+    assert _results(a) == _results(read("results_two_columns.txt"))
+
+
+def test_outside_a_report_of_results_bulleted_names_and_counts_apart_are_not_paired():
+    text = ("令和５年度 事務事業評価シート\n事務事業名 ひばり公園維持管理事業\n事業費 4,210千円\n"
+            "・除草作業の実施回数\n・遊具点検の実施回数\n12回\n24回\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    assert _results(r) == {"ひばり公園維持管理事業": []}
+    assert any("were not read" in i.message and "'12回'" in i.message for i in r.issues)
+
+
 def test_a_table_of_projects_gives_each_row_its_name_department_and_amounts():
     r = read("project_table.txt")
     got = [(p.name, p.unit.division, [(a.printed, a.jpy, a.label) for a in p.amounts]) for p in r.projects]

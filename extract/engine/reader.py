@@ -21,6 +21,7 @@ from policy_kg.extract.engine.kinds import Kind, classify
 from policy_kg.extract.engine.normalize import Line, Token, logical_lines, tokens
 from policy_kg.extract.engine.project_rows import project_rows
 from policy_kg.extract.engine.publisher import find_publisher
+from policy_kg.extract.engine.result_lists import listed_results
 from policy_kg.extract.engine.unread import unread_values
 from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
 from policy_kg.extract.engine.years import YearColumn, document_era, year_column, year_headers
@@ -273,6 +274,9 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     ifacts += labelled_of.leader_counts(lines, toks, vocab, plan_role)
     taken |= {v.cell for f in ifacts for v in f.values if v.cell is not None}
     ifacts += labelled_of.counted_items(toks, vocab, plan_role, taken, unlabelled=kind.name == "measure_evaluation")
+    if kind.name == "measure_evaluation":  # a report's table of results: names and values in two columns
+        taken |= {v.cell for f in ifacts for v in f.values if v.cell is not None} | {f.token for f in ifacts}
+        ifacts += listed_results(toks, vocab, [t for t, _ in projects], taken, indicator_kind)
     if kind.name == "business_plan" and record.fiscal_year:  # a plan's planned values are for the plan's year
         ifacts = [replace(f, values=tuple(
             replace(v, fiscal_year=record.fiscal_year) if v.role in ("plan", "target") and v.fiscal_year is None else v

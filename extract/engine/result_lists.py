@@ -1,0 +1,85 @@
+"""Listed results: a report's rows that list what was done, then how much, in two columns.
+
+A table of results (事務事業評価結果一覧表) prints, in each project's row, a column of indicator names,
+one per line and each after a bullet (``・消火栓の設置数``), and beside it a column of their values
+(``4基``). A dump that prints the page line by line interleaves the two columns, so a name and its
+value no longer stand side by side; but each column keeps its order. So within a project's row the
+values, in order, go to the names, in order: each value cell (a figure in a count unit or a share,
+or ``-`` for none) to the oldest name still waiting. Bare figures are another column's (a grant, a
+code) and are left. A name the dump cut around its value (``・広報日`` / ``272日`` / ``数``) is
+joined again: a one-character cell or one that begins with kana, after the value, ends the name. The role is
+the last role label of the table's header (実績値), else unspecified; the kind the row-group caption
+(活動 / 成果) printed before the name in its row, else the document's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+
+from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact
+from policy_kg.extract.engine.labelled_values import _count_unit, _may_name_count
+from policy_kg.extract.engine.normalize import Token
+from policy_kg.extract.engine.vocabulary import Vocabulary
+from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number
+
+_BULLET = "・"
+_SHARES = ("%", "％")
+_HEADER_CELLS = 30  # how far before the first row its header's cells may be
+_KANA_START = re.compile(r"[\u3041-\u309f]")  # a name's second half: る…, の… (a word does not start so)
+
+
+def listed_results(toks: list[Token], vocab: Vocabulary, row_starts: list[int], taken: set[int],
+                   default_kind: str) -> list[IndicatorFact]:
+    """The names and values of each row from ``row_starts`` (its project's name cell) to the next."""
+    out: list[IndicatorFact] = []
+    bounds = sorted(row_starts) + [len(toks)]
+    # the header's role label (実績値), printed before the first row or inside it, holds for every row
+    role = next((vocab.value_role[t.text] for t in reversed(toks[max(0, bounds[0] - _HEADER_CELLS):bounds[0]])
+                 if t.text in vocab.value_role), "unspecified")
+    for start, end in zip(bounds, bounds[1:]):
+        kind = default_kind  # a row-group caption holds for the names after it in its row
+        waiting: deque[tuple[Token, str]] = deque()  # names and their kind, oldest first
+        k = start + 1
+        while k < end:
+            tok = toks[k]
+            text = tok.text
+            k += 1
+            if text in vocab.value_role:
+                role = vocab.value_role[text]
+            elif text in vocab.row_group_captions:
+                kind = vocab.row_group_captions[text]
+            elif text.startswith(_BULLET) and tok.index not in taken and _may_name_count(text[1:], vocab):
+                waiting.append((tok, kind))
+            elif waiting and tok.index not in taken and (is_no_value(text) or _counted(text, vocab)):
+                name_tok, name_kind = waiting.popleft()
+                name = name_tok.text[1:]
+                if k < end and _name_rest(toks[k], vocab, taken):
+                    name, k = name + toks[k].text, k + 1
+                if is_no_value(text):
+                    continue  # - : nothing done, no value
+                m = _TABLE_VALUE.fullmatch(text)
+                try:
+                    value = parse_number(m.group("v"))
+                except NumberFormatError:
+                    continue
+                out.append(IndicatorFact(name, name_kind, m.group("unit"), name_tok.span, name_tok.index, (
+                    ValueFact(role, value, text, tok.span, None, tok.index),), "listed result"))
+    return out
+
+
+def _counted(text: str, vocab: Vocabulary) -> bool:
+    m = _TABLE_VALUE.fullmatch(text)
+    if m is None or m.group("y"):
+        return False
+    unit = m.group("unit")
+    return unit in _SHARES or (bool(unit) and _count_unit(unit, vocab) == unit)
+
+
+def _name_rest(tok: Token, vocab: Vocabulary, taken: set[int]) -> bool:
+    """Whether a cell after a value is the end of the name the dump cut around it."""
+    text = tok.text
+    return (tok.index not in taken and not text.startswith(_BULLET) and text not in vocab.labels
+            and not _TABLE_VALUE.fullmatch(text) and not is_no_value(text) and "。" not in text
+            and text not in vocab.direction_words and (len(text) == 1 or bool(_KANA_START.match(text)))
+            and bool(re.search(r"[\u3040-\u9fff]", text)))
