@@ -843,16 +843,40 @@ def test_a_kpi_table_printed_one_cell_per_line_with_its_goal_cells_before_each_n
     r = read("kpi_cells.txt")
     assert r.kind == "kpi_review"
     # R2 / R6 before R4 / 実績値: one column for the period R2–R6 (its values are for 2024, role not printed)
-    # and one of 2022's actuals; 累計 says what the cell counts; the unit line after a value is its unit
+    # and one of 2022's actuals; 累計 says what the cell counts; the unit line after a value is its unit;
+    # a note after the row (うち R4年度 150人) gives that year's part of the running total
     assert values(r) == {
-        "新規就業者数": [("unspecified", Decimal(600), 2024), ("actual", Decimal(410), 2022)],
-        "転入超過数": [("unspecified", Decimal(300), 2024), ("actual", Decimal(120), 2022)],
+        "新規就業者数": [("unspecified", Decimal(600), 2024), ("actual", Decimal(410), 2022),
+                   ("actual", Decimal(150), 2022)],
+        "転入超過数": [("unspecified", Decimal(300), 2024), ("actual", Decimal(120), 2022),
+                  ("actual", Decimal(60), 2022)],
         "満足度": [("unspecified", Decimal(80), 2024), ("actual", Decimal(76), 2022)],
         "人口": [("unspecified", Decimal("32.1"), 2024), ("actual", Decimal("31.8"), 2022)],
     }  # the goal's cells (しごとを / つくる) are not names; the meeting's four figures outrun the two columns
     assert [i.unit for i in r.indicators if i.name == "人口"] == ["万人"]
-    notes = [i.message for i in r.issues if "a note after a row's values" in i.message]
-    assert len(notes) == 2 and "(うち R4年度 150人)" in notes[0]  # a breakdown of the cell: reported, not read
+    qualified = [(v.value, v.qualifier) for i in r.indicators if i.name == "新規就業者数" for v in i.values]
+    assert qualified == [(600, None), (410, "累計"), (150, "うち R4年度 150人")]
+    notes = [i.message for i in r.issues if "a note after a row's value" in i.message]
+    assert len(notes) == 2 and "(うち R4年度 150人)" in notes[0] and "read as one year's part" in notes[0]
+
+
+@pytest.mark.parametrize(("note", "read"), [
+    ("(うち R4年度 150人)", (150, 2022)),
+    ("(う R4 度 150 人)", (150, 2022)),  # a dump that lost characters of the words, not the year and the figure
+    ("(内 2022年度 150)", (150, 2022)),
+    ("(R5 3月 150人)", None),  # a date
+    ("(うち R4年度 150件)", None),  # another unit than the row's
+    ("(R3 140人 R4 150人)", None),  # two figures
+])
+def test_a_note_after_a_rows_value_is_read_as_one_years_part_only_when_it_prints_one_year_and_one_figure(note, read):
+    text = ("みずうみ市総合戦略 令和4年度の進捗状況の評価\n数値目標\nR2\nR6\nR4\n実績値\n"
+            f"新規就業者数\n人\n600\n累計\n410\n{note}\n")
+    r = read_document(SourceText.from_text(text, "note.txt"))
+    [indicator] = r.indicators
+    parts = [(v.value, v.fiscal_year) for v in indicator.values if v.qualifier not in (None, "累計")]
+    assert parts == ([read] if read else [])
+    if read is None:
+        assert any("a note after a row's values: its figures are not read" in i.message for i in r.issues)
 
 
 def test_a_grade_or_a_remark_beside_a_rows_values_is_read_as_its_cell_not_as_a_value():

@@ -19,6 +19,7 @@ What each header cell names is ``table_headers``'s job.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact, _year
@@ -180,13 +181,13 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
                 j += 1  # the row's number
                 continue
             if cell is not None and _is_value(cell.text):
-                run, units, k = _value_run(single, j, columns, vocab, numbered)
+                run, units, k, qualifiers = _value_run(single, j, columns, vocab, numbered)
                 named = _row_name(" ".join(t.text for t in per_line[name_line]), vocab) if name_line is not None else None
                 if named is None or len(run) > width or any(c.text.endswith("円") for c in run):
                     break
                 name, unit, row_role = named
                 first = per_line[name_line][0]
-                values, printed_unit = _row_values(columns, run, row_role)
+                values, printed_unit = _row_values(columns, run, row_role, qualifiers)
                 if values:
                     out.append(IndicatorFact(name, kind or default_kind,
                                              unit or (unit_cell.text if unit_cell else None) or printed_unit or units,
@@ -209,7 +210,15 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
                 break
             if text and name_line is None and out and out[-1].token < per_line[j][0].index and any(
                     _counts(t.text, vocab) for t in per_line[j]):
-                partial.append(Unplaced(text, lines[j].span, "a note after a row's values: its figures are not read"))
+                part = _breakdown(text, out[-1], per_line[j][0], vocab)
+                if part is None:
+                    partial.append(Unplaced(text, lines[j].span, "a note after a row's values: its figures are not read"))
+                else:  # kept, and told: the note's words may be cut (う for うち)
+                    out[-1] = replace(out[-1], values=out[-1].values + (part,))
+                    partial.append(Unplaced(text, lines[j].span, "a note after a row's value, read as one year's "
+                                                                 "part of it (its words kept as printed)"))
+                    j += 1
+                    continue
             if text:
                 name_line, unit_cell, text_cells = j, None, text_cells + 1
             j += 1
@@ -218,6 +227,34 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
 
 
 _MAX_TEXT_CELLS = 8  # text cells between two rows of a table printed one cell per line: more end it
+
+
+# a note after a row's value that gives one year's part of it: (うち H28年度 255人); a dump may lose
+# characters of its words (う H28 度 255 人), but not the year and the figure that make it one
+_BREAKDOWN = re.compile(
+    r"[(（](?P<q>[^\d()（）]{0,6}?)\s*(?P<y>(?:平成|令和|H|R)\s?\d{1,2}|(?:19|20)\d{2})\s*(?:年度|年|度)?\s*"
+    r"(?P<v>[\d,]+(?:\.\d+)?)\s*(?P<unit>[^\d\s()（）]{0,3})\s*[)）]")
+
+
+def _breakdown(text: str, row: IndicatorFact, cell: Token, vocab: Vocabulary) -> ValueFact | None:
+    """The value a note after a row's last value gives for one year (see ``_BREAKDOWN``), with the role of
+    that value and the note as printed as its qualifier; None when the note is not one (a date, another
+    unit than the row's, more than one figure)."""
+    m = _BREAKDOWN.fullmatch(text)
+    if m is None or not row.values or (m.group("unit") and m.group("unit") in vocab.date_units):
+        return None
+    unit = m.group("unit") or None
+    if unit is not None and row.unit is not None and unit != row.unit:
+        return None
+    try:
+        value = parse_number(m.group("v"))
+    except NumberFormatError:
+        return None
+    year = _year(m.group("y"))
+    if year is None:
+        return None
+    printed = f"{m.group('v')}{unit or ''}"
+    return ValueFact(row.values[-1].role, value, printed, cell.span, year, cell.index, text.strip("()（） "))
 
 
 def _counts(text: str, vocab: Vocabulary) -> bool:
@@ -236,11 +273,12 @@ def _is_value(text: str) -> bool:
 
 
 def _value_run(single: list[Token | None], j: int, columns: list[TableColumn], vocab: Vocabulary,
-               numbered: bool = False) -> tuple[list[Token], str | None, int]:
+               numbered: bool = False) -> tuple[list[Token], str | None, int, dict[int, str]]:
     """The values of one row printed one per line from ``j``: each may have a qualifier line before it
     (累計) and a unit line after it (万人); a grade stands in its column (B). Returns the values, the
-    first unit line and the next line."""
+    first unit line, the next line and the qualifier of each value cell that has one."""
     run: list[Token] = []
+    qualifiers: dict[int, str] = {}
     unit = None
     n = len(single)
     while j < n and single[j] is not None:
@@ -252,16 +290,19 @@ def _value_run(single: list[Token | None], j: int, columns: list[TableColumn], v
             run.append(single[j])
         elif run and text in vocab.non_money_units:
             unit = unit or text
-        elif not (j + 1 < n and text in vocab.value_qualifiers and single[j + 1] is not None
-                  and _is_value(single[j + 1].text)):
+        elif j + 1 < n and text in vocab.value_qualifiers and single[j + 1] is not None and (
+                _is_value(single[j + 1].text)):
+            qualifiers[single[j + 1].index] = text
+        else:
             break
         j += 1
-    return run, unit, j
+    return run, unit, j, qualifiers
 
 
-def _row_values(columns: list[TableColumn], cells: list[Token], row_role: str | None
-                ) -> tuple[list[ValueFact], str | None]:
-    """The values of a table row's cells, each with its column's role and year, and the first unit they print."""
+def _row_values(columns: list[TableColumn], cells: list[Token], row_role: str | None,
+                qualifiers: dict[int, str] | None = None) -> tuple[list[ValueFact], str | None]:
+    """The values of a table row's cells, each with its column's role and year (and the qualifier printed
+    before it), and the first unit they print."""
     values, unit = [], None
     for col, cell in zip(columns, cells):
         m = _TABLE_VALUE.fullmatch(cell.text)
@@ -270,7 +311,8 @@ def _row_values(columns: list[TableColumn], cells: list[Token], row_role: str | 
             continue
         try:
             values.append(ValueFact(role, parse_number(m.group("v")), cell.text, cell.span,
-                                    col.year or (_year(m.group("y")) if m.group("y") else None), cell.index))
+                                    col.year or (_year(m.group("y")) if m.group("y") else None), cell.index,
+                                    (qualifiers or {}).get(cell.index)))
         except NumberFormatError:
             continue
         unit = unit or m.group("unit") or None

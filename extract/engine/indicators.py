@@ -54,6 +54,7 @@ class ValueFact:
     span: Span
     fiscal_year: int | None
     cell: int | None = None  # the token it was read from, when it is a cell of its own
+    qualifier: str | None = None  # what the value counts, as printed before it (累計) or around it (うち)
 
 
 @dataclass(frozen=True)

@@ -284,7 +284,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     for k, fact in enumerate(ifacts, 1):
         indicator = Indicator(
             key=f"i{k}", name=fact.name, kind=fact.kind, span=fact.span, unit=fact.unit,
-            values=[IndicatorValue(v.role, v.value, v.printed, v.span, v.fiscal_year) for v in fact.values],
+            values=[IndicatorValue(v.role, v.value, v.printed, v.span, v.fiscal_year, v.qualifier) for v in fact.values],
         )
         found[f"indicator:{fact.how}"] += 1
         owner, by_position = owners.of(fact.token)
