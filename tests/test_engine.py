@@ -1287,6 +1287,19 @@ def test_a_table_of_results_gives_the_same_values_with_each_name_beside_its_valu
     assert _results(a) == _results(read("results_two_columns.txt"))
 
 
+def test_a_small_sum_in_a_lists_money_column_is_read_as_the_other_rows_sums_are():
+    text = ("令和５年度 事務事業評価結果一覧表\n施策 2-1 みどりのまちづくり\n事務事業名\n事業費\n(千円)\n"
+            "○ ひばり公園維持管理事業\n×\n4,210\n○ かわせみ水辺学習事業\n×\n380\n"
+            "○ ほたる川観察会事業\n×\n12,620\n")
+    r = read_document(SourceText.from_text(text, "list.txt"))
+    # 380 prints no separator, but it stands where the other rows print their 事業費
+    assert [[a.jpy for a in p.amounts] for p in r.projects] == [[4_210_000], [380_000], [12_620_000]]
+    # where most rows' first figures are small (counts, codes), none of them is taken for money
+    counts = text.replace("4,210", "42").replace("12,620", "26")
+    r = read_document(SourceText.from_text(counts, "counts.txt"))
+    assert [[a.jpy for a in p.amounts] for p in r.projects] == [[], [], []]
+
+
 def test_outside_a_report_of_results_bulleted_names_and_counts_apart_are_not_paired():
     text = ("令和５年度 事務事業評価シート\n事務事業名 ひばり公園維持管理事業\n事業費 4,210千円\n"
             "・除草作業の実施回数\n・遊具点検の実施回数\n12回\n24回\n")

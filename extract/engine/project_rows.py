@@ -143,3 +143,33 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
     figures = tuple((cells[k], header[k]) for k in money_cols
                     if _FIGURE.fullmatch(cells[k].text) and not is_no_value(cells[k].text))
     return ProjectRow(name, unit, figures)
+
+
+_STRONG = re.compile(r"[▲△-]?\d{1,3}(?:,\d{3})+|[▲△-]?[1-9]\d{4,}")  # a figure no code or count prints so
+_BARE = re.compile(r"\d{1,4}")
+_MARK_CELL = 2  # cells this short between a name and its first figure are marks (×, ○, 自, 民間)
+
+
+def money_column_cells(toks: list[Token], rows: list[tuple[int, str]], vocab: Vocabulary) -> set[int]:
+    """Small bare figures of a list's money column: each project's first figure after its name (past
+    marks, labels and unit cells) is its row's first money cell when most rows print a sum there
+    (``3,394``, ``316,313``, ``9,009``); the rows whose first figure is small (``604``) print one too,
+    so it is read as the others are. ``rows``: each project's first cell and name. Returns those small
+    figures' cells."""
+    firsts = []
+    rows = sorted(rows)
+    for (start, name), end in zip(rows, [t for t, _ in rows[1:]] + [len(toks)]):
+        while start < end and not toks[start].text.endswith(name):
+            start += 1  # 自 消防施設整備事業: the row's marks before its name
+        first = next((t for t in toks[start + 1:end] if _FIGURE.fullmatch(t.text)
+                      or not (len(t.text) <= _MARK_CELL or t.text in vocab.labels or _unit_cell(t.text))), None)
+        if first is not None and _FIGURE.fullmatch(first.text):
+            firsts.append(first)
+    strong = [t for t in firsts if _STRONG.fullmatch(t.text)]
+    if len(strong) < 2 or 2 * len(strong) < len(firsts):
+        return set()
+    return {t.index for t in firsts if _BARE.fullmatch(t.text)}
+
+
+def _unit_cell(text: str) -> bool:
+    return bool(re.fullmatch(r"[(（【\[]?(?:単位\s*[:：]?\s*)?(?:千円|円|百万円|万円)[)）】\]]?", text))

@@ -19,7 +19,7 @@ from policy_kg.extract.engine import indicators as ind
 from policy_kg.extract.engine import labelled_values as labelled_of
 from policy_kg.extract.engine.kinds import Kind, classify
 from policy_kg.extract.engine.normalize import Line, Token, logical_lines, tokens
-from policy_kg.extract.engine.project_rows import project_rows
+from policy_kg.extract.engine.project_rows import money_column_cells, project_rows
 from policy_kg.extract.engine.publisher import find_publisher
 from policy_kg.extract.engine.result_lists import listed_results
 from policy_kg.extract.engine.unread import unread_values
@@ -212,7 +212,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     partial_tables += partial_flat
     table_cells = frozenset(v.cell for f in indicator_tables for v in f.values if v.cell is not None)
     headers = year_headers(toks, era)
-    declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_of), table_cells, headers)
+    row_cells = set(row_of)
+    if kind.name in MULTI_PROJECT_KINDS:  # a list's money column: its small sums are sums too
+        row_cells |= money_column_cells(toks, [(t, p.name or "") for t, p in projects], vocab)
+    declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_cells), table_cells, headers)
     figures = sorted(inline + declared, key=lambda f: f.token)
     position_only = 0
     for k, fig in enumerate(figures):
