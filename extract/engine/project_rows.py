@@ -146,7 +146,7 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
 
 
 _STRONG = re.compile(r"[▲△-]?\d{1,3}(?:,\d{3})+|[▲△-]?[1-9]\d{4,}")  # a figure no code or count prints so
-_BARE = re.compile(r"\d{1,4}")
+_BARE = re.compile(r"\d{1,3}")  # a sum under 1,000 prints no separator; 2023 or 4117 without one is no sum
 _MARK_CELL = 2  # cells this short between a name and its first figure are marks (×, ○, 自, 民間)
 
 
