@@ -1277,7 +1277,7 @@ def test_a_table_of_results_printed_column_by_column_pairs_each_value_with_its_n
     assert r.findings["indicator:listed result"] == 6
 
 
-def test_a_table_of_results_gives_the_same_values_with_each_name_beside_its_value():
+def test_a_table_of_results_gives_the_same_values_with_each_name_beside_its_value_or_flattened():
     side_by_side = ("令和５年度 事務事業評価結果一覧表(令和４年度事業)\n施策 2-1 みどりのまちづくり\n"
                     "事務事業名 事業費 (千円) 指標 実績値\n"
                     "ひばり公園維持管理事業 4,210\n・除草作業の実施回数 12回\n・遊具点検の実施回数 24回\n"
@@ -1285,6 +1285,9 @@ def test_a_table_of_results_gives_the_same_values_with_each_name_beside_its_valu
                     "・参加した児童の数 140人\nほたる川観察会事業 1,620\n・観察会の参加者数 -\n・出前講座の開催 3回\n")
     a = read_document(SourceText.from_text(side_by_side, "beside.txt"))
     assert _results(a) == _results(read("results_two_columns.txt"))
+    head, _, rows = side_by_side.partition("実績値\n")
+    flattened = read_document(SourceText.from_text(head + "実績値\n" + rows.replace("\n", " "), "flat.txt"))
+    assert _results(flattened) == _results(a)  # and the rows flattened into one line
 
 
 def test_a_small_sum_in_a_lists_money_column_is_read_as_the_other_rows_sums_are():

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from policy_kg.extract.engine.normalize import CJK, Line, Token
+from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
 from policy_kg.extract.records import Span
 
@@ -149,10 +149,22 @@ def _project_prefix(text: str, vocab: Vocabulary) -> str | None:
     text = _LEADING_TAG.sub("", _MARKER.sub("", text, count=1)).strip()
     text = re.sub(r"^\S\s+(?=\S{4})", "", text)  # a one-character column before the name (自 …)
     for m in _patterns(vocab).suffix_end.finditer(text):
-        cand = text[: m.end()].strip()
+        cand = _after_figures(text[: m.end()])
         if looks_like_project(cand, vocab):
             return cand
+    text = _after_figures(text)
     return text if looks_like_project(text, vocab) else None
+
+
+_FIGURE_WORD = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?[^\d\s]{0,3}")  # 1,380 | 86% | 12回: a cell, not a word
+
+
+def _after_figures(text: str) -> str:
+    """What follows the last figure cell of a flattened row (``… 12回 ・満足度 86% かわせみ水辺学習事業``): no
+    name holds a figure as one of its words."""
+    words = text.split(" ")
+    last = max((k for k, w in enumerate(words) if _FIGURE_WORD.fullmatch(w)), default=-1)
+    return " ".join(words[last + 1:]).strip()
 
 
 def listed_projects(
@@ -163,15 +175,14 @@ def listed_projects(
     ``budget_rows_only``: only the budget items of a cost table (``11(浜手施設整備事業)``), for a
     one-project sheet whose name label lost its value (its other lists are field notes, not projects).
     """
-    first_token = {}
-    for t in toks:
-        first_token.setdefault(t.line, t.index)
+    by_line = cells_by_line(toks)
     out: list[NameFact] = []
     for i, line in enumerate(lines):
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
         if _PARTICLE_START.match(nxt):
             continue  # the line is prose that runs on
-        tok = first_token.get(i, 0)
+        cells = by_line.get(i, [])
+        tok = cells[0].index if cells else 0
         # a list of results prints each project over its department: 健康ポイント事業 / 所管課: 健康管理課
         followed_by_unit = bool(_patterns(vocab).department_line.match(nxt)) or (
             i + 1 == len(lines) - 1 and begins_label(nxt, vocab.department))  # cut inside its department label
@@ -182,9 +193,12 @@ def listed_projects(
         if budget_rows_only:
             continue
         code = re.match(r"^(\d{4,}(?:-\d+)*|\d{1,2}-\d{1,2}(?:-\d{1,2})?)\s", line.text)
+        reached = 0  # the cell the last name on this line began at
         for m in _BRACKETED.finditer(line.text):
             if looks_like_project(m.group(1), vocab):
-                out.append(NameFact(_strip(m.group(1)), line.span, tok, "listed"))
+                reached = _name_cell(cells, m.group(1).strip(), reached)
+                out.append(NameFact(_strip(m.group(1)), line.span, cells[reached].index if cells else tok, "listed"))
+        reached = 0
         for segment in _segments(line.text):
             name = _project_prefix(segment, vocab)
             if name is None and headings and _LEGAL_REF.search(segment) and re.match(r"^\(?\d{1,2}[.．)\s]", segment):
@@ -197,8 +211,18 @@ def listed_projects(
             if name and not any(label_text(word) in vocab.labels for word in name.split(" ")):
                 # (a header's labels before a name are a flattened table's, not the name's words)
                 name = _LEGAL_REF.sub("", name).strip()
-                out.append(NameFact(_strip(name), line.span, tok, "listed", code.group(1) if code else None))
+                # a flattened list prints its rows on one line: each name is at its own cell, not the line's first
+                reached = _name_cell(cells, name, reached)
+                out.append(NameFact(_strip(name), line.span, cells[reached].index if cells else tok, "listed",
+                                    code.group(1) if code else None))
     return out
+
+
+def _name_cell(cells: list[Token], name: str, start: int) -> int:
+    """The position among a line's ``cells``, from ``start``, of the cell a name begins in (else ``start``)."""
+    first = name.split(" ")[0]
+    return next((k for k in range(start, len(cells)) if cells[k].text.endswith(first) or first in cells[k].text),
+                start)
 
 
 _ENUM_ITEM_SEP = re.compile(r"[、,]\s*")

@@ -19,6 +19,7 @@ from collections import deque
 
 from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact
 from policy_kg.extract.engine.labelled_values import _count_unit, _may_name_count
+from policy_kg.extract.engine.names import looks_like_project
 from policy_kg.extract.engine.normalize import Token
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number
@@ -77,9 +78,11 @@ def _counted(text: str, vocab: Vocabulary) -> bool:
 
 
 def _name_rest(tok: Token, vocab: Vocabulary, taken: set[int]) -> bool:
-    """Whether a cell after a value is the end of the name the dump cut around it."""
+    """Whether a cell after a value is the end of the name the dump cut around it (not the next row's
+    project: かわせみ水辺学習事業 begins with kana too)."""
     text = tok.text
     return (tok.index not in taken and not text.startswith(_BULLET) and text not in vocab.labels
+            and not looks_like_project(text, vocab)
             and not _TABLE_VALUE.fullmatch(text) and not is_no_value(text) and "。" not in text
             and text not in vocab.direction_words and (len(text) == 1 or bool(_KANA_START.match(text)))
             and bool(re.search(r"[\u3040-\u9fff]", text)))
