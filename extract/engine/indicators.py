@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from policy_kg.extract.engine.facts import Unplaced
-from policy_kg.extract.engine.normalize import Line, Token
+from policy_kg.extract.engine.normalize import Line, Token, cell_of, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.engine.years import YearHeader
 from policy_kg.extract.numbers import NumberFormatError, era_to_year, is_no_value, parse_number
@@ -76,12 +76,24 @@ def _year(text: str) -> int | None:
         return int(m.group(0)) if m else None
 
 
-def _first_token(toks: list[Token], line: int) -> int:
-    return next((t.index for t in toks if t.line == line), 0)
+class FactCells:
+    """The cell each fact read from a line's text begins at, in the order they are read (see ``cell_of``)."""
+
+    def __init__(self, toks: list[Token]) -> None:
+        self._by_line = cells_by_line(toks)
+        self._reached: dict[int, int] = {}
+
+    def of(self, line: int, name: str) -> int:
+        cells = self._by_line.get(line, [])
+        if not cells:
+            return 0
+        k = self._reached[line] = cell_of(cells, name, self._reached.get(line, 0))
+        return cells[k].index
 
 
 def progress_statements(lines: list[Line], toks: list[Token]) -> list[IndicatorFact]:
     out = []
+    cells = FactCells(toks)
     for i, line in enumerate(lines):
         for m in PROGRESS.finditer(line.text):
             try:
@@ -93,7 +105,7 @@ def progress_statements(lines: list[Line], toks: list[Token]) -> list[IndicatorF
                 ValueFact("baseline", v1, m.group("v1"), line.span, _year(m.group("y1"))),
                 ValueFact("target", v2, m.group("v2"), line.span, _year(m.group("y2"))),
             )
-            out.append(IndicatorFact(m.group("name").strip(), "kpi", unit, line.span, _first_token(toks, i),
+            out.append(IndicatorFact(m.group("name").strip(), "kpi", unit, line.span, cells.of(i, m.group("name").strip()),
                                      values, "progress statement"))
     return out
 
@@ -199,6 +211,7 @@ def _reference_value(toks: list[Token], j: int, unit: str | None, vocab: Vocabul
 
 def target_bounds(lines: list[Line], toks: list[Token]) -> list[IndicatorFact]:
     out = []
+    cells = FactCells(toks)
     for i, line in enumerate(lines):
         for m in BOUND.finditer(line.text):
             try:
@@ -206,7 +219,7 @@ def target_bounds(lines: list[Line], toks: list[Token]) -> list[IndicatorFact]:
             except NumberFormatError:
                 continue
             name = re.sub(r"\s+", " ", m.group("name")).strip()
-            out.append(IndicatorFact(name, "outcome", m.group("unit"), line.span, _first_token(toks, i),
+            out.append(IndicatorFact(name, "outcome", m.group("unit"), line.span, cells.of(i, name),
                                      (ValueFact("final_target", value, f"{m.group('v')}{m.group('unit')}{m.group('bound')}",
                                                 line.span, None),), "target bound"))
     return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from policy_kg.extract.engine.indicator_tables import may_name, split_unit
-from policy_kg.extract.engine.indicators import _NUM, _TABLE_VALUE, IndicatorFact, ValueFact, _first_token, _year
+from policy_kg.extract.engine.indicators import _NUM, _TABLE_VALUE, FactCells, IndicatorFact, ValueFact, _year
 from policy_kg.extract.engine.normalize import Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import header_column, header_word
 from policy_kg.extract.engine.vocabulary import Vocabulary
@@ -44,6 +44,7 @@ def _subject(text: str) -> str:
 def leader_counts(lines: list[Line], toks: list[Token], vocab: Vocabulary, default_role: str) -> list[IndicatorFact]:
     """Leader-dotted counts (see the module's docstring); ``default_role`` is the document's (plan)."""
     out = []
+    cells = FactCells(toks)
     item_year = None
     previous: tuple[str | None, int | None] | None = None  # the role and year of the label before (for 同)
     for i, line in enumerate(lines):
@@ -80,7 +81,7 @@ def leader_counts(lines: list[Line], toks: list[Token], vocab: Vocabulary, defau
                 continue
             values = (ValueFact(role or default_role, value, f"{m.group('v')}{unit}", line.span,
                                 year or item_year),)
-            out.append(IndicatorFact(name, "activity", unit, line.span, _first_token(toks, i), values,
+            out.append(IndicatorFact(name, "activity", unit, line.span, cells.of(i, name), values,
                                      "leader-dotted count"))
     return out
 

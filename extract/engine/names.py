@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
+from policy_kg.extract.engine.normalize import CJK, Line, Token, cell_of, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
 from policy_kg.extract.records import Span
 
@@ -196,7 +196,7 @@ def listed_projects(
         reached = 0  # the cell the last name on this line began at
         for m in _BRACKETED.finditer(line.text):
             if looks_like_project(m.group(1), vocab):
-                reached = _name_cell(cells, m.group(1).strip(), reached)
+                reached = cell_of(cells, m.group(1).strip(), reached)
                 out.append(NameFact(_strip(m.group(1)), line.span, cells[reached].index if cells else tok, "listed"))
         reached = 0
         for segment in _segments(line.text):
@@ -212,17 +212,10 @@ def listed_projects(
                 # (a header's labels before a name are a flattened table's, not the name's words)
                 name = _LEGAL_REF.sub("", name).strip()
                 # a flattened list prints its rows on one line: each name is at its own cell, not the line's first
-                reached = _name_cell(cells, name, reached)
+                reached = cell_of(cells, name, reached)
                 out.append(NameFact(_strip(name), line.span, cells[reached].index if cells else tok, "listed",
                                     code.group(1) if code else None))
     return out
-
-
-def _name_cell(cells: list[Token], name: str, start: int) -> int:
-    """The position among a line's ``cells``, from ``start``, of the cell a name begins in (else ``start``)."""
-    first = name.split(" ")[0]
-    return next((k for k in range(start, len(cells)) if cells[k].text.endswith(first) or first in cells[k].text),
-                start)
 
 
 _ENUM_ITEM_SEP = re.compile(r"[、,]\s*")
