@@ -1303,6 +1303,16 @@ def test_a_small_sum_in_a_lists_money_column_is_read_as_the_other_rows_sums_are(
     assert [[a.jpy for a in p.amounts] for p in r.projects] == [[], [], []]
 
 
+def test_a_plan_flattened_into_one_line_gives_each_project_the_counts_printed_after_it():
+    one_line = ("令和５年度 事業計画書 (基本方針) 寄附金 50万円 を募る。 (1) ひばり公園清掃事業 参加者…120名 "
+                "(2) かわせみ水辺学習事業 参加者…45名\n")
+    r = read_document(SourceText.from_text(one_line, "flat.txt"))
+    assert _results(r) == {"ひばり公園清掃事業": [("参加者", 120)], "かわせみ水辺学習事業": [("参加者", 45)]}
+    assert [a.printed for a in r.amounts] == ["50万円"]  # printed before any project: the document's
+    on_lines = one_line.replace(" (1)", "\n(1)").replace(" (2)", "\n(2)")
+    assert _results(read_document(SourceText.from_text(on_lines, "lines.txt"))) == _results(r)
+
+
 def test_outside_a_report_of_results_bulleted_names_and_counts_apart_are_not_paired():
     text = ("令和５年度 事務事業評価シート\n事務事業名 ひばり公園維持管理事業\n事業費 4,210千円\n"
             "・除草作業の実施回数\n・遊具点検の実施回数\n12回\n24回\n")

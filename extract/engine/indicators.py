@@ -87,7 +87,8 @@ class FactCells:
         cells = self._by_line.get(line, [])
         if not cells:
             return 0
-        k = self._reached[line] = cell_of(cells, name, self._reached.get(line, 0))
+        k = cell_of(cells, name, self._reached.get(line, 0))
+        self._reached[line] = k + 1
         return cells[k].index
 
 

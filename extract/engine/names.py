@@ -196,8 +196,9 @@ def listed_projects(
         reached = 0  # the cell the last name on this line began at
         for m in _BRACKETED.finditer(line.text):
             if looks_like_project(m.group(1), vocab):
-                reached = cell_of(cells, m.group(1).strip(), reached)
-                out.append(NameFact(_strip(m.group(1)), line.span, cells[reached].index if cells else tok, "listed"))
+                k = cell_of(cells, m.group(1).strip(), reached) if cells else 0
+                reached = k + 1
+                out.append(NameFact(_strip(m.group(1)), line.span, cells[k].index if cells else tok, "listed"))
         reached = 0
         for segment in _segments(line.text):
             name = _project_prefix(segment, vocab)
@@ -212,8 +213,9 @@ def listed_projects(
                 # (a header's labels before a name are a flattened table's, not the name's words)
                 name = _LEGAL_REF.sub("", name).strip()
                 # a flattened list prints its rows on one line: each name is at its own cell, not the line's first
-                reached = cell_of(cells, name, reached)
-                out.append(NameFact(_strip(name), line.span, cells[reached].index if cells else tok, "listed",
+                k = cell_of(cells, name, reached) if cells else 0
+                reached = k + 1
+                out.append(NameFact(_strip(name), line.span, cells[k].index if cells else tok, "listed",
                                     code.group(1) if code else None))
     return out
 

@@ -191,8 +191,9 @@ def cells_by_line(toks: list[Token]) -> dict[int, list[Token]]:
 
 
 def cell_of(cells: list[Token], text: str, start: int = 0) -> int:
-    """The position among a line's ``cells``, from ``start``, of the cell where ``text`` begins (its
-    first word is in it), else ``start``: a fact read from a line's text is at its own cell, so that
+    """The position among a line's ``cells``, from ``start`` (the cell after the previous fact's), of the
+    cell where ``text`` begins (its first word is in it), else ``start``: a fact read from a line's text is at its own cell, so that
     what a flattened line prints before it is not its owner's."""
     first = text.split(" ")[0]
+    start = min(start, len(cells) - 1)
     return next((k for k in range(start, len(cells)) if first and first in cells[k].text), start)
