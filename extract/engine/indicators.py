@@ -227,6 +227,8 @@ def target_bounds(lines: list[Line], toks: list[Token]) -> list[IndicatorFact]:
 _TABLE_VALUE = re.compile(rf"(?P<v>{_NUM})(?P<unit>[^\d\s()（）]{{0,3}})(?:[(（](?P<y>[^)）]{{1,12}})[)）])?")
 
 
+SHARE_UNITS = ("%", "％", "‰")  # a share or a change (減額 3.3%), not a count of what was done
+
 UNNAMED = "(指標名の印字なし)"  # the document prints the values but no name for them
 
 

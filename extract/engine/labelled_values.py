@@ -14,7 +14,15 @@ from __future__ import annotations
 import re
 
 from policy_kg.extract.engine.indicator_tables import may_name, split_unit
-from policy_kg.extract.engine.indicators import _NUM, _TABLE_VALUE, FactCells, IndicatorFact, ValueFact, _year
+from policy_kg.extract.engine.indicators import (
+    _NUM,
+    _TABLE_VALUE,
+    SHARE_UNITS,
+    FactCells,
+    IndicatorFact,
+    ValueFact,
+    _year,
+)
 from policy_kg.extract.engine.normalize import Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import header_column, header_word
 from policy_kg.extract.engine.vocabulary import Vocabulary
@@ -87,7 +95,6 @@ def leader_counts(lines: list[Line], toks: list[Token], vocab: Vocabulary, defau
 
 
 _BULLETS = "・○●◆◇■□-"
-_RATES = ("%", "％", "‰")  # a share or a change (減額 3.3%), not a count of what was done
 
 
 def counted_items(toks: list[Token], vocab: Vocabulary, default_role: str, taken: set[int], *,
@@ -127,7 +134,7 @@ def _counted(name_cell: Token, value_cell: Token | None, role: str, vocab: Vocab
     name = _subject(name_cell.text).lstrip(_BULLETS)
     m = _TABLE_VALUE.fullmatch(value_cell.text) if value_cell is not None else None
     unit = m.group("unit") if m else ""
-    if (not unit or _count_unit(unit, vocab) != unit or unit in _RATES or m.group("y") or value_cell.index in taken
+    if (not unit or _count_unit(unit, vocab) != unit or unit in SHARE_UNITS or m.group("y") or value_cell.index in taken
             or name_cell.index in taken or not _may_name_count(name, vocab)):
         return None
     try:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import deque
 
-from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact
+from policy_kg.extract.engine.indicators import _TABLE_VALUE, SHARE_UNITS, IndicatorFact, ValueFact
 from policy_kg.extract.engine.labelled_values import _count_unit, _may_name_count
 from policy_kg.extract.engine.names import looks_like_project
 from policy_kg.extract.engine.normalize import Token
@@ -25,7 +25,6 @@ from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number
 
 _BULLET = "・"
-_SHARES = ("%", "％")
 _HEADER_CELLS = 30  # how far before the first row its header's cells may be
 _KANA_START = re.compile(r"[\u3041-\u309f]")  # a name's second half: る…, の… (a word does not start so)
 
@@ -74,7 +73,7 @@ def _counted(text: str, vocab: Vocabulary) -> bool:
     if m is None or m.group("y"):
         return False
     unit = m.group("unit")
-    return unit in _SHARES or (bool(unit) and _count_unit(unit, vocab) == unit)
+    return unit in SHARE_UNITS or (bool(unit) and _count_unit(unit, vocab) == unit)
 
 
 def _name_rest(tok: Token, vocab: Vocabulary, taken: set[int]) -> bool:

@@ -12,12 +12,10 @@ took, dates and money are not listed, nor a share printed after a figure read or
 from __future__ import annotations
 
 from policy_kg.extract.engine.facts import Unplaced
-from policy_kg.extract.engine.indicators import _TABLE_VALUE
+from policy_kg.extract.engine.indicators import _TABLE_VALUE, SHARE_UNITS
 from policy_kg.extract.engine.normalize import Token
 from policy_kg.extract.engine.table_headers import header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary
-
-_SHARES = ("%", "％", "‰")
 
 
 def unread_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: set[int]) -> list[Unplaced]:
@@ -34,7 +32,7 @@ def unread_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: 
         if tok.index in taken or m is None or m.group("y"):
             continue
         unit = m.group("unit")
-        if unit in _SHARES:
+        if unit in SHARE_UNITS:
             before = k - 1 - (k > 1 and toks[k - 1].text in vocab.negative_words)  # 減額 3.3%
             if not (k and toks[before].index in taken or tok.line in rows_read):
                 out.append(Unplaced(tok.text, tok.span, f"a share in {unit}"))
