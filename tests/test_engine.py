@@ -842,22 +842,29 @@ def test_an_indicator_table_printed_one_cell_per_line():
 def test_a_kpi_table_printed_one_cell_per_line_with_its_goal_cells_before_each_name():
     r = read("kpi_cells.txt")
     assert r.kind == "kpi_review"
-    # R2 / R6 before R4 / 実績値: one column for the period R2–R6 (its values are for 2024, role not printed)
+    # R2 / R6 before R4 / 実績値: one column for the period R2–R6 (its values are for 2024: under 数値目標, targets)
     # and one of 2022's actuals; 累計 says what the cell counts; the unit line after a value is its unit;
     # a note after the row (うち R4年度 150人) gives that year's part of the running total
     assert values(r) == {
-        "新規就業者数": [("unspecified", Decimal(600), 2024), ("actual", Decimal(410), 2022),
+        "新規就業者数": [("target", Decimal(600), 2024), ("actual", Decimal(410), 2022),
                    ("actual", Decimal(150), 2022)],
-        "転入超過数": [("unspecified", Decimal(300), 2024), ("actual", Decimal(120), 2022),
+        "転入超過数": [("target", Decimal(300), 2024), ("actual", Decimal(120), 2022),
                   ("actual", Decimal(60), 2022)],
-        "満足度": [("unspecified", Decimal(80), 2024), ("actual", Decimal(76), 2022)],
-        "人口": [("unspecified", Decimal("32.1"), 2024), ("actual", Decimal("31.8"), 2022)],
+        "満足度": [("target", Decimal(80), 2024), ("actual", Decimal(76), 2022)],
+        "人口": [("target", Decimal("32.1"), 2024), ("actual", Decimal("31.8"), 2022)],
     }  # the goal's cells (しごとを / つくる) are not names; the meeting's four figures outrun the two columns
     assert [i.unit for i in r.indicators if i.name == "人口"] == ["万人"]
     qualified = [(v.value, v.qualifier) for i in r.indicators if i.name == "新規就業者数" for v in i.values]
     assert qualified == [(600, None), (410, "累計"), (150, "うち R4年度 150人")]
     notes = [i.message for i in r.issues if "a note after a row's value" in i.message]
     assert len(notes) == 2 and "(うち R4年度 150人)" in notes[0] and "read as one year's part" in notes[0]
+
+
+@pytest.mark.parametrize(("label", "role"), [("数値目標", "target"), ("成果目標", "target"), ("指標名", "unspecified")])
+def test_a_period_column_holds_targets_only_under_a_label_that_names_them(label, role):
+    text = f"みずうみ市総合戦略 令和4年度の進捗状況の評価\n{label}\nR2\nR6\nR4\n実績値\n新規就業者数\n600\n410\n"
+    [indicator] = read_document(SourceText.from_text(text, "period.txt")).indicators
+    assert [(v.role, v.value, v.fiscal_year) for v in indicator.values] == [(role, 600, 2024), ("actual", 410, 2022)]
 
 
 @pytest.mark.parametrize(("note", "read"), [

@@ -74,6 +74,7 @@ def header_word(cell: str) -> str:
 
 def table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tuple[str | None, list[TableColumn]] | None:
     kind = None
+    period_role = None
     k = 0
     while k < len(cells):
         word = header_word(cells[k].text)
@@ -81,6 +82,8 @@ def table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tupl
             break
         if word not in vocab.indicator_header_words:  # 指標名 heads any table: the document's kind stands
             kind = kind or vocab.indicator.get(word)
+        if word in vocab.target_labels:
+            period_role = "target"
         k += 1
     columns = []
     for cell in cells[k:]:  # every cell after the header words must be a column: stop at the first that is not
@@ -88,7 +91,7 @@ def table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tupl
         if column is None:
             return None
         columns.append(column)
-    columns = _period_columns(_bound_columns(columns))
+    columns = _period_columns(_bound_columns(columns), period_role)
     if not columns:
         return None
     if not any(c.role not in NOT_KEPT for c in columns):
@@ -136,14 +139,15 @@ def _bound_columns(columns: list[TableColumn]) -> list[TableColumn]:
     return out
 
 
-def _period_columns(columns: list[TableColumn]) -> list[TableColumn]:
+def _period_columns(columns: list[TableColumn], role: str | None = None) -> list[TableColumn]:
     """Two year cells with no role before a column of an earlier year are one column of a period
     (``H27`` ``H31`` then ``H28実績値``: the values for H27–H31, i.e. by its last year, 2019): year columns
-    otherwise run forward."""
+    otherwise run forward. ``role``: the period column's, when the header's label names it (数値目標: the
+    plan's target for its period)."""
     out = list(columns)
     for k in range(len(out) - 2, 0, -1):
         a, b, c = out[k - 1], out[k], out[k + 1]
         if (a.role is None and b.role is None and a.year and b.year and c.year and a.year < b.year
                 and c.year < b.year and (k - 2 < 0 or out[k - 2].role is not None or out[k - 2].year is None)):
-            out[k - 1:k + 1] = [TableColumn(b.year, None)]
+            out[k - 1:k + 1] = [TableColumn(b.year, role)]
     return out
