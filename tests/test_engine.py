@@ -1280,7 +1280,8 @@ def test_a_table_of_results_printed_column_by_column_pairs_each_value_with_its_n
         # "-" is the first name's (no value); the bare 500 beside a row is another column's, not a value
         "ほたる川観察会事業": [("出前講座の開催", 3)],
     }
-    assert {v.role for p in r.projects for i in p.indicators for v in i.values} == {"actual"}  # the header's 実績値
+    # the header's 令和4年度の指標名 / 実績値: 2022's actuals
+    assert {(v.role, v.fiscal_year) for p in r.projects for i in p.indicators for v in i.values} == {("actual", 2022)}
     assert r.findings["indicator:listed result"] == 6
 
 

@@ -279,7 +279,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     ifacts += labelled_of.counted_items(toks, vocab, plan_role, taken, unlabelled=kind.name == "measure_evaluation")
     if kind.name == "measure_evaluation":  # a report's table of results: names and values in two columns
         taken |= {v.cell for f in ifacts for v in f.values if v.cell is not None} | {f.token for f in ifacts}
-        ifacts += listed_results(toks, vocab, [t for t, _ in projects], taken, indicator_kind)
+        ifacts += listed_results(toks, vocab, era, [t for t, _ in projects], taken, indicator_kind)
     if kind.name == "business_plan" and record.fiscal_year:  # a plan's planned values are for the plan's year
         ifacts = [replace(f, values=tuple(
             replace(v, fiscal_year=record.fiscal_year) if v.role in ("plan", "target") and v.fiscal_year is None else v

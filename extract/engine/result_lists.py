@@ -7,9 +7,10 @@ value no longer stand side by side; but each column keeps its order. So within a
 values, in order, go to the names, in order: each value cell (a figure in a count unit or a share,
 or ``-`` for none) to the oldest name still waiting. Bare figures are another column's (a grant, a
 code) and are left. A name the dump cut around its value (``・広報日`` / ``272日`` / ``数``) is
-joined again: a one-character cell or one that begins with kana, after the value, ends the name. The role is
-the last role label of the table's header (実績値), else unspecified; the kind the row-group caption
-(活動 / 成果) printed before the name in its row, else the document's.
+joined again: a one-character cell or one that begins with kana, after the value, ends the name. The
+role and year are those of the table's header (実績値, R4実績, 平成27年度の指標名), else unspecified and
+none; the kind the row-group caption (活動 / 成果) printed before the name in its row, else the
+document's.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from __future__ import annotations
 import re
 from collections import deque
 
-from policy_kg.extract.engine.indicators import _TABLE_VALUE, SHARE_UNITS, IndicatorFact, ValueFact
+from policy_kg.extract.engine.indicators import _TABLE_VALUE, SHARE_UNITS, IndicatorFact, ValueFact, _year
 from policy_kg.extract.engine.labelled_values import _count_unit, _may_name_count
 from policy_kg.extract.engine.names import looks_like_project
 from policy_kg.extract.engine.normalize import Token
+from policy_kg.extract.engine.table_headers import header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number
 
@@ -29,14 +31,15 @@ _HEADER_CELLS = 30  # how far before the first row its header's cells may be
 _KANA_START = re.compile(r"[\u3041-\u309f]")  # a name's second half: る…, の… (a word does not start so)
 
 
-def listed_results(toks: list[Token], vocab: Vocabulary, row_starts: list[int], taken: set[int],
+def listed_results(toks: list[Token], vocab: Vocabulary, era: str | None, row_starts: list[int], taken: set[int],
                    default_kind: str) -> list[IndicatorFact]:
     """The names and values of each row from ``row_starts`` (its project's name cell) to the next."""
     out: list[IndicatorFact] = []
     bounds = sorted(row_starts) + [len(toks)]
     # the header's role label (実績値), printed before the first row or inside it, holds for every row
-    role = next((vocab.value_role[t.text] for t in reversed(toks[max(0, bounds[0] - _HEADER_CELLS):bounds[0]])
-                 if t.text in vocab.value_role), "unspecified")
+    role, year = "unspecified", None
+    for t in toks[max(0, bounds[0] - _HEADER_CELLS):bounds[0]]:
+        role, year = _header_cell(t.text, vocab, era, role, year)
     for start, end in zip(bounds, bounds[1:]):
         kind = default_kind  # a row-group caption holds for the names after it in its row
         waiting: deque[tuple[Token, str]] = deque()  # names and their kind, oldest first
@@ -45,8 +48,8 @@ def listed_results(toks: list[Token], vocab: Vocabulary, row_starts: list[int], 
             tok = toks[k]
             text = tok.text
             k += 1
-            if text in vocab.value_role:
-                role = vocab.value_role[text]
+            if text in vocab.value_role or _YEAR_HEAD.match(text):
+                role, year = _header_cell(text, vocab, era, role, year)
             elif text in vocab.row_group_captions:
                 kind = vocab.row_group_captions[text]
             elif text.startswith(_BULLET) and tok.index not in taken and _may_name_count(text[1:], vocab):
@@ -64,8 +67,25 @@ def listed_results(toks: list[Token], vocab: Vocabulary, row_starts: list[int], 
                 except NumberFormatError:
                     continue
                 out.append(IndicatorFact(name, name_kind, m.group("unit"), name_tok.span, name_tok.index, (
-                    ValueFact(role, value, text, tok.span, None, tok.index),), "listed result"))
+                    ValueFact(role, value, text, tok.span, year, tok.index),), "listed result"))
     return out
+
+
+_YEAR_HEAD = re.compile(r"(?:平成|令和|H|R)\s?(?:\d{1,2}|元)\s?年度?|(?:19|20)\d{2}\s?年度")
+
+
+def _header_cell(text: str, vocab: Vocabulary, era: str | None, role: str, year: int | None
+                 ) -> tuple[str, int | None]:
+    """The role and year a header cell gives the table's values (実績値; R4実績; 平成27年度の指標名), else those so far."""
+    if text in vocab.value_role:
+        return vocab.value_role[text], year
+    column = header_column(text, era, vocab)
+    if column is not None and column.year is not None:
+        return column.role or role, column.year
+    m = _YEAR_HEAD.match(text)
+    if m and text[m.end():].lstrip("の") in vocab.indicator_header_words:  # 平成27年度の指標名: that year's
+        return role, _year(m.group(0))
+    return role, year
 
 
 def _counted(text: str, vocab: Vocabulary) -> bool:
