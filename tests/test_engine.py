@@ -1285,6 +1285,14 @@ def test_a_table_of_results_printed_column_by_column_pairs_each_value_with_its_n
     assert r.findings["indicator:listed result"] == 6
 
 
+def test_in_a_table_of_results_bullets_of_notes_get_no_value_and_a_name_right_before_a_value_gets_it():
+    text = ("令和５年度 施策評価シート\n施策 3-2 子育て支援の充実\nこども広場運営事業\n・親子で遊べる広場を週5日開いた\n"
+            "・利用者アンケートを行った\n12,400\n延べ利用者数\n18,250人\n子育て相談事業\n・夜間の相談を始めた\n"
+            "3,120\n相談件数\n640件\n")
+    r = read_document(SourceText.from_text(text, "notes.txt"))
+    assert _results(r) == {"こども広場運営事業": [("延べ利用者数", 18250)], "子育て相談事業": [("相談件数", 640)]}
+
+
 def test_a_table_of_results_gives_the_same_values_with_each_name_beside_its_value_or_flattened():
     side_by_side = ("令和５年度 事務事業評価結果一覧表(令和４年度事業)\n施策 2-1 みどりのまちづくり\n"
                     "事務事業名 事業費 (千円) 指標 実績値\n"

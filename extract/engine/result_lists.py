@@ -5,7 +5,8 @@ one per line and each after a bullet (``・消火栓の設置数``), and beside 
 (``4基``). A dump that prints the page line by line interleaves the two columns, so a name and its
 value no longer stand side by side; but each column keeps its order. So within a project's row the
 values, in order, go to the names, in order: each value cell (a figure in a count unit or a share,
-or ``-`` for none) to the oldest name still waiting. Bare figures are another column's (a grant, a
+or ``-`` for none) to the oldest name still waiting. A name printed without a bullet right before a value
+(``延べ利用者数`` / ``18,250人``) is the value's, and the bullets still waiting were notes, not names. Bare figures are another column's (a grant, a
 code) and are left. A name the dump cut around its value (``・広報日`` / ``272日`` / ``数``) is
 joined again: a one-character cell or one that begins with kana, after the value, ends the name. The
 role and year are those of the table's header (実績値, R4実績, 平成27年度の指標名), else unspecified and
@@ -28,6 +29,7 @@ from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_numb
 
 _BULLET = "・"
 _HEADER_CELLS = 30  # how far before the first row its header's cells may be
+_NAME_CELL = 4  # a cell without a bullet this long names what follows it (a caption, 効率, is shorter)
 _KANA_START = re.compile(r"[\u3041-\u309f]")  # a name's second half: る…, の… (a word does not start so)
 
 
@@ -43,20 +45,26 @@ def listed_results(toks: list[Token], vocab: Vocabulary, era: str | None, row_st
     for start, end in zip(bounds, bounds[1:]):
         kind = default_kind  # a row-group caption holds for the names after it in its row
         waiting: deque[tuple[Token, str]] = deque()  # names and their kind, oldest first
+        named: Token | None = None  # a name without a bullet, right before the cell read now
         k = start + 1
         while k < end:
             tok = toks[k]
             text = tok.text
             k += 1
+            before, named = named, None
             if text in vocab.value_role or _YEAR_HEAD.match(text):
                 role, year = _header_cell(text, vocab, era, role, year)
             elif text in vocab.row_group_captions:
                 kind = vocab.row_group_captions[text]
             elif text.startswith(_BULLET) and tok.index not in taken and _may_name_count(text[1:], vocab):
                 waiting.append((tok, kind))
-            elif waiting and tok.index not in taken and (is_no_value(text) or _counted(text, vocab)):
-                name_tok, name_kind = waiting.popleft()
-                name = name_tok.text[1:]
+            elif (len(text) >= _NAME_CELL and tok.index not in taken and _may_name_count(text, vocab)
+                  and not looks_like_project(text, vocab)):
+                waiting.clear()  # ・広場を開設した … 延べ利用者数 18,250人: the bullets were notes, the value is this name's
+                named = tok
+            elif (waiting or before) and tok.index not in taken and (is_no_value(text) or _counted(text, vocab)):
+                name_tok, name_kind = (before, kind) if before else waiting.popleft()
+                name = name_tok.text.removeprefix(_BULLET)
                 if k < end and _name_rest(toks[k], vocab, taken):
                     name, k = name + toks[k].text, k + 1
                 if is_no_value(text):
@@ -76,12 +84,13 @@ _YEAR_HEAD = re.compile(r"(?:平成|令和|H|R)\s?(?:\d{1,2}|元)\s?年度?|(?:1
 
 def _header_cell(text: str, vocab: Vocabulary, era: str | None, role: str, year: int | None
                  ) -> tuple[str, int | None]:
-    """The role and year a header cell gives the table's values (実績値; R4実績; 平成27年度の指標名), else those so far."""
+    """The role and year a header cell gives the table's values (実績値; R4実績; 平成27年度の指標名), else those so
+    far (a year alone, as a title prints it, is not the values')."""
     if text in vocab.value_role:
         return vocab.value_role[text], year
     column = header_column(text, era, vocab)
-    if column is not None and column.year is not None:
-        return column.role or role, column.year
+    if column is not None and column.year is not None and column.role is not None:  # not the title's 令和5年度
+        return column.role, column.year
     m = _YEAR_HEAD.match(text)
     if m and text[m.end():].lstrip("の") in vocab.indicator_header_words:  # 平成27年度の指標名: that year's
         return role, _year(m.group(0))
