@@ -857,7 +857,7 @@ def test_a_kpi_table_printed_one_cell_per_line_with_its_goal_cells_before_each_n
     qualified = [(v.value, v.qualifier) for i in r.indicators if i.name == "新規就業者数" for v in i.values]
     assert qualified == [(600, None), (410, "累計"), (150, "うち R4年度 150人")]
     notes = [i.message for i in r.issues if "a note after a row's value" in i.message]
-    assert len(notes) == 2 and "(うち R4年度 150人)" in notes[0] and "read as one year's part" in notes[0]
+    assert len(notes) == 2 and "(うち R4年度 150人)" in notes[0] and "read as the row's value of the year" in notes[0]
 
 
 @pytest.mark.parametrize(("label", "role"), [("数値目標", "target"), ("成果目標", "target"), ("指標名", "unspecified")])
@@ -871,6 +871,7 @@ def test_a_period_column_holds_targets_only_under_a_label_that_names_them(label,
     ("(うち R4年度 150人)", (150, 2022)),
     ("(う R4 度 150 人)", (150, 2022)),  # a dump that lost characters of the words, not the year and the figure
     ("(内 2022年度 150)", (150, 2022)),
+    ("(参考 R3 140人)", (140, 2021)),  # a past year's figure beside the row
     ("(R5 3月 150人)", None),  # a date
     ("(うち R4年度 150件)", None),  # another unit than the row's
     ("(R3 140人 R4 150人)", None),  # two figures
@@ -882,6 +883,7 @@ def test_a_note_after_a_rows_value_is_read_as_one_years_part_only_when_it_prints
     [indicator] = r.indicators
     parts = [(v.value, v.fiscal_year) for v in indicator.values if v.qualifier not in (None, "累計")]
     assert parts == ([read] if read else [])
+    assert {v.role for v in indicator.values if v.qualifier not in (None, "累計")} <= {"actual"}
     if read is None:
         assert any("a note after a row's values: its figures are not read" in i.message for i in r.issues)
 

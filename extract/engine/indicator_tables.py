@@ -215,8 +215,9 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
                     partial.append(Unplaced(text, lines[j].span, "a note after a row's values: its figures are not read"))
                 else:  # kept, and told: the note's words may be cut (う for うち)
                     out[-1] = replace(out[-1], values=out[-1].values + (part,))
-                    partial.append(Unplaced(text, lines[j].span, "a note after a row's value, read as one year's "
-                                                                 "part of it (its words kept as printed)"))
+                    partial.append(Unplaced(text, lines[j].span, "a note after a row's value, read as the row's "
+                                                                 "value of the year it prints (the note kept as its "
+                                                                 "qualifier)"))
                     j += 1
                     continue
             if text:
@@ -229,8 +230,9 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
 _MAX_TEXT_CELLS = 8  # text cells between two rows of a table printed one cell per line: more end it
 
 
-# a note after a row's value that gives one year's part of it: (うち H28年度 255人); a dump may lose
-# characters of its words (う H28 度 255 人), but not the year and the figure that make it one
+# a note after a row's value that gives the row's value of one year: its part (うち H28年度 255人) or a
+# past year's figure (参考 R3 40万人); a dump may lose characters of its words (う H28 度 255 人), but not
+# the year and the figure that make it one
 _BREAKDOWN = re.compile(
     r"[(（](?P<q>[^\d()（）]{0,6}?)\s*(?P<y>(?:平成|令和|H|R)\s?\d{1,2}|(?:19|20)\d{2})\s*(?:年度|年|度)?\s*"
     r"(?P<v>[\d,]+(?:\.\d+)?)\s*(?P<unit>[^\d\s()（）]{0,3})\s*[)）]")
@@ -238,7 +240,7 @@ _BREAKDOWN = re.compile(
 
 def _breakdown(text: str, row: IndicatorFact, cell: Token, vocab: Vocabulary) -> ValueFact | None:
     """The value a note after a row's last value gives for one year (see ``_BREAKDOWN``), with the role of
-    that value and the note as printed as its qualifier; None when the note is not one (a date, another
+    that value (a reference figure's: actual) and the note as printed as its qualifier; None when the note is not one (a date, another
     unit than the row's, more than one figure)."""
     m = _BREAKDOWN.fullmatch(text)
     if m is None or not row.values or (m.group("unit") and m.group("unit") in vocab.date_units):
@@ -254,7 +256,9 @@ def _breakdown(text: str, row: IndicatorFact, cell: Token, vocab: Vocabulary) ->
     if year is None:
         return None
     printed = f"{m.group('v')}{unit or ''}"
-    return ValueFact(row.values[-1].role, value, printed, cell.span, year, cell.index, text.strip("()（） "))
+    # a reference figure (参考) is a past year's actual; a part (うち) has the role of the value it divides
+    role = "actual" if m.group("q").strip(" )）") in vocab.reference_labels else row.values[-1].role
+    return ValueFact(role, value, printed, cell.span, year, cell.index, text.strip("()（） "))
 
 
 def _counts(text: str, vocab: Vocabulary) -> bool:
