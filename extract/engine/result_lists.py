@@ -5,10 +5,11 @@ one per line and each after a bullet (``・消火栓の設置数``), and beside 
 (``4基``). A dump that prints the page line by line interleaves the two columns, so a name and its
 value no longer stand side by side; but each column keeps its order. So within a project's row the
 values, in order, go to the names, in order: each value cell (a figure in a count unit or a share,
-or ``-`` for none) to the oldest name still waiting. A name printed without a bullet right before a value
-(``延べ利用者数`` / ``18,250人``) is the value's, and the bullets still waiting were notes, not names. Bare figures are another column's (a grant, a
+or ``-`` for none) to the oldest name still waiting. A name printed on its own line without a bullet, right
+before a value on its own line (``延べ利用者数`` / ``18,250人``), is the value's, and the bullets still waiting
+were notes, not names (a name and a value on one line are counted items'). Bare figures are another column's (a grant, a
 code) and are left. A name the dump cut around its value (``・広報日`` / ``272日`` / ``数``) is
-joined again: a one-character cell or one that begins with kana, after the value, ends the name. The
+joined again: a line of one cell after the value, of one character or beginning with kana, ends the name. The
 role and year are those of the table's header (実績値, R4実績, 平成27年度の指標名), else unspecified and
 none; the kind the row-group caption (活動 / 成果) printed before the name in its row, else the
 document's.
@@ -22,7 +23,7 @@ from collections import deque
 from policy_kg.extract.engine.indicators import _TABLE_VALUE, SHARE_UNITS, IndicatorFact, ValueFact, _year
 from policy_kg.extract.engine.labelled_values import _count_unit, _may_name_count
 from policy_kg.extract.engine.names import looks_like_project
-from policy_kg.extract.engine.normalize import Token
+from policy_kg.extract.engine.normalize import Token, cells_by_line
 from policy_kg.extract.engine.table_headers import header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number
@@ -37,6 +38,7 @@ def listed_results(toks: list[Token], vocab: Vocabulary, era: str | None, row_st
                    default_kind: str) -> list[IndicatorFact]:
     """The names and values of each row from ``row_starts`` (its project's name cell) to the next."""
     out: list[IndicatorFact] = []
+    lone = {line for line, cells in cells_by_line(toks).items() if len(cells) == 1}  # lines of one cell
     bounds = sorted(row_starts) + [len(toks)]
     # the header's role label (実績値), printed before the first row or inside it, holds for every row
     role, year = "unspecified", None
@@ -58,14 +60,15 @@ def listed_results(toks: list[Token], vocab: Vocabulary, era: str | None, row_st
                 kind = vocab.row_group_captions[text]
             elif text.startswith(_BULLET) and tok.index not in taken and _may_name_count(text[1:], vocab):
                 waiting.append((tok, kind))
-            elif (len(text) >= _NAME_CELL and tok.index not in taken and _may_name_count(text, vocab)
-                  and not looks_like_project(text, vocab)):
+            elif (tok.line in lone and len(text) >= _NAME_CELL and tok.index not in taken
+                  and _may_name_count(text, vocab) and not looks_like_project(text, vocab)):
                 waiting.clear()  # ・広場を開設した … 延べ利用者数 18,250人: the bullets were notes, the value is this name's
                 named = tok
-            elif (waiting or before) and tok.index not in taken and (is_no_value(text) or _counted(text, vocab)):
-                name_tok, name_kind = (before, kind) if before else waiting.popleft()
+            elif (waiting or before and tok.line in lone) and tok.index not in taken and (
+                    is_no_value(text) or _counted(text, vocab)):
+                name_tok, name_kind = (before, kind) if before and tok.line in lone else waiting.popleft()
                 name = name_tok.text.removeprefix(_BULLET)
-                if k < end and _name_rest(toks[k], vocab, taken):
+                if k < end and toks[k].line in lone and _name_rest(toks[k], vocab, taken):
                     name, k = name + toks[k].text, k + 1
                 if is_no_value(text):
                     continue  # - : nothing done, no value
