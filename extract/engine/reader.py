@@ -206,11 +206,11 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     cell_tables, partial_cells = tables_of.cell_per_line_tables(lines, toks, vocab, era, indicator_kind)
     indicator_tables += cell_tables
     partial_tables += partial_cells
-    read_cells = frozenset(v.cell for f in indicator_tables for v in f.values if v.cell is not None)
+    read_cells = frozenset(_value_cells(indicator_tables))
     flat_tables, partial_flat = tables_of.flattened_tables(lines, toks, vocab, era, indicator_kind)
     indicator_tables += [f for f in flat_tables if not any(v.cell in read_cells for v in f.values)]  # read already
     partial_tables += partial_flat
-    table_cells = frozenset(v.cell for f in indicator_tables for v in f.values if v.cell is not None)
+    table_cells = frozenset(_value_cells(indicator_tables))
     headers = year_headers(toks, era)
     row_cells = set(row_of)
     if kind.name in MULTI_PROJECT_KINDS:  # a list's money column: its small sums are sums too
@@ -267,18 +267,18 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     tables = [f for f in tables if not any(v.cell in table_cells for v in f.values)]
     taken = {f.token for f in figures} | table_cells  # money cells are not indicator values
     labelled, short_rows, left_rows = ind.role_rows(toks, headers, vocab, taken, indicator_kind)
-    taken |= {v.cell for f in tables + labelled for v in f.values if v.cell is not None}
+    taken |= _value_cells(tables + labelled)
     rows, partial = ind.year_rows(toks, headers, taken)
     partial += partial_tables + left_rows
     ifacts += tables + indicator_tables + labelled + rows + ind.target_bounds(lines, toks)
-    taken |= {v.cell for f in rows for v in f.values if v.cell is not None}  # the tables' cells are in already
+    taken |= _value_cells(rows)  # the tables' cells are in already
     ifacts += labelled_of.labelled_values(toks, vocab, era, taken)
     plan_role = "plan" if kind.name == "business_plan" else "unspecified"
     ifacts += labelled_of.leader_counts(lines, toks, vocab, plan_role)
-    taken |= {v.cell for f in ifacts for v in f.values if v.cell is not None}
+    taken |= _value_cells(ifacts)
     ifacts += labelled_of.counted_items(toks, vocab, plan_role, taken, unlabelled=kind.name == "measure_evaluation")
     if kind.name == "measure_evaluation":  # a report's table of results: names and values in two columns
-        taken |= {v.cell for f in ifacts for v in f.values if v.cell is not None} | {f.token for f in ifacts}
+        taken |= _value_cells(ifacts) | {f.token for f in ifacts}  # and the names read
         ifacts += listed_results(toks, vocab, era, [t for t, _ in projects], taken, indicator_kind)
     if kind.name == "business_plan" and record.fiscal_year:  # a plan's planned values are for the plan's year
         ifacts = [replace(f, values=tuple(
@@ -311,7 +311,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         record.issues.append(ExtractionIssue(
             "info", f"{len(yearless)} indicator values print no fiscal year and are kept without one "
                     f"(first: {fact.name!r} {value.printed!r})", value.span))
-    taken |= {v.cell for f in ifacts for v in f.values if v.cell is not None}
+    taken |= _value_cells(ifacts)
     reported = [u.span for u in unclear + unclear2 + partial + unplaced + short_rows]  # their figures are told
     unread = [u for u in unread_values(toks, vocab, era, taken)
               if not any(s.start <= u.span.start <= s.end for s in reported)]
@@ -338,6 +338,11 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             "uncertain", f"read as {kind.name} (confidence {kind.confidence}), but no project, amount or "
                          "indicator was recognised", Span(1, max(1, record.line_count))))
     record.findings = dict(sorted(found.items()))
+
+
+def _value_cells(facts: list[ind.IndicatorFact]) -> set[int]:
+    """The cells the values of ``facts`` were read from (no other fact may read them again)."""
+    return {v.cell for f in facts for v in f.values if v.cell is not None}
 
 
 def _sheets(facts: list[names.NameFact]) -> list[names.NameFact]:
