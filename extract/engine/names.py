@@ -156,12 +156,15 @@ def _project_prefix(text: str, vocab: Vocabulary) -> str | None:
     return text if looks_like_project(text, vocab) else None
 
 
+_DIGIT = re.compile(r"\d")
 _FIGURE_WORD = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?[^\d\s]{0,3}")  # 1,380 | 86% | 12回: a cell, not a word
 
 
 def _after_figures(text: str) -> str:
     """What follows the last figure cell of a flattened row (``… 12回 ・満足度 86% かわせみ水辺学習事業``): no
     name holds a figure as one of its words."""
+    if " " not in text or not _DIGIT.search(text):
+        return text  # most names: one word, or no figure at all
     words = text.split(" ")
     last = max((k for k, w in enumerate(words) if _FIGURE_WORD.fullmatch(w)), default=-1)
     return " ".join(words[last + 1:]).strip()

@@ -168,10 +168,21 @@ def _split_long(cell: str, vocab: Vocabulary) -> list[str]:
     return [cell[a:b] for a, b in zip(bounds, bounds[1:]) if cell[a:b].strip()]
 
 
+class TokenList(list):
+    """A document's token stream, which also keeps its cells grouped by line once they are asked for
+    (a dozen recognisers ask; the stream is not changed after ``tokens()`` made it)."""
+
+    __slots__ = ("by_line",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_line: dict[int, list[Token]] | None = None
+
+
 def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
     """The token stream of ``lines``: cells in reading order, each with its source span."""
     vocab = vocab or vocabulary()
-    out: list[Token] = []
+    out: list[Token] = TokenList()
     for i, line in enumerate(lines):
         first = True
         for cell in line.text.split(" "):
@@ -183,10 +194,15 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
 
 
 def cells_by_line(toks: list[Token]) -> dict[int, list[Token]]:
-    """The cells of each logical line, in order (lines without cells are absent)."""
+    """The cells of each logical line, in order (lines without cells are absent). Read it, do not change it:
+    a document's stream hands every caller the same one."""
+    if isinstance(toks, TokenList) and toks.by_line is not None:
+        return toks.by_line
     by_line: dict[int, list[Token]] = {}
     for t in toks:
         by_line.setdefault(t.line, []).append(t)
+    if isinstance(toks, TokenList):
+        toks.by_line = by_line
     return by_line
 
 

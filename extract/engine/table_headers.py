@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from policy_kg.extract.engine.normalize import Token
 from policy_kg.extract.engine.vocabulary import Vocabulary
@@ -33,6 +34,7 @@ def values_missing(columns: list[TableColumn], printed: int) -> bool:
     return any(c.role not in NOT_KEPT for c in columns[printed:])
 
 
+@lru_cache(maxsize=8192)  # asked of most cells, by several recognisers: each cell text is parsed once
 def header_column(cell: str, era: str | None, vocab: Vocabulary) -> TableColumn | None:
     """What one header cell of an indicator table names: ``H30目標`` (2018, target), ``基準値``, ``目標値(R1)``,
     ``平成30年度``; None when it is not a column of values."""

@@ -18,6 +18,9 @@ from policy_kg.extract.engine.table_headers import header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary
 
 
+_LABEL_LENGTH = 12  # a column label is short (令和4年度実績値): longer cells are not tried
+
+
 def unread_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: set[int]) -> list[Unplaced]:
     """The figure cells (see the module's docstring) outside ``taken``, in the order printed."""
     counts = set(vocab.non_money_units) - set(vocab.date_units)
@@ -25,7 +28,7 @@ def unread_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: 
     label, run = "", -1  # the last column label, and the cell a run of figures after it has reached
     rows_read = {t.line for t in toks if t.index in taken}
     for k, tok in enumerate(toks):
-        if _column_label(tok.text, era, vocab):
+        if len(tok.text) <= _LABEL_LENGTH and _column_label(tok.text, era, vocab):
             label, run = tok.text, k + 1
             continue
         m = _TABLE_VALUE.fullmatch(tok.text)
