@@ -1339,6 +1339,17 @@ def test_outside_a_report_of_results_bulleted_names_and_counts_apart_are_not_pai
     assert any("were not read" in i.message and "'12回'" in i.message for i in r.issues)
 
 
+def test_label_variants_of_the_vocabulary_read_as_their_fields():
+    text = ("令和５年度 事務事業評価シート\n事務事業の名称 さくら並木保全事業\n主担当課 公園緑地課\n"
+            "フルコスト 4,560千円\n町債 1,000千円\nアウトプット指標 剪定本数 単位 本 目標値 120 実績値 118\n")
+    [p] = read_document(SourceText.from_text(text, "variants.txt")).projects
+    assert (p.name, p.unit.division) == ("さくら並木保全事業", "公園緑地課")
+    assert [(a.jpy, a.label, [f.funding_type for f in a.funding]) for a in p.amounts] == [
+        (4_560_000, "フルコスト", []), (1_000_000, "町債", ["地方債"])]  # no year printed: kept as stated, label kept
+    assert [(i.name, i.kind, [(v.role, v.value) for v in i.values]) for i in p.indicators] == [
+        ("剪定本数", "activity", [("target", 120), ("actual", 118)])]
+
+
 def test_a_table_of_projects_gives_each_row_its_name_department_and_amounts():
     r = read("project_table.txt")
     got = [(p.name, p.unit.division, [(a.printed, a.jpy, a.label) for a in p.amounts]) for p in r.projects]
