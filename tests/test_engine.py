@@ -1350,6 +1350,12 @@ def test_label_variants_of_the_vocabulary_read_as_their_fields():
         ("剪定本数", "activity", [("target", 120), ("actual", 118)])]
 
 
+def test_a_kpi_table_headed_at_adoption_now_and_target_reads_its_roles():
+    text = "みずうみ市総合戦略 KPI進捗状況\nKPI 策定時(H26) 現状(R1) 目標(R2)\n観光入込客数(千人) 1,250 1,320 1,400\n"
+    assert values(read_document(SourceText.from_text(text, "k.txt"))) == {
+        "観光入込客数": [("baseline", 1250, 2014), ("actual", 1320, 2019), ("target", 1400, 2020)]}
+
+
 def test_a_table_of_projects_gives_each_row_its_name_department_and_amounts():
     r = read("project_table.txt")
     got = [(p.name, p.unit.division, [(a.printed, a.jpy, a.label) for a in p.amounts]) for p in r.projects]
