@@ -1356,6 +1356,26 @@ def test_a_kpi_table_headed_at_adoption_now_and_target_reads_its_roles():
         "観光入込客数": [("baseline", 1250, 2014), ("actual", 1320, 2019), ("target", 1400, 2020)]}
 
 
+@pytest.mark.parametrize(("title", "header", "years"), [
+    ("令和２年度", "30年度実績 元年度実績 2年度目標", [2018, 2019, 2020]),  # 30年度 in a 令和 document is 平成30
+    ("平成31年度", "29年度実績 30年度実績 元年度目標", [2017, 2018, 2019]),
+    ("平成31年度", "30年度実績 元年度実績 2年度目標", [2018, 2019, 2020]),  # after 元, 令和's years
+    ("令和２年度", "元年度実績 2年度実績 3年度目標", [2019, 2020, 2021]),
+])
+def test_years_printed_without_an_era_are_read_across_the_change_of_era(title, header, years):
+    text = (f"{title} 事務事業評価シート\n事務事業名 ほしぞら講座事業\n活動指標 単位 {header}\n"
+            "ア 講座の開催回数 回 12 15 18\nイ 受講者数 人 240 ― 300\n")
+    r = read_document(SourceText.from_text(text, "eras.txt"))
+    got = values(r)
+    # a row's list mark (ア, イ) is not its name's; ― is no value
+    assert [y for _, _, y in got["講座の開催回数"]] == years
+    assert [(role, v) for role, v, _ in got["受講者数"]] == [("actual", 240), ("target", 300)]
+    money = ("令和２年度 事務事業評価シート\n事務事業名 ほしぞら講座事業\n事業費(千円) 30年度決算 元年度決算 2年度予算\n"
+             "事業費 1,200 1,350 1,400\n")
+    [p] = read_document(SourceText.from_text(money, "money.txt")).projects
+    assert [(a.fiscal_year, a.status) for a in p.amounts] == [(2018, None), (2019, None), (2020, "budget")]
+
+
 def test_a_table_of_projects_gives_each_row_its_name_department_and_amounts():
     r = read("project_table.txt")
     got = [(p.name, p.unit.division, [(a.printed, a.jpy, a.label) for a in p.amounts]) for p in r.projects]

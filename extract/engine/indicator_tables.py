@@ -38,6 +38,7 @@ from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_numb
 from policy_kg.extract.records import Span
 
 _ROW_NUMBER = re.compile(r"\d{1,3}[.．]?|[①-⑳]|[(（]\d{1,2}[)）]")
+_ITEM_MARK = re.compile(r"[(（]?[ア-ン][)）.．]?|[①-⑳]|[(（]\d{1,2}[)）]|\d{1,2}[.．)）]")  # ア 受講者数 …: a list's mark
 _UNIT_SUFFIX = re.compile(r"(?P<name>.+?)\s?[(（](?P<unit>[^()（）]{1,3})[)）]")  # 参加者数(人)
 _ROLE_SUFFIX = re.compile(r"[(（](?P<role>[^()（）]{1,4})[)）]$")
 
@@ -79,9 +80,9 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             if continued:  # 実績 380 460 −: a row that only prints a role continues the indicator above it
                 head = cells_of_line[0]
                 cells_of_line = [Token(previous[0], head.line, head.index, head.span), *cells_of_line]
-            if numbered and len(cells_of_line) > 1 and _ROW_NUMBER.fullmatch(cells_of_line[0].text) and not (
-                    _is_value(cells_of_line[1].text)):
-                cells_of_line = cells_of_line[1:]
+            if len(cells_of_line) > 1 and (numbered and _ROW_NUMBER.fullmatch(cells_of_line[0].text) or _ITEM_MARK.fullmatch(
+                    cells_of_line[0].text)) and not _is_value(cells_of_line[1].text):
+                cells_of_line = cells_of_line[1:]  # the row's number (No. 1 …) or its list mark (ア, ①, (1))
             row_kind = None
             if len(cells_of_line) > 2 and cells_of_line[0].text in vocab.indicator and not _is_value(cells_of_line[1].text):
                 row_kind = vocab.indicator[cells_of_line[0].text]  # 活動指標 開設クラブ数(か所) 12 13 14

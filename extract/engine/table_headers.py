@@ -9,14 +9,14 @@ and two years before an earlier one are one period's column (``H27 H31`` then ``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from policy_kg.extract.engine.normalize import Token
 from policy_kg.extract.engine.vocabulary import Vocabulary
-from policy_kg.extract.engine.years import year_column
+from policy_kg.extract.engine.years import across_era_change, eraless, year_column
 
-_COLUMN_YEAR = re.compile(r"(?:(?:令和|平成|昭和|[RHS])\s?(?:\d{1,2}|元)|(?:19|20)\d{2}|\d{1,2}(?=年))(?:年度?)?")
+_COLUMN_YEAR = re.compile(r"(?:(?:令和|平成|昭和|[RHS])\s?(?:\d{1,2}|元)|(?:19|20)\d{2}|(?:\d{1,2}|元)(?=年))(?:年度?)?")
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,11 @@ def table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tupl
         if column is None:
             return None
         columns.append(column)
+    short = [eraless(cell.text) for cell in cells[k:]]
+    if any(short):  # 30年度実績 元年度実績 2年度目標 in a 令和 document: 2018, 2019, 2020
+        years = across_era_change([c.year or 0 for c in columns], [s and c.year is not None for s, c in
+                                                                  zip(short, columns)], era)
+        columns = [replace(c, year=y) if c.year is not None else c for c, y in zip(columns, years)]
     columns = _period_columns(_bound_columns(columns), period_role)
     if not columns:
         return None

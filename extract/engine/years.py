@@ -4,7 +4,8 @@ A header is two or more consecutive cells that each name a fiscal year, optional
 column holds: ``H26予算 H26決算 H27予算``, ``平成25年度 平成26年度``, ``20年度(実績) 21年度(見込)``,
 ``2017年度 2018年度``, ``R1決算 R2予算``, ``20 年度 21 年度``, ``24年度実績 25年度計画``; or a ``年度`` cell followed by bare years (``年度 27 26
 25``), whose era is the one the document prints elsewhere. Two-digit years with no era of their
-own take that era too; with none printed anywhere they are not years.
+own take that era too (across the change from 平成 to 令和: ``30年度 元年度 2年度``); with none
+printed anywhere they are not years.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from policy_kg.extract.numbers import NumberFormatError, era_to_year
 
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "R": 2018, "H": 1988, "S": 1925}
 _YEAR_CELL = re.compile(
-    r"^(?:(?P<era>令和|平成|昭和|R|H|S)\s?(?P<n>\d{1,2}|元)|(?P<g>(?:19|20)\d{2})|(?P<short>\d{1,2})(?=年))"
+    r"^(?:(?P<era>令和|平成|昭和|R|H|S)\s?(?P<n>\d{1,2}|元)|(?P<g>(?:19|20)\d{2})|(?P<short>\d{1,2}|元)(?=年))"
     r"(?:年度?)?(?P<tail>.*)$"
 )
 _STATUS = (("決算見込", "estimate"), ("見込", "estimate"), ("当初", "budget"), ("予算", "budget"),
@@ -67,12 +68,34 @@ def year_column(cell: str, era: str | None) -> YearColumn | None:
         except NumberFormatError:
             return None
     elif era is not None:
-        year = _ERAS[era] + int(m.group("short"))
+        year = _ERAS[era] + (1 if m.group("short") == "元" else int(m.group("short")))
     else:
         return None
     tail = m.group("tail")
     status = status_of(tail)
     return YearColumn(year, status)
+
+
+_ERALESS = re.compile(r"(?:\d{1,2}|元)\s?年")
+_ERA_SHIFT = _ERAS["令和"] - _ERAS["平成"]  # 令和 N is 平成 (N + 30)
+
+
+def eraless(cell: str) -> bool:
+    """Whether a year cell prints its year without an era (30年度, 元年度), so takes the document's."""
+    return bool(_ERALESS.match(cell))
+
+
+def across_era_change(years: list[int], short: list[bool], era: str | None) -> list[int]:
+    """The years of a header whose cells print no era (``short``) read across the change from 平成 to 令和:
+    such years that fall back (``30年度 元年度 2年度``) change era there. In a 令和 document the years
+    before the fall are 平成's (30年度 is 2018, not 2048); in a 平成 one those after it are 令和's."""
+    falls = [k for k in range(len(years) - 1) if short[k] and short[k + 1] and years[k] > years[k + 1]]
+    if not falls or era not in ("令和", "平成", "R", "H"):
+        return years
+    fall = falls[-1]
+    if era in ("令和", "R"):
+        return [y - _ERA_SHIFT if k <= fall and short[k] else y for k, y in enumerate(years)]
+    return [y + _ERA_SHIFT if k > fall and short[k] else y for k, y in enumerate(years)]
 
 
 def bare_years(toks: list[Token], i: int) -> list[int]:
@@ -95,20 +118,23 @@ def year_headers(toks: list[Token], era: str | None) -> list[YearHeader]:
                                                             for j in bare)))
                 i = bare[-1] + 1
                 continue
-        cols, j = [], i
+        cols, short, j = [], [], i
         while j < n:
             cell = toks[j].text
             if cell in ("平成", "令和", "H", "R") and j + 1 < n and re.fullmatch(r"\d{1,2}", toks[j + 1].text):
                 col, width = year_column(cell + toks[j + 1].text, era), 2
             elif re.fullmatch(r"\d{1,2}|(?:19|20)\d{2}", cell) and j + 1 < n and toks[j + 1].text.startswith("年度"):
                 col, width = year_column(cell + toks[j + 1].text, era), 2  # 20 年度 21 年度
+                cell += toks[j + 1].text
             else:
                 col, width = year_column(cell, era), 1
             if col is None:
                 break
             cols.append(col)
+            short.append(eraless(cell))
             j += width
         if len(cols) >= 2:
+            cols = [YearColumn(y, c.status) for y, c in zip(across_era_change([c.year for c in cols], short, era), cols)]
             statuses = [t.text for t in toks[j:j + len(cols)]]
             if len(statuses) == len(cols) and all(w in _STATUS_WORDS for w in statuses) and (
                     toks[j].line != toks[j - 1].line and all(t.line == toks[j].line for t in toks[j:j + len(cols)])):
