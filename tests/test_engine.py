@@ -1376,6 +1376,18 @@ def test_years_printed_without_an_era_are_read_across_the_change_of_era(title, h
     assert [(a.fiscal_year, a.status) for a in p.amounts] == [(2018, None), (2019, None), (2020, "budget")]
 
 
+def test_a_plans_item_gives_its_project_the_count_and_the_budget_its_line_prints_after_the_name():
+    text = ("令和６年度 みなと市社会福祉協議会 事業計画\n1 地域福祉活動推進事業\n"
+            "(1) ふれあいサロン事業 市内60か所で開く。(予算額 1,200千円)\n(2) 見守り訪問事業 訪問回数 目標 2,400回\n")
+    r = read_document(SourceText.from_text(text, "plan.txt"))
+    got = {p.name: ([(a.jpy, a.category, a.fiscal_year, a.status) for a in p.amounts],
+                    [(i.name, [(v.role, v.value, v.fiscal_year) for v in i.values]) for i in p.indicators])
+           for p in r.projects}
+    # the 予算額 label after the prose of its line; the project's name before what it counts
+    assert got["ふれあいサロン事業"] == ([(1_200_000, "total", 2024, "budget")], [])
+    assert got["見守り訪問事業"] == ([], [("訪問回数", [("target", 2400, 2024)])])
+
+
 def test_a_table_of_projects_gives_each_row_its_name_department_and_amounts():
     r = read("project_table.txt")
     got = [(p.name, p.unit.division, [(a.printed, a.jpy, a.label) for a in p.amounts]) for p in r.projects]

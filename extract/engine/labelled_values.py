@@ -23,6 +23,7 @@ from policy_kg.extract.engine.indicators import (
     ValueFact,
     _year,
 )
+from policy_kg.extract.engine.names import looks_like_project
 from policy_kg.extract.engine.normalize import Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import header_column, header_word
 from policy_kg.extract.engine.vocabulary import Vocabulary
@@ -113,6 +114,8 @@ def counted_items(toks: list[Token], vocab: Vocabulary, default_role: str, taken
             continue  # a line of counted items ends with a figure and its unit
         if _ITEM_MARK.fullmatch(cells[0].text + " "):
             cells = cells[1:]  # (1) ボランティア登録者数 …: the item's number
+        if len(cells) > 2 and looks_like_project(cells[0].text, vocab):
+            cells = cells[1:]  # (2) 見守り訪問事業 訪問回数 目標 2,400回: the item's project, then what it counts
         facts: list[IndicatorFact] = []
         k = 0
         while k < len(cells):

@@ -103,6 +103,18 @@ def _token_at(line_toks: list[Token], line_text: str, offset: int) -> Token:
     return line_toks[-1]
 
 
+_PROSE_BREAK = re.compile(r"[。、，,「]")
+
+
+def _label_end(cell: str) -> str:
+    """What a cell prints after the prose or the open bracket before a label: 開催する。(予算額 → 予算額."""
+    cell = _PROSE_BREAK.split(cell)[-1] or cell
+    k = max(cell.rfind("("), cell.rfind("（"))
+    if k >= 0 and not re.search(r"[)）]", cell[k:]):
+        cell = cell[k + 1:] or cell
+    return cell
+
+
 def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> tuple[list[MoneyFact], list[Unplaced]]:
     """Figures printed with their own unit of money."""
     facts: list[MoneyFact] = []
@@ -133,10 +145,11 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
                 continue  # 数値目標 … 基準値 2,100億円(H26): a KPI's value, counted in yen
             category, funding, label = "stated", None, None
             prev = toks[tok.index - 1] if tok.index else None
-            field = vocab.money_label(prev.text) if prev is not None and prev.line == tok.line else None
+            before_cell = _label_end(prev.text) if prev is not None and prev.line == tok.line else None
+            field = vocab.money_label(before_cell) if before_cell else None
             if field is not None:  # 事業費 12,345千円: the label before it says what it is
                 category, funding = (field[1], None) if field[0] == "money" else ("funding_share", field[1])
-                label = label_text(prev.text)
+                label = label_text(before_cell)
             facts.append(MoneyFact(jpy, printed, line.span, tok.index, category, funding, how, 1.0, label=label))
     return facts, unclear
 
