@@ -1388,6 +1388,19 @@ def test_a_plans_item_gives_its_project_the_count_and_the_budget_its_line_prints
     assert got["見守り訪問事業"] == ([], [("訪問回数", [("target", 2400, 2024)])])
 
 
+def test_in_a_summary_of_the_years_budget_a_project_lines_one_sum_is_its_budget_and_two_stay_as_printed():
+    text = ("令和６年度 当初予算の概要\n主な事業\n・こども医療費助成事業 3億2,100万円 (新規)\n"
+            "・ごみ収集運搬事業 12億5,600万円 11億9,000万円\n")
+    r = read_document(SourceText.from_text(text, "summary.txt"))
+    got = {p.name: [(a.jpy, a.category, a.fiscal_year, a.status) for a in p.amounts] for p in r.projects}
+    assert got == {"こども医療費助成事業": [(321_000_000, "total", 2024, "budget")],
+                   # which of the two is this year's is not printed: both kept as stated, no year
+                   "ごみ収集運搬事業": [(1_256_000_000, "stated", None, None), (1_190_000_000, "stated", None, None)]}
+    # a summary whose title is not of a budget (a report of results) gives its lines no year
+    other = read_document(SourceText.from_text(text.replace("当初予算の概要", "主要施策の成果"), "results.txt"))
+    assert all(a.fiscal_year is None for p in other.projects for a in p.amounts)
+
+
 def test_a_table_of_projects_gives_each_row_its_name_department_and_amounts():
     r = read("project_table.txt")
     got = [(p.name, p.unit.division, [(a.printed, a.jpy, a.label) for a in p.amounts]) for p in r.projects]

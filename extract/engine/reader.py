@@ -217,6 +217,9 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         row_cells |= money_column_cells(toks, [(t, p.name or "") for t, p in projects], vocab)
     declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_cells), table_cells, headers)
     figures = sorted(inline + declared, key=lambda f: f.token)
+    per_line = Counter(f.span.start for f in figures)
+    budget_title = (kind.name == "budget_summary" and record.fiscal_year is not None
+                    and any(w in (record.title or "") for w in vocab.budget_columns))
     position_only = 0
     for k, fig in enumerate(figures):
         if fig.token in row_of:  # a table's row says whose figure it is
@@ -227,6 +230,11 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         if (fig.fiscal_year is None and fig.category != "stated" and fig.label in vocab.budget_columns
                 and record.fiscal_year and kind.name in ("business_plan", "budget_summary")):
             fig = replace(fig, fiscal_year=record.fiscal_year, status="budget")  # a plan's 予算額: its year's
+        elif (budget_title and owner is not None and fig.category == "stated" and fig.label is None
+              and fig.fiscal_year is None and per_line[fig.span.start] == 1 and owner.span.start == fig.span.start):
+            # ・こども医療費助成事業 3億2,100万円 in a summary of the year's budget: the one sum its line prints
+            fig = replace(fig, category="total", fiscal_year=record.fiscal_year, status="budget")
+            found["amount:budget summary line"] += 1
         category, funding = fig.category, ()
         if fig.funding:
             funding = (FundingSource(fig.funding, None, fig.funding, fig.span),)
