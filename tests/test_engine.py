@@ -57,6 +57,8 @@ def test_letter_spaced_labels_collapse_but_words_stay_apart():
     ("R 2 決 算", "R2決算"), ("令 和 4 年 度", "令和4年度"), ("( 単 位 : 千 円 )", "(単位:千円)"),
     ("目 標 1 2 3", "目標 1 2 3"),  # a spaced label, then its values: the digits at the end stay cells
     ("1 2 3", "1 2 3"), ("A B", "A B"),  # no letter-spacing without characters of words
+    # two cells the spacing ran together part after a closing bracket and before a year
+    ("事 業 費 ( 千 円 ) R 3 決 算", "事業費(千円) R3決算"), ("単 位 冊 R 3 実 績", "単位冊 R3実績"),
 ])
 def test_letter_spaced_cells_with_letters_and_digits_collapse(spaced, read):
     assert normalize_line(spaced) == read
@@ -1101,6 +1103,25 @@ def test_a_sheet_gives_the_same_facts_as_rows_flattened_or_one_cell_per_line_or_
     as_rows = facts(read("sheet_forms.txt"))
     assert len(as_rows[2]) == 9 and len(as_rows[3]) == 2
     assert facts(extract(SourceText.from_text(title + "\n" + text + "\n", "forms.txt"))) == as_rows
+
+
+@pytest.mark.parametrize("form", ["rows", "one line", "one cell per line", "letter-spaced cells"])
+def test_a_sheet_of_indicator_blocks_gives_the_same_facts_however_it_is_printed(form):
+    # each indicator's block: its label and name, its unit, its header of columns, then one value per column
+    title, body = (DATA / "sheet_blocks.txt").read_text(encoding="utf-8").split("\n", 1)
+    cells = body.split()
+    text = {"rows": body, "one line": " ".join(cells), "one cell per line": "\n".join(cells),
+            "letter-spaced cells": "\n".join(_spaced(c) for c in cells)}[form]
+    r = extract(SourceText.from_text(title + "\n" + text + "\n", "blocks.txt"))
+    (p,) = r.projects
+    assert (p.name, p.unit.division) == ("こもれび図書館運営事業", "生涯学習課")
+    assert [(a.jpy, a.fiscal_year, a.status) for a in p.amounts] == [
+        (45_210_000, 2021, None), (46_800_000, 2022, None), (47_300_000, 2023, "budget")]  # the values are no money
+    assert values(r) == {
+        "開館日数": [("actual", 290, 2021), ("actual", 295, 2022), ("target", 300, 2023)],
+        "年間貸出冊数": [("actual", 152_000, 2021), ("actual", 158_400, 2022), ("target", 160_000, 2023)],
+    }
+    assert {i.name: (i.kind, i.unit) for i in p.indicators} == {"開館日数": ("activity", "日"), "年間貸出冊数": ("outcome", "冊")}
 
 
 @pytest.mark.parametrize("form", ["one line", "one cell per line", "letter-spaced cells"])

@@ -451,3 +451,59 @@ def _name_role_unit(name: str, unit: str | None, role: str | None, vocab: Vocabu
     if not name or name in vocab.value_role or name in vocab.labels:
         return None  # a row a role label starts (目標値 52,000 …): the role-row recogniser's
     return name, unit, role
+
+
+def indicator_blocks(toks: list[Token], vocab: Vocabulary, era: str | None, default_kind: str
+                     ) -> tuple[list[IndicatorFact], list[Unplaced]]:
+    """One indicator's block: its label and name first, then its unit, its header of value columns and
+    one value per column (``成果指標 年間貸出冊数 単位 冊 R3実績 R4実績 R5目標 152,000 158,400 160,000``),
+    on one line or one cell per line. Read only when the values fill the columns (the document cut
+    inside them: read from the left and reported)."""
+    out: list[IndicatorFact] = []
+    partial: list[Unplaced] = []
+    units = set(vocab.non_money_units)
+    n = len(toks)
+    for t in toks:
+        label = header_word(t.text)
+        if label not in vocab.indicator:
+            continue
+        j = t.index + 1
+        while j < n and toks[j].text != "単位" and toks[j].text in vocab.indicator_header_words:
+            j += 1  # 成果指標 指標名 …
+        if j >= n or not _block_name(toks[j].text, era, vocab):
+            continue
+        name_tok, unit = toks[j], None
+        name, unit = split_unit(name_tok.text, vocab)
+        j += 1
+        if j + 1 < n and toks[j].text == "単位" and toks[j + 1].text.strip("()（）") in units:
+            unit, j = toks[j + 1].text.strip("()（）"), j + 2
+        elif j < n and toks[j].text.strip("()（）") in units:
+            unit, j = toks[j].text.strip("()（）"), j + 1
+        k = j
+        while k < n and header_column(toks[k].text, era, vocab) is not None:
+            k += 1
+        header = table_header([t, *toks[j:k]], era, vocab) if k > j else None
+        if header is None:
+            continue
+        kind, columns = header
+        cells = []
+        while k < n and len(cells) < len(columns) and _is_value(toks[k].text):
+            cells.append(toks[k])
+            k += 1
+        if not cells or (len(cells) < len(columns) and k < n):
+            continue  # not a block of values (or the next cell is no value: a table this reader does not know)
+        if k < n and header_column(toks[k].text, era, vocab) is not None:
+            continue  # R3実績 152,000 R4実績 158,400: a value after each label, the labelled values' form
+        values, printed_unit = _row_values(columns, cells, None)
+        if values:
+            out.append(IndicatorFact(name, kind or default_kind, unit or printed_unit, name_tok.span, name_tok.index,
+                                     tuple(values), "indicator block"))
+        if len(cells) < len(columns):
+            partial.append(Unplaced(name, name_tok.span, f"{len(cells)} values under {len(columns)} columns: "
+                                                         "read from the left (the document is cut there)"))
+    return out, partial
+
+
+def _block_name(text: str, era: str | None, vocab: Vocabulary) -> bool:
+    return (len(text) >= 2 and not _is_value(text) and text not in vocab.labels and header_column(text, era, vocab) is None
+            and may_name(text, text, vocab))

@@ -108,7 +108,12 @@ def _collapse(run: list[str]) -> list[str]:
     tail = len(run)
     while tail > lead and run[tail - 1].isdigit():
         tail -= 1
-    return run[:lead] + ["".join(run[lead:tail])] + run[tail:]
+    return run[:lead] + _RUN_BOUNDARY.split("".join(run[lead:tail])) + run[tail:]
+
+
+# where a letter-spaced run held two cells: after a closing bracket (( 千 円 ) R 3 決 算 → (千円) R3決算) and
+# before a year (冊 R 3 実 績 → 冊 R3実績); the dump's spacing no longer tells them apart
+_RUN_BOUNDARY = re.compile(r"(?<=[)）])(?=.)|(?<=.)(?=(?:[RHS]\d|令和|平成|昭和))")
 
 
 def logical_lines(src: SourceText) -> list[Line]:

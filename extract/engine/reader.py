@@ -206,6 +206,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     cell_tables, partial_cells = tables_of.cell_per_line_tables(lines, toks, vocab, era, indicator_kind)
     indicator_tables += cell_tables
     partial_tables += partial_cells
+    blocks, partial_blocks = tables_of.indicator_blocks(toks, vocab, era, indicator_kind)
+    read_cells = frozenset(_value_cells(indicator_tables))
+    indicator_tables += [f for f in blocks if not any(v.cell in read_cells for v in f.values)]
+    partial_tables += partial_blocks
     read_cells = frozenset(_value_cells(indicator_tables))
     flat_tables, partial_flat = tables_of.flattened_tables(lines, toks, vocab, era, indicator_kind)
     indicator_tables += [f for f in flat_tables if not any(v.cell in read_cells for v in f.values)]  # read already
