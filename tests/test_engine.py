@@ -284,6 +284,17 @@ def test_kpi_review_progress_statements_and_year_tables():
 
 
 
+def test_figures_after_an_indicators_unit_cell_are_no_money_even_under_a_declaration():
+    text = ("令和５年度 事務事業評価シート\n事務事業名\nこもれび図書館運営事業\n事業費\n(千円)\nR3決算\nR4決算\n"
+            "45,210\n46,800\n成果指標\n年間貸出冊数\n冊\n152,000\n158,400\n")
+    r = read_document(SourceText.from_text(text, "units.txt"))
+    assert [a.jpy for a in r.projects[0].amounts] == [45_210_000, 46_800_000]  # not 152,000千円
+    # no year header for them: which years they are is not printed, so they are listed, not asserted
+    assert values(r) == {}
+    [issue] = [i for i in r.issues if "were not read" in i.message]
+    assert "'152,000' (line 13, after 冊)" in issue.message and "'158,400' (line 14, after 冊)" in issue.message
+
+
 def test_figures_whose_indicator_cannot_be_told_are_listed_not_asserted():
     # a sheet whose cells a dump scrambled: the roles and years print, but not which row each value fills
     src = SourceText.from_text(

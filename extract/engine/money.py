@@ -54,9 +54,6 @@ _LONG = re.compile(r"[▲△-]?[1-9]\d{4,}")
 _ERA_WORD = re.compile(r"(?:平成|令和|昭和|H|R|S)$")
 _FILLER = re.compile(r"[(（【\[].*[)）】\]]|[A-Z]|[①-⑳]|年度|計|合計")  # markers and notes between a label and its figures
 _UNIT_CELLS = re.compile(r"(?:百万円|千円|万円|円){2,}")  # column-unit cells that ran together: 千円千円千円
-# units that also begin common words (年度, 月額, 日本, 区分, 部長, 本市, 点検, 社会, 事業収入, 施設名):
-# only a cell that is exactly the unit counts for them
-_WORD_STARTS = frozenset(("年", "月", "日", "区", "部", "本", "点", "社", "事業", "施設", "地区", "校"))
 _DATED = re.compile(r"[(（](?:令和|平成|昭和|[RH])\s?(?:\d{1,2}|元)年度?[)）]")
 _CODE_LABELS = ("コード", "番号", "No", "NO", "No.", "名")  # a figure after these is a code, not money
 _CODE_NEXT = ("款", "項", "目", "節", "章", "条", "号", "細目")
@@ -286,7 +283,8 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
     if re.fullmatch(r"\d", text) and re.match(f"[{CJK}]", nxt) and nxt not in vocab.non_money_units:
         return "a section or list number"
     if nxt in vocab.non_money_units or (
-            nxt.startswith(tuple(u for u in vocab.non_money_units if u not in _WORD_STARTS))
+            nxt.startswith(tuple(u for u in vocab.non_money_units if u not in vocab.word_units
+                                 and u not in vocab.date_units))  # 年度, 月額, 日本: a word, not a unit
             and vocab.money_label(nxt) is None and nxt not in vocab.labels):
         return "a count or share"  # 3 人 | 6,800人が来場 (a unit glued to the text after it)
     small = bool(re.fullmatch(r"\d{1,4}", text))
@@ -295,6 +293,12 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
         return "a year or a code"
     if i in years:
         return "a year of a header"
+    k = i - 1
+    while k >= 0 and _CELL.fullmatch(toks[k].text):
+        k -= 1  # 冊 152,000 158,400: the cell before the run of figures
+    unit = toks[k].text.strip("()（）") if k >= 0 else ""
+    if unit in vocab.non_money_units and unit not in vocab.date_units and unit not in vocab.word_units:
+        return "a count: its unit's cell stands before it"
     if re.fullmatch(r"0\d+", text.lstrip("▲△-")):
         return "a code"
     if _DATED.match(nxt):

@@ -4,12 +4,15 @@ A sheet whose cells a dump scrambled still prints its values: ``(見込) 4``, ``
 When neither the row (which indicator) nor the column (which year, which role) can be told, the
 figure is not asserted; it is listed here so that the report says what was left and a curation file
 can state it. A figure cell counts when it carries a count unit or a share (``12件``, ``85%``), or when
-it is printed right after a column label (``目標値 3000``, ``(見込) 4``, ``20年度 1 1``). Cells another fact
-took, dates and money are not listed, nor a share printed after a figure read or on a row read
-(``前年比 1.7%``, ``達成率 96%``): that row's ratio, derived from the figures.
+it is printed right after a column label (``目標値 3000``, ``(見込) 4``, ``20年度 1 1``) or a unit's cell
+(``冊 152,000``). Cells another fact took, codes, dates and money are not listed, nor a share printed
+after a figure read or on a row read (``前年比 1.7%``, ``達成率 96%``): that row's ratio, derived from
+the figures.
 """
 
 from __future__ import annotations
+
+import re
 
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.indicators import _TABLE_VALUE, SHARE_UNITS
@@ -17,22 +20,23 @@ from policy_kg.extract.engine.normalize import Token
 from policy_kg.extract.engine.table_headers import header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary
 
-
+_CODE = re.compile(r"0\d+|\d{6,}")  # 05010603, 112203: a code, not a value
 _LABEL_LENGTH = 12  # a column label is short (令和4年度実績値): longer cells are not tried
 
 
 def unread_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: set[int]) -> list[Unplaced]:
     """The figure cells (see the module's docstring) outside ``taken``, in the order printed."""
     counts = set(vocab.non_money_units) - set(vocab.date_units)
+    unit_cells = counts - set(vocab.word_units)  # 冊 152,000: a row's unit cell before its values
     out = []
     label, run = "", -1  # the last column label, and the cell a run of figures after it has reached
     rows_read = {t.line for t in toks if t.index in taken}
     for k, tok in enumerate(toks):
-        if len(tok.text) <= _LABEL_LENGTH and _column_label(tok.text, era, vocab):
-            label, run = tok.text, k + 1
+        if len(tok.text) <= _LABEL_LENGTH and (_column_label(tok.text, era, vocab) or tok.text in unit_cells):
+            label, run = tok.text, k + 1  # 20年度 1 1 | 冊 152,000 158,400: a column's or a unit's cell
             continue
         m = _TABLE_VALUE.fullmatch(tok.text)
-        if tok.index in taken or m is None or m.group("y"):
+        if tok.index in taken or m is None or m.group("y") or _CODE.fullmatch(tok.text):
             continue
         unit = m.group("unit")
         if unit in SHARE_UNITS:

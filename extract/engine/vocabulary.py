@@ -45,6 +45,7 @@ class Vocabulary:
     reference_labels: tuple[str, ...]
     value_qualifiers: tuple[str, ...]
     date_units: tuple[str, ...]
+    word_units: tuple[str, ...]
     indicator: dict[str, str]  # label -> indicator kind
     value_role: dict[str, str]  # label -> value role
     estimate_labels: tuple[str, ...]
@@ -117,6 +118,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         reference_labels=_tuple(data, "reference_labels"),
         value_qualifiers=_tuple(data, "value_qualifiers"),
         date_units=_tuple(data, "date_units"),
+        word_units=_tuple(data, "word_units"),
         indicator={str(k): str(v) for k, v in (data.get("indicator") or {}).items()},
         value_role={str(k): str(v) for k, v in (data.get("value_role") or {}).items()},
         estimate_labels=_tuple(data, "estimate_labels"),
