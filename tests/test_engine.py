@@ -59,6 +59,7 @@ def test_letter_spaced_labels_collapse_but_words_stay_apart():
     ("1 2 3", "1 2 3"), ("A B", "A B"),  # no letter-spacing without characters of words
     # two cells the spacing ran together part after a closing bracket and before a year
     ("事 業 費 ( 千 円 ) R 3 決 算", "事業費(千円) R3決算"), ("単 位 冊 R 3 実 績", "単位冊 R3実績"),
+    ("目 標 値 ( R 6 )", "目標値(R6)"),  # a year in the bracket of its role stays in it
 ])
 def test_letter_spaced_cells_with_letters_and_digits_collapse(spaced, read):
     assert normalize_line(spaced) == read

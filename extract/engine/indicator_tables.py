@@ -492,8 +492,8 @@ def indicator_blocks(toks: list[Token], vocab: Vocabulary, era: str | None, defa
             k += 1
         if not cells or (len(cells) < len(columns) and k < n):
             continue  # not a block of values (or the next cell is no value: a table this reader does not know)
-        if k < n and header_column(toks[k].text, era, vocab) is not None:
-            continue  # R3実績 152,000 R4実績 158,400: a value after each label, the labelled values' form
+        if k < n and (header_column(toks[k].text, era, vocab) is not None or _is_value(toks[k].text)):
+            continue  # R3実績 152,000 R4実績 …: the labelled values' form; 目標値 400 450 500: more values than columns
         values, printed_unit = _row_values(columns, cells, None)
         if values:
             out.append(IndicatorFact(name, kind or default_kind, unit or printed_unit, name_tok.span, name_tok.index,

@@ -113,7 +113,7 @@ def _collapse(run: list[str]) -> list[str]:
 
 # where a letter-spaced run held two cells: after a closing bracket (( 千 円 ) R 3 決 算 → (千円) R3決算) and
 # before a year (冊 R 3 実 績 → 冊 R3実績); the dump's spacing no longer tells them apart
-_RUN_BOUNDARY = re.compile(r"(?<=[)）])(?=.)|(?<=.)(?=(?:[RHS]\d|令和|平成|昭和))")
+_RUN_BOUNDARY = re.compile(r"(?<=[)）])(?=.)|(?<=[^(（])(?=(?:[RHS]\d|令和|平成|昭和))")  # not 目標値(R6)
 
 
 def logical_lines(src: SourceText) -> list[Line]:
