@@ -296,6 +296,14 @@ def test_figures_after_an_indicators_unit_cell_are_no_money_even_under_a_declara
     assert "'152,000' (line 13, after 冊)" in issue.message and "'158,400' (line 14, after 冊)" in issue.message
 
 
+@pytest.mark.parametrize("sep", [" ", "\n"])
+def test_a_labelled_value_takes_the_bracketed_year_printed_after_it(sep):
+    cells = "KPI 観光入込客数 基準値 120万人 (R1) 目標値 150万人 (R6) 実績値 132万人 (R4) 達成率 40.0%".split()
+    r = read_document(SourceText.from_text("みなと市総合戦略 KPI検証シート 令和5年度\n" + sep.join(cells) + "\n", "k.txt"))
+    assert values(r) == {"観光入込客数": [("baseline", 120, 2019), ("target", 150, 2024), ("actual", 132, 2022)]}
+    assert not any("were not read" in i.message for i in r.issues)  # 達成率 40.0% is derived, not a value left
+
+
 def test_figures_whose_indicator_cannot_be_told_are_listed_not_asserted():
     # a sheet whose cells a dump scrambled: the roles and years print, but not which row each value fills
     src = SourceText.from_text(

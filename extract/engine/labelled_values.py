@@ -235,11 +235,14 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
             if nxt < n and _TABLE_VALUE.fullmatch(toks[nxt].text) and toks[nxt].index not in taken:
                 values = []  # 目標値 52,000 53,000 …: a row of a table, not one labelled value
                 break
+            year = column.year or (_year(v.group("y")) if v is not None and v.group("y") else None)
+            after = header_column(toks[nxt].text, era, vocab) if nxt < n else None
+            if year is None and after is not None and after.bracketed:
+                year, nxt = after.year, nxt + 1  # 基準値 120万人 (R1): the year printed after the value
             if v is not None and column.role != "derived":
                 try:
                     values.append(ValueFact(column.role, parse_number(v.group("v")), value_cell, value_tok.span,
-                                            column.year or (_year(v.group("y")) if v.group("y") else None),
-                                            value_tok.index))
+                                            year, value_tok.index))
                 except NumberFormatError:
                     pass
                 unit = unit or v.group("unit") or None
