@@ -170,6 +170,15 @@ def _declarations(lines: list[Line], toks: list[Token]) -> list[_Declaration]:
     return sorted(out, key=lambda d: (d.token, d.weak))
 
 
+_UNIT_LABEL = re.compile(r"単位\s*[:：]?\s*(?:百万円|千円|万円|円)")
+
+
+def is_unit_cell(text: str) -> bool:
+    """Whether a cell only declares a unit of money (千円, (千円), 【単位:円】)."""
+    core = text.strip("()（）【】[] ")
+    return core in MONEY_UNITS or bool(_UNIT_LABEL.fullmatch(core))
+
+
 def _governing(decls: list[_Declaration], index: int) -> tuple[_Declaration, str] | None:
     before = [d for d in decls if d.token < index and index - d.token <= DECLARATION_BEFORE]
     if before:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from policy_kg.extract.engine.money import is_unit_cell
 from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
 from policy_kg.extract.numbers import is_no_value
@@ -162,14 +163,10 @@ def money_column_cells(toks: list[Token], rows: list[tuple[int, str]], vocab: Vo
         while start < end and not toks[start].text.endswith(name):
             start += 1  # 自 消防施設整備事業: the row's marks before its name
         first = next((t for t in toks[start + 1:end] if _FIGURE.fullmatch(t.text)
-                      or not (len(t.text) <= _MARK_CELL or t.text in vocab.labels or _unit_cell(t.text))), None)
+                      or not (len(t.text) <= _MARK_CELL or t.text in vocab.labels or is_unit_cell(t.text))), None)
         if first is not None and _FIGURE.fullmatch(first.text):
             firsts.append(first)
     strong = [t for t in firsts if _STRONG.fullmatch(t.text)]
     if len(strong) < 2 or 2 * len(strong) < len(firsts):
         return set()
     return {t.index for t in firsts if _BARE.fullmatch(t.text)}
-
-
-def _unit_cell(text: str) -> bool:
-    return bool(re.fullmatch(r"[(（【\[]?(?:単位\s*[:：]?\s*)?(?:千円|円|百万円|万円)[)）】\]]?", text))

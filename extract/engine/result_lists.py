@@ -21,7 +21,7 @@ import re
 from collections import deque
 
 from policy_kg.extract.engine.indicators import _TABLE_VALUE, SHARE_UNITS, IndicatorFact, ValueFact, _year
-from policy_kg.extract.engine.labelled_values import _count_unit, _may_name_count
+from policy_kg.extract.engine.labelled_values import _LABEL_YEAR, _count_unit, _may_name_count
 from policy_kg.extract.engine.names import looks_like_project
 from policy_kg.extract.engine.normalize import Token, cells_by_line
 from policy_kg.extract.engine.table_headers import header_column
@@ -54,7 +54,7 @@ def listed_results(toks: list[Token], vocab: Vocabulary, era: str | None, row_st
             text = tok.text
             k += 1
             before, named = named, None
-            if text in vocab.value_role or _YEAR_HEAD.match(text):
+            if text in vocab.value_role or _LABEL_YEAR.match(text):
                 role, year = _header_cell(text, vocab, era, role, year)
             elif text in vocab.row_group_captions:
                 kind = vocab.row_group_captions[text]
@@ -82,9 +82,6 @@ def listed_results(toks: list[Token], vocab: Vocabulary, era: str | None, row_st
     return out
 
 
-_YEAR_HEAD = re.compile(r"(?:平成|令和|H|R)\s?(?:\d{1,2}|元)\s?年度?|(?:19|20)\d{2}\s?年度")
-
-
 def _header_cell(text: str, vocab: Vocabulary, era: str | None, role: str, year: int | None
                  ) -> tuple[str, int | None]:
     """The role and year a header cell gives the table's values (実績値; R4実績; 平成27年度の指標名), else those so
@@ -94,7 +91,7 @@ def _header_cell(text: str, vocab: Vocabulary, era: str | None, role: str, year:
     column = header_column(text, era, vocab)
     if column is not None and column.year is not None and column.role is not None:  # not the title's 令和5年度
         return column.role, column.year
-    m = _YEAR_HEAD.match(text)
+    m = _LABEL_YEAR.match(text)
     if m and text[m.end():].lstrip("の") in vocab.indicator_header_words:  # 平成27年度の指標名: that year's
         return role, _year(m.group(0))
     return role, year

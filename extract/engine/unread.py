@@ -17,7 +17,7 @@ import re
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.indicators import _TABLE_VALUE, SHARE_UNITS
 from policy_kg.extract.engine.normalize import Token
-from policy_kg.extract.engine.table_headers import header_column
+from policy_kg.extract.engine.table_headers import NOT_KEPT, header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary
 
 _CODE = re.compile(r"0\d+|\d{6,}")  # 05010603, 112203: a code, not a value
@@ -58,4 +58,4 @@ def _column_label(cell: str, era: str | None, vocab: Vocabulary) -> bool:
     if word in vocab.estimate_labels:
         return True
     column = header_column(word, era, vocab)
-    return column is not None and (column.year is not None or column.role not in ("derived", "remark"))
+    return column is not None and (column.year is not None or column.role not in NOT_KEPT)
