@@ -65,6 +65,54 @@ def test_letter_spaced_cells_with_letters_and_digits_collapse(spaced, read):
     assert normalize_line(spaced) == read
 
 
+@pytest.mark.parametrize(("spaced", "read"), [
+    ("事 業 費 1 2 , 3 4 5", "事業費 12,345"),  # a spaced figure with its separator is one figure, never 1 and 2
+    ("達 成 率 9 5 . 8 %", "達成率 95.8%"),
+    # a layout dump keeps a wider gap between cells than between letters: each cell is one word, digits included
+    ("事 業 費  1 2 , 3 4 5  1 3 0", "事業費 12,345 130"), ("年 度  R 3  R 4", "年度 R3 R4"),
+    ("目標値  1 2 3", "目標値 1 2 3"),  # no letter-spaced words: single blanks still separate cells
+    # a spaced run that opens with a label held several cells: it is cut at the vocabulary's labels
+    ("事 業 名 あ お ば 公 園 整 備 事 業 担 当 課 み ど り 課", "事業名 あおば公園整備事業 担当課 みどり課"),
+    ("地 域 福 祉 計 画 推 進 事 業", "地域福祉計画推進事業"),  # a name: the label words inside it stay
+    ("事 業 費 ( 千 円 ) 1 2 , 3 4 5", "事業費(千円) 12,345"),  # a label keeps its bracket
+])
+def test_letter_spaced_figures_gaps_and_runs_of_several_cells(spaced, read):
+    assert normalize_line(spaced) == read
+
+
+_LAYOUT_DUMP_SHEET = """令 和 5 年 度  事 務 事 業 評 価 シ ー ト
+事 業 名  あ お ば 公 園 整 備 事 業  担 当 課  み ど り 課
+区 分  R 3 決 算  R 4 決 算  R 5 予 算
+事 業 費 ( 千 円 )  1 2 , 3 4 5  1 3 , 0 2 0  1 4 , 5 0 0
+活 動 指 標  花 壇 の 植 替 え 回 数 ( 回 )
+年 度  R 3  R 4  R 5
+目 標 値  1 2  1 2  1 5
+実 績 値  1 1  1 3  －
+"""
+
+
+@pytest.mark.parametrize("gap", ["  ", " "])
+def test_a_letter_spaced_sheet_gives_its_facts_whether_or_not_the_dump_kept_wider_gaps_between_cells(gap):
+    text = _LAYOUT_DUMP_SHEET.replace("  ", gap)
+    r = extract(SourceText.from_text(text, "spaced.txt"))
+    (p,) = r.projects
+    assert (p.name, p.unit.division) == ("あおば公園整備事業", "みどり課")
+    if gap == "  ":
+        assert [(a.jpy, a.fiscal_year, a.status) for a in p.amounts] == [
+            (12_345_000, 2021, None), (13_020_000, 2022, None), (14_500_000, 2023, "budget")]
+        assert values(r) == {"花壇の植替え回数": [("target", 12, 2021), ("target", 12, 2022), ("target", 15, 2023),
+                                           ("actual", 11, 2021), ("actual", 13, 2022)]}
+        assert {i.unit for i in p.indicators} == {"回"}
+    else:  # one blank everywhere: the figures are whole, the one-digit cells of the table cannot be told apart
+        assert [a.jpy for a in amounts_of(r)] == [12_345_000, 13_020_000, 14_500_000]
+        assert not values(r)  # 目標値 1 2 1 2 1 5 is not guessed into values: it is reported
+        assert any("(line 7, after 目標値)" in i.message for i in r.issues if i.severity == "uncertain")
+
+
+def amounts_of(record: DocumentRecord):
+    return [a for p in record.projects for a in p.amounts] + list(record.amounts)
+
+
 def test_circled_list_numbers_survive_nfkc():
     assert normalize_line("①転入者数 ②観光客数") == "①転入者数 ②観光客数"
 

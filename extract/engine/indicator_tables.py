@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 
 from policy_kg.extract.engine.facts import Unplaced
-from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact, _year
+from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact, _year, split_unit
 from policy_kg.extract.engine.normalize import Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import (
     NOT_KEPT,
@@ -39,17 +39,7 @@ from policy_kg.extract.records import Span
 
 _ROW_NUMBER = re.compile(r"\d{1,3}[.．]?|[①-⑳]|[(（]\d{1,2}[)）]")
 _ITEM_MARK = re.compile(r"[(（]?[ア-ン][)）.．]?|[①-⑳]|[(（]\d{1,2}[)）]|\d{1,2}[.．)）]")  # ア 受講者数 …: a list's mark
-_UNIT_SUFFIX = re.compile(r"(?P<name>.+?)\s?[(（](?P<unit>[^()（）]{1,3})[)）]")  # 参加者数(人)
 _ROLE_SUFFIX = re.compile(r"[(（](?P<role>[^()（）]{1,4})[)）]$")
-
-
-def split_unit(name: str, vocab: Vocabulary) -> tuple[str, str | None]:
-    """An indicator's name and the count unit its bracket prints (``参加者数(人)`` → 参加者数, 人); the
-    name as it is and None when the bracket holds no unit."""
-    m = _UNIT_SUFFIX.fullmatch(name)
-    if m and m.group("unit") in vocab.non_money_units:
-        return m.group("name"), m.group("unit")
-    return name, None
 
 
 def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None,

@@ -224,6 +224,7 @@ def target_bounds(lines: list[Line], toks: list[Token]) -> list[IndicatorFact]:
                                      (ValueFact("final_target", value, f"{m.group('v')}{m.group('unit')}{m.group('bound')}",
                                                 line.span, None),), "target bound"))
     return out
+_UNIT_SUFFIX = re.compile(r"(?P<name>.+?)\s?[(（](?P<unit>[^()（）]{1,3})[)）]")  # 参加者数(人)
 _TABLE_VALUE = re.compile(rf"(?P<v>{_NUM})(?P<unit>[^\d\s()（）]{{0,3}})(?:[(（](?P<y>[^)）]{{1,12}})[)）])?")
 
 
@@ -389,6 +390,15 @@ def _name_line_before(toks: list[Token], index: int, vocab: Vocabulary
     return cells[0].text, cells[0], unit
 
 
+def split_unit(name: str, vocab: Vocabulary) -> tuple[str, str | None]:
+    """An indicator's name and the count unit its bracket prints (``参加者数(人)`` → 参加者数, 人); the
+    name as it is and None when the bracket holds no unit."""
+    m = _UNIT_SUFFIX.fullmatch(name)
+    if m and m.group("unit") in vocab.non_money_units:
+        return m.group("name"), m.group("unit")
+    return name, None
+
+
 def _label_value_before(toks: list[Token], index: int, vocab: Vocabulary
                         ) -> tuple[str | None, Token | None, str | None, str | None]:
     """``(name, its token, kind, unit)`` after the nearest indicator label before ``index``
@@ -399,12 +409,13 @@ def _label_value_before(toks: list[Token], index: int, vocab: Vocabulary
                 cell = toks[k].text
                 if (cell not in vocab.labels and cell not in vocab.indicator_header_words and len(cell) >= 2
                         and not _VALUE_CELL.fullmatch(cell)):
+                    name, bracket_unit = split_unit(cell, vocab)  # 活動指標 相談件数(件)
                     after = [t.text.strip("()（）") for t in toks[k + 1:min(k + 3, index)]]
                     if after and after[0] == "単位":  # 健康教室の開催回数 単位 回
                         after = after[1:]
                     # 活動指標 指標名 …: the generic label after the one that says the kind
                     label = toks[j - 1].text if j and toks[j - 1].text in vocab.indicator else toks[j].text
-                    return cell, toks[k], vocab.indicator[label], (
+                    return name, toks[k], vocab.indicator[label], bracket_unit or (
                         after[0] if after and after[0] in vocab.non_money_units else None)
             return None, None, None, None
     return None, None, None, None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from policy_kg.extract.engine.indicator_tables import may_name, split_unit
+from policy_kg.extract.engine.indicator_tables import may_name
 from policy_kg.extract.engine.indicators import (
     _NUM,
     _TABLE_VALUE,
@@ -22,6 +22,7 @@ from policy_kg.extract.engine.indicators import (
     IndicatorFact,
     ValueFact,
     _year,
+    split_unit,
 )
 from policy_kg.extract.engine.names import looks_like_project
 from policy_kg.extract.engine.normalize import Line, Token, cells_by_line

@@ -41,6 +41,12 @@ _SPACED_ERA_YEAR = re.compile(r"(令和|平成|昭和) ?(\d) (\d)(?= ?年)")
 _SPACED_ERA = re.compile(r"(令和|平成|昭和) (\d{1,2}|元) (?=年)")
 # a mixed amount whose parts a dump set apart: 212億 4,000 万円 is 21,240,000,000 yen, not 4,000 万円
 _SPACED_MIXED = re.compile(r"(\d) ?(億|万) (?=\d[\d,]*(?:\.\d+)? ?(?:千万|万|千)?円)")
+# a letter-spaced line's cells, where the dump kept a wider gap between them than between their letters
+_CELL_GAP = re.compile(r"\t+| {2,}")
+# a figure printed letter-spaced with its separators: 1 2 , 3 4 5 is 12,345; 9 5 . 8 % is 95.8%
+_SPACED_FIGURE = re.compile(r"(?<!\S)\d(?: \d){0,2}(?: , \d \d \d)+(?!\S)|(?<!\S)\d(?: \d){0,2} \. \d(?: \d){0,2} ?%")
+_KEEPS_LABEL = set("(（:：【[")
+_YEAR_BEFORE = re.compile(r"(?:[RHS]\d{1,2}|\d{4}|年度?)$")
 LONG_TOKEN = 24  # a cell longer than this with labels inside is text the dump ran together
 
 
@@ -73,7 +79,8 @@ def normalize_line(text: str) -> str:
     Circled numbers (①…⑳) are list markers, not digits: NFKC would turn ① into 1, so they are kept.
     """
     protected = "".join(f"\0{_CIRCLED.index(c)}\0" if c in _CIRCLED else c for c in text)
-    s = _SPACES.sub(" ", normalize(protected)).strip()
+    s = _SPACES.sub(" ", _join_spaced_cells(normalize(protected))).strip()
+    s = _SPACED_FIGURE.sub(lambda m: m.group(0).replace(" ", ""), s)
     s = re.sub(r"\0(\d+)\0", lambda m: _CIRCLED[int(m.group(1))], s)
     s = _BROKEN_GROUP.sub(r"\1,\2", s)
     s = _FIGURE_THEN.sub(r"\1 \2", s)
@@ -96,6 +103,18 @@ def normalize_line(text: str) -> str:
     return " ".join(out)
 
 
+def _join_spaced_cells(s: str) -> str:
+    """A letter-spaced line whose cells a wider gap separates (``事 業 費  1 2 , 3 4 5``, as a layout dump
+    prints it): each cell of single characters is one word, digits included; the gap stays a cell boundary."""
+    if not _CELL_GAP.search(s):
+        return s
+    cells = _CELL_GAP.split(s.strip())
+    spaced = [" " in c and all(len(p) == 1 for p in c.split(" ")) for c in cells]
+    if not any(sp and len(_ONE_CJK.findall(c)) >= 2 for sp, c in zip(spaced, cells)):
+        return s  # not a letter-spaced line: single blanks between one-digit cells are cell boundaries too
+    return "  ".join(c.replace(" ", "") if sp else c for sp, c in zip(spaced, cells))
+
+
 def _collapse(run: list[str]) -> list[str]:
     """A run of one-character cells: letter-spacing when two or more are CJK (``R 2 決 算`` → R2決算,
     ``( 単 位 : 千 円 )``), its letters, digits and brackets joined; digits at either end stay cells
@@ -108,7 +127,26 @@ def _collapse(run: list[str]) -> list[str]:
     tail = len(run)
     while tail > lead and run[tail - 1].isdigit():
         tail -= 1
-    return run[:lead] + _RUN_BOUNDARY.split("".join(run[lead:tail])) + run[tail:]
+    cells = [cell for part in _RUN_BOUNDARY.split("".join(run[lead:tail])) for cell in _cut_at_labels(part)]
+    return run[:lead] + cells + run[tail:]
+
+
+def _cut_at_labels(text: str) -> list[str]:
+    """A letter-spaced run that opens with a label lost its cell boundaries with its blanks: it is cut
+    before every label of the vocabulary and after it, unless a bracket or colon follows
+    (``事業名道路補修事業担当課土木課`` → 事業名 道路補修事業 担当課 土木課; ``事業費(千円)`` stays one cell).
+    A run that opens with other text is a name or a title, whose words may hold labels (地域福祉計画推進事業)."""
+    labels = vocabulary().label_pattern()
+    if not labels.match(text):
+        return [text]
+    cuts = {0, len(text)}
+    for m in labels.finditer(text):
+        if not _YEAR_BEFORE.search(text, 0, m.start()):  # R3実績: a column's year and role are one cell
+            cuts.add(m.start())
+        if text[m.end() : m.end() + 1] not in _KEEPS_LABEL:
+            cuts.add(m.end())
+    bounds = sorted(cuts)
+    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 # where a letter-spaced run held two cells: after a closing bracket (( 千 円 ) R 3 決 算 → (千円) R3決算) and
