@@ -131,14 +131,15 @@ _FISCAL_RE = re.compile(
 )
 
 # --- unit declarations ----------------------------------------------------------------------------
-_UNIT_ALT = "百万円|千円|万円|億円|円"
+# every unit of money, longest first (百万円 before 万円): the one alternation every pattern of a unit uses
+UNIT_ALT = "|".join(sorted(UNIT_FACTORS, key=len, reverse=True))
 _OPEN, _CLOSE = "[(（【［\\[〔<＜「]", "[)）】］\\]〕>＞」]"
 _SP = "[ \t\u3000]*"
 _UNIT_DECLARATION_RE = re.compile(
     # (千円)  （円）  (単位:千円)  【単位:円】  (単位 千円)
-    rf"{_OPEN}{_SP}(?:単位{_SP}[:：=＝]?{_SP})?(?P<a>{_UNIT_ALT}){_SP}{_CLOSE}"
+    rf"{_OPEN}{_SP}(?:単位{_SP}[:：=＝]?{_SP})?(?P<a>{UNIT_ALT}){_SP}{_CLOSE}"
     # 単位:千円  単位：百万円  単位 千円  単位（千円）
-    rf"|単位{_SP}[:：=＝]?{_SP}(?:(?P<open>{_OPEN}){_SP})?(?P<b>{_UNIT_ALT})(?(open){_SP}{_CLOSE})"
+    rf"|単位{_SP}[:：=＝]?{_SP}(?:(?P<open>{_OPEN}){_SP})?(?P<b>{UNIT_ALT})(?(open){_SP}{_CLOSE})"
 )
 
 

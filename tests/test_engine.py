@@ -1508,3 +1508,55 @@ def test_a_row_with_another_number_of_cells_ends_the_table():
             "2 市民 ふれあい まつり 市民協働課 3,210\n")
     r = read_document(SourceText.from_text(text, "wrapped.txt"))
     assert [p.name for p in r.projects] == ["ひかり館維持管理事業"]
+
+
+def _money(r: DocumentRecord) -> dict[str, list[tuple[int, int | None]]]:
+    out = {p.name: [(a.jpy, a.fiscal_year) for a in p.amounts] for p in r.projects}
+    return out | {"(document)": [(a.jpy, a.fiscal_year) for a in r.amounts]}
+
+
+def test_a_list_of_projects_under_columns_of_a_year_and_an_account_gives_each_row_its_years():
+    # 令和3年度決算 heads a money column as 決算額 does; the 計 row is the list's total, not its last project's
+    text = ("施策評価シート\n施策名 ふるさとの森づくり\n(単位:千円)\n主な事業名 所管課 令和3年度決算 令和4年度決算\n"
+            "里山保全事業 みどり課 2,310 2,480\n巣箱設置事業 環境課 96 120\n計 2,406 2,600\n")
+    r = read_document(SourceText.from_text(text, "list.txt"))
+    assert _money(r) == {"里山保全事業": [(2_310_000, 2021), (2_480_000, 2022)],
+                         "巣箱設置事業": [(96_000, 2021), (120_000, 2022)],
+                         "(document)": [(2_406_000, None), (2_600_000, None)]}
+    assert [p.unit.division for p in r.projects] == ["みどり課", "環境課"]
+    assert {a.label for a in r.amounts} == {"計"} and {a.category for a in r.amounts} == {"stated"}
+
+
+def test_small_sums_of_a_list_without_a_header_are_read_when_every_row_prints_the_same_columns():
+    text = ("施策評価シート\n(単位:千円)\n里山保全事業 みどり課 2,310 2,480\n巣箱設置事業 環境課 96 120\n"
+            "計 2,406 2,600\n")
+    r = read_document(SourceText.from_text(text, "list.txt"))
+    # each column prints a sum with separators: its small figures are sums too; 計 stays the document's
+    assert _money(r) == {"里山保全事業": [(2_310_000, None), (2_480_000, None)],
+                         "巣箱設置事業": [(96_000, None), (120_000, None)],
+                         "(document)": [(2_406_000, None), (2_600_000, None)]}
+    # a column that prints no sum anywhere may be counts: its figures are not read, and they are reported
+    counts = text.replace("2,480", "14").replace(" 120\n", " 9\n").replace(" 2,600\n", "\n")
+    r = read_document(SourceText.from_text(counts, "counts.txt"))
+    assert _money(r)["巣箱設置事業"] == [] and _money(r)["里山保全事業"] == [(2_310_000, None)]
+    unread = next(i.message for i in r.issues if "beside its row's sums" in i.message)
+    assert "'14' (line 3" in unread and "'9' (line 4" in unread
+
+
+def test_a_declaration_in_hundred_millions_governs_the_figures_after_it():
+    text = ("令和6年度 当初予算の概要\n(単位:百万円)\n事業名 予算額\n河川改修事業 1,265\n"
+            "(単位:億円)\n事業名 予算額\n道路整備事業 19.5\n")
+    r = read_document(SourceText.from_text(text, "budget.txt"))
+    assert _money(r) == {"河川改修事業": [(1_265_000_000, 2024)], "道路整備事業": [(1_950_000_000, 2024)],
+                         "(document)": []}
+    # a lone 億円 cell declares a unit too, and a sheet that prints nothing under it gives no amount
+    r = read_document(SourceText.from_text("事務事業評価シート\n事務事業名 みちの補修事業\n事業費 億円\n", "s.txt"))
+    assert [p.name for p in r.projects] == ["みちの補修事業"] and _money(r) == {"みちの補修事業": [], "(document)": []}
+
+
+def test_a_rows_mark_printed_before_a_projects_name_does_not_make_a_second_project():
+    text = ("令和6年度 事業計画書\n(単位:千円)\n事業区分 事業名 令和6年度予算 令和5年度予算\n"
+            "公1 星空観察会事業 4,850 4,520\n公2 朗読会事業 1,230 1,310\n")
+    r = read_document(SourceText.from_text(text, "plan.txt"))
+    assert _money(r) == {"星空観察会事業": [(4_850_000, 2024), (4_520_000, 2023)],
+                         "朗読会事業": [(1_230_000, 2024), (1_310_000, 2023)], "(document)": []}

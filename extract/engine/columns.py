@@ -27,12 +27,12 @@ from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.engine.years import YearColumn, year_column
-from policy_kg.extract.numbers import is_no_value
+from policy_kg.extract.numbers import UNIT_ALT, is_no_value
 
 MIN_ROWS = 3  # fewer label lines are a heading and its note, not a table's column
 CAPTION_REACH = 2  # lines before the label column where its caption may stand
 _FIGURE = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?")
-_DECLARATION = re.compile(r"[(（【\[]?\s*(?:単位\s*[:：]?\s*)?(?:百万円|千円|万円|円)\s*[)）】\]]?")
+_DECLARATION = re.compile(rf"[(（【\[]?\s*(?:単位\s*[:：]?\s*)?(?:{UNIT_ALT})\s*[)）】\]]?")
 
 
 @dataclass(frozen=True)

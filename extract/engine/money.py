@@ -30,14 +30,14 @@ from policy_kg.extract.engine.years import (
     year_column,
     year_headers,
 )
-from policy_kg.extract.numbers import UNIT_FACTORS, NumberFormatError, is_no_value, parse_number, parse_yen
+from policy_kg.extract.numbers import UNIT_ALT, UNIT_FACTORS, NumberFormatError, is_no_value, parse_number, parse_yen
 from policy_kg.extract.records import Span
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 INLINE = re.compile(
     rf"(?<![\d,])(?<!\d\.)(?P<neg>[▲△])?"
     rf"(?P<body>(?:{_NUM}兆)?(?:{_NUM}億)?(?:(?:{_NUM}|\d*千)万)?(?:{_NUM}千)?(?:{_NUM})?)"
-    r"\s?(?P<unit>百万円|千円|万円|億円|円)"
+    rf"\s?(?P<unit>{UNIT_ALT})"
 )
 KANJI_INLINE = re.compile(
     r"(?<![〇一二三四五六七八九十百千万億兆])[一二三四五六七八九][〇一二三四五六七八九十百千万億兆]*[万億兆]"
@@ -45,7 +45,7 @@ KANJI_INLINE = re.compile(
 )
 DECLARATION = re.compile(
     r"(?:単位\s*[:：…・]?\s*(?:[^\s:：()（）]{0,8}[:：]\s*)?|[(（【\[]\s*(?:単位\s*[:：]?\s*)?|(?<=[^\s\d])[:：]\s*)"
-    r"(?P<unit>百万円|千円|万円|円)(?=[)）】\]\s]|$)"
+    rf"(?P<unit>{UNIT_ALT})(?=[)）】\]\s]|$)"
 )
 MONEY_UNITS = UNIT_FACTORS
 _CELL = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?")
@@ -53,7 +53,7 @@ _COMMA = re.compile(r"[▲△-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _LONG = re.compile(r"[▲△-]?[1-9]\d{4,}")
 _ERA_WORD = re.compile(r"(?:平成|令和|昭和|H|R|S)$")
 _FILLER = re.compile(r"[(（【\[].*[)）】\]]|[A-Z]|[①-⑳]|年度|計|合計")  # markers and notes between a label and its figures
-_UNIT_CELLS = re.compile(r"(?:百万円|千円|万円|円){2,}")  # column-unit cells that ran together: 千円千円千円
+_UNIT_CELLS = re.compile(rf"(?:{UNIT_ALT}){{2,}}")  # column-unit cells that ran together: 千円千円千円
 _DATED = re.compile(r"[(（](?:令和|平成|昭和|[RH])\s?(?:\d{1,2}|元)年度?[)）]")
 _CODE_LABELS = ("コード", "番号", "No", "NO", "No.", "名")  # a figure after these is a code, not money
 _CODE_NEXT = ("款", "項", "目", "節", "章", "条", "号", "細目")
@@ -160,7 +160,7 @@ def _declarations(lines: list[Line], toks: list[Token]) -> list[_Declaration]:
             continue  # 2,138,000 円: the figure's own unit, not a column's
         run = _UNIT_CELLS.search(t.text)
         if t.text in MONEY_UNITS or run:
-            unit = re.match(r"百万円|千円|万円|円", run.group(0) if run else t.text).group(0)
+            unit = re.match(UNIT_ALT, run.group(0) if run else t.text).group(0)
             out.append(_Declaration(unit, t.index, True))
     for i, line in enumerate(lines):
         for m in DECLARATION.finditer(line.text):
@@ -170,7 +170,7 @@ def _declarations(lines: list[Line], toks: list[Token]) -> list[_Declaration]:
     return sorted(out, key=lambda d: (d.token, d.weak))
 
 
-_UNIT_LABEL = re.compile(r"単位\s*[:：]?\s*(?:百万円|千円|万円|円)")
+_UNIT_LABEL = re.compile(rf"単位\s*[:：]?\s*(?:{UNIT_ALT})")
 
 
 def is_unit_cell(text: str) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from policy_kg.extract.engine.money import is_unit_cell
 from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
+from policy_kg.extract.engine.years import year_column
 from policy_kg.extract.numbers import is_no_value
 
 _FIGURE = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?")
@@ -33,14 +34,14 @@ class ProjectRow:
     figures: tuple[tuple[Token, str], ...]  # each figure under a money label, and that label (決算額)
 
 
-def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> list[ProjectRow]:
+def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None) -> list[ProjectRow]:
     by_line = cells_by_line(toks)
     out: list[ProjectRow] = []
     for i in range(len(lines)):
         header = [label_text(c.text) for c in by_line.get(i, [])]
         if not any(h in vocab.project_name for h in header):
             continue
-        columns = _columns(header, vocab)
+        columns = _columns(header, vocab, era)
         if columns is None:
             continue
         for row_line in range(i + 1, len(lines)):
@@ -50,10 +51,10 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> lis
                 break
             out.append(row)
     seen = {row.name.index for row in out}
-    return out + [row for row in sequence_rows(lines, toks, vocab) if row.name.index not in seen]
+    return out + [row for row in sequence_rows(lines, toks, vocab, era) if row.name.index not in seen]
 
 
-def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> list[ProjectRow]:
+def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None) -> list[ProjectRow]:
     """Tables of projects a dump flattened into one line, or printed one cell per line: the header's
     cells (each a column word: No., 事務事業名, 担当課, 決算額(千円) …), then each row's cells in the same
     order, one after another (``No. 事務事業名 担当課 決算額(千円) 1 ひかり館維持管理事業 生涯学習課 12,345
@@ -81,10 +82,10 @@ def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
         p = 0
         while p < len(cells):
             q = p
-            while q < len(cells) and _column_word(label_text(cells[q].text), vocab):
+            while q < len(cells) and _column_word(label_text(cells[q].text), vocab, era):
                 q += 1
             header = [label_text(c.text) for c in cells[p:q]]
-            columns = _columns(header, vocab)
+            columns = _columns(header, vocab, era)
             if columns is None or q == len(cells):  # no table here, or a header alone (the line reader's)
                 p = q + 1 if q > p else p + 1
                 continue
@@ -104,19 +105,27 @@ def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
     return out
 
 
-def _column_word(cell: str, vocab: Vocabulary) -> bool:
+def _column_word(cell: str, vocab: Vocabulary, era: str | None) -> bool:
     """Whether a cell can head a column of a table of projects (in a header that prints nothing else)."""
-    return (cell in vocab.project_name or cell in vocab.department or vocab.money_label(cell) is not None
+    return (cell in vocab.project_name or cell in vocab.department or _money_column(cell, vocab, era)
             or cell in vocab.difference_columns or cell in vocab.row_number_columns or cell in vocab.remark_columns)
 
 
-def _columns(header: list[str], vocab: Vocabulary) -> tuple[int, int | None, list[int], int | None] | None:
+def _money_column(cell: str, vocab: Vocabulary, era: str | None) -> bool:
+    """A column of sums: a money label (決算額(千円)), or a year with a budget's or an account's word
+    (令和3年度決算, R4当初予算)."""
+    return vocab.money_label(cell) is not None or (
+        any(w in cell for w in vocab.money_headers) and year_column(cell, era) is not None)
+
+
+def _columns(header: list[str], vocab: Vocabulary, era: str | None
+             ) -> tuple[int, int | None, list[int], int | None] | None:
     """``(name column, department column, money columns, number column)`` of a header, or None when it
     heads no table of projects (a project-name column and a department or money column)."""
     name_col = next((k for k, h in enumerate(header) if h in vocab.project_name), None)
     unit_col = next((k for k, h in enumerate(header) if h in vocab.department), None)
     money_cols = [k for k, h in enumerate(header) if k != name_col and (
-        vocab.money_label(h) is not None or h in vocab.difference_columns)]
+        _money_column(h, vocab, era) or h in vocab.difference_columns)]
     number_col = next((k for k, h in enumerate(header) if h in vocab.row_number_columns), None)
     if name_col is None or (unit_col is None and not money_cols):
         return None
@@ -151,22 +160,36 @@ _BARE = re.compile(r"\d{1,3}")  # a sum under 1,000 prints no separator; 2023 or
 _MARK_CELL = 2  # cells this short between a name and its first figure are marks (×, ○, 自, 民間)
 
 
-def money_column_cells(toks: list[Token], rows: list[tuple[int, str]], vocab: Vocabulary) -> set[int]:
-    """Small bare figures of a list's money column: each project's first figure after its name (past
-    marks, labels and unit cells) is its row's first money cell when most rows print a sum there
-    (``3,394``, ``316,313``, ``9,009``); the rows whose first figure is small (``604``) print one too,
-    so it is read as the others are. ``rows``: each project's first cell and name. Returns those small
-    figures' cells."""
-    firsts = []
+def money_column_cells(toks: list[Token], rows: list[tuple[int, str]], vocab: Vocabulary
+                       ) -> tuple[set[int], set[int]]:
+    """Small bare figures of a list's money columns. Each project's row prints, after its name (past
+    marks, labels and unit cells), a run of figures on its line: its columns. A column where most rows
+    print a sum (``3,394``, ``316,313``, ``9,009``) is a money column, and its small figures (``604``) are
+    sums as the others are; so is each column of a list whose rows all print runs of the same length,
+    two or more figures, with a sum in every column (``1,842 1,905`` over ``128 234``). ``rows``: each
+    project's first cell and name. Returns those small figures' cells, and the other small figures of a
+    list that prints sums (``1,842 905``: a sum, then a count or a sum), which are not read."""
+    runs: list[list[Token]] = []
     rows = sorted(rows)
     for (start, name), end in zip(rows, [t for t, _ in rows[1:]] + [len(toks)]):
         while start < end and not toks[start].text.endswith(name):
             start += 1  # 自 消防施設整備事業: the row's marks before its name
-        first = next((t for t in toks[start + 1:end] if _FIGURE.fullmatch(t.text)
-                      or not (len(t.text) <= _MARK_CELL or t.text in vocab.labels or is_unit_cell(t.text))), None)
-        if first is not None and _FIGURE.fullmatch(first.text):
-            firsts.append(first)
-    strong = [t for t in firsts if _STRONG.fullmatch(t.text)]
-    if len(strong) < 2 or 2 * len(strong) < len(firsts):
-        return set()
-    return {t.index for t in firsts if _BARE.fullmatch(t.text)}
+        first = next((t for t in toks[start + 1:end] if _FIGURE.fullmatch(t.text) or not (
+            len(t.text) <= _MARK_CELL or t.text in vocab.labels or is_unit_cell(t.text)
+            or t.text.endswith(vocab.unit_suffixes))), None)  # 子ども医療費助成事業 こども家庭課 1,842
+        if first is None or not _FIGURE.fullmatch(first.text):
+            continue
+        run = [first]
+        for t in toks[first.index + 1:end]:
+            if t.line != first.line or not (_FIGURE.fullmatch(t.text) or is_no_value(t.text)):
+                break
+            run.append(t)
+        runs.append(run)
+    width = max((len(r) for r in runs), default=0)
+    strong = [sum(1 for r in runs if c < len(r) and _STRONG.fullmatch(r[c].text)) for c in range(width)]
+    printed = [sum(1 for r in runs if c < len(r)) for c in range(width)]
+    same_shape = len({len(r) for r in runs}) == 1 and width >= 2 and all(strong)
+    money = {c for c in range(width) if strong[c] >= 2 and 2 * strong[c] >= printed[c] or same_shape}
+    bare = [(c, t) for r in runs for c, t in enumerate(r) if _BARE.fullmatch(t.text)]
+    beside = {t.index for c, t in bare if c not in money} if any(strong) else set()
+    return {t.index for c, t in bare if c in money}, beside

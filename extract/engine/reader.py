@@ -18,12 +18,12 @@ from policy_kg.extract.engine import indicator_tables as tables_of
 from policy_kg.extract.engine import indicators as ind
 from policy_kg.extract.engine import labelled_values as labelled_of
 from policy_kg.extract.engine.kinds import Kind, classify
-from policy_kg.extract.engine.normalize import Line, Token, logical_lines, tokens
+from policy_kg.extract.engine.normalize import Line, Token, cells_by_line, logical_lines, tokens
 from policy_kg.extract.engine.project_rows import money_column_cells, project_rows
 from policy_kg.extract.engine.publisher import find_publisher
 from policy_kg.extract.engine.result_lists import listed_results
 from policy_kg.extract.engine.unread import unread_values
-from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
+from policy_kg.extract.engine.vocabulary import Vocabulary, label_text, vocabulary
 from policy_kg.extract.engine.years import YearColumn, document_era, year_column, year_headers
 from policy_kg.extract.numbers import NumberFormatError, era_years
 from policy_kg.extract.records import (
@@ -110,7 +110,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     tables, unpaired = columns.column_tables(lines, toks, vocab, era)
 
     # --- projects -------------------------------------------------------------------------
-    rows = project_rows(lines, toks, vocab) if kind.name in MULTI_PROJECT_KINDS else []
+    rows = project_rows(lines, toks, vocab, era) if kind.name in MULTI_PROJECT_KINDS else []
     # a table's rows first: the same name read as a list item must not take the row's place
     facts = [names.NameFact(r.name.text, r.name.span, r.name.index, "table row") for r in rows]
     facts += names.labelled_projects(toks, vocab)
@@ -127,14 +127,17 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     else:
         facts = _sheets(facts)
     seen: set[str] = set()
+    seen_at: dict[str, int] = {}  # each name read, and the line it starts on
     projects: list[tuple[int, Project]] = []
     named_only: set[str] = set()  # keys of projects only named (in prose, in a table): they own nothing by position
     by_label: dict[int, Project] = {}  # the name cell of a table's row -> the project it names
     for fact in facts:
         key_name = re.sub(r"\s", "", fact.name)
-        if key_name in seen or any(other.endswith(key_name) for other in seen):
-            continue  # printed again, or the second line of a wrapped name already read whole
+        if key_name in seen or any(other.endswith(key_name) for other in seen) or any(
+                key_name.endswith(other) and line == fact.span.start for other, line in seen_at.items()):
+            continue  # printed again, the second line of a wrapped name already read whole, or its row's mark with it
         seen.add(key_name)
+        seen_at[key_name] = fact.span.start
         n = len(projects) + 1
         name, unit = names.bracketed_unit(fact.name, vocab)
         project = Project(key=f"p{n}", number=fact.code or str(n), name=name, span=fact.span)
@@ -217,8 +220,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     table_cells = frozenset(_value_cells(indicator_tables))
     headers = year_headers(toks, era)
     row_cells = set(row_of)
+    beside_sums: set[int] = set()
     if kind.name in MULTI_PROJECT_KINDS:  # a list's money column: its small sums are sums too
-        row_cells |= money_column_cells(toks, [(t, p.name or "") for t, p in projects], vocab)
+        small_sums, beside_sums = money_column_cells(toks, [(t, p.name or "") for t, p in projects], vocab)
+        row_cells |= small_sums
     declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_cells), table_cells, headers)
     figures = sorted(inline + declared, key=lambda f: f.token)
     per_line = Counter(f.span.start for f in figures)
@@ -231,6 +236,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             fig = figures[k] = _table_line(fig, row_of[fig.token], owner is not None)
         else:
             owner, by_position = owners.of(fig.token)
+            if by_position and kind.name in MULTI_PROJECT_KINDS and _total_line(toks, fig.token, vocab):
+                owner = None  # 計 1,970 2,139 after a list's rows: the list's total, not its last project's
+        if owner is None and fig.label is None and _total_line(toks, fig.token, vocab):
+            fig = figures[k] = replace(fig, label=_total_line(toks, fig.token, vocab))  # the document's 合計
         if (fig.fiscal_year is None and fig.category != "stated" and fig.label in vocab.budget_columns
                 and record.fiscal_year and kind.name in ("business_plan", "budget_summary")):
             fig = replace(fig, fiscal_year=record.fiscal_year, status="budget")  # a plan's 予算額: its year's
@@ -325,13 +334,14 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
                     f"(first: {fact.name!r} {value.printed!r})", value.span))
     taken |= _value_cells(ifacts)
     reported = [u.span for u in unclear + unclear2 + partial + unplaced + short_rows]  # their figures are told
-    unread = [u for u in unread_values(toks, vocab, era, taken)
+    unread = [u for u in unread_values(toks, vocab, era, taken, beside_sums - {f.token for f in figures})
               if not any(s.start <= u.span.start <= s.end for s in reported)]
     if unread:
         listed = ", ".join(f"{u.printed!r} (line {u.span.start}, {u.reason})" for u in unread[:12])
         record.issues.append(ExtractionIssue(
-            "uncertain", f"{len(unread)} figures that look like values (a count, a share, figures after a column "
-                         f"label) were not read: which indicator, year or role they are cannot be told: {listed}{' …' if len(unread) > 12 else ''}",
+            "uncertain", f"{len(unread)} figures that look like values or sums (a count, a share, figures after a "
+                         f"column label, small figures beside a row's sums) were not read: which indicator, year, role "
+                         f"or column they are cannot be told: {listed}{' …' if len(unread) > 12 else ''}",
             unread[0].span))
     if rows:
         record.issues.append(ExtractionIssue(
@@ -366,6 +376,12 @@ def _sheets(facts: list[names.NameFact]) -> list[names.NameFact]:
     if len({re.sub(r"\s", "", f.name) for f in sheets}) < 2:
         return facts[:1]
     return sheets
+
+
+def _total_line(toks: list[Token], token: int, vocab: Vocabulary) -> str | None:
+    """The total's label (計, 合計) that opens the line of a cell, if one does."""
+    first = label_text(cells_by_line(toks)[toks[token].line][0].text)
+    return first if first in vocab.total_labels else None
 
 
 @dataclass(frozen=True)

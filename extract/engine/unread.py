@@ -24,8 +24,10 @@ _CODE = re.compile(r"0\d+|\d{6,}")  # 05010603, 112203: a code, not a value
 _LABEL_LENGTH = 12  # a column label is short (令和4年度実績値): longer cells are not tried
 
 
-def unread_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: set[int]) -> list[Unplaced]:
-    """The figure cells (see the module's docstring) outside ``taken``, in the order printed."""
+def unread_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: set[int],
+                  beside_sums: set[int] = frozenset()) -> list[Unplaced]:
+    """The figure cells (see the module's docstring) outside ``taken``, in the order printed; and the
+    ``beside_sums`` cells (small bare figures on a list's row after its sums) that no one read."""
     counts = set(vocab.non_money_units) - set(vocab.date_units)
     unit_cells = counts - set(vocab.word_units)  # 冊 152,000: a row's unit cell before its values
     out = []
@@ -34,6 +36,9 @@ def unread_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: 
     for k, tok in enumerate(toks):
         if len(tok.text) <= _LABEL_LENGTH and (_column_label(tok.text, era, vocab) or tok.text in unit_cells):
             label, run = tok.text, k + 1  # 20年度 1 1 | 冊 152,000 158,400: a column's or a unit's cell
+            continue
+        if tok.index in beside_sums and tok.index not in taken:
+            out.append(Unplaced(tok.text, tok.span, "beside its row's sums"))
             continue
         m = _TABLE_VALUE.fullmatch(tok.text)
         if tok.index in taken or m is None or m.group("y") or _CODE.fullmatch(tok.text):
