@@ -1560,3 +1560,35 @@ def test_a_rows_mark_printed_before_a_projects_name_does_not_make_a_second_proje
     r = read_document(SourceText.from_text(text, "plan.txt"))
     assert _money(r) == {"星空観察会事業": [(4_850_000, 2024), (4_520_000, 2023)],
                          "朗読会事業": [(1_230_000, 2024), (1_310_000, 2023)], "(document)": []}
+
+
+def test_a_difference_labelled_with_a_word_that_ends_in_a_decrease_is_not_made_negative():
+    r = read_document(SourceText.from_text("令和6年度 予算の概要\n増減額 299百万円 増減率 13.1%\n減額 40万円\n", "d.txt"))
+    assert [(a.jpy, a.label) for a in r.amounts] == [(299_000_000, "増減額"), (-400_000, None)]
+
+
+_KPI_WITH_CELL_YEARS = ("第2期総合戦略 KPIの進捗状況\n"
+                        "KPI 基準値(年度) 目標値(年度) R3実績 R4実績 達成状況\n"
+                        "ふるさと納税寄附額(百万円) 420(R1) 800(R7) 655 712 A\n"
+                        "動画再生回数(回) 12,000(R2) 50,000(R7) 18,500 27,300 B\n")
+
+
+def test_a_kpi_header_whose_years_each_cell_prints_reads_them_and_a_rows_money_unit_governs_that_row_only():
+    r = read_document(SourceText.from_text(_KPI_WITH_CELL_YEARS, "kpi.txt"))
+    assert values(r) == {
+        "ふるさと納税寄附額": [("baseline", 420, 2019), ("target", 800, 2025), ("actual", 655, 2021), ("actual", 712, 2022)],
+        "動画再生回数": [("baseline", 12_000, 2020), ("target", 50_000, 2025), ("actual", 18_500, 2021),
+                   ("actual", 27_300, 2022)],  # 12,000(R2) is one cell: a value and its year
+    }
+    assert {i.name: i.unit for i in r.indicators} == {"ふるさと納税寄附額": "百万円", "動画再生回数": "回"}
+    assert amounts_of(r) == []  # (百万円) is the unit of its row: the counts below it are no money
+
+
+def test_a_rows_bracketed_unit_of_money_does_not_govern_the_figures_of_the_rows_below():
+    text = "第2期総合戦略 KPI一覧\n寄附額(百万円) 420 800\n再生回数 12,000 50,000\n"
+    r = read_document(SourceText.from_text(text, "rows.txt"))
+    assert not any(a.printed in ("12,000", "50,000") for a in amounts_of(r))
+    # a money label's unit heads the rows below it too (事業費(千円) over its sources)
+    sheet = "事務事業評価シート\n事務事業名 みちの補修事業\n事業費(千円) 12,000 13,000\n一般財源 10,500 11,200\n"
+    r = read_document(SourceText.from_text(sheet, "sheet.txt"))
+    assert sorted(a.jpy for a in amounts_of(r)) == [10_500_000, 11_200_000, 12_000_000, 13_000_000]

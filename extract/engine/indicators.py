@@ -29,7 +29,7 @@ from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.normalize import Line, Token, cell_of, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.engine.years import YearHeader
-from policy_kg.extract.numbers import NumberFormatError, era_to_year, is_no_value, parse_number
+from policy_kg.extract.numbers import UNIT_FACTORS, NumberFormatError, era_to_year, is_no_value, parse_number
 from policy_kg.extract.records import Span
 
 _NUM = r"[▲△-]?\d[\d,]*(?:\.\d+)?"
@@ -391,10 +391,11 @@ def _name_line_before(toks: list[Token], index: int, vocab: Vocabulary
 
 
 def split_unit(name: str, vocab: Vocabulary) -> tuple[str, str | None]:
-    """An indicator's name and the count unit its bracket prints (``参加者数(人)`` → 参加者数, 人); the
-    name as it is and None when the bracket holds no unit."""
+    """An indicator's name and the unit its bracket prints (``参加者数(人)`` → 参加者数, 人; a KPI counted in
+    money, ``寄附額(百万円)``, keeps its printed figures in its unit); the name as it is and None when the
+    bracket holds no unit."""
     m = _UNIT_SUFFIX.fullmatch(name)
-    if m and m.group("unit") in vocab.non_money_units:
+    if m and (m.group("unit") in vocab.non_money_units or m.group("unit") in UNIT_FACTORS):
         return m.group("name"), m.group("unit")
     return name, None
 

@@ -85,6 +85,7 @@ class _Declaration:
     unit: str
     token: int
     weak: bool  # a bare column-unit cell rather than a declaration
+    row: int | None = None  # the line it alone governs: the unit of a row that names no money (寄附額(百万円) 420 …)
 
 
 def _token_at(line_toks: list[Token], line_text: str, offset: int) -> Token:
@@ -135,7 +136,8 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
                 continue
             before = text[max(0, m.start() - 4):m.start()].strip()
             how = "inline unit"
-            if jpy > 0 and any(before.endswith(w) for w in vocab.negative_words):
+            if jpy > 0 and any(before.endswith(w) for w in vocab.negative_words) and not any(
+                    before.endswith(d) for d in vocab.difference_columns):  # 増減額 299百万円: no decrease
                 jpy, how = -jpy, "inline unit, decrease"
             tok = _token_at(by_line[i], text, m.start())
             if _indicator_value(toks, tok.index, vocab):
@@ -147,11 +149,13 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             if field is not None:  # 事業費 12,345千円: the label before it says what it is
                 category, funding = (field[1], None) if field[0] == "money" else ("funding_share", field[1])
                 label = label_text(before_cell)
+            elif before_cell and label_text(before_cell) in vocab.difference_columns:
+                label = label_text(before_cell)  # 増減額 299百万円: a difference, kept as printed
             facts.append(MoneyFact(jpy, printed, line.span, tok.index, category, funding, how, 1.0, label=label))
     return facts, unclear
 
 
-def _declarations(lines: list[Line], toks: list[Token]) -> list[_Declaration]:
+def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> list[_Declaration]:
     out: list[_Declaration] = []
     by_line = cells_by_line(toks)
     for t in toks:
@@ -166,8 +170,21 @@ def _declarations(lines: list[Line], toks: list[Token]) -> list[_Declaration]:
         for m in DECLARATION.finditer(line.text):
             tok = _token_at(by_line.get(i, []), line.text, m.start()) if i in by_line else None
             if tok is not None:
-                out.append(_Declaration(m.group("unit"), tok.index, False))
+                out.append(_Declaration(m.group("unit"), tok.index, False, _row_of_unit(tok, by_line[i], vocab)))
     return sorted(out, key=lambda d: (d.token, d.weak))
+
+
+def _row_of_unit(tok: Token, line_toks: list[Token], vocab: Vocabulary) -> int | None:
+    """The line a bracketed unit governs alone: the unit glued to a row's name that is no money label
+    (ふるさと納税寄附額(百万円) 420 800: that row's unit, not the table's), with figures after it on its line.
+    A money label's unit (事業費(千円)) and a unit standing alone govern the rows below too."""
+    name = label_text(tok.text)
+    if name == tok.text or not name or vocab.money_label(tok.text) is not None or "単位" in name:
+        return None
+    if any(w in name for w in vocab.money_headers):
+        return None  # 決算(千円), R3予算(千円): a money column's head
+    after = [c for c in line_toks if c.index > tok.index]
+    return tok.line if any(_is_cell(c.text) for c in after) else None
 
 
 _UNIT_LABEL = re.compile(rf"単位\s*[:：]?\s*(?:{UNIT_ALT})")
@@ -179,7 +196,8 @@ def is_unit_cell(text: str) -> bool:
     return core in MONEY_UNITS or bool(_UNIT_LABEL.fullmatch(core))
 
 
-def _governing(decls: list[_Declaration], index: int) -> tuple[_Declaration, str] | None:
+def _governing(decls: list[_Declaration], index: int, line: int) -> tuple[_Declaration, str] | None:
+    decls = [d for d in decls if d.row is None or d.row == line]
     before = [d for d in decls if d.token < index and index - d.token <= DECLARATION_BEFORE]
     if before:
         return before[-1], "before"
@@ -358,7 +376,7 @@ def declared_amounts(
     figures that another recogniser found a row label for (a column-dumped table), small or not;
     ``not_money``: cells another recogniser read as something else (an indicator table's values);
     ``headers``: the document's year headers, when the caller has them."""
-    decls = _declarations(lines, toks)
+    decls = _declarations(lines, toks, vocab)
     decl_at = {d.token for d in decls}
     rows: dict[int, list[int]] = {}  # label cell -> its figures (indexes into facts)
     facts: list[MoneyFact] = []
@@ -379,7 +397,7 @@ def declared_amounts(
             continue
         if row is None and t.index not in row_cells and t.index not in grid and _indicator_value(toks, t.index, vocab):
             continue  # 成果指標 … R2実績 45,210: an indicator's value, whatever unit a money column declares near it
-        governing = _governing(decls, t.index)
+        governing = _governing(decls, t.index, t.line)
         if governing is None:
             if row is not None or t.index in row_cells:
                 unclear.append(Unplaced(text, t.span, "a figure in a money row, but no unit is printed for it"))

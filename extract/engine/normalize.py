@@ -31,8 +31,9 @@ _RUN_TOGETHER = re.compile(r"\d{1,3}(?:,\d{3,})+")
 _COMMA_NUMBER = re.compile(r"[▲△]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _BRACKET_GROUP = re.compile(r"【[^】]{1,12}】")
 _UNIT_RUN = re.compile(r"(?:百万円|千円|万円|円){2,}")  # column-unit cells that ran together
-# a figure followed by + or a bracket ends its cell: 16,655+着地型 4,694 | 31,367(51.4%)
-_FIGURE_THEN = re.compile(r"(\d{1,3}(?:,\d{3})+)([+(])")
+# a figure followed by + or a bracket ends its cell: 16,655+着地型 4,694 | 31,367(51.4%); not the bracket of
+# its own year (12,000(R2): a value and the year it was measured in)
+_FIGURE_THEN = re.compile(r"(\d{1,3}(?:,\d{3})+)([+(])(?!(?:[RHS]\d|令和|平成|昭和|元年|(?:19|20)\d\d年))")
 # year headers printed without blanks: 令和４年度令和５年度令和６年度 → one cell a year
 _YEAR_RUN = re.compile(r"(年度)(?=(?:令和|平成|昭和|[RH])\s?\d)")
 # an era year printed letter-spaced: 平成2 0 年度 is 平成20年度, not 平成2

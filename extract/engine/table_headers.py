@@ -46,6 +46,8 @@ def header_column(cell: str, era: str | None, vocab: Vocabulary) -> TableColumn 
         return TableColumn(None, "remark")
     m = re.fullmatch(r"(?P<role>[^\d()（）]{1,4})\s?[(（](?P<y>[^)）]{1,10})[)）]", cell)
     if m and m.group("role") in vocab.value_role:
+        if m.group("y") in vocab.year_placeholders:  # 基準値(年度): each cell prints its year
+            return TableColumn(None, vocab.value_role[m.group("role")])
         col = year_column(m.group("y"), era)
         return TableColumn(col.year, vocab.value_role[m.group("role")]) if col else None
     m = re.fullmatch(r"[(（](?P<y>[^()（）]{1,10})[)）]", cell)

@@ -49,6 +49,7 @@ class Vocabulary:
     indicator: dict[str, str]  # label -> indicator kind
     value_role: dict[str, str]  # label -> value role
     estimate_labels: tuple[str, ...]
+    year_placeholders: tuple[str, ...]
     target_labels: tuple[str, ...]
     indicator_header_words: tuple[str, ...]
     row_number_columns: tuple[str, ...]
@@ -122,6 +123,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         indicator={str(k): str(v) for k, v in (data.get("indicator") or {}).items()},
         value_role={str(k): str(v) for k, v in (data.get("value_role") or {}).items()},
         estimate_labels=_tuple(data, "estimate_labels"),
+        year_placeholders=_tuple(data, "year_placeholders"),
         target_labels=_tuple(data, "target_labels"),
         indicator_header_words=_tuple(data, "indicator_header_words"),
         row_number_columns=_tuple(data, "row_number_columns"),
