@@ -1592,3 +1592,17 @@ def test_a_rows_bracketed_unit_of_money_does_not_govern_the_figures_of_the_rows_
     sheet = "事務事業評価シート\n事務事業名 みちの補修事業\n事業費(千円) 12,000 13,000\n一般財源 10,500 11,200\n"
     r = read_document(SourceText.from_text(sheet, "sheet.txt"))
     assert sorted(a.jpy for a in amounts_of(r)) == [10_500_000, 11_200_000, 12_000_000, 13_000_000]
+
+
+def test_a_count_in_prose_under_a_declared_unit_is_no_sum_and_its_line_is_no_row_of_the_list():
+    text = ("令和6年度 予算の概要\n単位:百万円\n事業名 R6予算 R5予算\nみなと図書館運営事業 412 398\n"
+            "毎月 約 1,500冊の本を新たに貸し出せるようにする。司書の配置は続ける。\n")
+    r = read_document(SourceText.from_text(text, "prose.txt"))
+    assert _money(r) == {"みなと図書館運営事業": [(412_000_000, 2024), (398_000_000, 2023)], "(document)": []}
+    # a figure glued to a counter word and a particle stays in its sentence; before a unit or a label it is a cell
+    cells = [t.text for t in tokens(logical_lines(SourceText.from_text(text, "p.txt")))]
+    assert "1,500冊の本を新たに貸し出せるようにする。司書の配置は続ける。" not in cells  # 冊 is a count unit: cut
+    glued = "毎月 約 1,500食を新たに配れるようにする。配送の体制は続ける。"
+    assert [t.text for t in tokens(logical_lines(SourceText.from_text(glued, "g.txt")))][-1].startswith("1,500食を")
+    run = "評価シート事務事業名あおぞら広場管理事業担当課公園課事業費合計18,810千円"
+    assert "18,810" in [t.text for t in tokens(logical_lines(SourceText.from_text(run, "r.txt")))]

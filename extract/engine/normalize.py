@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
-from policy_kg.extract.numbers import normalize
+from policy_kg.extract.numbers import UNIT_FACTORS, normalize
 from policy_kg.extract.records import Span
 from policy_kg.extract.source import SourceText
 
@@ -205,11 +205,26 @@ def _split_long(cell: str, vocab: Vocabulary) -> list[str]:
     cuts = {0, len(cell)}
     for m in labels.finditer(cell):
         cuts.update((m.start(), m.end()))
-    for pattern in (_COMMA_NUMBER, _BRACKET_GROUP, _UNIT_RUN):
+    for m in _COMMA_NUMBER.finditer(cell):
+        cuts.add(m.start())
+        if not _COUNTER_AFTER.match(cell, m.end()) or _unit_or_label_at(cell, m.end(), vocab):
+            cuts.add(m.end())  # 7,200食を提供する: a count glued to its counter word stays with it
+    for pattern in (_BRACKET_GROUP, _UNIT_RUN):
         for m in pattern.finditer(cell):
             cuts.update((m.start(), m.end()))
     bounds = sorted(cuts)
     return [cell[a:b] for a, b in zip(bounds, bounds[1:]) if cell[a:b].strip()]
+
+
+# a counter word and a particle after a figure: prose (7,200食を提供する, 23クラブを運営), not a table's cell
+_COUNTER_AFTER = re.compile(f"[{CJK}]{{1,4}}?[をがはにでともへ、。]")
+
+
+def _unit_or_label_at(cell: str, at: int, vocab: Vocabulary) -> bool:
+    """Whether a unit (of money or a count) or a label starts at ``at``: a figure's own cell ends there."""
+    rest = cell[at:]
+    return rest.startswith((*UNIT_FACTORS, *vocab.non_money_units)) or bool(
+        vocab.label_pattern().match(rest))
 
 
 class TokenList(list):

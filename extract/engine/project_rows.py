@@ -144,6 +144,8 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
     money_cols = [k for k in money_cols if k < len(cells)]
     if _FIGURE.fullmatch(name.text) or not re.search(f"[{CJK}]", name.text) or name.text in vocab.labels:
         return None
+    if money_cols and not any(_FIGURE.fullmatch(c.text) or is_no_value(c.text) for c in cells if c is not name):
+        return None  # 1日あたり 約 7,200食を…: a line of prose as many cells long as the header, no row
     if strict and (
             (number_col is not None and number_col < len(cells)
              and not re.fullmatch(r"\d{1,3}[.．]?", cells[number_col].text))
