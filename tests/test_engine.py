@@ -1606,3 +1606,18 @@ def test_a_count_in_prose_under_a_declared_unit_is_no_sum_and_its_line_is_no_row
     assert [t.text for t in tokens(logical_lines(SourceText.from_text(glued, "g.txt")))][-1].startswith("1,500食を")
     run = "評価シート事務事業名あおぞら広場管理事業担当課公園課事業費合計18,810千円"
     assert "18,810" in [t.text for t in tokens(logical_lines(SourceText.from_text(run, "r.txt")))]
+
+
+def test_a_header_of_accounts_on_its_own_line_under_the_years_is_not_the_first_rows_label():
+    text = ("事務事業評価シート\n事業名 ほたる橋補修事業\n担当課 土木課\n事業費 (単位:千円)\n"
+            "区分 令和3年度 令和4年度 令和5年度\n決算額 決算額 予算額\n事業費 1,400 1,650 1,700\n"
+            "地方債 0 0 0\n一般財源 1,400 1,650 1,700\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    (p,) = r.projects
+    got = [(a.category, a.jpy, a.fiscal_year) for a in p.amounts]
+    assert got[:3] == [("total", 1_400_000, 2021), ("total", 1_650_000, 2022), ("total", 1_700_000, 2023)]
+    assert [a.status for a in p.amounts[:3]] == [None, None, "budget"]  # 決算額 決算額 予算額 under the years
+    # the last 0 before the next row's label is a cell of the row, not a section number
+    assert [(a.jpy, a.fiscal_year) for a in p.amounts if a.category == "funding_share"] == [
+        (0, 2021), (0, 2022), (0, 2023)]
+    assert [a.jpy for a in p.amounts if a.category == "general_fund"] == [1_400_000, 1_650_000, 1_700_000]

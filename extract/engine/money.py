@@ -216,6 +216,14 @@ def _is_cell(text: str) -> bool:
     return bool(_CELL.fullmatch(_cell(text)))
 
 
+def _same_row(toks: list[Token], a: int, b: int) -> bool:
+    """Whether cells ``a`` and ``b`` may be of one row: on one line, or ``a`` alone on its line (a dump of
+    one cell per line). The last cell of a line of several (決算額 予算額) is another row's."""
+    if toks[a].line == toks[b].line:
+        return True
+    return (a == 0 or toks[a - 1].line != toks[a].line) and (a + 1 >= len(toks) or toks[a + 1].line != toks[a].line)
+
+
 def _money_row(
     toks: list[Token], i: int, vocab: Vocabulary, decl_at: set[int], era: str | None = None
 ) -> tuple[str, str | None, int] | None:
@@ -239,7 +247,7 @@ def _money_row(
             continue
         label = vocab.money_label(text)
         if label is not None:
-            before = toks[j - 1].text if j > 0 else ""
+            before = toks[j - 1].text if j > 0 and _same_row(toks, j - 1, j) else ""
             # two labels in a row are a header line (一般財源 特定財源 4,447,000 …), unless the first is
             # the group of the second (人件費 直接人件費 4,303)
             if vocab.money_label(before) is not None and before not in text:
@@ -307,8 +315,8 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
         return "unit after it (read inline)"
     if prev.endswith(_CODE_LABELS) or prev in vocab.hierarchy:
         return "the value of a code or a heading label"
-    if re.fullmatch(r"\d", text) and re.match(f"[{CJK}]", nxt) and nxt not in vocab.non_money_units:
-        return "a section or list number"
+    if re.fullmatch(r"[1-9]", text) and re.match(f"[{CJK}]", nxt) and nxt not in vocab.non_money_units:
+        return "a section or list number"  # (0 numbers no section: 地方債 0 0 0 一般財源 …)
     if nxt in vocab.non_money_units or (
             nxt.startswith(tuple(u for u in vocab.non_money_units if u not in vocab.word_units
                                  and u not in vocab.date_units))  # 年度, 月額, 日本: a word, not a unit

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from policy_kg.extract.engine.normalize import Token
-from policy_kg.extract.numbers import NumberFormatError, era_to_year
+from policy_kg.extract.numbers import UNIT_ALT, NumberFormatError, era_to_year
 
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "R": 2018, "H": 1988, "S": 1925}
 _YEAR_CELL = re.compile(
@@ -25,7 +25,7 @@ _STATUS = (("決算見込", "estimate"), ("見込", "estimate"), ("当初", "bud
            ("計画", "plan"), ("決算", None), ("実績", None))
 _STATUS_WORDS = frozenset({word for word, _ in _STATUS} | {"当初予算", "見込み"})  # a status cell, whole
 _TAILS = re.compile(r"^[(（]?(?:当初予算|決算見込|当初|予算|決算|見込|計画|実績|見込み)?額?[)）]?"
-                    r"(?:[(（](?:百万円|千円|万円|円)[)）])?$")  # R2決算額(千円): a year, a status, a unit
+                    rf"(?:[(（](?:{UNIT_ALT})[)）])?$")  # R2決算額(千円): a year, a status, a unit
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def year_headers(toks: list[Token], era: str | None) -> list[YearHeader]:
         if len(cols) >= 2:
             cols = [YearColumn(y, c.status) for y, c in zip(across_era_change([c.year for c in cols], short, era), cols)]
             statuses = [t.text for t in toks[j:j + len(cols)]]
-            if len(statuses) == len(cols) and all(w in _STATUS_WORDS for w in statuses) and (
+            if len(statuses) == len(cols) and all(w.removesuffix("額") in _STATUS_WORDS for w in statuses) and (
                     toks[j].line != toks[j - 1].line and all(t.line == toks[j].line for t in toks[j:j + len(cols)])):
                 # 2021年度 2022年度 2023年度 / 決算 決算 予算: a line of what each column holds under the years
                 cols = [YearColumn(c.year, status_of(w)) if c.status is None
