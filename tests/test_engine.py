@@ -1522,7 +1522,7 @@ def test_a_list_of_projects_under_columns_of_a_year_and_an_account_gives_each_ro
     r = read_document(SourceText.from_text(text, "list.txt"))
     assert _money(r) == {"里山保全事業": [(2_310_000, 2021), (2_480_000, 2022)],
                          "巣箱設置事業": [(96_000, 2021), (120_000, 2022)],
-                         "(document)": [(2_406_000, None), (2_600_000, None)]}
+                         "(document)": [(2_406_000, 2021), (2_600_000, 2022)]}  # the total of each year's column
     assert [p.unit.division for p in r.projects] == ["みどり課", "環境課"]
     assert {a.label for a in r.amounts} == {"計"} and {a.category for a in r.amounts} == {"stated"}
 
@@ -1621,3 +1621,20 @@ def test_a_header_of_accounts_on_its_own_line_under_the_years_is_not_the_first_r
     assert [(a.jpy, a.fiscal_year) for a in p.amounts if a.category == "funding_share"] == [
         (0, 2021), (0, 2022), (0, 2023)]
     assert [a.jpy for a in p.amounts if a.category == "general_fund"] == [1_400_000, 1_650_000, 1_700_000]
+
+
+def test_rows_of_expense_items_and_a_difference_column_under_a_year_header():
+    text = ("事務事業評価シート(令和4年度決算)\n事業名 ほしぞら観察会事業\n事業費 (単位:千円)\n"
+            "区分 令和3年度 令和4年度 増減\n委託料 4,320 4,100 △220\n消耗品費 85 62 △23\n"
+            "事業費計 4,405 4,162 △243\n財源 参加料収入 410 380 △30\n従事職員数(人) 1.5 1.0 △0.5\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    (p,) = r.projects
+    got = [(a.label, a.category, a.jpy, a.fiscal_year) for a in p.amounts]
+    # a row that names no money field keeps its label and takes its column's year; the 増減 cell has none
+    assert got == [
+        ("委託料", "stated", 4_320_000, 2021), ("委託料", "stated", 4_100_000, 2022), ("増減", "stated", -220_000, None),
+        ("消耗品費", "stated", 85_000, 2021), ("消耗品費", "stated", 62_000, 2022), ("増減", "stated", -23_000, None),
+        (None, "total", 4_405_000, 2021), (None, "total", 4_162_000, 2022), ("増減", "stated", -243_000, None),
+        ("参加料収入", "stated", 410_000, 2021), ("参加料収入", "stated", 380_000, 2022),
+        ("増減", "stated", -30_000, None),
+    ]  # 従事職員数(人): staff, whatever unit the table declares, are no sums

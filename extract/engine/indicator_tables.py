@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact, _year, split_unit
+from policy_kg.extract.engine.money import DECLARATION
 from policy_kg.extract.engine.normalize import Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import (
     NOT_KEPT,
@@ -53,7 +54,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
         header_cells = by_line.get(i, [])
         header = table_header(header_cells, era, vocab)
         i += 1
-        if header is None:
+        if header is None or _under_money_unit(lines, i - 1):
             continue
         numbered = header_cells[0].text in vocab.row_number_columns  # No. 指標名 …: rows open with their number
         kind, columns = header
@@ -108,6 +109,12 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
                                         f"{len(cells)} values under {len(columns)} columns: read from the left"))
             i += 1 + wrapped
     return out, partial
+
+
+def _under_money_unit(lines: list[Line], header: int) -> bool:
+    """Whether a header line or one of the two lines above it declares a unit of money (事業費(単位:円)
+    over 項目 2021年度 2022年度, then 実績 計画): its rows are sums, not indicators."""
+    return any(DECLARATION.search(lines[k].text) for k in range(max(0, header - 2), header + 1))
 
 
 def _wrapped_row(by_line: dict[int, list[Token]], i: int, columns: list[TableColumn], vocab: Vocabulary

@@ -391,6 +391,8 @@ def declared_amounts(
     unclear: list[Unplaced] = []
     years = year_cells(toks)
     grid = year_row_cells(lines, toks, vocab, era)
+    headers = year_headers(toks, era) if headers is None else headers
+    text_rows = _text_rows(toks, vocab, headers)
     for t in toks:
         if t.index in not_money or not _is_cell(t.text):
             continue
@@ -401,9 +403,10 @@ def declared_amounts(
             continue  # 目標 222,410 223,680: values of an indicator, whatever their unit
         strong = bool(_COMMA.fullmatch(text) or _LONG.fullmatch(text))
         row = _money_row(toks, t.index, vocab, decl_at, era)
-        if not strong and row is None and t.index not in row_cells and t.index not in grid:
+        if not strong and row is None and t.index not in row_cells and t.index not in grid and t.index not in text_rows:
             continue
-        if row is None and t.index not in row_cells and t.index not in grid and _indicator_value(toks, t.index, vocab):
+        if row is None and t.index not in row_cells and t.index not in grid and t.index not in text_rows and \
+                _indicator_value(toks, t.index, vocab):
             continue  # 成果指標 … R2実績 45,210: an indicator's value, whatever unit a money column declares near it
         governing = _governing(decls, t.index, t.line)
         if governing is None:
@@ -432,9 +435,59 @@ def declared_amounts(
             facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how + ", year row",
                                    confidence, fiscal_year=g.year.year, status=g.year.status, label=g.label))
             continue
+        if row is None and t.index in text_rows:  # 委託料 8,640 7,390 under 区分 令和3年度 令和4年度
+            row_label, col = text_rows[t.index]
+            facts.append(MoneyFact(int(value), text, t.span, t.index, "stated", None, how + ", year column of a row",
+                                   confidence, fiscal_year=col.year if col else None,
+                                   status=col.status if col else None, label=row_label))
+            continue
         facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how, confidence, label=label))
-    _map_years(toks, facts, rows, year_headers(toks, era) if headers is None else headers, era)
+    _map_years(toks, facts, rows, headers, vocab, era)
     return facts, unclear
+
+
+def _difference_after(toks: list[Token], header: YearHeader, vocab: Vocabulary) -> str | None:
+    """The difference column a year header ends with (区分 令和3年度 令和4年度 増減), if any."""
+    if header.end < len(toks) and toks[header.end].line == toks[header.end - 1].line:
+        word = label_text(toks[header.end].text)
+        return word if word in vocab.difference_columns else None
+    return None
+
+
+def _counts(label: str, vocab: Vocabulary) -> bool:
+    """Whether a row's label names a count or a rate (従事職員数(人), 利用率): its figures are no sums."""
+    unit = re.search(r"[(（]([^()（）]{1,4})[)）]$", label)
+    return label_text(label).endswith(vocab.count_label_endings) or bool(
+        unit and unit.group(1) in vocab.non_money_units)
+
+
+def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
+               ) -> dict[int, tuple[str, YearColumn | None]]:
+    """The figures of rows that a label of no money field starts (委託料, 補助金, 計), under a year header
+    with one column per figure (and a difference column after the years, 増減, whose cell has no year):
+    each figure's row label and column."""
+    out: dict[int, tuple[str, YearColumn | None]] = {}
+    for cells in cells_by_line(toks).values():
+        lead = 2 if len(cells) > 2 and not _is_cell(cells[1].text) else 1  # 財源 手数料収入 4,150 4,980
+        head, figures = cells[lead - 1], cells[lead:]
+        if (len(figures) < 2 or _is_cell(head.text) or not re.search(f"[{CJK}]", head.text)
+                or vocab.money_label(head.text) is not None or head.text in vocab.value_role
+                or _counts(head.text, vocab)
+                or not all(_is_cell(c.text) or is_no_value(c.text) for c in figures)):
+            continue
+        header = header_before(headers, figures[0].index, HEADER_REACH)
+        if header is None or head.index < header.end:
+            continue
+        columns: list[YearColumn | None] = list(header.columns)
+        difference = _difference_after(toks, header, vocab)
+        if difference:
+            columns.append(None)
+        if len(columns) != len(figures):
+            continue
+        for cell, col in zip(figures, columns):
+            if _is_cell(cell.text):
+                out[cell.index] = (label_text(head.text) if col else difference, col)
+    return out
 
 
 def _row_cells(toks: list[Token], label: int, era: str | None) -> list[int]:
@@ -452,7 +505,7 @@ def _row_cells(toks: list[Token], label: int, era: str | None) -> list[int]:
 
 
 def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[int]], headers: list[YearHeader],
-               era: str | None) -> None:
+               vocab: Vocabulary, era: str | None) -> None:
     """Give the figures of a labelled row the years of the header above it, when one cell each; a figure
     printed after its own year (``R3決算 32,100``, no header) takes that year."""
     in_header = {j for h in headers for j in range(h.start, h.end)}
@@ -467,11 +520,18 @@ def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[i
         if not cells:
             continue
         header = header_before(headers, cells[0], HEADER_REACH)
-        if header is None or len(header.columns) != len(cells):
+        if header is None:
+            continue
+        difference = _difference_after(toks, header, vocab)
+        if len(cells) not in (len(header.columns), len(header.columns) + bool(difference)):
             continue
         label_status = status_of(label_text(toks[label].text))  # 予算額(千円): budgets, whatever the header
         for k in members:
             if facts[k].token not in cells:
+                continue
+            if cells.index(facts[k].token) == len(header.columns):  # the 増減 column's cell: no year's sum
+                facts[k] = replace(facts[k], category="stated", funding=None, label=difference,
+                                   how=facts[k].how + ", difference column")
                 continue
             col = header.columns[cells.index(facts[k].token)]
             facts[k] = replace(facts[k], fiscal_year=col.year, status=col.status or label_status,

@@ -70,6 +70,7 @@ class Vocabulary:
     budget_columns: tuple[str, ...]
     relative_years: dict[str, int]  # 前年度 -> -1: a year told from the document's
     expense_item_endings: tuple[str, ...]
+    count_label_endings: tuple[str, ...]
     kinds: dict[str, KindEvidence]
     template: KindEvidence
 
@@ -144,6 +145,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         budget_columns=_tuple(data, "budget_columns"),
         relative_years={str(k): int(v) for k, v in (data.get("relative_years") or {}).items()},
         expense_item_endings=_tuple(data, "expense_item_endings"),
+        count_label_endings=_tuple(data, "count_label_endings"),
         kinds=kinds,
         template=KindEvidence(_tuple(template, "title"), _tuple(template, "body")),
     )
