@@ -1638,3 +1638,24 @@ def test_rows_of_expense_items_and_a_difference_column_under_a_year_header():
         ("参加料収入", "stated", 410_000, 2021), ("参加料収入", "stated", 380_000, 2022),
         ("増減", "stated", -30_000, None),
     ]  # 従事職員数(人): staff, whatever unit the table declares, are no sums
+
+
+def test_labels_glued_to_their_values_by_a_colon_and_sums_with_their_unit_under_a_year_header():
+    text = ("事務事業評価表(令和4年度)\n事業名称:ほたる祭り支援事業\n部局名:産業振興部 課名:観光課\n"
+            "令和3年度決算 令和4年度決算\n事業費 1,200万円 9,870万円\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    (p,) = r.projects
+    assert (p.name, p.unit.department, p.unit.division) == ("ほたる祭り支援事業", "産業振興部", "観光課")
+    assert [(a.category, a.jpy, a.fiscal_year) for a in p.amounts] == [("total", 12_000_000, 2021),
+                                                                      ("total", 98_700_000, 2022)]
+    # a label's unit after a colon stays one cell with it: a declaration
+    assert "事業費:千円" in [t.text for t in tokens(logical_lines(SourceText.from_text("単位 事業費:千円", "u.txt")))]
+
+
+@pytest.mark.parametrize(("line", "unit"), [
+    ("担当 健康福祉部 国保年金課 保健事業係", ("健康福祉部", "国保年金課")),
+    ("担当課 教育委員会 生涯学習課", ("教育委員会", "生涯学習課")),  # a board's division, as a department's
+])
+def test_a_department_printed_before_its_division_after_a_short_label(line, unit):
+    r = read_document(SourceText.from_text(f"事務事業評価シート\n事業名 ねむの木健診事業\n{line}\n", "s.txt"))
+    assert (r.projects[0].unit.department, r.projects[0].unit.division) == unit

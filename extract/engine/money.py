@@ -155,6 +155,33 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
     return facts, unclear
 
 
+def inline_years(toks: list[Token], facts: list[MoneyFact], headers: list[YearHeader], vocab: Vocabulary
+                 ) -> list[MoneyFact]:
+    """Figures printed with their unit, one a cell, on a row a money label starts under a year header of
+    as many columns (``令和3年度決算 令和4年度決算`` over ``事業費 1,200万円 9,870万円``): each takes its
+    column's year and status."""
+    by_token = {f.token: k for k, f in enumerate(facts)}
+    out = list(facts)
+    for cells in cells_by_line(toks).values():
+        if len(cells) < 3 or vocab.money_label(cells[0].text) is None:
+            continue
+        row = cells[1:]
+        if not all(c.index in by_token and facts[by_token[c.index]].printed == c.text for c in row):
+            continue
+        header = header_before(headers, row[0].index, HEADER_REACH)
+        if header is None or len(header.columns) != len(row):
+            continue
+        field, code = vocab.money_label(cells[0].text)
+        category, funding = (code, None) if field == "money" else ("funding_share", code)
+        for cell, col in zip(row, header.columns):
+            k = by_token[cell.index]
+            if out[k].fiscal_year is None:
+                out[k] = replace(out[k], category=category, funding=funding, fiscal_year=col.year,
+                                 status=col.status or status_of(cells[0].text), label=label_text(cells[0].text),
+                                 how=out[k].how + ", year column")
+    return out
+
+
 def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> list[_Declaration]:
     out: list[_Declaration] = []
     by_line = cells_by_line(toks)

@@ -244,12 +244,20 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
     out: list[Token] = TokenList()
     for i, line in enumerate(lines):
         first = True
-        for cell in line.text.split(" "):
+        for cell in (c for whole in line.text.split(" ") for c in _label_and_value(whole, vocab)):
             for piece in _split_long(cell, vocab):
                 for figure in split_run_together(piece):
                     out.append(Token(figure, i, len(out), line.span, after_blank=line.after_blank and first))
                     first = False
     return out
+
+
+def _label_and_value(cell: str, vocab: Vocabulary) -> list[str]:
+    """A label and its value printed as one cell with a colon (``事業名称:にぎわい創出事業``): two cells."""
+    label, colon, value = cell.partition(":")
+    if colon and value and label in vocab.labels and value not in UNIT_FACTORS and value not in vocab.non_money_units:
+        return [label, value]  # (事業費:千円 is the label's unit, a declaration: one cell)
+    return [cell]
 
 
 def cells_by_line(toks: list[Token]) -> dict[int, list[Token]]:

@@ -219,6 +219,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     partial_tables += partial_flat
     table_cells = frozenset(_value_cells(indicator_tables))
     headers = year_headers(toks, era)
+    inline = money.inline_years(toks, inline, headers, vocab)
     row_cells = set(row_of)
     beside_sums: set[int] = set()
     if kind.name in MULTI_PROJECT_KINDS:  # a list's money column: its small sums are sums too
