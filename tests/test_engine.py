@@ -1659,3 +1659,12 @@ def test_labels_glued_to_their_values_by_a_colon_and_sums_with_their_unit_under_
 def test_a_department_printed_before_its_division_after_a_short_label(line, unit):
     r = read_document(SourceText.from_text(f"事務事業評価シート\n事業名 ねむの木健診事業\n{line}\n", "s.txt"))
     assert (r.projects[0].unit.department, r.projects[0].unit.division) == unit
+
+
+def test_a_labelled_sum_takes_the_year_its_label_or_the_bracket_after_it_prints():
+    text = ("事務事業評価シート\n事業名 ほたる祭り支援事業\n当初予算額 68,450千円(令和4年度)\n"
+            "令和5年度当初予算額 70,120千円\n令和元年度の事業費は3,450千円である。\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    assert [(a.category, a.jpy, a.fiscal_year, a.status) for a in r.projects[0].amounts] == [
+        ("total", 68_450_000, 2022, "budget"), ("total", 70_120_000, 2023, "budget"),
+        ("stated", 3_450_000, None, None)]  # a sentence's year is not a column's: kept as printed

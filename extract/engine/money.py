@@ -151,8 +151,24 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
                 label = label_text(before_cell)
             elif before_cell and label_text(before_cell) in vocab.difference_columns:
                 label = label_text(before_cell)  # 増減額 299百万円: a difference, kept as printed
-            facts.append(MoneyFact(jpy, printed, line.span, tok.index, category, funding, how, 1.0, label=label))
+            year = _labelled_year(toks, tok, printed, before_cell) if field is not None else None
+            facts.append(MoneyFact(jpy, printed, line.span, tok.index, category, funding, how, 1.0, label=label,
+                                   fiscal_year=year.year if year else None,
+                                   status=(year.status or status_of(before_cell)) if year else None))
     return facts, unclear
+
+
+def _labelled_year(toks: list[Token], tok: Token, printed: str, label: str) -> YearColumn | None:
+    """The year a labelled sum prints in its label (令和5年度当初予算額 70,120千円) or in a bracket right
+    after it (当初予算額 68,450千円(令和4年度)); None when it prints none."""
+    col = year_column(label, None)
+    if col is not None:
+        return col
+    rest = tok.text[tok.text.find(printed) + len(printed):] if printed in tok.text else ""
+    nxt = toks[tok.index + 1] if tok.index + 1 < len(toks) else None
+    if not rest and nxt is not None and nxt.line == tok.line:
+        rest = nxt.text
+    return year_column(rest.strip("()（）"), None) if _DATED.fullmatch(rest) else None
 
 
 def inline_years(toks: list[Token], facts: list[MoneyFact], headers: list[YearHeader], vocab: Vocabulary
