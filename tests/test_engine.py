@@ -176,6 +176,25 @@ def test_a_template_yields_no_facts_and_says_so():
     assert any(i.severity == "info" and "template" in i.message for i in r.issues)
 
 
+_BLANK_FORM = ("様式第3号\n令和 年度 事務事業評価シート\n事務事業名\n担当部局 部 課\n事業期間 年度 ~ 年度\n"
+               "事業費の推移 (単位:千円)\n区分 R4決算 R5決算 R6予算\n事業費\nうち一般財源\n活動指標\n成果指標\n")
+
+
+def test_a_blank_form_that_leaves_its_years_blank_is_a_template_and_a_filled_one_is_not():
+    r = read_document(SourceText.from_text(_BLANK_FORM, "form.txt"))
+    assert r.kind == "template" and not r.projects and not amounts(r)
+    filled = (_BLANK_FORM.replace("令和 年度", "令和5年度").replace("年度 ~ 年度", "R2年度 ~ R6年度")
+              .replace("事務事業名\n", "事務事業名 すずらん通り清掃事業\n").replace("事業費\n", "事業費 1,200 1,350 1,400\n"))
+    r = read_document(SourceText.from_text(filled, "filled.txt"))
+    assert r.kind == "evaluation_sheet" and [p.name for p in r.projects] == ["すずらん通り清掃事業"]
+
+
+def test_a_list_of_a_budgets_main_projects_is_a_budget_summary():
+    found = classify(logical_lines(SourceText.from_text(
+        "令和6年度 みずうみ町 当初予算 主要事業一覧\n(単位:千円)\n事業名 担当課 予算額 前年度予算額\n", "b.txt")), vocabulary())
+    assert found.name == "budget_summary"
+
+
 def test_text_with_no_evidence_is_refused_with_file_and_line():
     src = SourceText.from_text("むかしむかし、あるところに\nおじいさんがいました。\n", "tale.txt")
     with pytest.raises(UnknownLayout, match="no known layout") as exc:

@@ -67,6 +67,11 @@ def classify(lines: list[Line], vocab: Vocabulary) -> Kind | None:
     if t_found and (any(f.startswith("title:") for f in t_found) or phrases >= 3 and figures <= phrases):
         t_score += TITLE_WEIGHT * phrases
         scores["template"] = (t_score, t_found)
+    # A blank form leaves blanks where a sheet prints its years (令和 年度, 基準値( 年度)) and no figures.
+    blanks = sum(len(p.findall(body)) for p in vocab.template_blanks)
+    if blanks and figures <= blanks - 1:
+        scores["template"] = (scores.get("template", (0, []))[0] + TITLE_WEIGHT * (blanks + 1),
+                              [*scores.get("template", (0, []))[1], f"blank years:{blanks}"])
     name, (best, found) = max(scores.items(), key=lambda kv: (kv[1][0], kv[0] == "evaluation_sheet"))
     if best < MIN_SCORE:
         return None

@@ -73,6 +73,7 @@ class Vocabulary:
     count_label_endings: tuple[str, ...]
     kinds: dict[str, KindEvidence]
     template: KindEvidence
+    template_blanks: tuple[re.Pattern[str], ...]  # blanks a form leaves where a sheet prints a year
 
     @property
     def labels(self) -> frozenset[str]:
@@ -148,6 +149,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         count_label_endings=_tuple(data, "count_label_endings"),
         kinds=kinds,
         template=KindEvidence(_tuple(template, "title"), _tuple(template, "body")),
+        template_blanks=tuple(re.compile(p) for p in _tuple(template, "blanks")),
     )
 
 
