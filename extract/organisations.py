@@ -6,7 +6,8 @@ cut after the last organisational suffix it contains (協議会, 協同組合, �
 by a legal form (一般財団法人, 株式会社 …). A hiragana place-name prefix (みどり野…, あいづ…) is
 attached when it starts a word: after punctuation, or after a particle / verb ending (の, が, を,
 である …), never after a kanji whose okurigana it is. Known limit: a hiragana name that itself
-contains a particle-like kana (ひがし野 has が) loses the part before it. Bare type words (協議会, 商工会議所 …) and
+contains a particle-like kana (ひがし野 has が) loses the part before it, unless a legal form opens it
+(公益財団法人ひがし野スポーツ協会). Bare type words (協議会, 商工会議所 …) and
 deictic ones (同協議会, 実行委員会) are not names.
 
 >>> find_organisations("市は会津漆器協同組合と連携した。")
@@ -173,7 +174,7 @@ def _legal_name(
     if index + 2 < len(segments):
         kana, tail = segments[index + 1], segments[index + 2]
         if (kana.kind, tail.kind) == ("kana", "name") and body_start + len(body) == kana.start \
-                and kana.end == tail.start and _is_name_kana(kana.text):
+                and kana.end == tail.start and _opens_name(kana.text):
             end = _last_suffix_end(tail.text, allow_at_start=True)
             stop = end if end is not None else len(tail.text)
             return body + kana.text + tail.text[:stop], body_start, tail.start + stop
@@ -193,6 +194,13 @@ def _kana_prefix(segments: list[_Segment], index: int) -> str:
         return ""  # okurigana of the preceding word (取りまとめ…), not the start of a name
     tail = kana.text[cut:]
     return tail if len(tail) >= 2 and tail not in _KANA_FUNCTION_WORDS else ""
+
+
+def _opens_name(kana: str) -> bool:
+    """True when a hiragana run right after a legal form starts the name it opens (公益財団法人さくらがわ…,
+    社会福祉法人こもれび福祉会): a word, not a particle (社会福祉法人が運営する…). A name's kana may hold
+    particle-like characters there, as the legal form says a name follows."""
+    return len(kana) >= 2 and kana[0] not in _WORD_BOUNDARY_KANA and kana not in _KANA_FUNCTION_WORDS
 
 
 def _is_name_kana(kana: str) -> bool:

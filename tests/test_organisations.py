@@ -61,6 +61,19 @@ def test_legal_forms(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # after a legal form, a hiragana name keeps its particle-like kana (が, も)
+        ("公益財団法人さくらがわ文化振興財団の事業計画", ["公益財団法人さくらがわ文化振興財団"]),
+        ("社会福祉法人こもれび福祉会が運営する。", ["社会福祉法人こもれび福祉会"]),
+        ("社会福祉法人が運営する福祉センター", ["福祉センター"]),  # a particle after the form: no name there
+    ],
+)
+def test_a_legal_form_opens_a_hiragana_name(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("観光の顔であるみなみ野市観光協会の運営費を補助する。", ["みなみ野市観光協会"]),
         ("予約は一般社団法人みなみ野DMOに一本化する。", ["一般社団法人みなみ野DMO"]),
         ("・みなみ野大学の学生が調査した。", ["みなみ野大学"]),
