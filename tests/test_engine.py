@@ -1687,3 +1687,12 @@ def test_a_labelled_sum_takes_the_year_its_label_or_the_bracket_after_it_prints(
     assert [(a.category, a.jpy, a.fiscal_year, a.status) for a in r.projects[0].amounts] == [
         ("total", 68_450_000, 2022, "budget"), ("total", 70_120_000, 2023, "budget"),
         ("stated", 3_450_000, None, None)]  # a sentence's year is not a column's: kept as printed
+
+
+def test_a_plans_table_total_row_is_no_project_and_last_years_budget_is_the_year_before_the_plans():
+    text = ("令和6年度 事業計画書\n(単位:千円)\n事業名 予算額 前年度予算額 増減\n星空観察会事業 4,850 4,520 330\n"
+            "朗読会事業 1,230 1,310 △80\n合計 6,080 5,830 250\n")
+    r = read_document(SourceText.from_text(text, "plan.txt"))
+    assert [p.name for p in r.projects] == ["星空観察会事業", "朗読会事業"]
+    assert _money(r)["星空観察会事業"] == [(4_850_000, 2024), (4_520_000, 2023), (330_000, None)]
+    assert [(a.jpy, a.label) for a in r.amounts] == [(6_080_000, "合計"), (5_830_000, "合計"), (250_000, "合計")]

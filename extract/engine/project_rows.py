@@ -142,8 +142,9 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
     name = cells[name_col]
     unit = cells[unit_col] if unit_col is not None and unit_col < len(cells) else None
     money_cols = [k for k in money_cols if k < len(cells)]
-    if _FIGURE.fullmatch(name.text) or not re.search(f"[{CJK}]", name.text) or name.text in vocab.labels:
-        return None
+    if (_FIGURE.fullmatch(name.text) or not re.search(f"[{CJK}]", name.text) or name.text in vocab.labels
+            or label_text(name.text) in vocab.total_labels):
+        return None  # (合計 60,800 58,300: the table's total, no project)
     if money_cols and not any(_FIGURE.fullmatch(c.text) or is_no_value(c.text) for c in cells if c is not name):
         return None  # 1日あたり 約 7,200食を…: a line of prose as many cells long as the header, no row
     if strict and (

@@ -397,10 +397,10 @@ class _RowFigure:
 
 def _column_year(label: str, era: str | None, kind: Kind, fiscal_year: int | None, vocab: Vocabulary
                  ) -> YearColumn | None:
-    """The year a table's money column prints (``R2決算額``); in a budget summary, whose title prints the
-    budget's year, a column of that year's budget (予算額) or of the year before (前年度予算額)."""
+    """The year a table's money column prints (``R2決算額``); in a budget summary or a plan, whose title
+    prints the budget's year, a column of that year's budget (予算額) or of the year before (前年度予算額)."""
     col = year_column(label, era)
-    if col is not None or kind.name != "budget_summary" or fiscal_year is None:
+    if col is not None or kind.name not in ("budget_summary", "business_plan") or fiscal_year is None:
         return col
     for word, offset in vocab.relative_years.items():
         if label.startswith(word):
