@@ -259,6 +259,11 @@ def _is_cell(text: str) -> bool:
     return bool(_CELL.fullmatch(_cell(text)))
 
 
+def is_figure_cell(text: str) -> bool:
+    """Whether a cell is a bare figure or a no-value mark (a table's cell, not a word)."""
+    return _is_cell(text) or is_no_value(text)
+
+
 def _same_row(toks: list[Token], a: int, b: int) -> bool:
     """Whether cells ``a`` and ``b`` may be of one row: on one line, or ``a`` alone on its line (a dump of
     one cell per line). The last cell of a line of several (決算額 予算額) is another row's."""

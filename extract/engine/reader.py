@@ -335,6 +335,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
                     f"(first: {fact.name!r} {value.printed!r})", value.span))
     taken |= _value_cells(ifacts)
     reported = [u.span for u in unclear + unclear2 + partial + unplaced + short_rows]  # their figures are told
+    beside_sums |= _after_sums(toks, {f.token for f in figures})
     unread = [u for u in unread_values(toks, vocab, era, taken, beside_sums - {f.token for f in figures})
               if not any(s.start <= u.span.start <= s.end for s in reported)]
     if unread:
@@ -377,6 +378,22 @@ def _sheets(facts: list[names.NameFact]) -> list[names.NameFact]:
     if len({re.sub(r"\s", "", f.name) for f in sheets}) < 2:
         return facts[:1]
     return sheets
+
+
+def _after_sums(toks: list[Token], read: set[int]) -> set[int]:
+    """Small bare figures in the run of figures that a line's sums start (合計 6,080 5,830 250): a cell of
+    the same row that no rule could read as a sum (it may be one, or a count)."""
+    out: set[int] = set()
+    for cells in cells_by_line(toks).values():
+        first = next((k for k, c in enumerate(cells) if c.index in read), None)
+        if first is None:
+            continue
+        for c in cells[first + 1:]:
+            if not money.is_figure_cell(c.text):
+                break
+            if c.index not in read and re.fullmatch(r"[▲△-]?\d{1,3}", c.text):
+                out.add(c.index)
+    return out
 
 
 def _total_line(toks: list[Token], token: int, vocab: Vocabulary) -> str | None:
