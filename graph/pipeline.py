@@ -345,9 +345,14 @@ def iter_records(
         if progress is not None:
             progress(path)
         try:
-            yield extract_path(path, curate=curate)
+            record = extract_path(path, curate=curate)
         except (ExtractionError, CurationError) as exc:
             yield DocumentFailure(exc.file, exc.message, exc.line, cause=exc)
+            continue
+        except Exception as exc:  # a reader's bug on one document must not lose the others (as in a build)
+            yield DocumentFailure(path.name, f"internal error: {type(exc).__name__}: {exc}", cause=exc)
+            continue
+        yield record
 
 
 def build_documents(

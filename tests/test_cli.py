@@ -124,6 +124,25 @@ def test_extract_writes_records_that_build_the_same_graph(capsys, tmp_path):
     assert (tmp_path / "a" / "graph.trig").read_bytes() == (tmp_path / "b" / "graph.trig").read_bytes()
 
 
+def test_a_readers_bug_on_one_document_does_not_lose_the_others_records(capsys, tmp_path, monkeypatch):
+    from policy_kg.graph import pipeline
+
+    good = REPO / "samples" / "midorino_city_evaluation_sheet.txt"
+    bad = tmp_path / "bad.txt"
+    bad.write_text("事務事業評価シート\n事務事業名 みちの補修事業\n", encoding="utf-8")
+    real = pipeline.extract_path
+
+    def failing(path, **kwargs):
+        if Path(path).name == "bad.txt":
+            raise ZeroDivisionError("a bug")
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract_path", failing)
+    code, out, err = run(capsys, "extract", str(bad), str(good), "--records", str(tmp_path / "rec"))
+    assert code == 3 and "bad.txt: internal error: ZeroDivisionError: a bug" in err
+    assert [p.name for p in (tmp_path / "rec").glob("*.records.json")] == ["midorino_city_evaluation_sheet.records.json"]
+
+
 def test_console_script_is_the_same_cli():
     exe = Path(sys.executable).with_name("policy-kg")
     result = subprocess.run([str(exe), "query", "--list"], capture_output=True, text=True, timeout=120)
