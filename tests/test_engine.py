@@ -1698,3 +1698,24 @@ def test_a_plans_table_total_row_is_no_project_and_last_years_budget_is_the_year
     assert [(a.jpy, a.label) for a in r.amounts] == [(6_080_000, "合計"), (5_830_000, "合計")]
     # 250 prints no separator: it may be a sum or a count, so it is reported, not read
     assert any("'250' (line 6, beside its row's sums)" in i.message for i in r.issues)
+
+
+def test_a_kpi_statement_prints_years_before_its_actuals_and_a_note_for_a_missing_baseline():
+    text = ("総合戦略 効果検証\nKPI① 図書館の来館者数 基準値 -(新規) 目標値 52,000人(2024年度) 実績値 2022年度 "
+            "44,100人 2023年度 47,800人 達成状況 B\nKPI② 健診受診率 基準値 61.0%(2019年度) 目標値 70.0%(2024年度) "
+            "実績値 2023年度 66.5%\n")
+    r = read_document(SourceText.from_text(text, "kpi.txt"))
+    assert values(r) == {
+        "図書館の来館者数": [("target", 52_000, 2024), ("actual", 44_100, 2022), ("actual", 47_800, 2023)],
+        "健診受診率": [("baseline", Decimal("61.0"), 2019), ("target", 70, 2024), ("actual", Decimal("66.5"), 2023)],
+    }
+
+
+def test_a_plans_counted_items_keep_their_qualifier_and_the_bracketed_value_of_the_year_before():
+    text = ("令和6年度 事業計画\n1 技術相談業務\n相談件数 目標 延べ 1,200件(前年度実績 1,085件)\n"
+            "受講者数 目標 延べ 480人\n")
+    r = read_document(SourceText.from_text(text, "plan.txt"))
+    got = {i.name: [(v.role, v.value, v.fiscal_year, v.qualifier) for v in i.values]
+           for p in r.projects for i in p.indicators}
+    assert got == {"相談件数": [("target", 1200, 2024, "延べ"), ("actual", 1085, 2023, None)],
+                   "受講者数": [("target", 480, 2024, "延べ")]}

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from policy_kg.extract.engine.indicator_tables import may_name
 from policy_kg.extract.engine.indicators import (
@@ -100,17 +101,23 @@ _BULLETS = "・○●◆◇■□-"
 
 
 def counted_items(toks: list[Token], vocab: Vocabulary, default_role: str, taken: set[int], *,
-                  unlabelled: bool) -> list[IndicatorFact]:
+                  unlabelled: bool, fiscal_year: int | None = None) -> list[IndicatorFact]:
     """Lines that print what was done and how much of it, each name followed by one figure in its count
     unit, a role label between them if any: ``防犯灯の新設 85基``, ``交通安全教室の開催 42回 参加者 3,150人``,
     ``(1) ボランティア登録者数 目標 850人``. The role is the label's, else the document's (a plan's counts
     are planned values), else unspecified; the year the name begins with (令和4年度交付件数), else none.
     ``unlabelled``: whether a name and a figure with no role between them count (in a report of results
     they are its results; elsewhere such a line is as often a note). A line with any other cell, a bound
-    (20名程度), a rate (3.3%) or a cell another fact took is not one."""
+    (20名程度), a rate (3.3%) or a cell another fact took is not one. A bracket at the end that prints a
+    year's value in the same unit (``相談件数 目標 1,200件 (前年度実績 1,085件)``) is the item's value of that
+    year; 前年度 is the year before the document's ``fiscal_year``."""
     by_line = cells_by_line(toks)
     out: list[IndicatorFact] = []
     for cells in by_line.values():
+        note = _bracketed_value(cells, vocab, fiscal_year)
+        if note is not None:  # 1,200件(前年度実績 1,085件): the figure before the bracket stays the line's last
+            value, _, _ = cells[-2].text.partition("(")
+            cells = cells[:-2] + ([replace(cells[-2], text=value)] if value else [])
         if len(cells) < 2 or not cells[-1].text[:1].isdigit() or cells[-1].text[-1:].isdigit():
             continue  # a line of counted items ends with a figure and its unit
         if _ITEM_MARK.fullmatch(cells[0].text + " "):
@@ -122,19 +129,47 @@ def counted_items(toks: list[Token], vocab: Vocabulary, default_role: str, taken
         while k < len(cells):
             name_cell = cells[k]
             role = vocab.value_role.get(cells[k + 1].text) if k + 2 < len(cells) else None
-            value_cell = cells[k + 2] if role else (cells[k + 1] if k + 1 < len(cells) else None)
-            fact = _counted(name_cell, value_cell, role or default_role, vocab, taken)
+            at = k + 2 if role else k + 1
+            qualifier = cells[at].text if at + 1 < len(cells) and cells[at].text in vocab.value_qualifiers else None
+            at += bool(qualifier)  # 受講者数 目標 延べ 480人: what the figure counts, before it
+            value_cell = cells[at] if at < len(cells) else None
+            fact = _counted(name_cell, value_cell, role or default_role, vocab, taken, qualifier)
             if fact is None or not (role or unlabelled):
                 facts = []
                 break
             facts.append(fact)
-            k += 3 if role else 2
+            k = at + 1
+        if facts and note is not None and note[1] == facts[-1].unit and note[0].cell not in taken:
+            last = facts[-1]
+            facts[-1] = IndicatorFact(last.name, last.kind, last.unit, last.span, last.token, (*last.values, note[0]),
+                                      last.how)
         out += facts
     return out
 
 
-def _counted(name_cell: Token, value_cell: Token | None, role: str, vocab: Vocabulary, taken: set[int]
-             ) -> IndicatorFact | None:
+def _bracketed_value(cells: list[Token], vocab: Vocabulary, fiscal_year: int | None
+                     ) -> tuple[ValueFact, str] | None:
+    """``(value, unit)`` a line's last two cells print in a bracket: a year and a role, then a figure
+    (``(前年度実績`` ``1,085件)``, ``1,200件(令和5年度実績`` ``74人)``); None when they do not."""
+    if len(cells) < 4 or "(" not in cells[-2].text or not cells[-1].text.endswith(")"):
+        return None
+    label, figure = cells[-2].text.partition("(")[2], cells[-1].text[:-1]
+    m = _TABLE_VALUE.fullmatch(figure)
+    role, year = _label_role_year(label, vocab)
+    for word, offset in vocab.relative_years.items():
+        if label.startswith(word) and fiscal_year is not None:
+            year = fiscal_year + offset
+    if m is None or role is None or year is None or not m.group("unit"):
+        return None
+    try:
+        value = parse_number(m.group("v"))
+    except NumberFormatError:
+        return None
+    return ValueFact(role, value, figure, cells[-1].span, year, cells[-1].index), m.group("unit")
+
+
+def _counted(name_cell: Token, value_cell: Token | None, role: str, vocab: Vocabulary, taken: set[int],
+             qualifier: str | None = None) -> IndicatorFact | None:
     name = _subject(name_cell.text).lstrip(_BULLETS)
     m = _TABLE_VALUE.fullmatch(value_cell.text) if value_cell is not None else None
     unit = m.group("unit") if m else ""
@@ -147,7 +182,7 @@ def _counted(name_cell: Token, value_cell: Token | None, role: str, vocab: Vocab
         return None
     year = _label_role_year(name, vocab)[1] if _LABEL_YEAR.match(name) else None
     return IndicatorFact(name, "activity", unit, value_cell.span, name_cell.index, (
-        ValueFact(role, value, value_cell.text, value_cell.span, year, value_cell.index),), "counted item")
+        ValueFact(role, value, value_cell.text, value_cell.span, year, value_cell.index, qualifier),), "counted item")
 
 
 def _may_name_count(name: str, vocab: Vocabulary) -> bool:
@@ -178,6 +213,18 @@ def _is_role_year(label: str, vocab: Vocabulary) -> bool:
 _ROLE_VALUE = re.compile(r"(?P<label>[^:：\d]{1,8})[:：](?P<value>.+)")  # 目標値:90% in one cell
 _NUMBERED_LABEL = re.compile(r"(?<=\D)(?:[①-⑳]|\d{1,2})$")  # KPI①, 成果指標2
 _ITEM_NUMBER = re.compile(r"^(?:[(（]\d{1,2}[)）]|[①-⑳])")
+
+
+_NOTE = re.compile(r"[(（][^()（）\d]{1,10}[)）]")  # (新規), (見込): a note in brackets, no figure
+_NOTE_AFTER = re.compile(r"[(（][^()（）\d]{1,10}[)）]$")
+
+
+def _year_cell(toks: list[Token], k: int, era: str | None, vocab: Vocabulary) -> int | None:
+    """The year cell ``k`` is (2023年度, R5), printed before a value and naming no role; else None."""
+    if k >= len(toks):
+        return None
+    column = header_column(toks[k].text, era, vocab)
+    return column.year if column is not None and column.role is None and not column.bracketed else None
 
 
 def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: set[int]) -> list[IndicatorFact]:
@@ -223,30 +270,51 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
                 unit, j = cell, j + 1
                 continue
             inline = _ROLE_VALUE.fullmatch(cell)
-            label, value_cell, step = (inline.group("label"), inline.group("value"), 1) if inline else (
-                cell, toks[j + 1].text if j + 1 < n else "", 2)
+            label = inline.group("label") if inline else cell
             column = header_column(label, era, vocab)
             if column is None or column.role is None:
                 break
-            value_tok = toks[j] if inline else (toks[j + 1] if j + 1 < n else None)
+            k, year_before, qualifier = j + (0 if inline else 1), None, None
+            if not inline:  # 実績値 2023年度 20,415人 | 目標 延べ 1,200件: a year, a qualifier before the value
+                before = _year_cell(toks, k, era, vocab)
+                if before is not None:
+                    year_before, k = before, k + 1
+                if k < n and toks[k].text in vocab.value_qualifiers:
+                    qualifier, k = toks[k].text, k + 1
+            value_tok = toks[k] if k < n else None
+            value_cell = inline.group("value") if inline else (value_tok.text if value_tok else "")
             v = _TABLE_VALUE.fullmatch(value_cell)
-            if value_tok is None or value_tok.index in taken or not (v or is_no_value(value_cell)):
-                break
-            nxt = j + step
-            if nxt < n and _TABLE_VALUE.fullmatch(toks[nxt].text) and toks[nxt].index not in taken:
+            if value_tok is None or value_tok.index in taken or not (v or is_no_value(_NOTE_AFTER.sub("", value_cell))):
+                break  # (基準値 -(新規): no value, and a note on why)
+            nxt = k + 1
+            if (nxt < n and _TABLE_VALUE.fullmatch(toks[nxt].text) and toks[nxt].index not in taken
+                    and _year_cell(toks, nxt, era, vocab) is None):
                 values = []  # 目標値 52,000 53,000 …: a row of a table, not one labelled value
                 break
-            year = column.year or (_year(v.group("y")) if v is not None and v.group("y") else None)
+            year = column.year or year_before or (_year(v.group("y")) if v is not None and v.group("y") else None)
             after = header_column(toks[nxt].text, era, vocab) if nxt < n else None
             if year is None and after is not None and after.bracketed:
                 year, nxt = after.year, nxt + 1  # 基準値 120万人 (R1): the year printed after the value
+            elif nxt < n and _NOTE.fullmatch(toks[nxt].text) and after is None:
+                nxt += 1  # 基準値 - (新規): a note on the value, not a cell of the next one
             if v is not None and column.role != "derived":
                 try:
                     values.append(ValueFact(column.role, parse_number(v.group("v")), value_cell, value_tok.span,
-                                            year, value_tok.index))
+                                            year, value_tok.index, qualifier))
                 except NumberFormatError:
                     pass
                 unit = unit or v.group("unit") or None
+            # 実績値 2022年度 93.8% 2023年度 94.6%: more years of the same role, each before its value
+            while year_before is not None and nxt + 1 < n and toks[nxt + 1].index not in taken:
+                more, m = _year_cell(toks, nxt, era, vocab), _TABLE_VALUE.fullmatch(toks[nxt + 1].text)
+                if more is None or m is None or (m.group("unit") or None) != (v.group("unit") if v else None):
+                    break
+                try:
+                    values.append(ValueFact(column.role, parse_number(m.group("v")), toks[nxt + 1].text,
+                                            toks[nxt + 1].span, more, toks[nxt + 1].index))
+                except NumberFormatError:
+                    break
+                nxt += 2
             j = nxt
         if values:
             out.append(IndicatorFact(name, kind, unit, first.span, first.index, tuple(values), "labelled values"))

@@ -298,7 +298,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     plan_role = "plan" if kind.name == "business_plan" else "unspecified"
     ifacts += labelled_of.leader_counts(lines, toks, vocab, plan_role)
     taken |= _value_cells(ifacts)
-    ifacts += labelled_of.counted_items(toks, vocab, plan_role, taken, unlabelled=kind.name == "measure_evaluation")
+    ifacts += labelled_of.counted_items(toks, vocab, plan_role, taken, unlabelled=kind.name == "measure_evaluation",
+                                        fiscal_year=record.fiscal_year)
     if kind.name == "measure_evaluation":  # a report's table of results: names and values in two columns
         taken |= _value_cells(ifacts) | {f.token for f in ifacts}  # and the names read
         ifacts += listed_results(toks, vocab, era, [t for t, _ in projects], taken, indicator_kind)
