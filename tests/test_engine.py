@@ -1719,3 +1719,17 @@ def test_a_plans_counted_items_keep_their_qualifier_and_the_bracketed_value_of_t
            for p in r.projects for i in p.indicators}
     assert got == {"相談件数": [("target", 1200, 2024, "延べ"), ("actual", 1085, 2023, None)],
                    "受講者数": [("target", 480, 2024, "延べ")]}
+
+
+def test_an_indicators_caption_line_names_the_role_rows_under_it():
+    text = ("事務事業評価シート\n事業名 ほしぞら図書室事業\n指標 R3 R4 R5\n活動指標① 読み聞かせ会の開催回数(回)\n"
+            "目標値 24 24 30\n実績値 22 26 -\n成果指標① 利用者数(人)\n目標値 1,500 1,600 1,700\n実績値 1,480 1,650 -\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    assert values(r) == {
+        "読み聞かせ会の開催回数": [("target", 24, 2021), ("target", 24, 2022), ("target", 30, 2023),
+                        ("actual", 22, 2021), ("actual", 26, 2022)],
+        "利用者数": [("target", 1500, 2021), ("target", 1600, 2022), ("target", 1700, 2023),
+                 ("actual", 1480, 2021), ("actual", 1650, 2022)],
+    }
+    assert {i.name: (i.kind, i.unit) for i in r.projects[0].indicators} == {
+        "読み聞かせ会の開催回数": ("activity", "回"), "利用者数": ("outcome", "人")}

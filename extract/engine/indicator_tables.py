@@ -60,11 +60,17 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
         kind, columns = header
         group_kind = None  # a caption over a group of rows (重点 / 活動) gives them its kind
         previous: tuple[str, str | None] | None = None  # the name and unit of the row before
+        caption_kind: str | None = None  # the kind the caption of the rows that follow it prints
         units_on_values: bool | None = None  # whether the rows print a unit on their values (25件) or not (25)
         while i < n and table_header(by_line.get(i, []), era, vocab) is None:
             cells_of_line = by_line.get(i, [])
             if len(cells_of_line) == 1 and cells_of_line[0].text in vocab.row_group_captions:
                 group_kind = vocab.row_group_captions[cells_of_line[0].text]
+                i += 1
+                continue
+            caption = _caption(cells_of_line, by_line.get(i + 1, []), vocab)
+            if caption is not None:  # 活動指標① 配布冊数(冊), then its rows: 目標値 … / 実績値 …
+                previous, caption_kind = caption[:2], caption[2]
                 i += 1
                 continue
             continued = bool(previous and cells_of_line and cells_of_line[0].text in vocab.value_role)
@@ -92,6 +98,8 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             units_on_values = printed_units
             if continued:
                 unit = unit or previous[1]
+            else:
+                caption_kind = None  # a row of its own: the caption above named another indicator
             previous = (name, unit)
             values, printed_unit = _row_values(columns, cells, row_role)
             unit = unit or printed_unit
@@ -102,13 +110,29 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
                 out[-1] = IndicatorFact(above.name, above.kind, above.unit or unit, above.span, above.token,
                                         above.values + tuple(values), above.how)
             elif values:
-                out.append(IndicatorFact(name, row_kind or group_kind or kind or default_kind, unit, span, first.index,
-                                         tuple(values), "indicator table"))
+                out.append(IndicatorFact(name, row_kind or (caption_kind if continued else None) or group_kind or kind
+                                         or default_kind, unit, span, first.index, tuple(values), "indicator table"))
             if values_missing(columns, len(cells)):
                 partial.append(Unplaced(name, span,
                                         f"{len(cells)} values under {len(columns)} columns: read from the left"))
             i += 1 + wrapped
     return out, partial
+
+
+def _caption(cells: list[Token], following: list[Token], vocab: Vocabulary
+             ) -> tuple[str, str | None, str | None] | None:
+    """``(name, unit, kind)`` of a line that names the indicator whose role rows follow it and prints no
+    value (``活動指標① 配布冊数(冊)`` over ``目標値 1,200 …``); None for any other line."""
+    if not cells or len(cells) > 3 or not following or following[0].text not in vocab.value_role:
+        return None
+    if any(_is_value(c.text) for c in cells):
+        return None
+    kind = vocab.indicator_kind(cells[0].text)
+    rest = cells[1:] if kind is not None else cells
+    if len(rest) != 1 or rest[0].text in vocab.labels or rest[0].text in vocab.indicator_header_words:
+        return None
+    name, unit = split_unit(rest[0].text, vocab)
+    return name, unit, kind
 
 
 def _under_money_unit(lines: list[Line], header: int) -> bool:

@@ -27,7 +27,7 @@ from policy_kg.extract.engine.indicators import (
 )
 from policy_kg.extract.engine.names import looks_like_project
 from policy_kg.extract.engine.normalize import Line, Token, cells_by_line
-from policy_kg.extract.engine.table_headers import header_column, header_word
+from policy_kg.extract.engine.table_headers import header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number
 
@@ -211,7 +211,6 @@ def _is_role_year(label: str, vocab: Vocabulary) -> bool:
 
 
 _ROLE_VALUE = re.compile(r"(?P<label>[^:：\d]{1,8})[:：](?P<value>.+)")  # 目標値:90% in one cell
-_NUMBERED_LABEL = re.compile(r"(?<=\D)(?:[①-⑳]|\d{1,2})$")  # KPI①, 成果指標2
 _ITEM_NUMBER = re.compile(r"^(?:[(（]\d{1,2}[)）]|[①-⑳])")
 
 
@@ -237,13 +236,10 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
     units = set(vocab.non_money_units)
     read_to = 0  # cells before this one were read as part of a fact
     for t in toks:
-        if t.text not in vocab.indicator and ":" not in t.text and not _ITEM_NUMBER.match(t.text) and (
-                header_word(t.text) not in vocab.indicator) and _NUMBERED_LABEL.sub("", t.text) not in vocab.indicator:
+        if ":" not in t.text and not _ITEM_NUMBER.match(t.text) and vocab.indicator_kind(t.text) is None:
             continue  # most cells are no indicator label: skip them before taking one apart
         label, _, rest = _ITEM_NUMBER.sub("", t.text).partition(":")
-        # 重要業績評価指標(KPI), KPI①: a label with its abbreviation or its number
-        kind = (vocab.indicator.get(label) or vocab.indicator.get(header_word(label))
-                or vocab.indicator.get(_NUMBERED_LABEL.sub("", label)))
+        kind = vocab.indicator_kind(label)  # 重要業績評価指標(KPI), KPI①: with its abbreviation or its number
         if kind is None or t.index < read_to:
             continue
         j = t.index + 1

@@ -84,6 +84,11 @@ class Vocabulary:
         """One pattern matching any label, longest first (to split text that a dump ran together)."""
         return _label_pattern(self)
 
+    def indicator_kind(self, cell: str) -> str | None:
+        """The kind an indicator label names (活動指標 → activity), as printed with its number (KPI①,
+        成果指標2) or its abbreviation (重要業績評価指標(KPI)); None when the cell is no indicator label."""
+        return _indicator_kind(self, cell)
+
     def money_label(self, token: str) -> tuple[str, str] | None:
         """``(field, code)`` if ``token`` is (or ends with) a money or funding label."""
         return _money_label(self, token)
@@ -165,6 +170,18 @@ def _all_labels(v: Vocabulary) -> frozenset[str]:
 def _label_pattern(v: Vocabulary) -> re.Pattern[str]:
     labels = sorted((label for label in v.labels if len(label) >= 2), key=len, reverse=True)
     return re.compile("|".join(re.escape(label) for label in labels))
+
+
+_LABEL_NUMBER = re.compile(r"(?<=\D)(?:[①-⑳]|\d{1,2})$")  # KPI①, 成果指標2
+
+
+@cache
+def _indicator_kind(v: Vocabulary, cell: str) -> str | None:
+    for form in (cell, label_text(cell)):
+        kind = v.indicator.get(form) or v.indicator.get(_LABEL_NUMBER.sub("", form))
+        if kind is not None:
+            return kind
+    return None
 
 
 _NOTE_AFTER = re.compile(r"[(（【\[].*$")
