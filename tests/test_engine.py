@@ -1733,3 +1733,11 @@ def test_an_indicators_caption_line_names_the_role_rows_under_it():
     }
     assert {i.name: (i.kind, i.unit) for i in r.projects[0].indicators} == {
         "読み聞かせ会の開催回数": ("activity", "回"), "利用者数": ("outcome", "人")}
+
+
+def test_a_sum_after_a_ceiling_word_is_a_grants_ceiling_never_summed_as_a_cost():
+    text = ("事務事業評価シート\n事業名 ほたる住宅改修補助事業\n住宅の改修費を補助する(上限50万円)。\n"
+            "家賃を補助する。上限 月5万円\n事業費 1,200千円\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    assert [(a.category, a.jpy, a.label) for a in r.projects[0].amounts] == [
+        ("grant_ceiling", 500_000, "上限"), ("grant_ceiling", 50_000, "上限"), ("stated", 1_200_000, "事業費")]

@@ -54,6 +54,7 @@ _LONG = re.compile(r"[▲△-]?[1-9]\d{4,}")
 _ERA_WORD = re.compile(r"(?:平成|令和|昭和|H|R|S)$")
 _FILLER = re.compile(r"[(（【\[].*[)）】\]]|[A-Z]|[①-⑳]|年度|計|合計")  # markers and notes between a label and its figures
 _UNIT_CELLS = re.compile(rf"(?:{UNIT_ALT}){{2,}}")  # column-unit cells that ran together: 千円千円千円
+_CEILING_PERIOD = re.compile(r"\s?(?:年額|月額|年間|1人当たり|一人当たり|月|年)\s?$")  # 上限 月5万円: per what
 _DATED = re.compile(r"[(（](?:令和|平成|昭和|[RH])\s?(?:\d{1,2}|元)年度?[)）]")
 _CODE_LABELS = ("コード", "番号", "No", "NO", "No.", "名")  # a figure after these is a code, not money
 _CODE_NEXT = ("款", "項", "目", "節", "章", "条", "号", "細目")
@@ -151,6 +152,9 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
                 label = label_text(before_cell)
             elif before_cell and label_text(before_cell) in vocab.difference_columns:
                 label = label_text(before_cell)  # 増減額 299百万円: a difference, kept as printed
+            if category == "stated" and _CEILING_PERIOD.sub("", text[max(0, m.start() - 8):m.start()].rstrip()).endswith(
+                    vocab.ceiling_words):  # (上限50万円), 上限 月5万円: a grant's ceiling, never a cost to sum
+                category, label = "grant_ceiling", label or "上限"
             year = _labelled_year(toks, tok, printed, before_cell) if field is not None else None
             facts.append(MoneyFact(jpy, printed, line.span, tok.index, category, funding, how, 1.0, label=label,
                                    fiscal_year=year.year if year else None,

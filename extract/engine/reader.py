@@ -254,8 +254,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             funding = (FundingSource(fig.funding, None, fig.funding, fig.span),)
         # a budget line needs its year: a row that maps onto no year column keeps its printed label,
         # and the amount itself is "stated" (kept as printed, never summed as a budget line)
-        label = fig.label if category == "stated" else None
-        if category != "stated" and fig.fiscal_year is None:
+        label = fig.label if category in ("stated", "grant_ceiling") else None
+        if category not in ("stated", "grant_ceiling") and fig.fiscal_year is None:  # (a ceiling needs no year)
             label = fig.label
             category = "funding_share" if fig.funding else "stated"
         amount = Amount(category=category, jpy=fig.jpy, printed=fig.printed, span=fig.span,
