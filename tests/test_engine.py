@@ -1741,3 +1741,13 @@ def test_a_sum_after_a_ceiling_word_is_a_grants_ceiling_never_summed_as_a_cost()
     r = read_document(SourceText.from_text(text, "sheet.txt"))
     assert [(a.category, a.jpy, a.label) for a in r.projects[0].amounts] == [
         ("grant_ceiling", 500_000, "上限"), ("grant_ceiling", 50_000, "上限"), ("stated", 1_200_000, "事業費")]
+
+
+def test_a_budgets_list_flattened_into_one_line_gives_each_project_its_sum():
+    text = ("令和6年度 当初予算の概要 一般会計 2 主な事業 (1)子育て支援の充実 こども食堂支援事業 4億2,000万円(こども課) "
+            "ひよこ保育支援事業 1億8,300万円(こども課) (2)まちの安全 消防団装備更新事業 2億6,000万円(防災課)\n")
+    r = read_document(SourceText.from_text(text, "budget.txt"))
+    # the measure's phrase before the first name is its heading, not a word of it
+    assert [(p.name, [a.jpy for a in p.amounts]) for p in r.projects][:2] == [
+        ("こども食堂支援事業", [420_000_000]), ("ひよこ保育支援事業", [183_000_000])]
+    assert r.projects[2].amounts[0].jpy == 260_000_000

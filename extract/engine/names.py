@@ -23,6 +23,7 @@ from functools import cache
 
 from policy_kg.extract.engine.normalize import CJK, Line, Token, cell_of, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
+from policy_kg.extract.numbers import UNIT_ALT
 from policy_kg.extract.records import Span
 
 LABEL_REACH = 14  # cells after a label where its value may sit in a scrambled dump
@@ -149,11 +150,30 @@ def _project_prefix(text: str, vocab: Vocabulary) -> str | None:
     text = _LEADING_TAG.sub("", _MARKER.sub("", text, count=1)).strip()
     text = re.sub(r"^\S\s+(?=\S{4})", "", text)  # a one-character column before the name (自 …)
     for m in _patterns(vocab).suffix_end.finditer(text):
-        cand = _after_figures(text[: m.end()])
+        cand = _without_heading(_after_figures(text[: m.end()]), vocab)
         if looks_like_project(cand, vocab):
             return cand
-    text = _after_figures(text)
+    text = _without_heading(_after_figures(text), vocab)
     return text if looks_like_project(text, vocab) else None
+
+
+def _without_heading(name: str, vocab: Vocabulary) -> str:
+    """A name without the heading a flattened list printed before it (``子育て支援の充実 こども医療費助成事業``:
+    a measure's phrase, then the project)."""
+    head, _, rest = name.partition(" ")
+    return rest if rest and head.endswith(vocab.heading_endings) and looks_like_project(rest, vocab) else name
+
+
+_SUM_WORD = re.compile(rf"[▲△]?\d[\d,.]*(?:億|万|千)?[\d,.]*(?:{UNIT_ALT})\S*")  # 42億5,000万円(こども家庭課)
+
+
+def _rows_of(segment: str, vocab: Vocabulary) -> list[str]:
+    """A segment cut after each sum printed with its unit and what follows it in brackets: the rows of a
+    list flattened into one line (``A事業 42億円(こども家庭課) B事業 18億円(こども家庭課)``)."""
+    words = segment.split(" ")
+    cuts = [k + 1 for k, w in enumerate(words[:-1]) if _SUM_WORD.fullmatch(w)]
+    bounds = [0, *cuts, len(words)]
+    return [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:]) if a < b]
 
 
 _DIGIT = re.compile(r"\d")
@@ -203,7 +223,7 @@ def listed_projects(
                 reached = k + 1
                 out.append(NameFact(_strip(m.group(1)), line.span, cells[k].index if cells else tok, "listed"))
         reached = 0
-        for segment in _segments(line.text):
+        for segment in (part for whole in _segments(line.text) for part in _rows_of(whole, vocab)):
             name = _project_prefix(segment, vocab)
             if name is None and headings and _LEGAL_REF.search(segment) and re.match(r"^\(?\d{1,2}[.．)\s]", segment):
                 head = _LEGAL_REF.sub("", _MARKER.sub("", segment, count=1)).strip()

@@ -64,6 +64,7 @@ class Vocabulary:
     not_project_names: tuple[str, ...]
     not_project_endings: tuple[str, ...]
     non_project_headings: tuple[str, ...]
+    heading_endings: tuple[str, ...]
     enumeration_heads: tuple[str, ...]
     table_sides: dict[str, str]  # caption word -> expenditure | income
     total_labels: tuple[str, ...]
@@ -146,6 +147,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         not_project_names=_tuple(data, "not_project_names"),
         not_project_endings=_tuple(data, "not_project_endings"),
         non_project_headings=_tuple(data, "non_project_headings"),
+        heading_endings=_tuple(data, "heading_endings"),
         enumeration_heads=_tuple(data, "enumeration_heads"),
         table_sides={str(k): str(v) for k, v in (data.get("table_sides") or {}).items()},
         total_labels=_tuple(data, "total_labels"),
