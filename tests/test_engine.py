@@ -1751,3 +1751,34 @@ def test_a_budgets_list_flattened_into_one_line_gives_each_project_its_sum():
     assert [(p.name, [a.jpy for a in p.amounts]) for p in r.projects][:2] == [
         ("こども食堂支援事業", [420_000_000]), ("ひよこ保育支援事業", [183_000_000])]
     assert r.projects[2].amounts[0].jpy == 260_000_000
+
+
+_PLAN_WITH_SECTIONS = """令和6年度 事業計画書
+公益財団法人 ほしぞら文化財団
+1 事業計画
+(単位:千円)
+事業区分 事業名 令和6年度予算 令和5年度予算
+公1 星空観察会事業 4,850 4,520
+公2 朗読会事業 1,230 1,310
+(1)星空観察会事業(定款第4条第1号)
+天文台で観察会を開く。
+参加者数 目標 延べ 1,800人
+(2)朗読会事業(定款第4条第2号)
+図書室で朗読会を開き、1回あたり3万円の謝礼を払う。
+開催回数 目標 36回
+2 収支予算の概要
+(単位:千円)
+科目 公益目的事業会計 法人会計 合計
+経常収益 6,100 800 6,900
+経常費用 6,080 790 6,870
+"""
+
+
+def test_a_plans_project_headings_own_their_section_and_a_numbered_heading_ends_it():
+    r = read_document(SourceText.from_text(_PLAN_WITH_SECTIONS, "plan.txt"))
+    got = {p.name: [(i.name, v.value) for i in p.indicators for v in i.values] for p in r.projects}
+    assert got == {"星空観察会事業": [("参加者数", 1800)], "朗読会事業": [("開催回数", 36)]}
+    assert [a.jpy for a in r.projects[1].amounts if a.category == "stated"] == [30_000]  # its section's sum
+    # 2 収支予算の概要 is the plan's: its sums are the document's, not the last project's
+    assert sorted(a.jpy for a in r.amounts) == [6_080_000, 6_100_000, 6_870_000, 6_900_000]
+    assert any("'800' (line 17" in i.message and "'790' (line 18" in i.message for i in r.issues)  # reported

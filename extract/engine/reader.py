@@ -18,7 +18,7 @@ from policy_kg.extract.engine import indicator_tables as tables_of
 from policy_kg.extract.engine import indicators as ind
 from policy_kg.extract.engine import labelled_values as labelled_of
 from policy_kg.extract.engine.kinds import Kind, classify
-from policy_kg.extract.engine.normalize import Line, Token, cells_by_line, logical_lines, tokens
+from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line, logical_lines, tokens
 from policy_kg.extract.engine.project_rows import money_column_cells, project_rows
 from policy_kg.extract.engine.publisher import find_publisher
 from policy_kg.extract.engine.result_lists import listed_results
@@ -131,8 +131,14 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     projects: list[tuple[int, Project]] = []
     named_only: set[str] = set()  # keys of projects only named (in prose, in a table): they own nothing by position
     by_label: dict[int, Project] = {}  # the name cell of a table's row -> the project it names
+    by_key: dict[str, Project] = {}
+    anchors: list[tuple[int, Project]] = []  # a named project's section, where it is printed again as a heading
     for fact in facts:
         key_name = re.sub(r"\s", "", fact.name)
+        again = by_key.get(key_name)
+        if (again is not None and again.key in named_only and fact.how in ("listed", "heading")
+                and fact.span.start != again.span.start):
+            anchors.append((fact.token, again))  # (1)芸術文化鑑賞事業 … after the plan's table: its section
         if key_name in seen or any(other.endswith(key_name) for other in seen) or any(
                 key_name.endswith(other) and line == fact.span.start for other, line in seen_at.items()):
             continue  # printed again, the second line of a wrapped name already read whole, or its row's mark with it
@@ -145,6 +151,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             project.unit = _unit([names.NameFact(unit, fact.span, fact.token, "labelled")], vocab)
             found["department:bracketed"] += 1
         projects.append((fact.token, project))
+        by_key[key_name] = project
         if fact.how in ("enumerated", "table row"):
             named_only.add(project.key)
         if fact.how == "table row":
@@ -152,9 +159,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         found[f"project:{fact.how}"] += 1
     projects.sort(key=lambda tp: tp[0])
     record.projects = [p for _, p in projects]
-    owners = _Owners([(t, p) for t, p in projects if p.key not in named_only],
+    owners = _Owners(sorted([(t, p) for t, p in projects if p.key not in named_only] + anchors, key=lambda tp: tp[0]),
                      _sheet_sections(lines, toks, projects, vocab) if kind.name == "evaluation_sheet" else [],
-                     tuple(t.line for t in toks))
+                     tuple(t.line for t in toks),
+                     _section_breaks(lines, toks, [t for t, _ in projects] + [t for t, _ in anchors]))
     for row in rows:
         if row.unit is not None and row.name.index in by_label:
             by_label[row.name.index].unit = _unit([names.NameFact(row.unit.text, row.unit.span, row.unit.index,
@@ -470,16 +478,37 @@ class _Owners:
     projects: list[tuple[int, Project]]
     sections: list[tuple[int, int, Project]]  # (first cell, cell after the last, project) of each sheet
     line_of: tuple[int, ...] = ()  # each cell's line
+    breaks: tuple[int, ...] = ()  # the first cells of numbered headings that name no project (3 収支予算の概要)
 
     def of(self, token: int) -> tuple[Project | None, bool]:
         if self.sections:
             return next((p for start, end, p in self.sections if start <= token < end), None), False
         owner, by_position = _owner(self.projects, token)
+        if by_position and self.breaks:  # a heading after the project's own opens a section that is not its
+            start = max(t for t, _ in self.projects if t <= token)
+            if any(start < b <= token for b in self.breaks):
+                return None, False
         if by_position and self.line_of:  # 子ども医療費助成事業 8億4,500万円: the only project of its line, its row
             line = self.line_of[token]
             on_line = [p for t, p in self.projects if self.line_of[t] == line]
             by_position = on_line != [owner]
         return owner, by_position
+
+
+_SECTION = re.compile(rf"^(?:[1-9]\d?|[一二三四五六七八九十]{{1,3}})[\s.．、]\s*[{CJK}]")  # 3 収支予算の概要
+_SECTION_LENGTH = 40  # a heading is short: a longer numbered line is a list's item
+
+
+def _section_breaks(lines: list[Line], toks: list[Token], project_tokens: list[int]) -> tuple[int, ...]:
+    """The first cells of numbered headings on lines that name no project: where one project's section of a
+    plan ends (``3 収支予算の概要``, ``4 重点目標``: what follows is the plan's, not its last project's)."""
+    first_cell: dict[int, int] = {}
+    for t in toks:
+        first_cell.setdefault(t.line, t.index)
+    project_lines = {toks[t].line for t in project_tokens if t < len(toks)}
+    return tuple(first_cell[i] for i, line in enumerate(lines)
+                 if i in first_cell and i not in project_lines and len(line.text) <= _SECTION_LENGTH
+                 and _SECTION.match(line.text))
 
 
 def _sheet_sections(lines: list[Line], toks: list[Token], projects: list[tuple[int, Project]],
