@@ -1782,3 +1782,21 @@ def test_a_plans_project_headings_own_their_section_and_a_numbered_heading_ends_
     # 2 収支予算の概要 is the plan's: its sums are the document's, not the last project's
     assert sorted(a.jpy for a in r.amounts) == [6_080_000, 6_100_000, 6_870_000, 6_900_000]
     assert any("'800' (line 17" in i.message and "'790' (line 18" in i.message for i in r.issues)  # reported
+
+
+def test_a_later_tables_own_header_stops_the_years_of_an_earlier_one():
+    text = ("令和6年度 事業計画及び収支予算\n単位:千円\n部門 R5予算 R6予算 増減\n1 ほしぞら運営事業(事業部) 412 428 16\n"
+            "2 つきあかり相談事業(相談部) 186 193 7\n"
+            "収支予算書\n勘定科目 予算額 前年度予算額 差異\n事業活動収入計 631,480 607,950 23,530\n")
+    r = read_document(SourceText.from_text(text, "plan.txt"))
+    assert [(p.name, p.unit.department) for p in r.projects] == [("ほしぞら運営事業", "事業部"), ("つきあかり相談事業", "相談部")]
+    assert [(a.category, a.jpy, a.fiscal_year) for a in r.projects[0].amounts] == [
+        ("total", 412_000, 2023), ("total", 428_000, 2024), ("stated", 16_000, None)]
+    # 予算額 / 前年度予算額 head the second table: R5 / R6 of the first do not give its rows their years
+    assert [(a.jpy, a.fiscal_year) for a in r.amounts if a.printed == "631,480"] == [(631_480_000, None)]
+
+
+def test_a_sentences_clause_is_no_projects_name():
+    text = "令和6年度 事業計画\n1 ほしぞら運営事業\n居室の改修は、県補助金 1,200万円を見込む。\n"
+    r = read_document(SourceText.from_text(text, "plan.txt"))
+    assert [p.name for p in r.projects] == ["ほしぞら運営事業"]

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, replace
 
 from policy_kg.extract.engine.facts import Unplaced
+from policy_kg.extract.engine.names import looks_like_project
 from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import NOT_KEPT, header_column, header_word
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
@@ -489,10 +490,13 @@ def declared_amounts(
             continue
         if row is None and t.index in text_rows:  # 委託料 8,640 7,390 under 区分 令和3年度 令和4年度
             row_label, col = text_rows[t.index]
-            facts.append(MoneyFact(int(value), text, t.span, t.index, "stated", None, how + ", year column of a row",
-                                   confidence, fiscal_year=col.year if col else None,
-                                   status=col.status if col else None, label=row_label))
-            continue
+            name = _ROW_MARK.sub("", row_label)
+            project_row = (col is not None and name.endswith(("事業", "業務")) and not name.startswith("うち")
+                           and looks_like_project(name, vocab))  # (うち県補助金: a part of a sum, no project)
+            facts.append(MoneyFact(int(value), text, t.span, t.index, "total" if project_row else "stated", None,
+                                   how + ", year column of a row", confidence, fiscal_year=col.year if col else None,
+                                   status=col.status if col else None, label=None if project_row else row_label))
+            continue  # (1 ほしぞら運営事業 412 428: a project's row, its cost of each year)
         facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how, confidence, label=label))
     _map_years(toks, facts, rows, headers, vocab, era)
     return facts, unclear
@@ -513,6 +517,22 @@ def _counts(label: str, vocab: Vocabulary) -> bool:
         unit and unit.group(1) in vocab.non_money_units)
 
 
+def _another_header(toks: list[Token], header: YearHeader, index: int, vocab: Vocabulary) -> bool:
+    """Whether a line of column words stands between a year header and cell ``index`` (勘定科目 予算額
+    前年度予算額 差異): the head of another table, whose rows the years above are not."""
+    by_line = cells_by_line(toks)
+    for line in range(toks[header.end - 1].line + 1, toks[index].line):
+        cells = by_line.get(line, [])
+        words = [c for c in cells if vocab.money_label(c.text) is not None
+                 or label_text(c.text) in vocab.difference_columns or label_text(c.text) in vocab.money_headers]
+        if len(words) >= 2 and not any(_is_cell(c.text) for c in cells):
+            return True
+    return False
+
+
+_ROW_MARK = re.compile(r"[(（][^()（）]{1,15}[)）]$")  # ほしぞら運営事業(事業部): the unit after the name
+
+
 def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
                ) -> dict[int, tuple[str, YearColumn | None]]:
     """The figures of rows that a label of no money field starts (委託料, 補助金, 計), under a year header
@@ -528,7 +548,7 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
                 or not all(_is_cell(c.text) or is_no_value(c.text) for c in figures)):
             continue
         header = header_before(headers, figures[0].index, HEADER_REACH)
-        if header is None or head.index < header.end:
+        if header is None or head.index < header.end or _another_header(toks, header, head.index, vocab):
             continue
         columns: list[YearColumn | None] = list(header.columns)
         difference = _difference_after(toks, header, vocab)
@@ -572,7 +592,7 @@ def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[i
         if not cells:
             continue
         header = header_before(headers, cells[0], HEADER_REACH)
-        if header is None:
+        if header is None or _another_header(toks, header, label, vocab):
             continue
         difference = _difference_after(toks, header, vocab)
         if len(cells) not in (len(header.columns), len(header.columns) + bool(difference)):

@@ -84,6 +84,9 @@ def _balanced(text: str) -> bool:
     return all(text.count(a) == text.count(b) for a, b in ("()", "（）", "「」", "【】", "<>"))
 
 
+_CLAUSE = re.compile(r"[はがをにで][、,]")  # a particle and a comma: a clause of a sentence
+
+
 def looks_like_project(name: str, vocab: Vocabulary) -> bool:
     """Whether ``name`` reads as one project's name: it ends like one, and is not a label, a
     heading of a group of projects, a count (``22 事業``), a year's heading or a sentence."""
@@ -91,6 +94,8 @@ def looks_like_project(name: str, vocab: Vocabulary) -> bool:
     core = re.sub(r"[(（][^()（）]*[)）]\s*$", "", core).strip()  # a trailing note: …事業(生物多様性地域戦略)
     if not (4 <= len(core) <= MAX_NAME) or "。" in core or re.match(r"^\d", core) or _ERA_START.match(core):
         return False
+    if _CLAUSE.search(core):
+        return False  # …の居室改修は、県補助金: a sentence's clause, not a name
     if ":" in core or re.search(r"\d\s*事業$", core) or not _balanced(core):
         return False
     if core in vocab.labels or core in vocab.project_suffixes or core in vocab.not_project_names:
@@ -338,11 +343,19 @@ def departments(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
 _BRACKETED_UNIT = re.compile(r"(?P<name>.+?)[(（【](?P<label>[^:：()（）【】]{1,6})[:：](?P<unit>[^:：()（）【】]{2,30})[)）】]")
 
 
+_BRACKETED_BARE_UNIT = re.compile(r"(?P<name>.+?)[(（](?P<unit>[^:：()（）\d]{2,15})[)）]")
+
+
 def bracketed_unit(name: str, vocab: Vocabulary) -> tuple[str, str | None]:
     """A project's name and the unit its bracket names (``防犯灯設置補助事業(担当:市民協働課)`` →
     防犯灯設置補助事業, 市民協働課); the name as it is and None when it has no such bracket."""
     m = _BRACKETED_UNIT.fullmatch(name)
-    if m is None or not (m.group("label") in vocab.department or m.group("label") in vocab.department_short) or (
+    if m is None:
+        bare = _BRACKETED_BARE_UNIT.fullmatch(name)  # 特別養護老人ホーム運営事業(介護事業部): the unit alone
+        if bare and bare.group("unit").endswith(vocab.unit_suffixes) and looks_like_project(bare.group("name"), vocab):
+            return bare.group("name").strip(), bare.group("unit").strip()
+        return name, None
+    if not (m.group("label") in vocab.department or m.group("label") in vocab.department_short) or (
             not m.group("unit").endswith(vocab.unit_suffixes)):
         return name, None
     return m.group("name").strip(), m.group("unit").strip()

@@ -38,9 +38,9 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: s
     by_line = cells_by_line(toks)
     out: list[ProjectRow] = []
     for i in range(len(lines)):
-        header = [label_text(c.text) for c in by_line.get(i, [])]
+        header = [label_text(c.text) for c in by_line.get(i, []) if c.text not in vocab.column_group_captions]
         if not any(h in vocab.project_name for h in header):
-            continue
+            continue  # (財源内訳 国県支出金 地方債 …: a caption over the columns after it, no column of its own)
         columns = _columns(header, vocab, era)
         if columns is None:
             continue

@@ -132,22 +132,21 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     named_only: set[str] = set()  # keys of projects only named (in prose, in a table): they own nothing by position
     by_label: dict[int, Project] = {}  # the name cell of a table's row -> the project it names
     by_key: dict[str, Project] = {}
-    anchors: list[tuple[int, Project]] = []  # a named project's section, where it is printed again as a heading
+    anchors: list[tuple[int, Project]] = []  # a project's section, where it is printed again as a heading
     for fact in facts:
-        key_name = re.sub(r"\s", "", fact.name)
+        name, unit = names.bracketed_unit(fact.name, vocab)  # 防犯灯設置補助事業(担当:市民協働課)
+        key_name = re.sub(r"\s", "", name)
         again = by_key.get(key_name)
-        if (again is not None and again.key in named_only and fact.how in ("listed", "heading")
-                and fact.span.start != again.span.start):
-            anchors.append((fact.token, again))  # (1)芸術文化鑑賞事業 … after the plan's table: its section
+        if again is not None and fact.how in ("listed", "heading") and fact.span.start != again.span.start:
+            anchors.append((fact.token, again))  # (1)星空観察会事業 … after the plan's table: its section
         if key_name in seen or any(other.endswith(key_name) for other in seen) or any(
                 key_name.endswith(other) and line == fact.span.start for other, line in seen_at.items()):
             continue  # printed again, the second line of a wrapped name already read whole, or its row's mark with it
         seen.add(key_name)
         seen_at[key_name] = fact.span.start
         n = len(projects) + 1
-        name, unit = names.bracketed_unit(fact.name, vocab)
         project = Project(key=f"p{n}", number=fact.code or str(n), name=name, span=fact.span)
-        if unit is not None:  # 防犯灯設置補助事業(担当:市民協働課)
+        if unit is not None:
             project.unit = _unit([names.NameFact(unit, fact.span, fact.token, "labelled")], vocab)
             found["department:bracketed"] += 1
         projects.append((fact.token, project))
@@ -162,7 +161,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     owners = _Owners(sorted([(t, p) for t, p in projects if p.key not in named_only] + anchors, key=lambda tp: tp[0]),
                      _sheet_sections(lines, toks, projects, vocab) if kind.name == "evaluation_sheet" else [],
                      tuple(t.line for t in toks),
-                     _section_breaks(lines, toks, [t for t, _ in projects] + [t for t, _ in anchors]))
+                     _section_breaks(lines, toks, [t for t, _ in projects] + [t for t, _ in anchors], vocab))
     for row in rows:
         if row.unit is not None and row.name.index in by_label:
             by_label[row.name.index].unit = _unit([names.NameFact(row.unit.text, row.unit.span, row.unit.index,
@@ -499,16 +498,18 @@ _SECTION = re.compile(rf"^(?:[1-9]\d?|[一二三四五六七八九十]{{1,3}})[\
 _SECTION_LENGTH = 40  # a heading is short: a longer numbered line is a list's item
 
 
-def _section_breaks(lines: list[Line], toks: list[Token], project_tokens: list[int]) -> tuple[int, ...]:
-    """The first cells of numbered headings on lines that name no project: where one project's section of a
-    plan ends (``3 収支予算の概要``, ``4 重点目標``: what follows is the plan's, not its last project's)."""
+def _section_breaks(lines: list[Line], toks: list[Token], project_tokens: list[int], vocab: Vocabulary
+                    ) -> tuple[int, ...]:
+    """The first cells of headings on lines that name no project, numbered or of the vocabulary's
+    ``non_project_headings``: where one project's section of a plan ends (``3 収支予算の概要``, ``4 重点目標``,
+    ``収支予算書``: what follows is the plan's, not its last project's)."""
     first_cell: dict[int, int] = {}
     for t in toks:
         first_cell.setdefault(t.line, t.index)
     project_lines = {toks[t].line for t in project_tokens if t < len(toks)}
     return tuple(first_cell[i] for i, line in enumerate(lines)
                  if i in first_cell and i not in project_lines and len(line.text) <= _SECTION_LENGTH
-                 and _SECTION.match(line.text))
+                 and (_SECTION.match(line.text) or line.text.startswith(vocab.non_project_headings)))
 
 
 def _sheet_sections(lines: list[Line], toks: list[Token], projects: list[tuple[int, Project]],

@@ -69,6 +69,7 @@ class Vocabulary:
     table_sides: dict[str, str]  # caption word -> expenditure | income
     total_labels: tuple[str, ...]
     difference_columns: tuple[str, ...]
+    column_group_captions: tuple[str, ...]
     budget_columns: tuple[str, ...]
     relative_years: dict[str, int]  # 前年度 -> -1: a year told from the document's
     expense_item_endings: tuple[str, ...]
@@ -152,6 +153,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         table_sides={str(k): str(v) for k, v in (data.get("table_sides") or {}).items()},
         total_labels=_tuple(data, "total_labels"),
         difference_columns=_tuple(data, "difference_columns"),
+        column_group_captions=_tuple(data, "column_group_captions"),
         budget_columns=_tuple(data, "budget_columns"),
         relative_years={str(k): int(v) for k, v in (data.get("relative_years") or {}).items()},
         expense_item_endings=_tuple(data, "expense_item_endings"),
