@@ -1800,3 +1800,37 @@ def test_a_sentences_clause_is_no_projects_name():
     text = "令和6年度 事業計画\n1 ほしぞら運営事業\n居室の改修は、県補助金 1,200万円を見込む。\n"
     r = read_document(SourceText.from_text(text, "plan.txt"))
     assert [p.name for p in r.projects] == ["ほしぞら運営事業"]
+
+
+_WRAPPED_LIST = """施 策 評 価 シ ー ト (2024年度)
+施策 5-2 ちいさな商いの応援
+■ 施策を構成する事務事業                                (単位:千円)
+No.   事務事業名                   担当課        2022年度    2023年度    2024年度
+                                                 決算        決算        予算
+1     小口融資利子補給             商工課          3,150       2,980       2,800
+      事業
+2     空き店舗活用支援事業         商工課            615         748         810
+3     事業承継マッチング           連携室          2,900       3,350       4,200
+      支援事業 ※1
+款計                                               6,665       7,078       7,810
+"""
+
+
+def test_a_measures_list_with_wrapped_names_a_status_line_and_years_under_a_unit_of_money():
+    r = read_document(SourceText.from_text(_WRAPPED_LIST, "list.txt"))
+    assert r.kind == "measure_evaluation" and r.fiscal_year == 2024  # a letter-spaced title, a Western year
+    assert _money(r) == {
+        "小口融資利子補給事業": [(3_150_000, 2022), (2_980_000, 2023), (2_800_000, 2024)],
+        "空き店舗活用支援事業": [(615_000, 2022), (748_000, 2023), (810_000, 2024)],
+        "事業承継マッチング支援事業": [(2_900_000, 2022), (3_350_000, 2023), (4_200_000, 2024)],
+        "(document)": [(6_665_000, 2022), (7_078_000, 2023), (7_810_000, 2024)],  # 款計: a total, no project
+    }
+    assert [a.status for a in r.projects[0].amounts] == [None, None, "budget"]
+    assert [p.unit.division for p in r.projects] == ["商工課", "商工課", "連携室"]
+
+
+def test_the_account_columns_of_a_years_accounts_report_are_that_years():
+    text = "平成30年度 主要施策の成果説明書\n(単位:円)\n事業名 予算現額 決算額\nひかり検診事業 8,412,000 7,965,340\n"
+    r = read_document(SourceText.from_text(text, "accounts.txt"))
+    assert [(a.category, a.jpy, a.fiscal_year) for a in r.projects[0].amounts] == [
+        ("stated", 8_412_000, None), ("total", 7_965_340, 2018)]

@@ -270,11 +270,17 @@ def is_figure_cell(text: str) -> bool:
 
 
 def _same_row(toks: list[Token], a: int, b: int) -> bool:
-    """Whether cells ``a`` and ``b`` may be of one row: on one line, or ``a`` alone on its line (a dump of
-    one cell per line). The last cell of a line of several (決算額 予算額) is another row's."""
+    """Whether cells ``a`` and ``b`` may be of one row: on one line, or ``b`` alone on its line (a dump of
+    one cell per line). The last cell of a line of several (決算額 予算額) is another row's, and so is the first
+    of the line after a row of several (… 28,000 / 事業: a name's wrapped end)."""
     if toks[a].line == toks[b].line:
         return True
-    return (a == 0 or toks[a - 1].line != toks[a].line) and (a + 1 >= len(toks) or toks[a + 1].line != toks[a].line)
+    return _alone(toks, b) if a > b else _alone(toks, a)
+
+
+def _alone(toks: list[Token], k: int) -> bool:
+    """Whether cell ``k`` is the only cell of its line."""
+    return (k == 0 or toks[k - 1].line != toks[k].line) and (k + 1 >= len(toks) or toks[k + 1].line != toks[k].line)
 
 
 def _money_row(
@@ -362,7 +368,7 @@ def year_cells(toks: list[Token]) -> set[int]:
 def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) -> str | None:
     """Why cell ``i`` is not a figure of money (a year, a code, a count), or None."""
     text = toks[i].text
-    nxt = toks[i + 1].text if i + 1 < len(toks) else ""
+    nxt = toks[i + 1].text if i + 1 < len(toks) and _same_row(toks, i + 1, i) else ""
     prev = toks[i - 1].text if i > 0 else ""
     if nxt.rstrip(")）") in MONEY_UNITS or re.match(r"(?:百万|千|万|億)?円(?!滑)", nxt):
         return "unit after it (read inline)"

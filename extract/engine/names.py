@@ -287,7 +287,7 @@ def _enumerated_item(text: str, vocab: Vocabulary) -> bool:
 def spending_line(label: str, vocab: Vocabulary) -> bool:
     """Whether the row label of an expenditure table names what the money is spent on (an event, a
     programme: a project), not a total or a kind of expense (消耗品費, 委託料)."""
-    if label in vocab.total_labels or label in vocab.labels or label in vocab.not_project_names:
+    if vocab.is_total(label) or label in vocab.labels or label in vocab.not_project_names:
         return False
     if label.endswith(vocab.project_suffixes):
         return looks_like_project(label, vocab)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
 from policy_kg.extract.numbers import UNIT_FACTORS, normalize
@@ -132,6 +133,14 @@ def _collapse(run: list[str]) -> list[str]:
     return run[:lead] + cells + run[tail:]
 
 
+@cache
+def _title_pattern() -> re.Pattern[str]:
+    """The documents' title words, longest first (施策評価シート, 事業計画書): never cut into labels."""
+    v = vocabulary()
+    words = {w for ev in [*v.kinds.values(), v.template] for w in ev.title if len(w) >= 3}
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 def _cut_at_labels(text: str) -> list[str]:
     """A letter-spaced run that opens with a label lost its cell boundaries with its blanks: it is cut
     before every label of the vocabulary and after it, unless a bracket or colon follows
@@ -141,7 +150,10 @@ def _cut_at_labels(text: str) -> list[str]:
     if not labels.match(text):
         return [text]
     cuts = {0, len(text)}
+    titles = [(m.start(), m.end()) for m in _title_pattern().finditer(text)]  # 施策評価シート: one word
     for m in labels.finditer(text):
+        if any(a <= m.start() < b and (m.start(), m.end()) != (a, b) for a, b in titles):
+            continue
         if not _YEAR_BEFORE.search(text, 0, m.start()):  # R3実績: a column's year and role are one cell
             cuts.add(m.start())
         if text[m.end() : m.end() + 1] not in _KEEPS_LABEL:

@@ -16,12 +16,12 @@ another number of cells ends the table (a name with a blank inside cannot be pla
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from policy_kg.extract.engine.money import is_unit_cell
+from policy_kg.extract.engine.money import DECLARATION, is_unit_cell
 from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
-from policy_kg.extract.engine.years import year_column
+from policy_kg.extract.engine.years import status_word, year_column
 from policy_kg.extract.numbers import is_no_value
 
 _FIGURE = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?")
@@ -41,12 +41,23 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: s
         header = [label_text(c.text) for c in by_line.get(i, []) if c.text not in vocab.column_group_captions]
         if not any(h in vocab.project_name for h in header):
             continue  # (財源内訳 国県支出金 地方債 …: a caption over the columns after it, no column of its own)
-        columns = _columns(header, vocab, era)
+        declared = any(DECLARATION.search(lines[k].text) for k in range(max(0, i - 1), i + 1))
+        columns = _columns(header, vocab, era, years_are_money=declared)
         if columns is None:
             continue
-        for row_line in range(i + 1, len(lines)):
+        first = i + 1
+        if _status_line(by_line.get(first, []), header, era):
+            header = [f"{h}{s.text}" if year_column(h, era) else h  # 2022年度 / 決算: one column's year and status
+                      for h, s in zip(header, _under_years(by_line[first], header, era))]
+            first += 1
+        for row_line in range(first, len(lines)):
             cells = by_line.get(row_line, [])
             row = _row(cells, columns, header, vocab, strict=False) if len(cells) == len(header) else None
+            if row is None and out and out[-1].name.line == row_line - 1 and _name_tail(cells, vocab):
+                # 中小企業融資制度利子補給 … / 事業: the end of the row's name, wrapped onto the next line
+                tail = cells[0].text
+                out[-1] = replace(out[-1], name=replace(out[-1].name, text=out[-1].name.text + tail))
+                continue
             if row is None:
                 break
             out.append(row)
@@ -105,27 +116,47 @@ def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
     return out
 
 
+def _status_line(cells: list[Token], header: list[str], era: str | None) -> bool:
+    """Whether a line under a header prints only the status of each year column (決算 決算 予算)."""
+    years = sum(1 for h in header if year_column(h, era) is not None)
+    return bool(years) and len(cells) == years and all(status_word(c.text) for c in cells)
+
+
+def _under_years(cells: list[Token], header: list[str], era: str | None) -> list[Token | None]:
+    """The status cells of a status line, placed under the header's year columns (None under the others)."""
+    it = iter(cells)
+    return [next(it) if year_column(h, era) is not None else None for h in header]
+
+
+def _name_tail(cells: list[Token], vocab: Vocabulary) -> bool:
+    """Whether a line is the wrapped end of the name above it: one word ending like a project's name,
+    and perhaps a note mark (支援事業 ※1)."""
+    if not cells or len(cells) > 2 or (len(cells) == 2 and not cells[1].text.startswith(("※", "*"))):
+        return False
+    return cells[0].text.endswith(vocab.project_suffixes) and not _FIGURE.fullmatch(cells[0].text)
+
+
 def _column_word(cell: str, vocab: Vocabulary, era: str | None) -> bool:
     """Whether a cell can head a column of a table of projects (in a header that prints nothing else)."""
     return (cell in vocab.project_name or cell in vocab.department or _money_column(cell, vocab, era)
             or cell in vocab.difference_columns or cell in vocab.row_number_columns or cell in vocab.remark_columns)
 
 
-def _money_column(cell: str, vocab: Vocabulary, era: str | None) -> bool:
+def _money_column(cell: str, vocab: Vocabulary, era: str | None, years_are_money: bool = False) -> bool:
     """A column of sums: a money label (決算額(千円)), or a year with a budget's or an account's word
-    (令和3年度決算, R4当初予算)."""
+    (令和3年度決算, R4当初予算), or a year alone under a unit of money (``years_are_money``)."""
     return vocab.money_label(cell) is not None or (
-        any(w in cell for w in vocab.money_headers) and year_column(cell, era) is not None)
+        (years_are_money or any(w in cell for w in vocab.money_headers)) and year_column(cell, era) is not None)
 
 
-def _columns(header: list[str], vocab: Vocabulary, era: str | None
+def _columns(header: list[str], vocab: Vocabulary, era: str | None, *, years_are_money: bool = False
              ) -> tuple[int, int | None, list[int], int | None] | None:
     """``(name column, department column, money columns, number column)`` of a header, or None when it
     heads no table of projects (a project-name column and a department or money column)."""
     name_col = next((k for k, h in enumerate(header) if h in vocab.project_name), None)
     unit_col = next((k for k, h in enumerate(header) if h in vocab.department), None)
     money_cols = [k for k, h in enumerate(header) if k != name_col and (
-        _money_column(h, vocab, era) or h in vocab.difference_columns)]
+        _money_column(h, vocab, era, years_are_money) or h in vocab.difference_columns)]
     number_col = next((k for k, h in enumerate(header) if h in vocab.row_number_columns), None)
     if name_col is None or (unit_col is None and not money_cols):
         return None
@@ -143,7 +174,7 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
     unit = cells[unit_col] if unit_col is not None and unit_col < len(cells) else None
     money_cols = [k for k in money_cols if k < len(cells)]
     if (_FIGURE.fullmatch(name.text) or not re.search(f"[{CJK}]", name.text) or name.text in vocab.labels
-            or label_text(name.text) in vocab.total_labels):
+            or vocab.is_total(name.text)):
         return None  # (合計 60,800 58,300: the table's total, no project)
     if money_cols and not any(_FIGURE.fullmatch(c.text) or is_no_value(c.text) for c in cells if c is not name):
         return None  # 1日あたり 約 7,200食を…: a line of prose as many cells long as the header, no row

@@ -25,7 +25,7 @@ from policy_kg.extract.engine.result_lists import listed_results
 from policy_kg.extract.engine.unread import unread_values
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text, vocabulary
 from policy_kg.extract.engine.years import YearColumn, document_era, year_column, year_headers
-from policy_kg.extract.numbers import NumberFormatError, era_years
+from policy_kg.extract.numbers import NumberFormatError, fiscal_years
 from policy_kg.extract.records import (
     DOCUMENT_OWNER,
     Amount,
@@ -92,10 +92,11 @@ def _title(lines: list[Line], kind: Kind, vocab: Vocabulary) -> str | None:
 
 
 def _fiscal_year(texts: list[str]) -> int | None:
-    """The first era year of the title (or of the first lines): the year the document is about."""
+    """The first fiscal year of the title (or of the first lines), with its era or Gregorian (施策評価シート
+    (2024年度)): the year the document is about."""
     for text in texts:
         try:
-            years = era_years(text)
+            years = fiscal_years(text)
         except (NumberFormatError, KeyError):
             years = []
         if years:
@@ -237,6 +238,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     per_line = Counter(f.span.start for f in figures)
     budget_title = (kind.name == "budget_summary" and record.fiscal_year is not None
                     and any(w in (record.title or "") for w in vocab.budget_columns))
+    account_title = record.fiscal_year is not None and any(w in (record.title or "") for w in vocab.account_titles)
     position_only = 0
     for k, fig in enumerate(figures):
         if fig.token in row_of:  # a table's row says whose figure it is
@@ -251,6 +253,9 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         if (fig.fiscal_year is None and fig.category != "stated" and fig.label in vocab.budget_columns
                 and record.fiscal_year and kind.name in ("business_plan", "budget_summary")):
             fig = replace(fig, fiscal_year=record.fiscal_year, status="budget")  # a plan's 予算額: its year's
+        elif (account_title and fig.fiscal_year is None and fig.category == "total"
+              and label_text(fig.label or "") in vocab.account_columns):
+            fig = replace(fig, fiscal_year=record.fiscal_year)  # 平成30年度 主要施策の成果説明書: its 決算額 are 2018's
         elif (budget_title and owner is not None and fig.category == "stated" and fig.label is None
               and fig.fiscal_year is None and per_line[fig.span.start] == 1 and owner.span.start == fig.span.start):
             # ・こども医療費助成事業 3億2,100万円 in a summary of the year's budget: the one sum its line prints
@@ -407,7 +412,7 @@ def _after_sums(toks: list[Token], read: set[int]) -> set[int]:
 def _total_line(toks: list[Token], token: int, vocab: Vocabulary) -> str | None:
     """The total's label (計, 合計) that opens the line of a cell, if one does."""
     first = label_text(cells_by_line(toks)[toks[token].line][0].text)
-    return first if first in vocab.total_labels else None
+    return first if vocab.is_total(first) else None
 
 
 @dataclass(frozen=True)

@@ -68,9 +68,12 @@ class Vocabulary:
     enumeration_heads: tuple[str, ...]
     table_sides: dict[str, str]  # caption word -> expenditure | income
     total_labels: tuple[str, ...]
+    total_endings: tuple[str, ...]
     difference_columns: tuple[str, ...]
     column_group_captions: tuple[str, ...]
     budget_columns: tuple[str, ...]
+    account_titles: tuple[str, ...]
+    account_columns: tuple[str, ...]
     relative_years: dict[str, int]  # 前年度 -> -1: a year told from the document's
     expense_item_endings: tuple[str, ...]
     count_label_endings: tuple[str, ...]
@@ -91,6 +94,11 @@ class Vocabulary:
         """The kind an indicator label names (活動指標 → activity), as printed with its number (KPI①,
         成果指標2) or its abbreviation (重要業績評価指標(KPI)); None when the cell is no indicator label."""
         return _indicator_kind(self, cell)
+
+    def is_total(self, label: str) -> bool:
+        """Whether a row's label names a total (合計, 計, 款計, 衛生費計), not a sum of its own kind."""
+        core = label_text(label)
+        return core in self.total_labels or (core.endswith(self.total_endings) and self.money_label(core) is None)
 
     def money_label(self, token: str) -> tuple[str, str] | None:
         """``(field, code)`` if ``token`` is (or ends with) a money or funding label."""
@@ -152,9 +160,12 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         enumeration_heads=_tuple(data, "enumeration_heads"),
         table_sides={str(k): str(v) for k, v in (data.get("table_sides") or {}).items()},
         total_labels=_tuple(data, "total_labels"),
+        total_endings=_tuple(data, "total_endings"),
         difference_columns=_tuple(data, "difference_columns"),
         column_group_captions=_tuple(data, "column_group_captions"),
         budget_columns=_tuple(data, "budget_columns"),
+        account_titles=_tuple(data, "account_titles"),
+        account_columns=_tuple(data, "account_columns"),
         relative_years={str(k): int(v) for k, v in (data.get("relative_years") or {}).items()},
         expense_item_endings=_tuple(data, "expense_item_endings"),
         count_label_endings=_tuple(data, "count_label_endings"),

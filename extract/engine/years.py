@@ -55,6 +55,11 @@ def status_of(text: str) -> str | None:
     return next((code for word, code in _STATUS if word in text), None)
 
 
+def status_word(cell: str) -> bool:
+    """Whether a cell is only a column's status (決算, 予算, 当初予算, 決算見込, 実績, 決算額)."""
+    return cell.removesuffix("額") in _STATUS_WORDS
+
+
 def year_column(cell: str, era: str | None) -> YearColumn | None:
     """The year (and status) one header cell names: ``H26予算``, ``令和3年度決算``, ``2017年度``; else None."""
     m = _YEAR_CELL.match(cell)
@@ -136,7 +141,7 @@ def year_headers(toks: list[Token], era: str | None) -> list[YearHeader]:
         if len(cols) >= 2:
             cols = [YearColumn(y, c.status) for y, c in zip(across_era_change([c.year for c in cols], short, era), cols)]
             statuses = [t.text for t in toks[j:j + len(cols)]]
-            if len(statuses) == len(cols) and all(w.removesuffix("額") in _STATUS_WORDS for w in statuses) and (
+            if len(statuses) == len(cols) and all(status_word(w) for w in statuses) and (
                     toks[j].line != toks[j - 1].line and all(t.line == toks[j].line for t in toks[j:j + len(cols)])):
                 # 2021年度 2022年度 2023年度 / 決算 決算 予算: a line of what each column holds under the years
                 cols = [YearColumn(c.year, status_of(w)) if c.status is None
