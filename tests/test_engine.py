@@ -1834,3 +1834,33 @@ def test_the_account_columns_of_a_years_accounts_report_are_that_years():
     r = read_document(SourceText.from_text(text, "accounts.txt"))
     assert [(a.category, a.jpy, a.fiscal_year) for a in r.projects[0].amounts] == [
         ("stated", 8_412_000, None), ("total", 7_965_340, 2018)]
+
+
+_ACCOUNTS_PLAN = """令和7年度 収支予算書
+【収入の部】 (単位:円)
+科目 本年度予算額 前年度予算額 増減 説明
+町補助金収入 18,500,000 17,000,000 1,500,000 みずうみ町観光振興補助金
+【支出の部】
+科目 本年度予算額 前年度予算額 増減
+観光宣伝事業費 8,900,000 7,600,000 1,300,000
+"""
+
+
+def test_a_plans_accounts_read_this_years_and_last_years_budgets_and_a_remark_is_no_project():
+    r = read_document(SourceText.from_text(_ACCOUNTS_PLAN, "accounts.txt"))
+    assert r.kind == "budget_summary" and r.fiscal_year == 2025
+    assert [p.name for p in r.projects] == ["観光宣伝事業費"]  # 説明's みずうみ町観光振興補助金 is a note
+    assert [(a.category, a.jpy, a.fiscal_year) for a in r.projects[0].amounts] == [
+        ("total", 8_900_000, 2025), ("total", 7_600_000, 2024), ("stated", 1_300_000, None)]
+    # the 収入 row before the only project is the plan's, not that project's
+    assert sorted(a.jpy for a in r.amounts) == [1_500_000, 17_000_000, 18_500_000]
+
+
+def test_a_plans_part_of_a_sum_is_no_project_and_a_target_may_name_what_it_counts_after_its_role():
+    text = ("令和7年度 事業計画\n3. ひだまり見守り事業(担当:福祉課)\n予算額 22,050千円\nうち市補助金 9,800千円\n"
+            "目標 契約者数 95人\n目標 配食数 年間 28,000食\n")
+    r = read_document(SourceText.from_text(text, "plan.txt"))
+    (p,) = r.projects
+    assert [(a.jpy, a.label) for a in p.amounts] == [(22_050_000, None), (9_800_000, "うち市補助金")]
+    assert {i.name: [(v.role, v.value, v.qualifier) for v in i.values] for i in p.indicators} == {
+        "契約者数": [("target", 95, None)], "配食数": [("target", 28_000, "年間")]}

@@ -124,6 +124,8 @@ def counted_items(toks: list[Token], vocab: Vocabulary, default_role: str, taken
             cells = cells[1:]  # (1) ボランティア登録者数 …: the item's number
         if len(cells) > 2 and looks_like_project(cells[0].text, vocab):
             cells = cells[1:]  # (2) 見守り訪問事業 訪問回数 目標 2,400回: the item's project, then what it counts
+        if len(cells) in (3, 4) and cells[0].text in vocab.value_role:
+            cells = [cells[1], cells[0], *cells[2:]]  # 目標 配食数 年間 28,000食: the role first, then what it counts
         facts: list[IndicatorFact] = []
         k = 0
         while k < len(cells):

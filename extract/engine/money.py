@@ -153,6 +153,8 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
                 label = label_text(before_cell)
             elif before_cell and label_text(before_cell) in vocab.difference_columns:
                 label = label_text(before_cell)  # 増減額 299百万円: a difference, kept as printed
+            elif before_cell and before_cell.startswith("うち"):
+                label = label_text(before_cell)  # うち市補助金 9,800千円: a part of the sum above, as printed
             if category == "stated" and _CEILING_PERIOD.sub("", text[max(0, m.start() - 8):m.start()].rstrip()).endswith(
                     vocab.ceiling_words):  # (上限50万円), 上限 月5万円: a grant's ceiling, never a cost to sum
                 category, label = "grant_ceiling", label or "上限"

@@ -85,6 +85,7 @@ def _balanced(text: str) -> bool:
 
 
 _CLAUSE = re.compile(r"[はがをにで][、,]")  # a particle and a comma: a clause of a sentence
+_PART_OF = ("うち", "内訳", "(うち", "（うち")
 
 
 def looks_like_project(name: str, vocab: Vocabulary) -> bool:
@@ -94,8 +95,8 @@ def looks_like_project(name: str, vocab: Vocabulary) -> bool:
     core = re.sub(r"[(（][^()（）]*[)）]\s*$", "", core).strip()  # a trailing note: …事業(生物多様性地域戦略)
     if not (4 <= len(core) <= MAX_NAME) or "。" in core or re.match(r"^\d", core) or _ERA_START.match(core):
         return False
-    if _CLAUSE.search(core):
-        return False  # …の居室改修は、県補助金: a sentence's clause, not a name
+    if _CLAUSE.search(core) or core.startswith(_PART_OF):
+        return False  # …の居室改修は、県補助金: a sentence's clause; うち市補助金: a part of a sum above
     if ":" in core or re.search(r"\d\s*事業$", core) or not _balanced(core):
         return False
     if core in vocab.labels or core in vocab.project_suffixes or core in vocab.not_project_names:
@@ -242,6 +243,8 @@ def listed_projects(
                 name = _LEGAL_REF.sub("", name).strip()
                 # a flattened list prints its rows on one line: each name is at its own cell, not the line's first
                 k = cell_of(cells, name, reached) if cells else 0
+                if _remark(cells, k, vocab):
+                    continue
                 reached = k + 1
                 out.append(NameFact(_strip(name), line.span, cells[k].index if cells else tok, "listed",
                                     code.group(1) if code else None))
@@ -250,6 +253,13 @@ def listed_projects(
 
 _ENUM_ITEM_SEP = re.compile(r"[、,]\s*")
 _ENUM_END = re.compile(r"(?:など|等)(?=[でのをがはと、。,]|$)")
+
+
+def _remark(cells: list[Token], k: int, vocab: Vocabulary) -> bool:
+    """Whether cell ``k`` is the remark at the end of a row of sums that a label opens (町補助金収入
+    18,500,000 17,000,000 … あおば町観光振興補助金): the row's note, not a project."""
+    return (k == len(cells) - 1 and len(cells) >= 3 and not looks_like_project(cells[0].text, vocab)
+            and bool(_FIGURE_WORD.fullmatch(cells[1].text)) and bool(_FIGURE_WORD.fullmatch(cells[k - 1].text)))
 
 
 def enumerated_projects(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> list[NameFact]:

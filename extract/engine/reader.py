@@ -162,7 +162,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     owners = _Owners(sorted([(t, p) for t, p in projects if p.key not in named_only] + anchors, key=lambda tp: tp[0]),
                      _sheet_sections(lines, toks, projects, vocab) if kind.name == "evaluation_sheet" else [],
                      tuple(t.line for t in toks),
-                     _section_breaks(lines, toks, [t for t, _ in projects] + [t for t, _ in anchors], vocab))
+                     _section_breaks(lines, toks, [t for t, _ in projects] + [t for t, _ in anchors], vocab),
+                     one_owns_all=kind.name not in MULTI_PROJECT_KINDS)
     for row in rows:
         if row.unit is not None and row.name.index in by_label:
             by_label[row.name.index].unit = _unit([names.NameFact(row.unit.text, row.unit.span, row.unit.index,
@@ -226,7 +227,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     indicator_tables += [f for f in flat_tables if not any(v.cell in read_cells for v in f.values)]  # read already
     partial_tables += partial_flat
     table_cells = frozenset(_value_cells(indicator_tables))
-    headers = year_headers(toks, era)
+    headers = year_headers(toks, era, vocab.relative_years, record.fiscal_year) if kind.name in (
+        "business_plan", "budget_summary") else year_headers(toks, era)  # 本年度予算額: the plan's year
     inline = money.inline_years(toks, inline, headers, vocab)
     row_cells = set(row_of)
     beside_sums: set[int] = set()
@@ -483,11 +485,12 @@ class _Owners:
     sections: list[tuple[int, int, Project]]  # (first cell, cell after the last, project) of each sheet
     line_of: tuple[int, ...] = ()  # each cell's line
     breaks: tuple[int, ...] = ()  # the first cells of numbered headings that name no project (3 収支予算の概要)
+    one_owns_all: bool = True  # a sheet's one project owns all its facts; a list's or a plan's only by position
 
     def of(self, token: int) -> tuple[Project | None, bool]:
         if self.sections:
             return next((p for start, end, p in self.sections if start <= token < end), None), False
-        owner, by_position = _owner(self.projects, token)
+        owner, by_position = _owner(self.projects, token, self.one_owns_all)
         if by_position and self.breaks:  # a heading after the project's own opens a section that is not its
             start = max(t for t, _ in self.projects if t <= token)
             if any(start < b <= token for b in self.breaks):
@@ -542,11 +545,12 @@ def _sheet_sections(lines: list[Line], toks: list[Token], projects: list[tuple[i
     return sections if len(sections) == len(projects) else []
 
 
-def _owner(projects: list[tuple[int, Project]], token: int) -> tuple[Project | None, bool]:
+def _owner(projects: list[tuple[int, Project]], token: int, one_owns_all: bool = True
+           ) -> tuple[Project | None, bool]:
     """The project a fact at ``token`` belongs to, and whether only its position says so."""
     if not projects:
         return None, False
-    if len(projects) == 1:
+    if len(projects) == 1 and one_owns_all:
         return projects[0][1], False
     before = [p for t, p in projects if t <= token]
     return (before[-1], True) if before else (None, False)

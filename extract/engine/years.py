@@ -111,8 +111,11 @@ def bare_years(toks: list[Token], i: int) -> list[int]:
     return list(range(i + 1, j))
 
 
-def year_headers(toks: list[Token], era: str | None) -> list[YearHeader]:
-    """Every year-column header of the token stream, in order."""
+def year_headers(toks: list[Token], era: str | None, relative: dict[str, int] | None = None,
+                 fiscal_year: int | None = None) -> list[YearHeader]:
+    """Every year-column header of the token stream, in order. With the document's ``fiscal_year`` (a
+    plan's, a budget's), cells that print a year relative to it (``relative``: 本年度予算額 前年度予算額) are
+    year columns too."""
     out: list[YearHeader] = []
     i, n = 0, len(toks)
     while i < n:
@@ -133,6 +136,8 @@ def year_headers(toks: list[Token], era: str | None) -> list[YearHeader]:
                 cell += toks[j + 1].text
             else:
                 col, width = year_column(cell, era), 1
+                if col is None and relative and fiscal_year is not None:
+                    col = _relative_column(cell, relative, fiscal_year)
             if col is None:
                 break
             cols.append(col)
@@ -152,6 +157,17 @@ def year_headers(toks: list[Token], era: str | None) -> list[YearHeader]:
         else:
             i += 1
     return out
+
+
+def _relative_column(cell: str, relative: dict[str, int], fiscal_year: int) -> YearColumn | None:
+    """The column a cell names relative to the document's year (本年度予算額, 前年度決算額), else None."""
+    word = next((w for w in sorted(relative, key=len, reverse=True) if cell.startswith(w)), None)
+    if word is None:
+        return None
+    tail = cell[len(word):]
+    if not tail or not _TAILS.match(tail):
+        return None
+    return YearColumn(fiscal_year + relative[word], status_of(tail))
 
 
 def header_before(headers: list[YearHeader], index: int, reach: int) -> YearHeader | None:
