@@ -1621,8 +1621,8 @@ def test_a_count_in_prose_under_a_declared_unit_is_no_sum_and_its_line_is_no_row
     # a figure glued to a counter word and a particle stays in its sentence; before a unit or a label it is a cell
     cells = [t.text for t in tokens(logical_lines(SourceText.from_text(text, "p.txt")))]
     assert "1,500冊の本を新たに貸し出せるようにする。司書の配置は続ける。" not in cells  # 冊 is a count unit: cut
-    glued = "毎月 約 1,500食を新たに配れるようにする。配送の体制は続ける。"
-    assert [t.text for t in tokens(logical_lines(SourceText.from_text(glued, "g.txt")))][-1].startswith("1,500食を")
+    glued = "毎月 約 1,500羽を新たに放てるようにする。飼育の体制は続ける。"
+    assert [t.text for t in tokens(logical_lines(SourceText.from_text(glued, "g.txt")))][-1].startswith("1,500羽を")
     run = "評価シート事務事業名あおぞら広場管理事業担当課公園課事業費合計18,810千円"
     assert "18,810" in [t.text for t in tokens(logical_lines(SourceText.from_text(run, "r.txt")))]
 
