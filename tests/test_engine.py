@@ -1864,3 +1864,16 @@ def test_a_plans_part_of_a_sum_is_no_project_and_a_target_may_name_what_it_count
     assert [(a.jpy, a.label) for a in p.amounts] == [(22_050_000, None), (9_800_000, "うち市補助金")]
     assert {i.name: [(v.role, v.value, v.qualifier) for v in i.values] for i in p.indicators} == {
         "契約者数": [("target", 95, None)], "配食数": [("target", 28_000, "年間")]}
+
+
+@pytest.mark.parametrize("sep", [" ", "\t"])
+def test_a_table_of_projects_with_an_indicator_column_gives_each_project_its_values_not_sums(sep):
+    text = ("令和6年度 主な事業の実施状況\n" + sep.join(["番号", "事業名", "担当課", "予算額(千円)", "指標", "目標値", "実績値"])
+            + "\n" + sep.join(["1", "ひだまり相談窓口事業", "交流課", "12,480", "相談件数(件)", "2,400", "2,615"])
+            + "\n" + sep.join(["2", "ことば教室支援事業", "交流課", "4,350", "受講者数(人)", "380", "352"]) + "\n")
+    r = read_document(SourceText.from_text(text, "list.txt"))
+    assert r.kind == "measure_evaluation"  # a table of several projects: a list, whatever its title
+    assert [[(a.jpy, a.label) for a in p.amounts] for p in r.projects] == [[(12_480_000, "予算額")],
+                                                                           [(4_350_000, "予算額")]]
+    assert [{i.name: [(v.role, v.value) for v in i.values]} for p in r.projects for i in p.indicators] == [
+        {"相談件数": [("target", 2400), ("actual", 2615)]}, {"受講者数": [("target", 380), ("actual", 352)]}]

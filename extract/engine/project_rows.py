@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from policy_kg.extract.engine.money import DECLARATION, is_unit_cell
 from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
+from policy_kg.extract.engine.table_headers import header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
 from policy_kg.extract.engine.years import status_word, year_column
 from policy_kg.extract.numbers import is_no_value
@@ -32,15 +33,23 @@ class ProjectRow:
     name: Token
     unit: Token | None  # the cell under a department label
     figures: tuple[tuple[Token, str], ...]  # each figure under a money label, and that label (決算額)
+    indicator: Token | None = None  # the cell under an indicator column (指標: 相談件数(件)), if the table has one
+    values: tuple[tuple[Token, str], ...] = ()  # each figure under a value column (目標値, 実績値), and its header
 
 
-def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None) -> list[ProjectRow]:
+def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None, *,
+                 headers_of_words: bool = False) -> list[ProjectRow]:
+    """The rows of tables of projects (see the module's docstring). ``headers_of_words``: only headers
+    whose every cell is a column's word (in a sheet, 事業名 あおば公園整備事業 担当課 … is a label's line)."""
     by_line = cells_by_line(toks)
     out: list[ProjectRow] = []
     for i in range(len(lines)):
         header = [label_text(c.text) for c in by_line.get(i, []) if c.text not in vocab.column_group_captions]
         if not any(h in vocab.project_name for h in header):
             continue  # (財源内訳 国県支出金 地方債 …: a caption over the columns after it, no column of its own)
+        if headers_of_words and not all(_column_word(h, vocab, era) or h in _INDICATOR_COLUMNS
+                                        or header_column(h, era, vocab) is not None for h in header):
+            continue
         declared = any(DECLARATION.search(lines[k].text) for k in range(max(0, i - 1), i + 1))
         columns = _columns(header, vocab, era, years_are_money=declared)
         if columns is None:
@@ -62,6 +71,8 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: s
                 break
             out.append(row)
     seen = {row.name.index for row in out}
+    if headers_of_words:
+        return out
     return out + [row for row in sequence_rows(lines, toks, vocab, era) if row.name.index not in seen]
 
 
@@ -139,7 +150,9 @@ def _name_tail(cells: list[Token], vocab: Vocabulary) -> bool:
 def _column_word(cell: str, vocab: Vocabulary, era: str | None) -> bool:
     """Whether a cell can head a column of a table of projects (in a header that prints nothing else)."""
     return (cell in vocab.project_name or cell in vocab.department or _money_column(cell, vocab, era)
-            or cell in vocab.difference_columns or cell in vocab.row_number_columns or cell in vocab.remark_columns)
+            or cell in vocab.difference_columns or cell in vocab.row_number_columns or cell in vocab.remark_columns
+            or cell in vocab.direction_labels or cell in vocab.derived_value_columns
+            or label_text(cell) in vocab.derived_value_columns)  # 方向性, 前年比(%): a row's other columns
 
 
 def _money_column(cell: str, vocab: Vocabulary, era: str | None, years_are_money: bool = False) -> bool:
@@ -186,7 +199,16 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
         return None
     figures = tuple((cells[k], header[k]) for k in money_cols
                     if _FIGURE.fullmatch(cells[k].text) and not is_no_value(cells[k].text))
-    return ProjectRow(name, unit, figures)
+    indicator_col = next((k for k, h in enumerate(header) if h in _INDICATOR_COLUMNS or vocab.indicator_kind(h)), None)
+    if indicator_col is None or indicator_col >= len(cells) or _FIGURE.fullmatch(cells[indicator_col].text):
+        return ProjectRow(name, unit, figures)
+    values = tuple((cells[k], header[k]) for k in range(indicator_col + 1, len(cells))
+                   if k not in money_cols and k < len(header) and _VALUE_CELL.fullmatch(cells[k].text))
+    return ProjectRow(name, unit, figures, cells[indicator_col], values)
+
+
+_INDICATOR_COLUMNS = ("指標", "指標名")  # a table of projects may print each project's indicator beside its cost
+_VALUE_CELL = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?[^\d\s]{0,3}")
 
 
 _STRONG = re.compile(r"[▲△-]?\d{1,3}(?:,\d{3})+|[▲△-]?[1-9]\d{4,}")  # a figure no code or count prints so

@@ -19,13 +19,14 @@ from policy_kg.extract.engine import indicators as ind
 from policy_kg.extract.engine import labelled_values as labelled_of
 from policy_kg.extract.engine.kinds import Kind, classify
 from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line, logical_lines, tokens
-from policy_kg.extract.engine.project_rows import money_column_cells, project_rows
+from policy_kg.extract.engine.project_rows import ProjectRow, money_column_cells, project_rows
+from policy_kg.extract.engine.table_headers import NOT_KEPT, header_column
 from policy_kg.extract.engine.publisher import find_publisher
 from policy_kg.extract.engine.result_lists import listed_results
 from policy_kg.extract.engine.unread import unread_values
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text, vocabulary
 from policy_kg.extract.engine.years import YearColumn, document_era, year_column, year_headers
-from policy_kg.extract.numbers import NumberFormatError, fiscal_years
+from policy_kg.extract.numbers import NumberFormatError, fiscal_years, parse_number
 from policy_kg.extract.records import (
     DOCUMENT_OWNER,
     Amount,
@@ -111,7 +112,12 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     tables, unpaired = columns.column_tables(lines, toks, vocab, era)
 
     # --- projects -------------------------------------------------------------------------
-    rows = project_rows(lines, toks, vocab, era) if kind.name in MULTI_PROJECT_KINDS else []
+    rows = project_rows(lines, toks, vocab, era, headers_of_words=kind.name not in MULTI_PROJECT_KINDS)
+    if kind.name == "evaluation_sheet" and len(rows) >= 2:  # a table of several projects: a list, not one sheet
+        kind = Kind("measure_evaluation", kind.confidence, (*kind.evidence, "body:table of projects"))
+        record.kind, record.evidence = kind.name, list(kind.evidence)
+    elif kind.name not in MULTI_PROJECT_KINDS:
+        rows = []
     # a table's rows first: the same name read as a list item must not take the row's place
     facts = [names.NameFact(r.name.text, r.name.span, r.name.index, "table row") for r in rows]
     facts += names.labelled_projects(toks, vocab)
@@ -215,6 +221,9 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     # indicator tables first: a row printing its unit (利用者数 人 1,200 …) is not money under a 千円 declaration
     indicator_kind = "kpi" if kind.name == "kpi_review" else "outcome"
     indicator_tables, partial_tables = tables_of.header_tables(lines, toks, vocab, era, indicator_kind)
+    indicator_tables += _row_indicators(rows, vocab, era, indicator_kind)
+    row_owner = {r.indicator.index: by_label[r.name.index] for r in rows  # each row's indicator is its project's
+                 if r.indicator is not None and r.name.index in by_label}
     cell_tables, partial_cells = tables_of.cell_per_line_tables(lines, toks, vocab, era, indicator_kind)
     indicator_tables += cell_tables
     partial_tables += partial_cells
@@ -327,7 +336,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             values=[IndicatorValue(v.role, v.value, v.printed, v.span, v.fiscal_year, v.qualifier) for v in fact.values],
         )
         found[f"indicator:{fact.how}"] += 1
-        owner, by_position = owners.of(fact.token)
+        owner, by_position = (row_owner[fact.token], False) if fact.token in row_owner else owners.of(fact.token)
         if owner is None:
             record.indicators.append(indicator)
             record.indicator_owners[indicator.key] = DOCUMENT_OWNER
@@ -408,6 +417,30 @@ def _after_sums(toks: list[Token], read: set[int]) -> set[int]:
                 break
             if c.index not in read and re.fullmatch(r"[▲△-]?\d{1,3}", c.text):
                 out.add(c.index)
+    return out
+
+
+def _row_indicators(rows: list[ProjectRow], vocab: Vocabulary, era: str | None, default_kind: str
+                    ) -> list[ind.IndicatorFact]:
+    """The indicator a table of projects prints on each project's row (相談件数(件) 2,400 2,615 under 指標
+    目標値 実績値), with the role and year of each value's column."""
+    out: list[IndicatorFact] = []
+    for row in rows:
+        values = []
+        for cell, label in row.values:
+            column = header_column(label, era, vocab)
+            m = ind._TABLE_VALUE.fullmatch(cell.text)
+            if column is None or column.role in (None, *NOT_KEPT) or m is None:
+                continue
+            try:
+                values.append(ind.ValueFact(column.role, parse_number(m.group("v")), cell.text, cell.span, column.year,
+                                        cell.index))
+            except NumberFormatError:
+                continue
+        if row.indicator is not None and values:
+            name, unit = ind.split_unit(row.indicator.text, vocab)
+            out.append(ind.IndicatorFact(name, default_kind, unit, row.indicator.span, row.indicator.index,
+                                     tuple(values), "table of projects"))
     return out
 
 
