@@ -1848,7 +1848,7 @@ _ACCOUNTS_PLAN = """令和7年度 収支予算書
 
 def test_a_plans_accounts_read_this_years_and_last_years_budgets_and_a_remark_is_no_project():
     r = read_document(SourceText.from_text(_ACCOUNTS_PLAN, "accounts.txt"))
-    assert r.kind == "budget_summary" and r.fiscal_year == 2025
+    assert r.kind == "business_plan" and r.fiscal_year == 2025  # an agency's 収支予算書 goes with its plan
     assert [p.name for p in r.projects] == ["観光宣伝事業費"]  # 説明's みずうみ町観光振興補助金 is a note
     assert [(a.category, a.jpy, a.fiscal_year) for a in r.projects[0].amounts] == [
         ("total", 8_900_000, 2025), ("total", 7_600_000, 2024), ("stated", 1_300_000, None)]
@@ -1877,3 +1877,24 @@ def test_a_table_of_projects_with_an_indicator_column_gives_each_project_its_val
                                                                            [(4_350_000, "予算額")]]
     assert [{i.name: [(v.role, v.value) for v in i.values]} for p in r.projects for i in p.indicators] == [
         {"相談件数": [("target", 2400), ("actual", 2615)]}, {"受講者数": [("target", 380), ("actual", 352)]}]
+
+
+def test_a_spreadsheets_tab_separated_blank_cell_keeps_the_cells_after_it_in_their_columns():
+    text = ("令和7年度 収支予算書\n単位:円\n科目\t令和7年度予算額\t令和6年度予算額\t増減\n"
+            "星めぐり誘客事業費\t2,400,000\t\t2,400,000\n月あかり巡回事業費\t\t1,150,000\t△1,150,000\n")
+    r = read_document(SourceText.from_text(text, "accounts.txt"))
+    assert _money(r) == {
+        "星めぐり誘客事業費": [(2_400_000, 2025), (2_400_000, None)],  # the blank 2024 cell is no value
+        "月あかり巡回事業費": [(1_150_000, 2024), (-1_150_000, None)], "(document)": []}
+
+
+def test_a_spreadsheets_csv_lines_read_as_its_tables_with_each_rows_project_and_remark():
+    text = ('令和7年度 事業計画及び収支予算書\n単位:円\n科目,令和7年度予算額,令和6年度予算額,増減,備考\n'
+            '"しずく館運転事業","128,700,000","124,100,000","4,600,000","3施設"\n'
+            '事業名,指標,令和5年度実績,令和7年度目標\n"しずく館運転事業","見学者数(人)","3,210","4,000"\n')
+    r = read_document(SourceText.from_text(text, "plan.csv.txt"))
+    (p,) = r.projects
+    assert [(a.category, a.jpy, a.fiscal_year) for a in p.amounts] == [
+        ("total", 128_700_000, 2025), ("total", 124_100_000, 2024), ("stated", 4_600_000, None)]
+    assert {i.name: [(v.role, v.value, v.fiscal_year) for v in i.values] for i in p.indicators} == {
+        "見学者数": [("actual", 3210, 2023), ("target", 4000, 2025)]}  # counts, not yen under 単位:円

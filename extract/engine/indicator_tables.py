@@ -24,6 +24,7 @@ from dataclasses import replace
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact, _year, split_unit
 from policy_kg.extract.engine.money import DECLARATION
+from policy_kg.extract.engine.names import looks_like_project
 from policy_kg.extract.engine.normalize import Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import (
     NOT_KEPT,
@@ -429,6 +430,8 @@ def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
     if not k:
         return None  # no values, or no name before them
     head, values = cells[:k], cells[k:]
+    if len(head) > 1 and looks_like_project(head[0].text, vocab):
+        head = head[1:]  # 環境学習事業 出前講座参加者数(人) 3,210 …: the row's project, then its indicator
     if columns[-1].role == "remark":  # a remark's words after the values: not the row's values
         values = values[:len(columns)]
     unit = None

@@ -550,6 +550,8 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
     for cells in cells_by_line(toks).values():
         lead = 2 if len(cells) > 2 and not _is_cell(cells[1].text) else 1  # 財源 手数料収入 4,150 4,980
         head, figures = cells[lead - 1], cells[lead:]
+        if len(figures) > 2 and not is_figure_cell(figures[-1].text):
+            figures = figures[:-1]  # … 4,600,000 3施設: the remark column's words after the figures
         if (len(figures) < 2 or _is_cell(head.text) or not re.search(f"[{CJK}]", head.text)
                 or vocab.money_label(head.text) is not None or head.text in vocab.value_role
                 or _counts(head.text, vocab)

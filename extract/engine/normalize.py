@@ -13,6 +13,7 @@ Every cell keeps the span of source lines it came from.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -80,6 +81,7 @@ def normalize_line(text: str) -> str:
 
     Circled numbers (①…⑳) are list markers, not digits: NFKC would turn ① into 1, so they are kept.
     """
+    text = _delimited(text)
     protected = "".join(f"\0{_CIRCLED.index(c)}\0" if c in _CIRCLED else c for c in text)
     s = _SPACES.sub(" ", _join_spaced_cells(normalize(protected))).strip()
     s = _SPACED_FIGURE.sub(lambda m: m.group(0).replace(" ", ""), s)
@@ -103,6 +105,27 @@ def normalize_line(text: str) -> str:
         if part:
             out.append(part)
     return " ".join(out)
+
+
+_CSV_LINE = re.compile(r'^\s*"[^"]*"\s*,')  # "環境学習推進事業","3,210",…: a spreadsheet saved as CSV
+_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # a figure's separator: the line is no unquoted CSV
+
+
+def _delimited(text: str) -> str:
+    """A line a spreadsheet exported, its cells joined by tabs (TSV) or quoted and joined by commas (CSV):
+    the cells joined by blanks, an empty cell between two others printed as "－" (nothing printed there,
+    which is no value: the cells after it keep their columns)."""
+    if "\t" in text.strip():
+        cells = [c.strip() for c in text.strip().split("\t")]
+    elif _CSV_LINE.match(text) or (text.count(",") >= 2 and not re.search(r"\s", text.strip())
+                                   and not _THOUSANDS.search(text)):  # 科目,令和7年度予算額,増減: a CSV header
+        try:
+            cells = [c.strip() for c in next(csv.reader([text]))]
+        except (csv.Error, StopIteration):
+            return text
+    else:
+        return text
+    return " ".join(c.replace(" ", "") or "－" for c in cells)
 
 
 def _join_spaced_cells(s: str) -> str:

@@ -82,7 +82,8 @@ def table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tupl
     k = 0
     while k < len(cells):
         word = header_word(cells[k].text)
-        if word not in vocab.indicator and word not in vocab.indicator_header_words:
+        if word not in vocab.indicator and word not in vocab.indicator_header_words and not (
+                k == 0 and word in vocab.project_name and len(cells) > 2):  # 事業名 指標 R5実績 …: each row's project
             break
         if word not in vocab.indicator_header_words:  # 指標名 heads any table: the document's kind stands
             kind = kind or vocab.indicator.get(word)
