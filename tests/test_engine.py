@@ -1898,3 +1898,22 @@ def test_a_spreadsheets_csv_lines_read_as_its_tables_with_each_rows_project_and_
         ("total", 128_700_000, 2025), ("total", 124_100_000, 2024), ("stated", 4_600_000, None)]
     assert {i.name: [(v.role, v.value, v.fiscal_year) for v in i.values] for i in p.indicators} == {
         "見学者数": [("actual", 3210, 2023), ("target", 4000, 2025)]}  # counts, not yen under 単位:円
+
+
+@pytest.mark.parametrize("arrow", ["→", " ⇒ ", "→ "])
+def test_a_kpi_statement_with_arrows_between_its_values_and_its_label_in_brackets(arrow):
+    text = (f"みなと市総合戦略 KPIの検証\n【KPI①】企業誘致件数(累計)\n基準値:0件(令和2年度){arrow}目標値:12件(令和6年度)\n"
+            "実績値:9件(令和6年度) 達成率:75.0%\n担当:経済部 商工課\n")
+    r = read_document(SourceText.from_text(text, "kpi.txt"))
+    assert not r.projects  # the statement's lines are values, not a project's name
+    (i,) = r.indicators
+    assert (i.name, i.unit) == ("企業誘致件数", "件")
+    assert [(v.role, v.value, v.fiscal_year, v.qualifier) for v in i.values] == [
+        ("baseline", 0, 2020, "累計"), ("target", 12, 2024, "累計"), ("actual", 9, 2024, "累計")]
+    assert r.fiscal_year is None  # the title prints no year; the baseline's is not the review's
+
+
+def test_a_roman_numbered_heading_is_no_project():
+    text = "令和7年度 事業計画\nII 重点事業\n1. ひだまり見守り事業(担当:福祉課)\n予算額 18,640千円\n"
+    r = read_document(SourceText.from_text(text, "plan.txt"))
+    assert [p.name for p in r.projects] == ["ひだまり見守り事業"]

@@ -216,6 +216,8 @@ _ROLE_VALUE = re.compile(r"(?P<label>[^:：\d]{1,8})[:：](?P<value>.+)")  # 目
 _ITEM_NUMBER = re.compile(r"^(?:[(（]\d{1,2}[)）]|[①-⑳])")
 
 
+_ARROWS = ("→", "⇒", "➡")
+_QUALIFIED = re.compile(r"(.+?)[(（]([^()（）]{1,4})[)）]")
 _NOTE = re.compile(r"[(（][^()（）\d]{1,10}[)）]")  # (新規), (見込): a note in brackets, no figure
 _NOTE_AFTER = re.compile(r"[(（][^()（）\d]{1,10}[)）]$")
 
@@ -258,9 +260,16 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
         if name is None:
             continue
         name, unit = split_unit(name, vocab)
+        counted = _QUALIFIED.fullmatch(name)
+        name_qualifier = None
+        if counted and counted.group(2) in vocab.value_qualifiers:  # 企業誘致件数(累計): what all its values count
+            name, name_qualifier = counted.group(1), counted.group(2)
         values: list[ValueFact] = []
         while j < n:
             cell = _ITEM_NUMBER.sub("", toks[j].text)
+            if cell in _ARROWS:
+                j += 1  # 基準値 0件(R2) → 目標値 12件(R6): from one value to the next
+                continue
             if cell == "単位" and j + 1 < n and toks[j + 1].text in units:
                 unit, j = toks[j + 1].text, j + 2
                 continue
@@ -298,7 +307,7 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
             if v is not None and column.role != "derived":
                 try:
                     values.append(ValueFact(column.role, parse_number(v.group("v")), value_cell, value_tok.span,
-                                            year, value_tok.index, qualifier))
+                                            year, value_tok.index, qualifier or name_qualifier))
                 except NumberFormatError:
                     pass
                 unit = unit or v.group("unit") or None

@@ -30,7 +30,8 @@ LABEL_REACH = 14  # cells after a label where its value may sit in a scrambled d
 MAX_NAME = 48
 _MARKER = re.compile(
     r"^(?:[・•◆◇■□●○◎]\s*|\(\d{1,2}\)\.?\s*|（\d{1,2}）\s*|[①-⑳]\s*|\d{1,2}[.．]\s*(?:【[^】]{0,12}】)?\s*"
-    r"|\d{4,}(?:-\d+)*\s+|\d{1,2}-\d{1,2}(?:-\d{1,2})?\s+|\d{1,2}\s+(?=\D))"
+    r"|\d{4,}(?:-\d+)*\s+|\d{1,2}-\d{1,2}(?:-\d{1,2})?\s+|\d{1,2}\s+(?=\D)"
+    r"|(?:I{1,3}|IV|VI{0,3}|IX|X)[.．\s]\s*|第[一二三四五六七八九十\d]{1,3}\s+)"  # II 重点事業 (Ⅱ), 第3 資金計画
 )
 _INLINE_MARKER = re.compile(r"(?:(?<=\s)|^)(?:\(\d{1,2}\)|（\d{1,2}）|[①-⑳]|・)\s*")
 _LEADING_TAG = re.compile(r"^(?:\([^)]{1,3}\)|（[^）]{1,3}）|【[^】]{0,12}】|<\s*|＜\s*)")
@@ -236,8 +237,9 @@ def listed_projects(
                 if 3 <= len(head) <= MAX_NAME and "。" not in head and head not in vocab.non_project_headings:
                     out.append(NameFact(head, line.span, tok, "heading"))
                 continue
-            if name is None and followed_by_unit and 3 <= len(segment) <= MAX_NAME and "。" not in segment:
-                name = _MARKER.sub("", segment, count=1).strip()
+            if (name is None and followed_by_unit and 3 <= len(segment) <= MAX_NAME and "。" not in segment
+                    and not any(_FIGURE_WORD.search(w) for w in segment.split(" ")[1:])):
+                name = _MARKER.sub("", segment, count=1).strip()  # (実績値:9件 達成率:75.0%: values, no name)
             if name and not any(label_text(word) in vocab.labels for word in name.split(" ")):
                 # (a header's labels before a name are a flattened table's, not the name's words)
                 name = _LEGAL_REF.sub("", name).strip()

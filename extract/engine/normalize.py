@@ -83,7 +83,7 @@ def normalize_line(text: str) -> str:
     """
     text = _delimited(text)
     protected = "".join(f"\0{_CIRCLED.index(c)}\0" if c in _CIRCLED else c for c in text)
-    s = _SPACES.sub(" ", _join_spaced_cells(normalize(protected))).strip()
+    s = _SPACES.sub(" ", _ARROW.sub(" \\1 ", _join_spaced_cells(normalize(protected)))).strip()
     s = _SPACED_FIGURE.sub(lambda m: m.group(0).replace(" ", ""), s)
     s = re.sub(r"\0(\d+)\0", lambda m: _CIRCLED[int(m.group(1))], s)
     s = _BROKEN_GROUP.sub(r"\1,\2", s)
@@ -107,6 +107,7 @@ def normalize_line(text: str) -> str:
     return " ".join(out)
 
 
+_ARROW = re.compile(r"\s*([→⇒➡])\s*")  # 0件(R2)→ 目標値 12件: the arrow between two values is a cell of its own
 _CSV_LINE = re.compile(r'^\s*"[^"]*"\s*,')  # "環境学習推進事業","3,210",…: a spreadsheet saved as CSV
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # a figure's separator: the line is no unquoted CSV
 
@@ -292,7 +293,13 @@ def _label_and_value(cell: str, vocab: Vocabulary) -> list[str]:
     label, colon, value = cell.partition(":")
     if colon and value and label in vocab.labels and value not in UNIT_FACTORS and value not in vocab.non_money_units:
         return [label, value]  # (事業費:千円 is the label's unit, a declaration: one cell)
+    tag = _TAG.match(cell)
+    if tag and tag.end() < len(cell) and (tag.group(1) in vocab.labels or vocab.indicator_kind(tag.group(1))):
+        return [tag.group(1), cell[tag.end():]]  # 【KPI①】企業誘致件数: a label in brackets before its value
     return [cell]
+
+
+_TAG = re.compile(r"【([^】]{1,12})】")
 
 
 def cells_by_line(toks: list[Token]) -> dict[int, list[Token]]:

@@ -64,7 +64,9 @@ def read_document(src: SourceText, *, vocab: Vocabulary | None = None) -> Docume
         content_hash=src.content_hash,
         line_count=len(src.lines),
         title=_title(lines, kind, vocab),
-        fiscal_year=_fiscal_year([t for t in [_title(lines, kind, vocab)] if t] + [line.text for line in lines[:3]]),
+        fiscal_year=_fiscal_year([t for t in [_title(lines, kind, vocab)] if t] + [
+            line.text for line in lines[:3] if kind.name != "kpi_review" or not _VALUE_LABEL.search(line.text)]),
+        # (a KPI review's 基準値 0件(R2) is a value's year, not the review's)
         kind=kind.name,
         kind_confidence=kind.confidence,
         evidence=list(kind.evidence),
@@ -79,6 +81,9 @@ def read_document(src: SourceText, *, vocab: Vocabulary | None = None) -> Docume
         return record
     _read_facts(record, lines, kind, vocab)
     return record
+
+
+_VALUE_LABEL = re.compile(r"(?:基準|目標|実績|現状|現況)値")
 
 
 def _title(lines: list[Line], kind: Kind, vocab: Vocabulary) -> str | None:
