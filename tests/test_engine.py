@@ -1917,3 +1917,14 @@ def test_a_roman_numbered_heading_is_no_project():
     text = "令和7年度 事業計画\nII 重点事業\n1. ひだまり見守り事業(担当:福祉課)\n予算額 18,640千円\n"
     r = read_document(SourceText.from_text(text, "plan.txt"))
     assert [p.name for p in r.projects] == ["ひだまり見守り事業"]
+
+
+def test_a_tables_header_printed_again_on_the_next_page_keeps_the_unit_declared_over_it():
+    head = "番号 事務事業名 所管課 R4決算額 R3決算額\n"
+    rows = [f"{n} 第{n}地区集会所管理事業 市民協働課 {10_000 + 37 * n:,} {9_000 + 41 * n:,}\n" for n in range(1, 41)]
+    text = "事務事業評価結果一覧表\n単位:千円\n" + head + "".join(rows[:3]) + "- 1 -\n事務事業評価結果一覧表\n" + head + "".join(rows[3:])
+    r = read_document(SourceText.from_text(text, "list.txt"))
+    assert len(r.projects) == 40
+    last = r.projects[-1]
+    assert [(a.jpy, a.fiscal_year) for a in last.amounts] == [(11_480_000, 2022), (10_640_000, 2021)]
+    assert not any("no unit is printed" in i.message for i in r.issues)

@@ -221,6 +221,19 @@ def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
             tok = _token_at(by_line.get(i, []), line.text, m.start()) if i in by_line else None
             if tok is not None:
                 out.append(_Declaration(m.group("unit"), tok.index, False, _row_of_unit(tok, by_line[i], vocab)))
+    out.sort(key=lambda d: (d.token, d.weak))
+    # a table's header printed again on the next page continues the table, and the unit declared over it
+    first_seen: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        cells = by_line.get(i, [])
+        if len(cells) < 3 or any(_is_cell(c.text) for c in cells):
+            continue
+        if line.text in first_seen:
+            governing = _governing(out, first_seen[line.text], -1)
+            if governing is not None and governing[0].row is None:
+                out.append(_Declaration(governing[0].unit, cells[0].index, governing[0].weak))
+        else:
+            first_seen[line.text] = cells[0].index
     return sorted(out, key=lambda d: (d.token, d.weak))
 
 
