@@ -451,13 +451,14 @@ def year_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary, era:
 def declared_amounts(
     lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None,
     row_cells: frozenset[int] = frozenset(), not_money: frozenset[int] = frozenset(),
-    headers: list[YearHeader] | None = None,
+    headers: list[YearHeader] | None = None, table_heads: dict[int, int] | None = None,
 ) -> tuple[list[MoneyFact], list[Unplaced]]:
     """Bare table figures that a unit declaration governs; a labelled row under a year header gets
     the header's years (``era``: the document's, for years printed without one). ``row_cells``:
     figures that another recogniser found a row label for (a column-dumped table), small or not;
     ``not_money``: cells another recogniser read as something else (an indicator table's values);
-    ``headers``: the document's year headers, when the caller has them."""
+    ``headers``: the document's year headers, when the caller has them; ``table_heads``: each table row's
+    figure and the first cell of its table's header, whose unit governs the table however long."""
     decls = _declarations(lines, toks, vocab)
     decl_at = {d.token for d in decls}
     rows: dict[int, list[int]] = {}  # label cell -> its figures (indexes into facts)
@@ -483,6 +484,8 @@ def declared_amounts(
                 _indicator_value(toks, t.index, vocab):
             continue  # 成果指標 … R2実績 45,210: an indicator's value, whatever unit a money column declares near it
         governing = _governing(decls, t.index, t.line)
+        if governing is None and table_heads and t.index in table_heads:  # a long table: its header's unit
+            governing = _governing(decls, table_heads[t.index], -1)
         if governing is None:
             if row is not None or t.index in row_cells:
                 unclear.append(Unplaced(text, t.span, "a figure in a money row, but no unit is printed for it"))

@@ -35,6 +35,7 @@ class ProjectRow:
     figures: tuple[tuple[Token, str], ...]  # each figure under a money label, and that label (決算額)
     indicator: Token | None = None  # the cell under an indicator column (指標: 相談件数(件)), if the table has one
     values: tuple[tuple[Token, str], ...] = ()  # each figure under a value column (目標値, 実績値), and its header
+    header: int = -1  # the first cell of the table's header (a unit declared over it governs every row)
 
 
 def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None, *,
@@ -69,7 +70,7 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: s
                 continue
             if row is None:
                 break
-            out.append(row)
+            out.append(replace(row, header=by_line[i][0].index))
     seen = {row.name.index for row in out}
     if headers_of_words:
         return out
@@ -116,12 +117,12 @@ def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
                 row = _row(cells[k:k + width], columns, header, vocab, strict=True)
                 if row is None:
                     break
-                out.append(row)
+                out.append(replace(row, header=cells[p].index))
                 k += width
             if 0 < len(cells) - k < width and cells[-1].index == toks[-1].index:
                 row = _row(cells[k:], columns, header, vocab, strict=True)  # the document is cut inside a row:
                 if row is not None:  # what it prints of it (its name, its first figures) is kept
-                    out.append(row)
+                    out.append(replace(row, header=cells[p].index))
                 k = len(cells)
             p = max(k, p + 1)
     return out

@@ -249,7 +249,9 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     if kind.name in MULTI_PROJECT_KINDS:  # a list's money column: its small sums are sums too
         small_sums, beside_sums = money_column_cells(toks, [(t, p.name or "") for t, p in projects], vocab)
         row_cells |= small_sums
-    declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_cells), table_cells, headers)
+    table_heads = {cell.index: r.header for r in rows for cell, _ in r.figures if r.header >= 0}
+    declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_cells), table_cells, headers,
+                                                table_heads)
     figures = sorted(inline + declared, key=lambda f: f.token)
     per_line = Counter(f.span.start for f in figures)
     budget_title = (kind.name == "budget_summary" and record.fiscal_year is not None
