@@ -1928,3 +1928,11 @@ def test_a_tables_header_printed_again_on_the_next_page_keeps_the_unit_declared_
     last = r.projects[-1]
     assert [(a.jpy, a.fiscal_year) for a in last.amounts] == [(11_480_000, 2022), (10_640_000, 2021)]
     assert not any("no unit is printed" in i.message for i in r.issues)
+
+
+def test_an_indicator_block_of_colon_labels_with_the_baselines_year_before_its_value():
+    text = ("令和6年度 施策評価調書\n【成果指標1】 ごみのリサイクル率\n単位:% 基準値:H29 18.4 R5目標:24.0 R5実績:21.7\n")
+    r = read_document(SourceText.from_text(text, "measure.txt"))
+    assert values(r) == {"ごみのリサイクル率": [("baseline", Decimal("18.4"), 2017), ("target", 24, 2023),
+                                        ("actual", Decimal("21.7"), 2023)]}
+    assert r.indicators[0].unit == "%"

@@ -212,7 +212,7 @@ def _is_role_year(label: str, vocab: Vocabulary) -> bool:
     return rest in vocab.value_role or rest == ""
 
 
-_ROLE_VALUE = re.compile(r"(?P<label>[^:：\d]{1,8})[:：](?P<value>.+)")  # 目標値:90% in one cell
+_ROLE_VALUE = re.compile(r"(?P<label>[^:：]{1,12}?)[:：](?P<value>.+)")  # 目標値:90%, 最終目標(R8):27.0 in one cell
 _ITEM_NUMBER = re.compile(r"^(?:[(（]\d{1,2}[)）]|[①-⑳])")
 
 
@@ -277,11 +277,18 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
                 unit, j = cell, j + 1
                 continue
             inline = _ROLE_VALUE.fullmatch(cell)
+            if inline and inline.group("label") == "単位" and inline.group("value") in units:
+                unit, j = inline.group("value"), j + 1  # 単位:%
+                continue
             label = inline.group("label") if inline else cell
             column = header_column(label, era, vocab)
             if column is None or column.role is None:
                 break
             k, year_before, qualifier = j + (0 if inline else 1), None, None
+            if inline and header_column(inline.group("value"), era, vocab) is not None:
+                before = header_column(inline.group("value"), era, vocab)  # 基準値:H29 18.4: the year, then the value
+                if before.role is None and before.year is not None:
+                    inline, year_before, k = None, before.year, j + 1
             if not inline:  # 実績値 2023年度 20,415人 | 目標 延べ 1,200件: a year, a qualifier before the value
                 before = _year_cell(toks, k, era, vocab)
                 if before is not None:

@@ -294,8 +294,9 @@ def _label_and_value(cell: str, vocab: Vocabulary) -> list[str]:
     if colon and value and label in vocab.labels and value not in UNIT_FACTORS and value not in vocab.non_money_units:
         return [label, value]  # (事業費:千円 is the label's unit, a declaration: one cell)
     tag = _TAG.match(cell)
-    if tag and tag.end() < len(cell) and (tag.group(1) in vocab.labels or vocab.indicator_kind(tag.group(1))):
-        return [tag.group(1), cell[tag.end():]]  # 【KPI①】企業誘致件数: a label in brackets before its value
+    if tag and (tag.group(1) in vocab.labels or vocab.indicator_kind(tag.group(1))):
+        # 【KPI①】企業誘致件数: a label in brackets before its value, or alone (【成果指標1】)
+        return [tag.group(1), cell[tag.end():]] if tag.end() < len(cell) else [tag.group(1)]
     return [cell]
 
 
