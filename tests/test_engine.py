@@ -1936,3 +1936,10 @@ def test_an_indicator_block_of_colon_labels_with_the_baselines_year_before_its_v
     assert values(r) == {"ごみのリサイクル率": [("baseline", Decimal("18.4"), 2017), ("target", 24, 2023),
                                         ("actual", Decimal("21.7"), 2023)]}
     assert r.indicators[0].unit == "%"
+
+
+def test_a_lists_direction_column_gives_each_project_its_direction():
+    text = ("事務事業評価結果一覧表 単位:千円\n番号 事務事業名 所管課 R4決算額 評価 今後の方向性\n"
+            "1 広報紙発行事業 広報課 38,420 B 継続\n2 市民活動支援補助金 協働課 12,600 C 縮小\n")
+    r = read_document(SourceText.from_text(text, "list.txt"))
+    assert [(p.name, p.direction) for p in r.projects] == [("広報紙発行事業", "継続"), ("市民活動支援補助金", "縮小")]

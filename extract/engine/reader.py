@@ -176,6 +176,9 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
                      _section_breaks(lines, toks, [t for t, _ in projects] + [t for t, _ in anchors], vocab),
                      one_owns_all=kind.name not in MULTI_PROJECT_KINDS)
     for row in rows:
+        if row.direction is not None and row.name.index in by_label:  # a list's 今後の方向性 column
+            by_label[row.name.index].direction = row.direction
+            found["direction:table column"] += 1
         if row.unit is not None and row.name.index in by_label:
             by_label[row.name.index].unit = _unit([names.NameFact(row.unit.text, row.unit.span, row.unit.index,
                                                                   "table row")], vocab)
