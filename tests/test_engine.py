@@ -1943,3 +1943,13 @@ def test_a_lists_direction_column_gives_each_project_its_direction():
             "1 広報紙発行事業 広報課 38,420 B 継続\n2 市民活動支援補助金 協働課 12,600 C 縮小\n")
     r = read_document(SourceText.from_text(text, "list.txt"))
     assert [(p.name, p.direction) for p in r.projects] == [("広報紙発行事業", "継続"), ("市民活動支援補助金", "縮小")]
+
+
+def test_a_list_flattened_into_one_line_with_grade_direction_and_ratio_columns_gives_each_row_its_sums():
+    text = ("令和6年度 事務事業評価結果一覧表 (単位:円) No. 事務事業名 担当課 評価 方向性 令和5年度決算額 令和4年度決算額 前年比 "
+            "1 町民バス運行事業 企画課 B 継続 21,384,200 20,955,000 102.0% 2 協力隊活動事業 企画課 A 拡充 15,602,000 "
+            "9,870,500 158.1% 3 敬老祝金支給事業 福祉課 C 廃止 0 1,850,000 皆減\n")
+    r = read_document(SourceText.from_text(text, "list.txt"))
+    assert _money(r) == {"町民バス運行事業": [(21_384_200, 2023), (20_955_000, 2022)],
+                         "協力隊活動事業": [(15_602_000, 2023), (9_870_500, 2022)],
+                         "敬老祝金支給事業": [(0, 2023), (1_850_000, 2022)], "(document)": []}
