@@ -386,8 +386,9 @@ def test_figures_whose_indicator_cannot_be_told_are_listed_not_asserted():
     assert issue.severity == "uncertain" and issue.span == Span.line(4)
     listed = re.findall(r"'([^']+)' \(line (\d+)", issue.message)
     # each unread figure once, with its line; not the values read (24, 22), the money (4,210) or the share
-    # printed after it (103.5%: that row's ratio to last year, not a value)
-    assert listed == [("3", "4"), ("12", "4"), ("640", "4"), ("2.5%", "4"), ("18回", "6")]
+    # printed after it (103.5%: that row's ratio to last year, not a value), nor a share after a derived
+    # column's label (前年比 2.5%)
+    assert listed == [("3", "4"), ("12", "4"), ("640", "4"), ("18回", "6")]
 
 # --- the report and the graph ---------------------------------------------------------------------
 
@@ -1953,3 +1954,30 @@ def test_a_list_flattened_into_one_line_with_grade_direction_and_ratio_columns_g
     assert _money(r) == {"町民バス運行事業": [(21_384_200, 2023), (20_955_000, 2022)],
                          "協力隊活動事業": [(15_602_000, 2023), (9_870_500, 2022)],
                          "敬老祝金支給事業": [(0, 2023), (1_850_000, 2022)], "(document)": []}
+
+
+def test_staff_years_under_a_money_table_are_no_sums():
+    text = ("事務事業評価シート\n事業名 みなと巡回バス事業\n区分 R4決算 R5決算 R6予算 (単位:千円)\n"
+            "事業費 42,310 45,870 51,200\n人件費(人工) 0.80 0.80 1.00\n人件費 6,480 6,560 8,300\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    assert [(a.category, a.jpy) for a in r.projects[0].amounts if a.category == "personnel"] == [
+        ("personnel", 6_480_000), ("personnel", 6_560_000), ("personnel", 8_300_000)]
+    assert not any(a.printed in ("0.80", "1.00") for a in amounts_of(r))
+
+
+def test_a_guide_whose_heading_calls_it_one_yields_nothing():
+    text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
+            "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")
+    r = read_document(SourceText.from_text(text, "guide.txt"))
+    assert r.kind == "template" and not amounts_of(r) and not values(r)
+
+
+def test_a_plans_category_marks_notes_and_its_organisations_sections():
+    text = ("令和7年度 事業計画\n公益財団法人 ほしぞら文化財団\n(単位:千円)\n事業区分 事業名 予算額\n"
+            "公1 星空観察会事業 46,820\n＊財源:市補助金 20,000千円\n公2 ひかり館運営事業 318,400\n"
+            "(1)星空観察会事業\n観察会を開く。\n(2)ひかり館運営事業\n館を開く。\nIII 収支予算(総括)\n経常費用 399,400\n"
+            "特別会計\n駐車場特別会計 2,845\n")
+    r = read_document(SourceText.from_text(text, "plan.txt"))
+    assert [p.name for p in r.projects] == ["星空観察会事業", "ひかり館運営事業"]  # 公1: the category mark
+    assert [a.jpy for a in r.projects[1].amounts] == [318_400_000]  # the note did not end the table
+    assert 399_400_000 in [a.jpy for a in r.amounts]  # III 収支予算: the foundation's, not its last project's

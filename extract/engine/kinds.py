@@ -18,6 +18,7 @@ from policy_kg.extract.engine.vocabulary import KindEvidence, Vocabulary
 
 TITLE_CHARS = 240  # the title block: what a dump prints before the body (headers, the sheet's name)
 TITLE_WEIGHT = 10
+GUIDE_HEAD = 60  # a guide says so in its heading: 評価シート作成の手引き (a sheet's later note 記入方法は… does not)
 MIN_SCORE = 3  # fewer than three body words and no title word is no evidence of a policy document
 _FIGURE = re.compile(r"\d[\d,]{2,}")
 
@@ -66,6 +67,9 @@ def classify(lines: list[Line], vocab: Vocabulary) -> Kind | None:
     figures = len(_FIGURE.findall(body))
     if t_found and (any(f.startswith("title:") for f in t_found) or phrases >= 3 and figures <= phrases):
         t_score += TITLE_WEIGHT * phrases
+        if any(w in body[:GUIDE_HEAD] for w in vocab.template.title):
+            # 事務事業評価シート作成の手引き: a guide's heading names the sheet it explains
+            t_score = max(t_score, max(score for score, _ in scores.values()) + 1)
         scores["template"] = (t_score, t_found)
     # A blank form leaves blanks where a sheet prints its years (令和 年度, 基準値( 年度)) and no figures.
     blanks = sum(len(p.findall(body)) for p in vocab.template_blanks)

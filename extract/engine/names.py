@@ -31,7 +31,8 @@ MAX_NAME = 48
 _MARKER = re.compile(
     r"^(?:[・•◆◇■□●○◎]\s*|\(\d{1,2}\)\.?\s*|（\d{1,2}）\s*|[①-⑳]\s*|\d{1,2}[.．]\s*(?:【[^】]{0,12}】)?\s*"
     r"|\d{4,}(?:-\d+)*\s+|\d{1,2}-\d{1,2}(?:-\d{1,2})?\s+|\d{1,2}\s+(?=\D)"
-    r"|(?:I{1,3}|IV|VI{0,3}|IX|X)[.．\s]\s*|第[一二三四五六七八九十\d]{1,3}\s+)"  # II 重点事業 (Ⅱ), 第3 資金計画
+    r"|(?:I{1,3}|IV|VI{0,3}|IX|X)[.．\s]\s*|第[一二三四五六七八九十\d]{1,3}\s+"  # II 重点事業 (Ⅱ), 第3 資金計画
+    r"|[公収他共]\d{1,2}\s+)"  # 公1 文化芸術振興事業: a public-interest body's category of its projects
 )
 _INLINE_MARKER = re.compile(r"(?:(?<=\s)|^)(?:\(\d{1,2}\)|（\d{1,2}）|[①-⑳]|・)\s*")
 _LEADING_TAG = re.compile(r"^(?:\([^)]{1,3}\)|（[^）]{1,3}）|【[^】]{0,12}】|<\s*|＜\s*)")
@@ -102,7 +103,7 @@ def looks_like_project(name: str, vocab: Vocabulary) -> bool:
         return False
     if core in vocab.labels or core in vocab.project_suffixes or core in vocab.not_project_names:
         return False
-    if core.endswith(vocab.not_project_endings):
+    if core.endswith(vocab.not_project_endings) or core.startswith(vocab.not_project_starts):
         return False
     return core.endswith(vocab.project_suffixes) and bool(re.search(f"[{CJK}]", core[:-2] or "x"))
 

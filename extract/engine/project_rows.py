@@ -64,7 +64,10 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: s
         for row_line in range(first, len(lines)):
             cells = by_line.get(row_line, [])
             row = _row(cells, columns, header, vocab, strict=False) if len(cells) == len(header) else None
-            if row is None and out and out[-1].name.line == row_line - 1 and _name_tail(cells, vocab):
+            if row is None and cells and cells[0].text.startswith(_NOTE_MARKS):
+                continue  # ＊財源:国庫補助金 … under a row: the row's note, the table goes on
+            if (row is None and out and out[-1].name.line == row_line - 1 and _name_tail(cells, vocab)
+                    and not out[-1].name.text.endswith(vocab.project_suffixes)):
                 # 中小企業融資制度利子補給 … / 事業: the end of the row's name, wrapped onto the next line
                 tail = cells[0].text
                 out[-1] = replace(out[-1], name=replace(out[-1].name, text=out[-1].name.text + tail))
@@ -129,6 +132,9 @@ def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
     return out
 
 
+_NOTE_MARKS = ("＊", "*", "※", "注")
+
+
 def _status_line(cells: list[Token], header: list[str], era: str | None) -> bool:
     """Whether a line under a header prints only the status of each year column (決算 決算 予算)."""
     years = sum(1 for h in header if year_column(h, era) is not None)
@@ -146,6 +152,8 @@ def _name_tail(cells: list[Token], vocab: Vocabulary) -> bool:
     and perhaps a note mark (支援事業 ※1)."""
     if not cells or len(cells) > 2 or (len(cells) == 2 and not cells[1].text.startswith(("※", "*"))):
         return False
+    if not re.match(f"[{CJK}]", cells[0].text):
+        return False  # (1)星空観察会事業: a heading's item, not a name's end
     return cells[0].text.endswith(vocab.project_suffixes) and not _FIGURE.fullmatch(cells[0].text)
 
 

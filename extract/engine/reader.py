@@ -545,7 +545,9 @@ class _Owners:
         return owner, by_position
 
 
-_SECTION = re.compile(rf"^(?:[1-9]\d?|[一二三四五六七八九十]{{1,3}})[\s.．、]\s*[{CJK}]")  # 3 収支予算の概要
+_SECTION_MARK = r"(?:[1-9]\d?|[一二三四五六七八九十]{1,3}|I{1,3}|IV|VI{0,3}|IX|X|第[1-9一二三四五六七八九]\d?)"
+_SECTION = re.compile(rf"^{_SECTION_MARK}[\s.．、]\s*[{CJK}]")  # 3 収支予算の概要, III 収支予算, 第3 資金計画
+_SECTION_PREFIX = re.compile(rf"^{_SECTION_MARK}[\s.．、]\s*")
 _SECTION_LENGTH = 40  # a heading is short: a longer numbered line is a list's item
 
 
@@ -560,7 +562,8 @@ def _section_breaks(lines: list[Line], toks: list[Token], project_tokens: list[i
     project_lines = {toks[t].line for t in project_tokens if t < len(toks)}
     return tuple(first_cell[i] for i, line in enumerate(lines)
                  if i in first_cell and i not in project_lines and len(line.text) <= _SECTION_LENGTH
-                 and (_SECTION.match(line.text) or line.text.startswith(vocab.non_project_headings)))
+                 and (_SECTION.match(line.text) and not _SECTION_PREFIX.sub("", line.text).startswith(
+                     vocab.project_name) or _SECTION_PREFIX.sub("", line.text).startswith(vocab.non_project_headings)))
 
 
 def _sheet_sections(lines: list[Line], toks: list[Token], projects: list[tuple[int, Project]],

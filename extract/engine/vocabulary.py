@@ -63,6 +63,7 @@ class Vocabulary:
     project_suffixes: tuple[str, ...]
     not_project_names: tuple[str, ...]
     not_project_endings: tuple[str, ...]
+    not_project_starts: tuple[str, ...]
     non_project_headings: tuple[str, ...]
     heading_endings: tuple[str, ...]
     enumeration_heads: tuple[str, ...]
@@ -155,6 +156,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         project_suffixes=tuple(sorted(_tuple(data, "project_suffixes"), key=len, reverse=True)),
         not_project_names=_tuple(data, "not_project_names"),
         not_project_endings=_tuple(data, "not_project_endings"),
+        not_project_starts=_tuple(data, "not_project_starts"),
         non_project_headings=_tuple(data, "non_project_headings"),
         heading_endings=_tuple(data, "heading_endings"),
         enumeration_heads=_tuple(data, "enumeration_heads"),
@@ -214,8 +216,14 @@ def label_text(cell: str) -> str:
     return _NOTE_AFTER.sub("", cell).strip() or cell
 
 
+_BRACKET_UNIT = re.compile(r"[(（]([^()（）]{1,4})[)）]$")
+
+
 @cache
 def _money_label(v: Vocabulary, token: str) -> tuple[str, str] | None:
+    counted = _BRACKET_UNIT.search(token)
+    if counted and counted.group(1) in v.non_money_units:
+        return None  # 人件費(人工) 0.80: the staff it takes, not money
     core = label_text(token).strip("・:：")  # 事業費(A), 一般財源【単位:円】
     for label in sorted(v.money, key=len, reverse=True):
         if core.endswith(label):
