@@ -18,11 +18,12 @@ from policy_kg.extract.engine import indicator_tables as tables_of
 from policy_kg.extract.engine import indicators as ind
 from policy_kg.extract.engine import labelled_values as labelled_of
 from policy_kg.extract.engine.kinds import Kind, classify
-from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line, logical_lines, tokens
+from policy_kg.extract.engine.normalize import Line, Token, cells_by_line, logical_lines, tokens
+from policy_kg.extract.engine.owners import Owners, section_breaks, sheet_sections
 from policy_kg.extract.engine.project_rows import ProjectRow, money_column_cells, project_rows
-from policy_kg.extract.engine.table_headers import NOT_KEPT, header_column
 from policy_kg.extract.engine.publisher import find_publisher
 from policy_kg.extract.engine.result_lists import listed_results
+from policy_kg.extract.engine.table_headers import NOT_KEPT, header_column
 from policy_kg.extract.engine.unread import unread_values
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text, vocabulary
 from policy_kg.extract.engine.years import YearColumn, document_era, year_column, year_headers
@@ -170,10 +171,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         found[f"project:{fact.how}"] += 1
     projects.sort(key=lambda tp: tp[0])
     record.projects = [p for _, p in projects]
-    owners = _Owners(sorted([(t, p) for t, p in projects if p.key not in named_only] + anchors, key=lambda tp: tp[0]),
-                     _sheet_sections(lines, toks, projects, vocab) if kind.name == "evaluation_sheet" else [],
+    owners = Owners(sorted([(t, p) for t, p in projects if p.key not in named_only] + anchors, key=lambda tp: tp[0]),
+                     sheet_sections(lines, toks, projects, vocab) if kind.name == "evaluation_sheet" else [],
                      tuple(t.line for t in toks),
-                     _section_breaks(lines, toks, [t for t, _ in projects] + [t for t, _ in anchors], vocab),
+                     section_breaks(lines, toks, [t for t, _ in projects] + [t for t, _ in anchors], vocab),
                      one_owns_all=kind.name not in MULTI_PROJECT_KINDS)
     for row in rows:
         if row.direction is not None and row.name.index in by_label:  # a list's 今後の方向性 column
@@ -434,7 +435,7 @@ def _row_indicators(rows: list[ProjectRow], vocab: Vocabulary, era: str | None, 
                     ) -> list[ind.IndicatorFact]:
     """The indicator a table of projects prints on each project's row (相談件数(件) 2,400 2,615 under 指標
     目標値 実績値), with the role and year of each value's column."""
-    out: list[IndicatorFact] = []
+    out: list[ind.IndicatorFact] = []
     for row in rows:
         values = []
         for cell, label in row.values:
@@ -517,89 +518,6 @@ def _hierarchy(record: DocumentRecord, headings: list[names.HeadingFact], projec
     if headings and headings[-1].level == "measure":
         for project in projects:
             project.parents = [parent]
-
-
-@dataclass(frozen=True)
-class _Owners:
-    """Who owns a fact at a cell: the sheet it is printed on, in a file of sheets whose titles divide
-    it; else the project printed before it (by position)."""
-
-    projects: list[tuple[int, Project]]
-    sections: list[tuple[int, int, Project]]  # (first cell, cell after the last, project) of each sheet
-    line_of: tuple[int, ...] = ()  # each cell's line
-    breaks: tuple[int, ...] = ()  # the first cells of numbered headings that name no project (3 収支予算の概要)
-    one_owns_all: bool = True  # a sheet's one project owns all its facts; a list's or a plan's only by position
-
-    def of(self, token: int) -> tuple[Project | None, bool]:
-        if self.sections:
-            return next((p for start, end, p in self.sections if start <= token < end), None), False
-        owner, by_position = _owner(self.projects, token, self.one_owns_all)
-        if by_position and self.breaks:  # a heading after the project's own opens a section that is not its
-            start = max(t for t, _ in self.projects if t <= token)
-            if any(start < b <= token for b in self.breaks):
-                return None, False
-        if by_position and self.line_of:  # 子ども医療費助成事業 8億4,500万円: the only project of its line, its row
-            line = self.line_of[token]
-            on_line = [p for t, p in self.projects if self.line_of[t] == line]
-            by_position = on_line != [owner]
-        return owner, by_position
-
-
-_SECTION_MARK = r"(?:[1-9]\d?|[一二三四五六七八九十]{1,3}|I{1,3}|IV|VI{0,3}|IX|X|第[1-9一二三四五六七八九]\d?)"
-_SECTION = re.compile(rf"^{_SECTION_MARK}[\s.．、]\s*[{CJK}]")  # 3 収支予算の概要, III 収支予算, 第3 資金計画
-_SECTION_PREFIX = re.compile(rf"^{_SECTION_MARK}[\s.．、]\s*")
-_SECTION_LENGTH = 40  # a heading is short: a longer numbered line is a list's item
-
-
-def _section_breaks(lines: list[Line], toks: list[Token], project_tokens: list[int], vocab: Vocabulary
-                    ) -> tuple[int, ...]:
-    """The first cells of headings on lines that name no project, numbered or of the vocabulary's
-    ``non_project_headings``: where one project's section of a plan ends (``3 収支予算の概要``, ``4 重点目標``,
-    ``収支予算書``: what follows is the plan's, not its last project's)."""
-    first_cell: dict[int, int] = {}
-    for t in toks:
-        first_cell.setdefault(t.line, t.index)
-    project_lines = {toks[t].line for t in project_tokens if t < len(toks)}
-    return tuple(first_cell[i] for i, line in enumerate(lines)
-                 if i in first_cell and i not in project_lines and len(line.text) <= _SECTION_LENGTH
-                 and (_SECTION.match(line.text) and not _SECTION_PREFIX.sub("", line.text).startswith(
-                     vocab.project_name) or _SECTION_PREFIX.sub("", line.text).startswith(vocab.non_project_headings)))
-
-
-def _sheet_sections(lines: list[Line], toks: list[Token], projects: list[tuple[int, Project]],
-                    vocab: Vocabulary) -> list[tuple[int, int, Project]]:
-    """The sheets of a file of evaluation sheets: each from a line holding a sheet's title word to the
-    next that names another project, when every sheet names exactly one of the projects; else none (facts
-    then go by position)."""
-    if len(projects) < 2:
-        return []
-    words = vocab.kinds["evaluation_sheet"].title
-    first_cell: dict[int, int] = {}
-    for t in toks:
-        first_cell.setdefault(t.line, t.index)
-    starts = [first_cell[i] for i, line in enumerate(lines) if i in first_cell and any(w in line.text for w in words)]
-    sections: list[tuple[int, int, Project]] = []
-    for start, end in zip(starts, starts[1:] + [len(toks)]):
-        mine = [p for t, p in projects if start <= t < end]
-        if len(mine) > 1:
-            return []
-        if mine:
-            sections.append((start, end, mine[0]))
-        elif sections:  # a page that names no project continues the sheet before it
-            sections[-1] = (sections[-1][0], end, sections[-1][2])
-        # (a title before the first sheet's is the file's own: what it heads is the document's)
-    return sections if len(sections) == len(projects) else []
-
-
-def _owner(projects: list[tuple[int, Project]], token: int, one_owns_all: bool = True
-           ) -> tuple[Project | None, bool]:
-    """The project a fact at ``token`` belongs to, and whether only its position says so."""
-    if not projects:
-        return None, False
-    if len(projects) == 1 and one_owns_all:
-        return projects[0][1], False
-    before = [p for t, p in projects if t <= token]
-    return (before[-1], True) if before else (None, False)
 
 
 def _unit(depts: list[names.NameFact], vocab: Vocabulary) -> Unit:
