@@ -1981,3 +1981,13 @@ def test_a_plans_category_marks_notes_and_its_organisations_sections():
     assert [p.name for p in r.projects] == ["星空観察会事業", "ひかり館運営事業"]  # 公1: the category mark
     assert [a.jpy for a in r.projects[1].amounts] == [318_400_000]  # the note did not end the table
     assert 399_400_000 in [a.jpy for a in r.amounts]  # III 収支予算: the foundation's, not its last project's
+
+
+def test_a_header_of_money_labels_over_one_row_of_figures_gives_each_its_columns_label():
+    text = ("令和4年度 主要な施策の成果に関する説明書\n事業名 ひだまり広場事業 担当 子育て課\n(単位:千円)\n"
+            "決算額 国庫支出金 県支出金 地方債 その他 一般財源\n61,902 20,634 20,634 - 1,200 19,434\n")
+    r = read_document(SourceText.from_text(text, "accounts.txt"))
+    assert [(a.category, a.jpy, a.fiscal_year, a.label) for a in r.projects[0].amounts] == [
+        ("total", 61_902_000, 2022, None), ("funding_share", 20_634_000, None, "国庫支出金"),
+        ("funding_share", 20_634_000, None, "県支出金"), ("funding_share", 1_200_000, None, "その他"),
+        ("stated", 19_434_000, None, "一般財源")]

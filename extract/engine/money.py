@@ -425,6 +425,26 @@ class _GridCell:
     year: YearColumn
 
 
+def label_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> dict[int, tuple[str, str, str]]:
+    """A header of money labels only (``決算額 国庫支出金 県支出金 地方債 その他 一般財源``) over one line of as
+    many figures or no-value cells: each figure's ``(label, field, code)``, its column's."""
+    by_line = cells_by_line(toks)
+    out: dict[int, tuple[str, str, str]] = {}
+    for i in range(len(lines) - 1):
+        head = by_line.get(i, [])
+        # その他 among funding sources is the column of the other ones (alone it names nothing)
+        found = [vocab.money_label(c.text) or (("funding", "その他") if c.text == "その他" else None) for c in head]
+        if len(head) < 3 or any(f is None for f in found):
+            continue
+        row = by_line.get(i + 1, [])
+        if len(row) != len(head) or not all(_is_cell(c.text) or is_no_value(c.text) for c in row):
+            continue
+        for label, (field, code), cell in zip(head, found, row):
+            if _is_cell(cell.text):
+                out[cell.index] = (label_text(label.text), field, code)
+    return out
+
+
 def year_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None) -> dict[int, _GridCell]:
     """Money tables printed one year per row: a header of money labels (``年度 事業費 国県支出金 一般財源``),
     then rows a year starts (``H30 3,400 500 2,900``), one figure (or no-value cell) per label."""
@@ -468,6 +488,7 @@ def declared_amounts(
     grid = year_row_cells(lines, toks, vocab, era)
     headers = year_headers(toks, era) if headers is None else headers
     text_rows = _text_rows(toks, vocab, headers)
+    by_label_row = label_row_cells(lines, toks, vocab)
     for t in toks:
         if t.index in not_money or not _is_cell(t.text):
             continue
@@ -478,7 +499,8 @@ def declared_amounts(
             continue  # 目標 222,410 223,680: values of an indicator, whatever their unit
         strong = bool(_COMMA.fullmatch(text) or _LONG.fullmatch(text))
         row = _money_row(toks, t.index, vocab, decl_at, era)
-        if not strong and row is None and t.index not in row_cells and t.index not in grid and t.index not in text_rows:
+        if (not strong and row is None and t.index not in row_cells and t.index not in grid and t.index not in text_rows
+                and t.index not in by_label_row):
             continue
         if row is None and t.index not in row_cells and t.index not in grid and t.index not in text_rows and \
                 _indicator_value(toks, t.index, vocab):
@@ -506,6 +528,12 @@ def declared_amounts(
             rows.setdefault(where, []).append(len(facts))
         confidence = 0.9 if side == "before" and not decl.weak else 0.7
         how = f"declared unit {decl.unit} ({'column cell' if decl.weak else 'declaration'} {side} it)"
+        if t.index in by_label_row:  # 決算額 国庫支出金 … over 61,902 20,634 …: its column's label says what it is
+            label, field, code = by_label_row[t.index]
+            category, funding = (code, None) if field == "money" else ("funding_share", code)
+            facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how + ", label column",
+                                   confidence, label=label))
+            continue
         if t.index in grid:  # its column names what it is, its row the year
             g = grid[t.index]
             category, funding = (g.code, None) if g.field == "money" else ("funding_share", g.code)
