@@ -1991,3 +1991,13 @@ def test_a_header_of_money_labels_over_one_row_of_figures_gives_each_its_columns
         ("total", 61_902_000, 2022, None), ("funding_share", 20_634_000, None, "国庫支出金"),
         ("funding_share", 20_634_000, None, "県支出金"), ("funding_share", 1_200_000, None, "その他"),
         ("stated", 19_434_000, None, "一般財源")]
+
+
+def test_a_plans_numbered_rows_under_years_a_difference_and_an_estimate_column():
+    text = ("社会福祉法人 ほしぞら会\n令和6年度 事業計画及び収支予算\n単位:百万円\n部門 R5予算 R6予算 増減 R5決算見込\n"
+            "1 ひだまり荘運営事業(介護部) 412 428 16 405\n2 つきあかり支援事業(障害部) 186 193 7 189\n")
+    r = read_document(SourceText.from_text(text, "plan.txt"))
+    assert [(p.name, p.unit.department) for p in r.projects] == [("ひだまり荘運営事業", "介護部"), ("つきあかり支援事業", "障害部")]
+    assert [(a.jpy, a.fiscal_year, a.status, a.label) for a in r.projects[0].amounts] == [
+        (412_000_000, 2023, "budget", None), (428_000_000, 2024, "budget", None), (16_000_000, None, None, "増減"),
+        (405_000_000, 2023, "estimate", None)]

@@ -554,12 +554,22 @@ def declared_amounts(
     return facts, unclear
 
 
-def _difference_after(toks: list[Token], header: YearHeader, vocab: Vocabulary) -> str | None:
-    """The difference column a year header ends with (区分 令和3年度 令和4年度 増減), if any."""
-    if header.end < len(toks) and toks[header.end].line == toks[header.end - 1].line:
-        word = label_text(toks[header.end].text)
-        return word if word in vocab.difference_columns else None
-    return None
+def _columns_after(toks: list[Token], header: YearHeader, vocab: Vocabulary) -> list[tuple[str | None, YearColumn | None]]:
+    """The columns a year header's line prints after its years: a difference (区分 令和3年度 令和4年度 増減:
+    ``(増減, None)``) and more years after it (… 増減 R5決算見込: ``(None, its column)``)."""
+    out: list[tuple[str | None, YearColumn | None]] = []
+    k = header.end
+    while k < len(toks) and toks[k].line == toks[header.end - 1].line:
+        word = label_text(toks[k].text)
+        col = year_column(word, None)
+        if word in vocab.difference_columns:
+            out.append((word, None))
+        elif col is not None and out:
+            out.append((None, col))
+        else:
+            break
+        k += 1
+    return out
 
 
 def _counts(label: str, vocab: Vocabulary) -> bool:
@@ -588,10 +598,12 @@ _ROW_MARK = re.compile(r"[(（][^()（）]{1,15}[)）]$")  # ほしぞら運営�
 def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
                ) -> dict[int, tuple[str, YearColumn | None]]:
     """The figures of rows that a label of no money field starts (委託料, 補助金, 計), under a year header
-    with one column per figure (and a difference column after the years, 増減, whose cell has no year):
-    each figure's row label and column."""
+    with one column per figure (and the columns after the years: a difference, 増減, whose cell has no
+    year, and more years after it): each figure's row label (or the difference's) and column."""
     out: dict[int, tuple[str, YearColumn | None]] = {}
     for cells in cells_by_line(toks).values():
+        if len(cells) > 3 and re.fullmatch(r"\d{1,3}[.．]?", cells[0].text) and not _is_cell(cells[1].text):
+            cells = cells[1:]  # 1 ほしぞら運営事業 412 428: the row's number
         lead = 2 if len(cells) > 2 and not _is_cell(cells[1].text) else 1  # 財源 手数料収入 4,150 4,980
         head, figures = cells[lead - 1], cells[lead:]
         if len(figures) > 2 and not is_figure_cell(figures[-1].text):
@@ -604,15 +616,12 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
         header = header_before(headers, figures[0].index, HEADER_REACH)
         if header is None or head.index < header.end or _another_header(toks, header, head.index, vocab):
             continue
-        columns: list[YearColumn | None] = list(header.columns)
-        difference = _difference_after(toks, header, vocab)
-        if difference:
-            columns.append(None)
+        columns = [(None, c) for c in header.columns] + _columns_after(toks, header, vocab)
         if len(columns) != len(figures):
             continue
-        for cell, col in zip(figures, columns):
+        for cell, (difference, col) in zip(figures, columns):
             if _is_cell(cell.text):
-                out[cell.index] = (label_text(head.text) if col else difference, col)
+                out[cell.index] = (difference or label_text(head.text), col)
     return out
 
 
@@ -648,17 +657,18 @@ def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[i
         header = header_before(headers, cells[0], HEADER_REACH)
         if header is None or _another_header(toks, header, label, vocab):
             continue
-        difference = _difference_after(toks, header, vocab)
-        if len(cells) not in (len(header.columns), len(header.columns) + bool(difference)):
+        after = _columns_after(toks, header, vocab)
+        if len(cells) not in (len(header.columns), len(header.columns) + len(after)):
             continue
+        columns = [(None, c) for c in header.columns] + after
         label_status = status_of(label_text(toks[label].text))  # 予算額(千円): budgets, whatever the header
         for k in members:
             if facts[k].token not in cells:
                 continue
-            if cells.index(facts[k].token) == len(header.columns):  # the 増減 column's cell: no year's sum
+            difference, col = columns[cells.index(facts[k].token)]
+            if col is None:  # the 増減 column's cell: no year's sum
                 facts[k] = replace(facts[k], category="stated", funding=None, label=difference,
                                    how=facts[k].how + ", difference column")
                 continue
-            col = header.columns[cells.index(facts[k].token)]
             facts[k] = replace(facts[k], fiscal_year=col.year, status=col.status or label_status,
                                how=facts[k].how + ", year column")
