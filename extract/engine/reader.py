@@ -444,14 +444,14 @@ def _row_indicators(rows: list[ProjectRow], vocab: Vocabulary, era: str | None, 
             if column is None or column.role in (None, *NOT_KEPT) or m is None:
                 continue
             try:
-                values.append(ind.ValueFact(column.role, parse_number(m.group("v")), cell.text, cell.span, column.year,
-                                        cell.index))
+                values.append(ind.ValueFact(column.role, parse_number(m.group("v")), cell.text, cell.span,
+                                            column.year, cell.index))
             except NumberFormatError:
                 continue
         if row.indicator is not None and values:
             name, unit = ind.split_unit(row.indicator.text, vocab)
             out.append(ind.IndicatorFact(name, default_kind, unit, row.indicator.span, row.indicator.index,
-                                     tuple(values), "table of projects"))
+                                         tuple(values), "table of projects"))
     return out
 
 
