@@ -431,13 +431,12 @@ def label_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> 
     by_line = cells_by_line(toks)
     out: dict[int, tuple[str, str, str]] = {}
     for i in range(len(lines) - 1):
-        head = by_line.get(i, [])
+        head, row = by_line.get(i, []), by_line.get(i + 1, [])
+        if len(head) < 3 or len(row) != len(head) or not all(_is_cell(c.text) or is_no_value(c.text) for c in row):
+            continue
         # その他 among funding sources is the column of the other ones (alone it names nothing)
         found = [vocab.money_label(c.text) or (("funding", "その他") if c.text == "その他" else None) for c in head]
-        if len(head) < 3 or any(f is None for f in found):
-            continue
-        row = by_line.get(i + 1, [])
-        if len(row) != len(head) or not all(_is_cell(c.text) or is_no_value(c.text) for c in row):
+        if any(f is None for f in found):
             continue
         for label, (field, code), cell in zip(head, found, row):
             if _is_cell(cell.text):
@@ -601,7 +600,11 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
     with one column per figure (and the columns after the years: a difference, 増減, whose cell has no
     year, and more years after it): each figure's row label (or the difference's) and column."""
     out: dict[int, tuple[str, YearColumn | None]] = {}
+    if not headers:
+        return out
     for cells in cells_by_line(toks).values():
+        if len(cells) < 3:
+            continue  # a label and two figures at least
         if len(cells) > 3 and re.fullmatch(r"\d{1,3}[.．]?", cells[0].text) and not _is_cell(cells[1].text):
             cells = cells[1:]  # 1 ほしぞら運営事業 412 428: the row's number
         lead = 2 if len(cells) > 2 and not _is_cell(cells[1].text) else 1  # 財源 手数料収入 4,150 4,980

@@ -178,6 +178,8 @@ _SUM_WORD = re.compile(rf"[▲△]?\d[\d,.]*(?:億|万|千)?[\d,.]*(?:{UNIT_ALT}
 def _rows_of(segment: str, vocab: Vocabulary) -> list[str]:
     """A segment cut after each sum printed with its unit and what follows it in brackets: the rows of a
     list flattened into one line (``A事業 42億円(こども家庭課) B事業 18億円(こども家庭課)``)."""
+    if "円" not in segment:
+        return [segment]  # no sum printed with its unit: one row
     words = segment.split(" ")
     cuts = [k + 1 for k, w in enumerate(words[:-1]) if _SUM_WORD.fullmatch(w)]
     bounds = [0, *cuts, len(words)]

@@ -83,8 +83,12 @@ def normalize_line(text: str) -> str:
     """
     text = _delimited(text)
     protected = "".join(f"\0{_CIRCLED.index(c)}\0" if c in _CIRCLED else c for c in text)
-    s = _SPACES.sub(" ", _ARROW.sub(" \\1 ", _join_spaced_cells(normalize(protected)))).strip()
-    s = _SPACED_FIGURE.sub(lambda m: m.group(0).replace(" ", ""), s)
+    s = _join_spaced_cells(normalize(protected))
+    if "→" in s or "⇒" in s or "➡" in s:
+        s = _ARROW.sub(" \\1 ", s)
+    s = _SPACES.sub(" ", s).strip()
+    if " , " in s or " . " in s:  # (most lines print no letter-spaced figure)
+        s = _SPACED_FIGURE.sub(lambda m: m.group(0).replace(" ", ""), s)
     s = re.sub(r"\0(\d+)\0", lambda m: _CIRCLED[int(m.group(1))], s)
     s = _BROKEN_GROUP.sub(r"\1,\2", s)
     s = _FIGURE_THEN.sub(r"\1 \2", s)
@@ -116,6 +120,8 @@ def _delimited(text: str) -> str:
     """A line a spreadsheet exported, its cells joined by tabs (TSV) or quoted and joined by commas (CSV):
     the cells joined by blanks, an empty cell between two others printed as "－" (nothing printed there,
     which is no value: the cells after it keep their columns)."""
+    if "\t" not in text and "," not in text:
+        return text  # most lines: no spreadsheet's separator at all
     if "\t" in text.strip():
         cells = [c.strip() for c in text.strip().split("\t")]
     elif _CSV_LINE.match(text) or (text.count(",") >= 2 and not re.search(r"\s", text.strip())
@@ -290,6 +296,8 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
 
 def _label_and_value(cell: str, vocab: Vocabulary) -> list[str]:
     """A label and its value printed as one cell with a colon (``事業名称:にぎわい創出事業``): two cells."""
+    if ":" not in cell and "【" not in cell:
+        return [cell]  # most cells
     label, colon, value = cell.partition(":")
     if colon and value and label in vocab.labels and value not in UNIT_FACTORS and value not in vocab.non_money_units:
         return [label, value]  # (事業費:千円 is the label's unit, a declaration: one cell)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from policy_kg.extract.engine.normalize import CJK, Line, Token
+from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.records import Project
 
@@ -58,9 +58,7 @@ def section_breaks(lines: list[Line], toks: list[Token], project_tokens: list[in
     """The first cells of headings on lines that name no project, numbered or of the vocabulary's
     ``non_project_headings``: where one project's section of a plan ends (``3 収支予算の概要``, ``4 重点目標``,
     ``収支予算書``: what follows is the plan's, not its last project's)."""
-    first_cell: dict[int, int] = {}
-    for t in toks:
-        first_cell.setdefault(t.line, t.index)
+    first_cell = {line: cells[0].index for line, cells in cells_by_line(toks).items()}
     project_lines = {toks[t].line for t in project_tokens if t < len(toks)}
     return tuple(first_cell[i] for i, line in enumerate(lines)
                  if i in first_cell and i not in project_lines and len(line.text) <= _SECTION_LENGTH
