@@ -286,7 +286,10 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
     out: list[Token] = TokenList()
     for i, line in enumerate(lines):
         first = True
-        for cell in (c for whole in line.text.split(" ") for c in _label_and_value(whole, vocab)):
+        cells = line.text.split(" ")
+        if ":" in line.text or "【" in line.text:  # 事業名称:… | 【KPI①】…: a label glued to its value
+            cells = [c for whole in cells for c in _label_and_value(whole, vocab)]
+        for cell in cells:
             for piece in _split_long(cell, vocab):
                 for figure in split_run_together(piece):
                     out.append(Token(figure, i, len(out), line.span, after_blank=line.after_blank and first))
@@ -296,8 +299,6 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
 
 def _label_and_value(cell: str, vocab: Vocabulary) -> list[str]:
     """A label and its value printed as one cell with a colon (``事業名称:にぎわい創出事業``): two cells."""
-    if ":" not in cell and "【" not in cell:
-        return [cell]  # most cells
     label, colon, value = cell.partition(":")
     if colon and value and label in vocab.labels and value not in UNIT_FACTORS and value not in vocab.non_money_units:
         return [label, value]  # (事業費:千円 is the label's unit, a declaration: one cell)
