@@ -2001,3 +2001,29 @@ def test_a_plans_numbered_rows_under_years_a_difference_and_an_estimate_column()
     assert [(a.jpy, a.fiscal_year, a.status, a.label) for a in r.projects[0].amounts] == [
         (412_000_000, 2023, "budget", None), (428_000_000, 2024, "budget", None), (16_000_000, None, None, "増減"),
         (405_000_000, 2023, "estimate", None)]
+
+
+def test_a_sheet_labelled_jimujigyo_with_its_code_and_a_difference_column_named_otherwise():
+    text = ("令和5年度 事務事業評価シート\n事務事業\n03-02-05\nひだまり配食事業\n担当課 高齢福祉課\n事業費(千円)\n"
+            "区分 令和3年度決算 令和4年度決算 令和5年度予算 前年度比増減\n事業費 14,250 16,830 17,400 570\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    (p,) = r.projects
+    assert (p.name, p.unit.division) == ("ひだまり配食事業", "高齢福祉課")
+    assert [(a.jpy, a.fiscal_year, a.label) for a in p.amounts] == [
+        (14_250_000, 2021, None), (16_830_000, 2022, None), (17_400_000, 2023, None), (570_000, None, "前年度比増減")]
+
+
+def test_an_indicators_values_printed_one_cell_per_line_after_role_and_year_are_no_sums():
+    text = ("2024年度 事務事業評価シート\n事務事業名\nでんし図書事業\n事業費(千円)\n2023年度\n決算\n事業費\n4,520\n"
+            "成果指標\n指標名\n電子書籍の貸出点数\n単位\n点\n計画値\n2023年度\n30,000\n実績値\n2023年度\n31,406\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    assert [a.jpy for a in r.projects[0].amounts] == [4_520_000]
+    assert values(r) == {"電子書籍の貸出点数": [("plan", 30_000, 2023), ("actual", 31_406, 2023)]}
+
+
+def test_a_year_and_its_status_printed_as_two_cells_are_one_column():
+    text = ("事務事業評価シート\n事業名 みちの補修事業\n(単位:千円)\n区分 令和4年度 決算 令和5年度 決算見込 令和6年度 予算\n"
+            "事業費 8,215 8,400 8,900\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    assert [(a.jpy, a.fiscal_year, a.status) for a in r.projects[0].amounts] == [
+        (8_215_000, 2022, None), (8_400_000, 2023, "estimate"), (8_900_000, 2024, "budget")]

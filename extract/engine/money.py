@@ -151,7 +151,7 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             if field is not None:  # 事業費 12,345千円: the label before it says what it is
                 category, funding = (field[1], None) if field[0] == "money" else ("funding_share", field[1])
                 label = label_text(before_cell)
-            elif before_cell and label_text(before_cell) in vocab.difference_columns:
+            elif before_cell and vocab.is_difference(before_cell):
                 label = label_text(before_cell)  # 増減額 299百万円: a difference, kept as printed
             elif before_cell and before_cell.startswith("うち"):
                 label = label_text(before_cell)  # うち市補助金 9,800千円: a part of the sum above, as printed
@@ -364,6 +364,8 @@ def _indicator_value(toks: list[Token], i: int, vocab: Vocabulary) -> bool:
     """Whether cell ``i`` follows a value's role label (``R2実績``, ``目標値``) and the nearest label before it
     is an indicator's (成果指標, 指標名), not money's: a value of that indicator."""
     column = header_column(toks[i - 1].text, None, vocab) if i else None
+    if column is not None and column.role is None and column.year is not None and i > 1:
+        column = header_column(toks[i - 2].text, None, vocab)  # 計画値 / 2023年度 / 30,000: role, year, value
     if column is None or column.role in (None, *NOT_KEPT):
         return False
     for j in range(i - 1, -1, -1):
@@ -561,7 +563,7 @@ def _columns_after(toks: list[Token], header: YearHeader, vocab: Vocabulary) -> 
     while k < len(toks) and toks[k].line == toks[header.end - 1].line:
         word = label_text(toks[k].text)
         col = year_column(word, None)
-        if word in vocab.difference_columns:
+        if vocab.is_difference(word):
             out.append((word, None))
         elif col is not None and out:
             out.append((None, col))
@@ -585,7 +587,7 @@ def _another_header(toks: list[Token], header: YearHeader, index: int, vocab: Vo
     for line in range(toks[header.end - 1].line + 1, toks[index].line):
         cells = by_line.get(line, [])
         words = [c for c in cells if vocab.money_label(c.text) is not None
-                 or label_text(c.text) in vocab.difference_columns or label_text(c.text) in vocab.money_headers]
+                 or vocab.is_difference(c.text) or label_text(c.text) in vocab.money_headers]
         if len(words) >= 2 and not any(_is_cell(c.text) for c in cells):
             return True
     return False

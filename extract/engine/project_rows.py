@@ -160,7 +160,7 @@ def _name_tail(cells: list[Token], vocab: Vocabulary) -> bool:
 def _column_word(cell: str, vocab: Vocabulary, era: str | None) -> bool:
     """Whether a cell can head a column of a table of projects (in a header that prints nothing else)."""
     return (cell in vocab.project_name or cell in vocab.department or _money_column(cell, vocab, era)
-            or cell in vocab.difference_columns or cell in vocab.row_number_columns or cell in vocab.remark_columns
+            or vocab.is_difference(cell) or cell in vocab.row_number_columns or cell in vocab.remark_columns
             or cell in vocab.direction_labels or cell in vocab.derived_value_columns
             or label_text(cell) in vocab.derived_value_columns)  # 方向性, 前年比(%): a row's other columns
 
@@ -179,7 +179,7 @@ def _columns(header: list[str], vocab: Vocabulary, era: str | None, *, years_are
     name_col = next((k for k, h in enumerate(header) if h in vocab.project_name), None)
     unit_col = next((k for k, h in enumerate(header) if h in vocab.department), None)
     money_cols = [k for k, h in enumerate(header) if k != name_col and (
-        _money_column(h, vocab, era, years_are_money) or h in vocab.difference_columns)]
+        _money_column(h, vocab, era, years_are_money) or vocab.is_difference(h))]
     number_col = next((k for k, h in enumerate(header) if h in vocab.row_number_columns), None)
     if name_col is None or (unit_col is None and not money_cols):
         return None

@@ -96,6 +96,11 @@ class Vocabulary:
         成果指標2) or its abbreviation (重要業績評価指標(KPI)); None when the cell is no indicator label."""
         return _indicator_kind(self, cell)
 
+    def is_difference(self, label: str) -> bool:
+        """Whether a column's label names a difference between two others (増減, 前年度比増減, 比較増減)."""
+        core = label_text(label)
+        return core in self.difference_columns or core.endswith(("増減", "増減額"))
+
     def is_total(self, label: str) -> bool:
         """Whether a row's label names a total (合計, 計, 款計, 衛生費計), not a sum of its own kind."""
         core = label_text(label)

@@ -138,6 +138,9 @@ def year_headers(toks: list[Token], era: str | None, relative: dict[str, int] | 
                 col, width = year_column(cell, era), 1
                 if col is None and relative and fiscal_year is not None:
                     col = _relative_column(cell, relative, fiscal_year)
+                if (col is not None and col.status is None and j + 1 < n and status_word(toks[j + 1].text.strip("()（）"))
+                        and _paired(toks, j)):
+                    col, width = YearColumn(col.year, status_of(toks[j + 1].text)), 2  # 令和4年度 決算: one column
             if col is None:
                 break
             cols.append(col)
@@ -168,6 +171,16 @@ def _relative_column(cell: str, relative: dict[str, int], fiscal_year: int) -> Y
     if not tail or not _TAILS.match(tail):
         return None
     return YearColumn(fiscal_year + relative[word], status_of(tail))
+
+
+def _paired(toks: list[Token], j: int) -> bool:
+    """Whether cell ``j`` and the next are one header cell printed apart: on one line, or each alone on its
+    line (one cell per line). A status on the next line of a header of several years is a line of statuses."""
+    if toks[j].line == toks[j + 1].line:
+        return True
+    alone = [(k == 0 or toks[k - 1].line != toks[k].line) and (k + 1 == len(toks) or toks[k + 1].line != toks[k].line)
+             for k in (j, j + 1)]
+    return all(alone)
 
 
 def header_before(headers: list[YearHeader], index: int, reach: int) -> YearHeader | None:
