@@ -382,6 +382,14 @@ def year_cells(toks: list[Token]) -> set[int]:
     return {j for t in toks if t.text in ("年度", "年") for j in bare_years(toks, t.index)}
 
 
+def _labels_next_row(toks: list[Token], k: int) -> bool:
+    """Whether unit-like cell ``k``, alone on its line, heads the next row rather than ending the figure
+    before it: figures follow it without the unit after each (2,520 / 人工 / 0.30 / 0.30, one cell per line)."""
+    if k + 1 >= len(toks) or not _alone(toks, k) or not _is_cell(toks[k + 1].text):
+        return False
+    return k + 2 >= len(toks) or toks[k + 2].text != toks[k].text
+
+
 def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) -> str | None:
     """Why cell ``i`` is not a figure of money (a year, a code, a count), or None."""
     text = toks[i].text
@@ -393,10 +401,10 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
         return "the value of a code or a heading label"
     if re.fullmatch(r"[1-9]", text) and re.match(f"[{CJK}]", nxt) and nxt not in vocab.non_money_units:
         return "a section or list number"  # (0 numbers no section: 地方債 0 0 0 一般財源 …)
-    if nxt in vocab.non_money_units or (
+    if (nxt in vocab.non_money_units or (
             nxt.startswith(tuple(u for u in vocab.non_money_units if u not in vocab.word_units
                                  and u not in vocab.date_units))  # 年度, 月額, 日本: a word, not a unit
-            and vocab.money_label(nxt) is None and nxt not in vocab.labels):
+            and vocab.money_label(nxt) is None and nxt not in vocab.labels)) and not _labels_next_row(toks, i + 1):
         return "a count or share"  # 3 人 | 6,800人が来場 (a unit glued to the text after it)
     small = bool(re.fullmatch(r"\d{1,4}", text))
     if nxt in _CODE_NEXT or small and nxt.startswith(("年度", "年", "月")) or _ERA_WORD.search(prev) \
