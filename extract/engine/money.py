@@ -15,6 +15,7 @@ Two recognisers, both general:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from policy_kg.extract.engine.facts import Unplaced
@@ -222,9 +223,14 @@ def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
             if tok is not None:
                 out.append(_Declaration(m.group("unit"), tok.index, False, _row_of_unit(tok, by_line[i], vocab)))
     out.sort(key=lambda d: (d.token, d.weak))
+    if not out:
+        return out
     # a table's header printed again on the next page continues the table, and the unit declared over it
+    printed = Counter(line.text for line in lines)
     first_seen: dict[str, int] = {}
     for i, line in enumerate(lines):
+        if printed[line.text] < 2:
+            continue  # (most lines are printed once)
         cells = by_line.get(i, [])
         if len(cells) < 3 or any(_is_cell(c.text) for c in cells):
             continue

@@ -138,8 +138,8 @@ def _delimited(text: str) -> str:
 def _join_spaced_cells(s: str) -> str:
     """A letter-spaced line whose cells a wider gap separates (``事 業 費  1 2 , 3 4 5``, as a layout dump
     prints it): each cell of single characters is one word, digits included; the gap stays a cell boundary."""
-    if not _CELL_GAP.search(s):
-        return s
+    if "  " not in s and "\t" not in s:
+        return s  # one blank between all cells: nothing tells cells from letters
     cells = _CELL_GAP.split(s.strip())
     spaced = [" " in c and all(len(p) == 1 for p in c.split(" ")) for c in cells]
     if not any(sp and len(_ONE_CJK.findall(c)) >= 2 for sp, c in zip(spaced, cells)):

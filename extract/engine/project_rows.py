@@ -46,9 +46,11 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: s
     by_line = cells_by_line(toks)
     out: list[ProjectRow] = []
     for i in range(len(lines)):
-        header = [label_text(c.text) for c in by_line.get(i, []) if c.text not in vocab.column_group_captions]
-        if not any(h in vocab.project_name for h in header):
-            continue  # (財源内訳 国県支出金 地方債 …: a caption over the columns after it, no column of its own)
+        cells_of_line = by_line.get(i, [])
+        if not any(label_text(c.text) in vocab.project_name for c in cells_of_line):
+            continue  # most lines head no table of projects
+        header = [label_text(c.text) for c in cells_of_line if c.text not in vocab.column_group_captions]
+        # (財源内訳 国県支出金 地方債 …: a caption over the columns after it, no column of its own)
         if headers_of_words and not all(_column_word(h, vocab, era) or h in _INDICATOR_COLUMNS
                                         or header_column(h, era, vocab) is not None for h in header):
             continue

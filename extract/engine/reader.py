@@ -174,7 +174,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     owners = Owners(sorted([(t, p) for t, p in projects if p.key not in named_only] + anchors, key=lambda tp: tp[0]),
                      sheet_sections(lines, toks, projects, vocab) if kind.name == "evaluation_sheet" else [],
                      tuple(t.line for t in toks),
-                     section_breaks(lines, toks, [t for t, _ in projects] + [t for t, _ in anchors], vocab),
+                     section_breaks(lines, toks, [t for t, _ in projects] + [t for t, _ in anchors], vocab)
+                     if kind.name in MULTI_PROJECT_KINDS else (),
                      one_owns_all=kind.name not in MULTI_PROJECT_KINDS)
     for row in rows:
         if row.direction is not None and row.name.index in by_label:  # a list's 今後の方向性 column
@@ -419,7 +420,9 @@ def _after_sums(toks: list[Token], read: set[int]) -> set[int]:
     """Small bare figures in the run of figures that a line's sums start (合計 6,080 5,830 250): a cell of
     the same row that no rule could read as a sum (it may be one, or a count)."""
     out: set[int] = set()
-    for cells in cells_by_line(toks).values():
+    by_line = cells_by_line(toks)
+    for line in sorted({toks[i].line for i in read if i < len(toks)}):
+        cells = by_line[line]
         first = next((k for k, c in enumerate(cells) if c.index in read), None)
         if first is None:
             continue
