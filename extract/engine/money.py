@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, replace
 
 from policy_kg.extract.engine.facts import Unplaced
@@ -281,6 +282,7 @@ def _cell(text: str) -> str:
     return text[:-1] if text.endswith((")", "）")) and "(" not in text and "（" not in text else text
 
 
+@lru_cache(maxsize=16384)  # asked of every cell by several rules: each text is matched once
 def _is_cell(text: str) -> bool:
     return bool(_CELL.fullmatch(_cell(text)))
 

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from policy_kg.extract.engine.normalize import CJK, Line, Token, cell_of, cells_by_line
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
@@ -90,6 +90,7 @@ _CLAUSE = re.compile(r"[はがをにで][、,]")  # a particle and a comma: a cl
 _PART_OF = ("うち", "内訳", "(うち", "（うち")
 
 
+@lru_cache(maxsize=16384)  # asked of the same names by several recognisers
 def looks_like_project(name: str, vocab: Vocabulary) -> bool:
     """Whether ``name`` reads as one project's name: it ends like one, and is not a label, a
     heading of a group of projects, a count (``22 事業``), a year's heading or a sentence."""
