@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.names import looks_like_project
