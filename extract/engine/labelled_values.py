@@ -219,7 +219,7 @@ _ITEM_NUMBER = re.compile(r"^(?:[(（]\d{1,2}[)）]|[①-⑳])")
 _ARROWS = ("→", "⇒", "➡")
 _QUALIFIED = re.compile(r"(.+?)[(（]([^()（）]{1,4})[)）]")
 _NOTE = re.compile(r"[(（][^()（）\d]{1,10}[)）]")  # (新規), (見込): a note in brackets, no figure
-_NOTE_AFTER = re.compile(r"[(（][^()（）\d]{1,10}[)）]$")
+_NOTE_AFTER = re.compile(_NOTE.pattern + "$")
 
 
 def _year_cell(toks: list[Token], k: int, era: str | None, vocab: Vocabulary) -> int | None:

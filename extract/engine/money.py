@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.names import looks_like_project
-from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
+from policy_kg.extract.engine.normalize import CJK, Line, Token, alone_on_line, cells_by_line
 from policy_kg.extract.engine.table_headers import NOT_KEPT, header_column, header_word
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
 from policy_kg.extract.engine.years import (
@@ -298,12 +298,7 @@ def _same_row(toks: list[Token], a: int, b: int) -> bool:
     of the line after a row of several (… 28,000 / 事業: a name's wrapped end)."""
     if toks[a].line == toks[b].line:
         return True
-    return _alone(toks, b) if a > b else _alone(toks, a)
-
-
-def _alone(toks: list[Token], k: int) -> bool:
-    """Whether cell ``k`` is the only cell of its line."""
-    return (k == 0 or toks[k - 1].line != toks[k].line) and (k + 1 >= len(toks) or toks[k + 1].line != toks[k].line)
+    return alone_on_line(toks, b) if a > b else alone_on_line(toks, a)
 
 
 def _money_row(
@@ -393,7 +388,7 @@ def year_cells(toks: list[Token]) -> set[int]:
 def _labels_next_row(toks: list[Token], k: int) -> bool:
     """Whether unit-like cell ``k``, alone on its line, heads the next row rather than ending the figure
     before it: figures follow it without the unit after each (2,520 / 人工 / 0.30 / 0.30, one cell per line)."""
-    if k + 1 >= len(toks) or not _alone(toks, k) or not _is_cell(toks[k + 1].text):
+    if k + 1 >= len(toks) or not alone_on_line(toks, k) or not _is_cell(toks[k + 1].text):
         return False
     return k + 2 >= len(toks) or toks[k + 2].text != toks[k].text
 
@@ -559,8 +554,8 @@ def declared_amounts(
             continue
         if row is None and t.index in text_rows:  # 委託料 8,640 7,390 under 区分 令和3年度 令和4年度
             row_label, col = text_rows[t.index]
-            name = _ROW_MARK.sub("", row_label)
-            project_row = (col is not None and name.endswith(("事業", "業務")) and not name.startswith("うち")
+            name = label_text(row_label)  # ほしぞら運営事業(事業部): the name without the unit after it
+            project_row = (col is not None and name.endswith(vocab.row_project_endings) and not name.startswith("うち")
                            and looks_like_project(name, vocab))  # (うち県補助金: a part of a sum, no project)
             facts.append(MoneyFact(int(value), text, t.span, t.index, "total" if project_row else "stated", None,
                                    how + ", year column of a row", confidence, fiscal_year=col.year if col else None,
@@ -591,9 +586,7 @@ def _columns_after(toks: list[Token], header: YearHeader, vocab: Vocabulary) -> 
 
 def _counts(label: str, vocab: Vocabulary) -> bool:
     """Whether a row's label names a count or a rate (従事職員数(人), 利用率): its figures are no sums."""
-    unit = re.search(r"[(（]([^()（）]{1,4})[)）]$", label)
-    return label_text(label).endswith(vocab.count_label_endings) or bool(
-        unit and unit.group(1) in vocab.non_money_units)
+    return label_text(label).endswith(vocab.count_label_endings) or vocab.bracketed_count_unit(label) is not None
 
 
 def _another_header(toks: list[Token], header: YearHeader, index: int, vocab: Vocabulary) -> bool:
@@ -607,9 +600,6 @@ def _another_header(toks: list[Token], header: YearHeader, index: int, vocab: Vo
         if len(words) >= 2 and not any(_is_cell(c.text) for c in cells):
             return True
     return False
-
-
-_ROW_MARK = re.compile(r"[(（][^()（）]{1,15}[)）]$")  # ほしぞら運営事業(事業部): the unit after the name
 
 
 def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]

@@ -328,7 +328,7 @@ def _department_start(vocab: Vocabulary) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(lab) for lab in sorted(vocab.department, key=len, reverse=True)))
 
 
-_UPPER_UNITS = ("部", "局", "委員会")  # units a division is printed after (教育委員会 生涯学習課)
+UPPER_UNITS = ("部", "局", "委員会")  # units a division is printed after (教育委員会 生涯学習課)
 
 
 def departments(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
@@ -349,8 +349,8 @@ def departments(toks: list[Token], vocab: Vocabulary) -> list[NameFact]:
                 out.append(NameFact(cand, t.span, t.index, "labelled"))
                 # 産業振興部 農政課: the division printed after its department is the same label's value
                 nxt = _strip(candidates[k + 1]) if k + 1 < len(candidates) else ""
-                if (cand.endswith(_UPPER_UNITS) and 2 <= len(nxt) <= 30 and nxt.endswith(vocab.unit_suffixes)
-                        and not nxt.endswith(_UPPER_UNITS) and not _is_label_like(nxt, vocab)):
+                if (cand.endswith(UPPER_UNITS) and 2 <= len(nxt) <= 30 and nxt.endswith(vocab.unit_suffixes)
+                        and not nxt.endswith(UPPER_UNITS) and not _is_label_like(nxt, vocab)):
                     out.append(NameFact(nxt, t.span, t.index, "labelled"))
                 break
     return out

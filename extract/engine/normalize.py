@@ -312,6 +312,11 @@ def _label_and_value(cell: str, vocab: Vocabulary) -> list[str]:
 _TAG = re.compile(r"【([^】]{1,12})】")
 
 
+def alone_on_line(toks: list[Token], k: int) -> bool:
+    """Whether cell ``k`` is the only cell of its line (a dump of one cell per line prints each so)."""
+    return (k == 0 or toks[k - 1].line != toks[k].line) and (k + 1 >= len(toks) or toks[k + 1].line != toks[k].line)
+
+
 def cells_by_line(toks: list[Token]) -> dict[int, list[Token]]:
     """The cells of each logical line, in order (lines without cells are absent). Read it, do not change it:
     a document's stream hands every caller the same one."""

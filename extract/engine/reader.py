@@ -524,8 +524,8 @@ def _hierarchy(record: DocumentRecord, headings: list[names.HeadingFact], projec
 
 
 def _unit(depts: list[names.NameFact], vocab: Vocabulary) -> Unit:
-    department = next((d.name for d in depts if d.name.endswith(("部", "局", "委員会"))), None)
-    division = next((d.name for d in depts if not d.name.endswith(("部", "局", "委員会"))), None)
+    department = next((d.name for d in depts if d.name.endswith(names.UPPER_UNITS)), None)
+    division = next((d.name for d in depts if not d.name.endswith(names.UPPER_UNITS)), None)
     span = depts[0].span
     if department and division and division.startswith(department):
         division = division[len(department):].strip("・ ") or None

@@ -64,6 +64,7 @@ class Vocabulary:
     not_project_names: tuple[str, ...]
     not_project_endings: tuple[str, ...]
     not_project_starts: tuple[str, ...]
+    row_project_endings: tuple[str, ...]
     non_project_headings: tuple[str, ...]
     heading_endings: tuple[str, ...]
     enumeration_heads: tuple[str, ...]
@@ -95,6 +96,11 @@ class Vocabulary:
         """The kind an indicator label names (活動指標 → activity), as printed with its number (KPI①,
         成果指標2) or its abbreviation (重要業績評価指標(KPI)); None when the cell is no indicator label."""
         return _indicator_kind(self, cell)
+
+    def bracketed_count_unit(self, label: str) -> str | None:
+        """The count unit a label's closing bracket holds (従事職員数(人), 人件費(人工)), or None."""
+        m = _BRACKET_UNIT.search(label)
+        return m.group(1) if m and m.group(1) in self.non_money_units else None
 
     def is_difference(self, label: str) -> bool:
         """Whether a column's label names a difference between two others (増減, 前年度比増減, 比較増減)."""
@@ -162,6 +168,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         not_project_names=_tuple(data, "not_project_names"),
         not_project_endings=_tuple(data, "not_project_endings"),
         not_project_starts=_tuple(data, "not_project_starts"),
+        row_project_endings=_tuple(data, "row_project_endings"),
         non_project_headings=_tuple(data, "non_project_headings"),
         heading_endings=_tuple(data, "heading_endings"),
         enumeration_heads=_tuple(data, "enumeration_heads"),
@@ -226,8 +233,7 @@ _BRACKET_UNIT = re.compile(r"[(（]([^()（）]{1,4})[)）]$")
 
 @cache
 def _money_label(v: Vocabulary, token: str) -> tuple[str, str] | None:
-    counted = _BRACKET_UNIT.search(token)
-    if counted and counted.group(1) in v.non_money_units:
+    if v.bracketed_count_unit(token) is not None:
         return None  # 人件費(人工) 0.80: the staff it takes, not money
     core = label_text(token).strip("・:：")  # 事業費(A), 一般財源【単位:円】
     for label in sorted(v.money, key=len, reverse=True):

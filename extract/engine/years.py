@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from policy_kg.extract.engine.normalize import Token
+from policy_kg.extract.engine.normalize import Token, alone_on_line
 from policy_kg.extract.numbers import UNIT_ALT, NumberFormatError, era_to_year
 
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "R": 2018, "H": 1988, "S": 1925}
@@ -176,11 +176,7 @@ def _relative_column(cell: str, relative: dict[str, int], fiscal_year: int) -> Y
 def _paired(toks: list[Token], j: int) -> bool:
     """Whether cell ``j`` and the next are one header cell printed apart: on one line, or each alone on its
     line (one cell per line). A status on the next line of a header of several years is a line of statuses."""
-    if toks[j].line == toks[j + 1].line:
-        return True
-    alone = [(k == 0 or toks[k - 1].line != toks[k].line) and (k + 1 == len(toks) or toks[k + 1].line != toks[k].line)
-             for k in (j, j + 1)]
-    return all(alone)
+    return toks[j].line == toks[j + 1].line or (alone_on_line(toks, j) and alone_on_line(toks, j + 1))
 
 
 def header_before(headers: list[YearHeader], index: int, reach: int) -> YearHeader | None:
