@@ -22,7 +22,7 @@ Role = Literal["target", "actual", "baseline", "final_target", "plan", "unspecif
 IndicatorKind = Literal["kpi", "key", "activity", "reference", "outcome"]
 Stage = Literal["activity", "short_term", "mid_term", "final"]
 AmountCategory = Literal[
-    "total", "general_fund", "personnel", "fund_size", "loan_frame", "grant_ceiling", "loans_granted",
+    "total", "full_cost", "general_fund", "personnel", "fund_size", "loan_frame", "grant_ceiling", "loans_granted",
     "fund_addition", "funding_share", "stated",
 ]
 AmountStatus = Literal["budget", "estimate", "plan"]

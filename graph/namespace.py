@@ -93,6 +93,7 @@ class PKG(DefinedNamespace):
 
     AmountCategoryScheme: URIRef
     TotalCost: URIRef
+    FullCost: URIRef
     GeneralFund: URIRef
     PersonnelCost: URIRef
     FundSize: URIRef

@@ -1965,6 +1965,16 @@ def test_staff_years_under_a_money_table_are_no_sums():
     assert not any(a.printed in ("0.80", "1.00") for a in amounts_of(r))
 
 
+def test_the_full_cost_with_staff_is_its_own_category_beside_the_project_cost():
+    # a sheet printing 事業費, 人件費 and their sum トータルコスト has two costs a year, which must not be added
+    text = ("事務事業評価シート\n事務事業名 ひだまり広場運営事業\n単位:千円\n区分 令和4年度 令和5年度\n"
+            "事業費 8,100 8,400\n人件費 2,000 2,100\nトータルコスト 10,100 10,500\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    by_category = Counter((a.category, a.fiscal_year) for a in r.projects[0].amounts)
+    assert by_category == {(c, y): 1 for c in ("total", "personnel", "full_cost") for y in (2022, 2023)}
+    assert {a.jpy for a in r.projects[0].amounts if a.category == "full_cost"} == {10_100_000, 10_500_000}
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")
