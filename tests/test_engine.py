@@ -1975,6 +1975,19 @@ def test_the_full_cost_with_staff_is_its_own_category_beside_the_project_cost():
     assert {a.jpy for a in r.projects[0].amounts if a.category == "full_cost"} == {10_100_000, 10_500_000}
 
 
+def test_a_unit_cell_between_a_rows_name_and_its_figures_is_that_rows_not_the_tables():
+    # a KPI table with its project's cost column: 億円 is the KPI's unit, (千円) the cost column's; the KPI's
+    # run of figures goes on past the years printed with them (41.5 H30 50.0 R6 44.2)
+    text = ("KPI検証シート(令和5年度)\n指標 単位 基準値 基準年度 目標値 目標年度 R4実績 関連事業 R4事業費(千円)\n"
+            "観光消費額 億円 41.5 H30 50.0 R6 44.2 観光誘客推進事業 8,200\n"
+            "移住者数 人 120 H30 200 R6 152 移住促進事業 4,500\n")
+    r = read_document(SourceText.from_text(text, "kpi.txt"))
+    yen = {a.printed: (a.jpy, a.label) for a in amounts_of(r)}
+    assert yen["8,200"] == (8_200_000, None) and yen["4,500"] == (4_500_000, None)
+    assert yen["41.5"] == (4_150_000_000, "観光消費額") and yen["44.2"] == (4_420_000_000, "観光消費額")
+    assert not {"120", "200", "152"} & set(yen)  # counts in 人, not 千円
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

@@ -90,6 +90,7 @@ class _Declaration:
     token: int
     weak: bool  # a bare column-unit cell rather than a declaration
     row: int | None = None  # the line it alone governs: the unit of a row that names no money (寄附額(百万円) 420 …)
+    until: int | None = None  # with ``row``: the last cell of the run of figures after it, all it governs
 
 
 def _token_at(line_toks: list[Token], line_text: str, offset: int) -> Token:
@@ -217,12 +218,17 @@ def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
         run = _UNIT_CELLS.search(t.text)
         if t.text in MONEY_UNITS or run:
             unit = re.match(UNIT_ALT, run.group(0) if run else t.text).group(0)
-            out.append(_Declaration(unit, t.index, True))
+            until = _run_after(toks, t)  # a unit cell between a row's name and its figures is that row's
+            row = t.line if until > t.index and prev is not None and prev.line == t.line and _names_no_money(
+                prev.text, vocab) else None
+            out.append(_Declaration(unit, t.index, True, row, until if row is not None else None))
     for i, line in enumerate(lines):
         for m in DECLARATION.finditer(line.text):
             tok = _token_at(by_line.get(i, []), line.text, m.start()) if i in by_line else None
             if tok is not None:
-                out.append(_Declaration(m.group("unit"), tok.index, False, _row_of_unit(tok, by_line[i], vocab)))
+                row = _row_of_unit(tok, by_line[i], vocab)
+                out.append(_Declaration(m.group("unit"), tok.index, False, row,
+                                        _run_after(toks, tok) if row is not None else None))
     out.sort(key=lambda d: (d.token, d.weak))
     if not out:
         return out
@@ -242,6 +248,28 @@ def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
         else:
             first_seen[line.text] = cells[0].index
     return sorted(out, key=lambda d: (d.token, d.weak))
+
+
+def _names_no_money(text: str, vocab: Vocabulary) -> bool:
+    """Whether a row's name cell names something other than money (製造品出荷額等, 転入者数): a unit cell after
+    it (億円) is that row's unit, not its table's."""
+    return (not _is_cell(text) and not is_no_value(text) and vocab.money_label(text) is None and "単位" not in text
+            and not any(w in text for w in vocab.money_headers) and not is_unit_cell(text))
+
+
+def _in_row_run(text: str) -> bool:
+    """Whether a cell continues the run of a row's figures: a figure, a no-value cell, or the year one of
+    them was printed with (350 H30 380 R6 332: a baseline's and a target's years)."""
+    return _is_cell(text) or is_no_value(text) or year_column(text.strip("()（）"), None) is not None
+
+
+def _run_after(toks: list[Token], tok: Token) -> int:
+    """The last cell of the run of figures right after ``tok`` on its line (see ``_in_row_run``): what a
+    row's own unit governs (製造品出荷額等 億円 350 H30 380 | 関連事業 6,800: not the cells after the run)."""
+    k = tok.index
+    while k + 1 < len(toks) and toks[k + 1].line == tok.line and _in_row_run(toks[k + 1].text):
+        k += 1
+    return k
 
 
 def _row_of_unit(tok: Token, line_toks: list[Token], vocab: Vocabulary) -> int | None:
@@ -267,7 +295,7 @@ def is_unit_cell(text: str) -> bool:
 
 
 def _governing(decls: list[_Declaration], index: int, line: int) -> tuple[_Declaration, str] | None:
-    decls = [d for d in decls if d.row is None or d.row == line]
+    decls = [d for d in decls if d.row is None or d.row == line and (d.until is None or d.token < index <= d.until)]
     before = [d for d in decls if d.token < index and index - d.token <= DECLARATION_BEFORE]
     if before:
         return before[-1], "before"
@@ -416,8 +444,8 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
     if i in years:
         return "a year of a header"
     k = i - 1
-    while k >= 0 and _CELL.fullmatch(toks[k].text):
-        k -= 1  # 冊 152,000 158,400: the cell before the run of figures
+    while k >= 0 and (_CELL.fullmatch(toks[k].text) or toks[k].line == toks[i].line and _in_row_run(toks[k].text)):
+        k -= 1  # 冊 152,000 158,400 | 人 2,140 H30 2,300: the cell before the run of figures
     unit = toks[k].text.strip("()（）") if k >= 0 else ""
     if unit in vocab.non_money_units and unit not in vocab.date_units and unit not in vocab.word_units:
         return "a count: its unit's cell stands before it"
@@ -538,6 +566,8 @@ def declared_amounts(
             category, funding = (code, None) if field == "money" else ("funding_share", code)
             label = label_text(toks[where].text)
             rows.setdefault(where, []).append(len(facts))
+        if label is None and decl.row is not None:  # 製造品出荷額等 億円 350 | 寄附額(百万円) 420: the row's name
+            label = label_text(toks[decl.token - 1 if decl.weak else decl.token].text)
         confidence = 0.9 if side == "before" and not decl.weak else 0.7
         how = f"declared unit {decl.unit} ({'column cell' if decl.weak else 'declaration'} {side} it)"
         if t.index in by_label_row:  # 決算額 国庫支出金 … over 61,902 20,634 …: its column's label says what it is
