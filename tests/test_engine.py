@@ -1988,6 +1988,24 @@ def test_a_unit_cell_between_a_rows_name_and_its_figures_is_that_rows_not_the_ta
     assert not {"120", "200", "152"} & set(yen)  # counts in 人, not 千円
 
 
+@pytest.mark.parametrize("caption", ["", "財 ", "源 "])
+def test_a_money_table_printed_one_year_per_row_reads_other_cost_and_count_columns(caption):
+    # その他 (the other funding sources), a cost item of its own (減価償却費), a staff-years column (人工),
+    # Western years as the rows' years, and a vertical caption's character before a row
+    text = ("事務事業評価シート\n事務事業名 しおさい公園管理事業\n(単位:千円)\n"
+            "年度 事業費 国庫支出金 その他 一般財源 減価償却費 正規職員(人工)\n"
+            f"{caption}2022 5,400 2,000 300 3,100 800 0.50\n{caption}2023 5,900 2,200 -- 3,700 800 0.60\n")
+    r = read_document(SourceText.from_text(text.replace("--", "－"), "sheet.txt"))
+    got = {(a.printed, a.fiscal_year): (a.category, a.label, [f.label for f in a.funding])
+           for a in r.projects[0].amounts}
+    assert got == {
+        ("5,400", 2022): ("total", None, []), ("2,000", 2022): ("funding_share", None, ["国庫支出金"]),
+        ("300", 2022): ("funding_share", None, ["その他"]), ("3,100", 2022): ("general_fund", None, []),
+        ("800", 2022): ("stated", "減価償却費", []),
+        ("5,900", 2023): ("total", None, []), ("2,200", 2023): ("funding_share", None, ["国庫支出金"]),
+        ("3,700", 2023): ("general_fund", None, []), ("800", 2023): ("stated", "減価償却費", [])}
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

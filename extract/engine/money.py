@@ -458,12 +458,30 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
 
 @dataclass(frozen=True)
 class _GridCell:
-    """A figure of a money table printed one year per row: its column's label and its row's year."""
+    """A cell of a money table printed one year per row: its column's label and its row's year."""
 
     label: str
-    field: str  # money | funding
+    field: str  # money | funding | count (従事職員(人工): no money) | year (the row's own year cell)
     code: str
     year: YearColumn
+
+
+def _money_column(text: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """What a money table's column header names, as ``(field, code)``: a money label or funding source of the
+    vocabulary; その他 among funding sources (alone it names nothing, there the column of the other ones); a
+    cost item of its own (減価償却費, 委託料: kept with its label as a stated sum); a count (正規職員(人工):
+    not money); None for any other cell."""
+    found = vocab.money_label(text)
+    if found is not None:
+        return found
+    core = label_text(text)
+    if core == "その他":
+        return "funding", "その他"
+    if vocab.bracketed_count_unit(text) or core.endswith(tuple(vocab.count_label_endings)):
+        return "count", core
+    if re.fullmatch(f"[{CJK}]{{2,12}}", core) and core.endswith(tuple(vocab.expense_item_endings)):
+        return "money", "stated"
+    return None
 
 
 def label_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> dict[int, tuple[str, str, str]]:
@@ -475,9 +493,8 @@ def label_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> 
         head, row = by_line.get(i, []), by_line.get(i + 1, [])
         if len(head) < 3 or len(row) != len(head) or not all(_is_cell(c.text) or is_no_value(c.text) for c in row):
             continue
-        # その他 among funding sources is the column of the other ones (alone it names nothing)
-        found = [vocab.money_label(c.text) or (("funding", "その他") if c.text == "その他" else None) for c in head]
-        if any(f is None for f in found):
+        found = [_money_column(c.text, vocab) for c in head]
+        if any(f is None or f[0] == "count" for f in found):
             continue
         for label, (field, code), cell in zip(head, found, row):
             if _is_cell(cell.text):
@@ -493,15 +510,18 @@ def year_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary, era:
     for i in range(len(lines)):
         cells = by_line.get(i, [])
         labels = cells[1:] if cells and cells[0].text in ("年度", "区分", "年度区分") else cells
-        found = [vocab.money_label(c.text) for c in labels]
-        if len(labels) < 2 or any(f is None for f in found):
+        found = [_money_column(c.text, vocab) for c in labels]
+        if len(labels) < 2 or any(f is None for f in found) or all(f[0] == "count" for f in found):
             continue
         for row in range(i + 1, len(lines)):
             rcells = by_line.get(row, [])
+            if len(rcells) == len(labels) + 2 and re.fullmatch(f"[{CJK}]", rcells[0].text):
+                rcells = rcells[1:]  # 財 R3決算 10,960 …: a character of a vertical caption beside the rows
             year = year_column(rcells[0].text, era) if rcells else None
             if year is None or len(rcells) - 1 != len(labels) or not all(
                     _is_cell(c.text) or is_no_value(c.text) for c in rcells[1:]):
                 break
+            out[rcells[0].index] = _GridCell(rcells[0].text, "year", "", year)
             for label, (field, code), cell in zip(labels, found, rcells[1:]):
                 if _is_cell(cell.text):
                     out[cell.index] = _GridCell(label_text(label.text), field, code, year)
@@ -578,6 +598,8 @@ def declared_amounts(
             continue
         if t.index in grid:  # its column names what it is, its row the year
             g = grid[t.index]
+            if g.field in ("count", "year"):
+                continue
             category, funding = (g.code, None) if g.field == "money" else ("funding_share", g.code)
             facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how + ", year row",
                                    confidence, fiscal_year=g.year.year, status=g.year.status, label=g.label))
