@@ -2006,6 +2006,18 @@ def test_a_money_table_printed_one_year_per_row_reads_other_cost_and_count_colum
         ("3,700", 2023): ("general_fund", None, []), ("800", 2023): ("stated", "減価償却費", [])}
 
 
+def test_a_declaration_that_names_shares_too_governs_and_share_columns_are_no_money():
+    # (単位:千円、%) is as common as (単位:千円); a 構成比 / 伸び率 column is a share whatever the table's unit,
+    # and a row printed on its label's line ends there (the next line opens with a section's number)
+    text = ("令和6年度 かすみ町当初予算の概要\n1 歳入 (単位:千円、%)\n区分 令和6年度 令和5年度 増減 構成比\n"
+            "町税 2,134,520 2,098,310 36,210 25.2\n国庫支出金 1,154,680 1,062,340 92,340 13.7\n2 歳出\n")
+    r = read_document(SourceText.from_text(text, "budget.txt"))
+    got = sorted((a.printed, a.jpy, a.fiscal_year) for a in amounts_of(r))
+    assert got == [("1,062,340", 1_062_340_000, 2023), ("1,154,680", 1_154_680_000, 2024),
+                   ("2,098,310", 2_098_310_000, 2023), ("2,134,520", 2_134_520_000, 2024),
+                   ("36,210", 36_210_000, None), ("92,340", 92_340_000, None)]
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

@@ -48,7 +48,7 @@ KANJI_INLINE = re.compile(
 )
 DECLARATION = re.compile(
     r"(?:単位\s*[:：…・]?\s*(?:[^\s:：()（）]{0,8}[:：]\s*)?|[(（【\[]\s*(?:単位\s*[:：]?\s*)?|(?<=[^\s\d])[:：]\s*)"
-    rf"(?P<unit>{UNIT_ALT})(?=[)）】\]\s]|$)"
+    rf"(?P<unit>{UNIT_ALT})(?=[)）】\]\s]|[、,，・/／]\s*[%％]|$)"  # (単位:千円、%): the table's shares are in %
 )
 MONEY_UNITS = UNIT_FACTORS
 _CELL = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?")
@@ -614,13 +614,17 @@ def declared_amounts(
                                    status=col.status if col else None, label=None if project_row else row_label))
             continue  # (1 ほしぞら運営事業 412 428: a project's row, its cost of each year)
         facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how, confidence, label=label))
-    _map_years(toks, facts, rows, headers, vocab, era)
-    return facts, unclear
+    shares = _map_years(toks, facts, rows, headers, vocab, era)
+    return [f for k, f in enumerate(facts) if k not in shares], unclear
+
+
+SHARE_COLUMN = "(share)"  # the label ``_columns_after`` gives a column of rates or shares: its cells are no money
 
 
 def _columns_after(toks: list[Token], header: YearHeader, vocab: Vocabulary) -> list[tuple[str | None, YearColumn | None]]:
     """The columns a year header's line prints after its years: a difference (区分 令和3年度 令和4年度 増減:
-    ``(増減, None)``) and more years after it (… 増減 R5決算見込: ``(None, its column)``)."""
+    ``(増減, None)``), a rate or share (伸び率, 構成比: ``(SHARE_COLUMN, None)``) and more years after
+    them (… 増減 R5決算見込, 令和6年度 構成比 令和5年度: ``(None, its column)``)."""
     out: list[tuple[str | None, YearColumn | None]] = []
     k = header.end
     while k < len(toks) and toks[k].line == toks[header.end - 1].line:
@@ -628,6 +632,8 @@ def _columns_after(toks: list[Token], header: YearHeader, vocab: Vocabulary) -> 
         col = year_column(word, None)
         if vocab.is_difference(word):
             out.append((word, None))
+        elif word in vocab.derived_value_columns:
+            out.append((SHARE_COLUMN, None))
         elif col is not None and out:
             out.append((None, col))
         else:
@@ -683,7 +689,7 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
         if len(columns) != len(figures):
             continue
         for cell, (difference, col) in zip(figures, columns):
-            if _is_cell(cell.text):
+            if _is_cell(cell.text) and difference != SHARE_COLUMN:
                 out[cell.index] = (difference or label_text(head.text), col)
     return out
 
@@ -697,15 +703,19 @@ def _row_cells(toks: list[Token], label: int, era: str | None) -> list[int]:
         j += 1
     cells = []
     while j < n and (_is_cell(toks[j].text) or is_no_value(toks[j].text)):
+        if cells and toks[j].line != toks[cells[0]].line and toks[cells[0]].line == toks[label].line:
+            break  # a row printed on its label's line ends there (the next line's 3 is a section's number)
         cells.append(j)
         j += 1
     return cells
 
 
 def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[int]], headers: list[YearHeader],
-               vocab: Vocabulary, era: str | None) -> None:
+               vocab: Vocabulary, era: str | None) -> set[int]:
     """Give the figures of a labelled row the years of the header above it, when one cell each; a figure
-    printed after its own year (``R3決算 32,100``, no header) takes that year."""
+    printed after its own year (``R3決算 32,100``, no header) takes that year. Returns the figures that
+    stand in a column of shares (構成比): no money."""
+    shares: set[int] = set()
     in_header = {j for h in headers for j in range(h.start, h.end)}
     for members in rows.values():
         for k in members:
@@ -729,9 +739,13 @@ def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[i
             if facts[k].token not in cells:
                 continue
             difference, col = columns[cells.index(facts[k].token)]
+            if difference == SHARE_COLUMN:  # 国庫支出金 1,154,680 13.7: a share in %, whatever the table's unit
+                shares.add(k)
+                continue
             if col is None:  # the 増減 column's cell: no year's sum
                 facts[k] = replace(facts[k], category="stated", funding=None, label=difference,
                                    how=facts[k].how + ", difference column")
                 continue
             facts[k] = replace(facts[k], fiscal_year=col.year, status=col.status or label_status,
                                how=facts[k].how + ", year column")
+    return shares
