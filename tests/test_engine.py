@@ -195,6 +195,39 @@ def test_a_list_of_a_budgets_main_projects_is_a_budget_summary():
     assert found.name == "budget_summary"
 
 
+@pytest.mark.parametrize(("title", "kind"), [
+    ("令和5年度 事務事業評価 一覧表", "measure_evaluation"),  # the name ends with a list, the blank left out
+    ("令和5年度 施策マネジメントシート", "measure_evaluation"),
+    ("令和5年度 事務事業マネジメントシート", "evaluation_sheet"),
+    ("令和6年度 みずうみ町 主要事業の概要", "budget_summary"),
+    ("令和5年度 補正予算(案)の概要", "budget_summary"),
+    ("令和5年度 事業報告書", "business_plan"),
+    ("令和6年度 年度計画", "business_plan"),
+    ("ひばり町総合戦略 重点目標・KPI実績評価シート", "kpi_review"),  # what it evaluates outweighs its last word
+])
+def test_a_documents_name_gives_its_kind_by_its_last_word(title, kind):
+    body = f"{title}\n事業名 担当課 事業費 評価\n"
+    found = classify(logical_lines(SourceText.from_text(body, "d.txt")), vocabulary())
+    assert found is not None and found.name == kind, found
+
+
+def test_a_lists_direction_column_before_a_name_is_not_part_of_it():
+    text = ("令和6年度 みずうみ町 主要事業の概要\n(単位:千円)\n区分 事業名 予算額\n拡充 ふれあいバス運行事業 24,000\n"
+            "新規 窓口キャッシュレス導入事業 3,500\n")
+    r = read_document(SourceText.from_text(text, "b.txt"))
+    assert [p.name for p in r.projects] == ["ふれあいバス運行事業", "窓口キャッシュレス導入事業"]
+
+
+def test_a_supplementary_budgets_sums_are_not_the_years_budget():
+    text = "令和5年度 12月補正予算(案)の概要\n・こども食堂支援事業 3,200千円\n・道路照明灯修繕事業 18,500千円\n"
+    r = read_document(SourceText.from_text(text, "hosei.txt"))
+    assert r.kind == "budget_summary"
+    assert {(a.printed, a.category, a.fiscal_year) for a in amounts_of(r)} == {
+        ("3,200千円", "stated", None), ("18,500千円", "stated", None)}
+    initial = read_document(SourceText.from_text(text.replace("12月補正予算(案)", "当初予算"), "touho.txt"))
+    assert {(a.category, a.fiscal_year) for a in amounts_of(initial)} == {("total", 2023)}
+
+
 def test_text_with_no_evidence_is_refused_with_file_and_line():
     src = SourceText.from_text("むかしむかし、あるところに\nおじいさんがいました。\n", "tale.txt")
     with pytest.raises(UnknownLayout, match="no known layout") as exc:

@@ -40,6 +40,28 @@ def _covered(title: str, words: set[str]) -> set[str]:
         for s, e in mine)}
 
 
+def _modifiers(title: str, vocab: Vocabulary) -> dict[str, set[str]]:
+    """Per kind, its title words printed only right before a title word of another kind (one blank at most
+    between, or overlapping it): a Japanese compound names its kind by its last word, so 事務事業評価 in
+    事務事業評価 一覧表 says what the list lists, not that it is one sheet. The words of ``title_topics`` kinds
+    (総合戦略, KPI) name what a document reviews, whatever its form: they are never modifiers."""
+    found = [(m.start(), m.end(), name, w) for name, ev in vocab.kinds.items() for w in ev.title
+             for m in re.finditer(re.escape(w), title)]
+    out: dict[str, set[str]] = {}
+    for name in vocab.kinds:
+        if name in vocab.title_topics:
+            continue
+        mine = [(s, e, w) for s, e, n, w in found if n == name]
+        def modifies(s: int, e: int) -> bool:
+            return any(n != name and s < s2 and e2 > e and (s2 <= e or title[e:s2] in (" ", "\u3000"))
+                       for s2, e2, n, _ in found)
+
+        for word in {w for _, _, w in mine}:
+            if all(modifies(s, e) for s, e, w in mine if w == word):
+                out.setdefault(name, set()).add(word)
+    return out
+
+
 def _score(evidence: KindEvidence, title: str, body: str, covered: set[str] = frozenset()
            ) -> tuple[int, list[str]]:
     score, found = 0, []
@@ -59,7 +81,8 @@ def classify(lines: list[Line], vocab: Vocabulary) -> Kind | None:
     body = "\n".join(line.text for line in lines)
     title = body[:TITLE_CHARS]
     covered = _covered(title, {w for ev in vocab.kinds.values() for w in ev.title})
-    scores = {name: _score(ev, title, body, covered) for name, ev in vocab.kinds.items()}
+    modifiers = _modifiers(title, vocab)
+    scores = {name: _score(ev, title, body, covered | modifiers.get(name, set())) for name, ev in vocab.kinds.items()}
     t_score, t_found = _score(vocab.template, title, body)
     # A guide explains every field in prose; a real sheet fills them with figures. Count how often
     # the guide's phrases occur, and how many figures the document prints.

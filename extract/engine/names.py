@@ -59,6 +59,7 @@ class _Patterns:
     suffix_end: re.Pattern[str]  # where a project-name ending ends a candidate name
     department_line: re.Pattern[str]  # 所管課: 健康管理課
     enumeration: re.Pattern[str]  # 主な事業は、
+    direction_column: re.Pattern[str]  # 拡充 コミュニティバス運行事業: a list's 区分 column before the name
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -72,6 +73,7 @@ def _patterns(vocab: Vocabulary) -> _Patterns:
         re.compile(rf"(?:{_alternation(vocab.project_suffixes)})(?:[(（][^()（）]{{0,30}}[)）])?(?=\s|$|[(（])"),
         re.compile(rf"(?:{_alternation(vocab.department)})\s*[:：]\s*\S"),
         re.compile(rf"(?:{_alternation(vocab.enumeration_heads)})(?:は|には|として|では)[、,]?\s*"),
+        re.compile(rf"^(?:{_alternation(tuple(vocab.direction_words))})\s+(?=\S{{4}})"),
     )
 
 
@@ -157,7 +159,7 @@ def _segments(text: str) -> list[str]:
 def _project_prefix(text: str, vocab: Vocabulary) -> str | None:
     """The shortest beginning of ``text`` that is a project name (a list item with notes after it)."""
     text = _LEADING_TAG.sub("", _MARKER.sub("", text, count=1)).strip()
-    text = re.sub(r"^\S\s+(?=\S{4})", "", text)  # a one-character column before the name (自 …)
+    text = re.sub(r"^\S\s+(?=\S{4})", "", _patterns(vocab).direction_column.sub("", text))  # (自 …, 拡充 …)
     for m in _patterns(vocab).suffix_end.finditer(text):
         cand = _without_heading(_after_figures(text[: m.end()]), vocab)
         if looks_like_project(cand, vocab):

@@ -260,7 +260,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     figures = sorted(inline + declared, key=lambda f: f.token)
     per_line = Counter(f.span.start for f in figures)
     budget_title = (kind.name == "budget_summary" and record.fiscal_year is not None
-                    and any(w in (record.title or "") for w in vocab.budget_columns))
+                    and any(w in (record.title or "") for w in vocab.budget_columns)
+                    and not any(w in (record.title or "") for w in vocab.supplementary_words))
     account_title = record.fiscal_year is not None and any(w in (record.title or "") for w in vocab.account_titles)
     position_only = 0
     for k, fig in enumerate(figures):

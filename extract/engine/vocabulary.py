@@ -74,12 +74,14 @@ class Vocabulary:
     difference_columns: tuple[str, ...]
     column_group_captions: tuple[str, ...]
     budget_columns: tuple[str, ...]
+    supplementary_words: tuple[str, ...]  # a title's word for a supplementary budget (補正): no year's budget
     account_titles: tuple[str, ...]
     account_columns: tuple[str, ...]
     relative_years: dict[str, int]  # 前年度 -> -1: a year told from the document's
     expense_item_endings: tuple[str, ...]
     count_label_endings: tuple[str, ...]
     kinds: dict[str, KindEvidence]
+    title_topics: tuple[str, ...]  # kinds whose title words name a topic (総合戦略, KPI), not a form
     template: KindEvidence
     template_blanks: tuple[re.Pattern[str], ...]  # blanks a form leaves where a sheet prints a year
 
@@ -178,12 +180,14 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         difference_columns=_tuple(data, "difference_columns"),
         column_group_captions=_tuple(data, "column_group_captions"),
         budget_columns=_tuple(data, "budget_columns"),
+        supplementary_words=_tuple(data, "supplementary_words"),
         account_titles=_tuple(data, "account_titles"),
         account_columns=_tuple(data, "account_columns"),
         relative_years={str(k): int(v) for k, v in (data.get("relative_years") or {}).items()},
         expense_item_endings=_tuple(data, "expense_item_endings"),
         count_label_endings=_tuple(data, "count_label_endings"),
         kinds=kinds,
+        title_topics=_tuple(data, "title_topics"),
         template=KindEvidence(_tuple(template, "title"), _tuple(template, "body")),
         template_blanks=tuple(re.compile(p) for p in _tuple(template, "blanks")),
     )
