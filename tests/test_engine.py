@@ -2051,6 +2051,18 @@ def test_a_declaration_that_names_shares_too_governs_and_share_columns_are_no_mo
                    ("36,210", 36_210_000, None), ("92,340", 92_340_000, None)]
 
 
+def test_group_subtotals_account_headings_and_a_measures_costs_are_not_the_last_projects():
+    text = ("令和5年度 事務事業評価結果一覧\n(単位:千円)\n【市民部】\n1 すみれ窓口改善事業 市民課 8,200\n"
+            "2 ひまわり交流推進事業 協働課 5,400\n市民部 小計 13,600\n"
+            "施策に係る事業費の推移\n年度 事業費 一般財源\nR3 40,100 20,050\n"
+            "3款 民生費\n1目 社会福祉総務費 決算額 96,500千円\n")
+    r = read_document(SourceText.from_text(text, "list.txt"))
+    owned = {a.printed for p in r.projects for a in p.amounts}
+    assert owned == {"8,200", "5,400"}
+    assert {a.printed for a in r.amounts} == {"13,600", "40,100", "20,050", "96,500千円"}
+    assert [a.label for a in r.amounts if a.printed == "13,600"] == ["小計"]
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

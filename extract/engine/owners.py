@@ -57,13 +57,15 @@ def section_breaks(lines: list[Line], toks: list[Token], project_tokens: list[in
                     ) -> tuple[int, ...]:
     """The first cells of headings on lines that name no project, numbered or of the vocabulary's
     ``non_project_headings``: where one project's section of a plan ends (``3 収支予算の概要``, ``4 重点目標``,
-    ``収支予算書``: what follows is the plan's, not its last project's)."""
+    ``収支予算書``: what follows is the plan's, not its last project's), and a budget's account headings
+    (``3款 民生費``)."""
     first_cell = {line: cells[0].index for line, cells in cells_by_line(toks).items()}
     project_lines = {toks[t].line for t in project_tokens if t < len(toks)}
     return tuple(first_cell[i] for i, line in enumerate(lines)
                  if i in first_cell and i not in project_lines and len(line.text) <= _SECTION_LENGTH
                  and (_SECTION.match(line.text) and not _SECTION_PREFIX.sub("", line.text).startswith(
-                     vocab.project_name) or _SECTION_PREFIX.sub("", line.text).startswith(vocab.non_project_headings)))
+                     vocab.project_name) or _SECTION_PREFIX.sub("", line.text).startswith(vocab.non_project_headings)
+                      or any(p.match(line.text) for p in vocab.account_headings)))
 
 
 def sheet_sections(lines: list[Line], toks: list[Token], projects: list[tuple[int, Project]],

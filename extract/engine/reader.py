@@ -460,9 +460,13 @@ def _row_indicators(rows: list[ProjectRow], vocab: Vocabulary, era: str | None, 
 
 
 def _total_line(toks: list[Token], token: int, vocab: Vocabulary) -> str | None:
-    """The total's label (計, 合計) that opens the line of a cell, if one does."""
-    first = label_text(cells_by_line(toks)[toks[token].line][0].text)
-    return first if vocab.is_total(first) else None
+    """The total's label (計, 合計, 総務部 小計) among the cells that open the line of a cell, if one is."""
+    for cell in cells_by_line(toks)[toks[token].line][:3]:
+        if money.is_figure_cell(cell.text) or cell.index >= token:
+            return None
+        if vocab.is_total(cell.text):
+            return label_text(cell.text)
+    return None
 
 
 @dataclass(frozen=True)
