@@ -1620,6 +1620,33 @@ def test_a_difference_labelled_with_a_word_that_ends_in_a_decrease_is_not_made_n
     assert [(a.jpy, a.label) for a in r.amounts] == [(299_000_000, "増減額"), (-400_000, None)]
 
 
+def test_a_sum_followed_by_a_word_of_decrease_is_negative_and_one_of_increase_or_exemption_is_not():
+    text = "令和6年度 予算の概要\n町税は前年度比2億円減の40億円、交付税は3,000万円増、使用料は500万円減免\n"
+    r = read_document(SourceText.from_text(text, "d.txt"))
+    assert [a.jpy for a in r.amounts] == [-200_000_000, 4_000_000_000, 30_000_000, 5_000_000]
+
+
+def test_kpi_statements_from_a_baseline_to_a_target_with_a_label_or_a_period():
+    text = ("第2期 ほたる町総合戦略 効果検証\n"
+            "KPI:空き家バンク成約件数 基準値 3件(R1) ⇒ 目標値 20件(R6)\n"
+            "数値目標:町内就業者数 5,120人(H30)→ 5,300人(R6)\n"
+            "KPI②:新規創業者数 基準値 ― ⇒ 目標値 40人(R2～R6累計)\n")
+    got = values(read_document(SourceText.from_text(text, "kpi.txt")))
+    assert got["空き家バンク成約件数"] == [("baseline", Decimal(3), 2019), ("target", Decimal(20), 2024)]
+    assert got["町内就業者数"] == [("baseline", Decimal(5120), 2018), ("target", Decimal(5300), 2024)]
+    assert ("target", Decimal(40), 2024) in got["新規創業者数"]  # a period's target: reached by its end
+
+
+def test_a_kpi_valued_in_money_is_an_indicator_with_its_unit_not_a_sum():
+    text = ("ほたる町総合戦略 KPI検証\nKPI①:町内商店売上高 基準値 4.2億円(R1) ⇒ 目標値 5.0億円(R6)\n"
+            "実績値 R2 3.6億円 R3 3.9億円 R4 4.8億円\n")
+    r = read_document(SourceText.from_text(text, "kpi.txt"))
+    assert not amounts_of(r)
+    assert values(r)["町内商店売上高"] == [("baseline", Decimal("4.2"), 2019), ("target", Decimal("5.0"), 2024),
+                                        ("actual", Decimal("3.6"), 2020), ("actual", Decimal("3.9"), 2021),
+                                        ("actual", Decimal("4.8"), 2022)]
+
+
 _KPI_WITH_CELL_YEARS = ("第2期総合戦略 KPIの進捗状況\n"
                         "KPI 基準値(年度) 目標値(年度) R3実績 R4実績 達成状況\n"
                         "ふるさと納税寄附額(百万円) 420(R1) 800(R7) 655 712 A\n"
@@ -2061,6 +2088,12 @@ def test_group_subtotals_account_headings_and_a_measures_costs_are_not_the_last_
     assert owned == {"8,200", "5,400"}
     assert {a.printed for a in r.amounts} == {"13,600", "40,100", "20,050", "96,500千円"}
     assert [a.label for a in r.amounts if a.printed == "13,600"] == ["小計"]
+
+
+def test_a_plans_period_in_the_title_is_not_the_documents_fiscal_year():
+    text = ("ひかり市立病院機構\n令和5年度 業務実績報告書\n第2期中期計画(令和4年度～令和7年度)数値目標の達成状況\n"
+            "指標 単位 基準値 目標値\n病床利用率 % 78.4 85.0\n")
+    assert read_document(SourceText.from_text(text, "report.txt")).fiscal_year == 2023
 
 
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():

@@ -25,7 +25,7 @@ from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact, _year, split_unit
 from policy_kg.extract.engine.money import DECLARATION
 from policy_kg.extract.engine.names import looks_like_project
-from policy_kg.extract.engine.normalize import Line, Token, cells_by_line
+from policy_kg.extract.engine.normalize import ARROWS, Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import (
     NOT_KEPT,
     TableColumn,
@@ -516,8 +516,10 @@ def indicator_blocks(toks: list[Token], vocab: Vocabulary, era: str | None, defa
             k += 1
         if not cells or (len(cells) < len(columns) and k < n):
             continue  # not a block of values (or the next cell is no value: a table this reader does not know)
-        if k < n and (header_column(toks[k].text, era, vocab) is not None or _is_value(toks[k].text)):
-            continue  # R3実績 152,000 R4実績 …: the labelled values' form; 目標値 400 450 500: more values than columns
+        if k < n and (header_column(toks[k].text, era, vocab) is not None or _is_value(toks[k].text)
+                      or toks[k].text in ARROWS):
+            continue  # R3実績 152,000 R4実績 … | 基準値 0件(R2) ⇒ 目標値 …: the labelled values' form;
+            # 目標値 400 450 500: more values than columns
         values, printed_unit = _row_values(columns, cells, None)
         if values:
             out.append(IndicatorFact(name, kind or default_kind, unit or printed_unit, name_tok.span, name_tok.index,

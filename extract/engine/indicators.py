@@ -34,7 +34,7 @@ from policy_kg.extract.records import Span
 
 _NUM = r"[▲△-]?\d[\d,]*(?:\.\d+)?"
 PROGRESS = re.compile(
-    rf"(?:^|(?<=[\s①-⑳・•]))(?P<name>[^\s:：①-⑳・•→][^:：①-⑳→]{{1,60}}?)(?:\s*[:：]\s*|\s+)"
+    rf"(?:^|(?<=[\s①-⑳・•:：]))(?P<name>[^\s:：①-⑳・•→][^:：①-⑳→]{{1,60}}?)(?:\s*[:：]\s*|\s+)"
     rf"(?P<v1>{_NUM})\s*(?P<u1>[^\s\d(（]{{0,3}})\s*[(（](?P<y1>[^)）]{{1,14}})[)）]\s*[→⇒]\s*"
     rf"(?P<v2>{_NUM})\s*(?P<u2>[^\s\d(（]{{0,3}})\s*[(（](?P<y2>[^)）]{{1,14}})[)）]"
 )
@@ -69,6 +69,8 @@ class IndicatorFact:
 
 
 def _year(text: str) -> int | None:
+    """The year a value's bracket prints; of a period (R2～R6累計), its end: the year the value is reached by."""
+    text = re.split(r"[～~〜]", text)[-1]
     try:
         return era_to_year(text)
     except NumberFormatError:

@@ -26,7 +26,7 @@ from policy_kg.extract.engine.indicators import (
     split_unit,
 )
 from policy_kg.extract.engine.names import looks_like_project
-from policy_kg.extract.engine.normalize import Line, Token, cells_by_line
+from policy_kg.extract.engine.normalize import ARROWS, Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number
@@ -216,7 +216,6 @@ _ROLE_VALUE = re.compile(r"(?P<label>[^:：]{1,12}?)[:：](?P<value>.+)")  # 目
 _ITEM_NUMBER = re.compile(r"^(?:[(（]\d{1,2}[)）]|[①-⑳])")
 
 
-_ARROWS = ("→", "⇒", "➡")
 _QUALIFIED = re.compile(r"(.+?)[(（]([^()（）]{1,4})[)）]")
 _NOTE = re.compile(r"[(（][^()（）\d]{1,10}[)）]")  # (新規), (見込): a note in brackets, no figure
 _NOTE_AFTER = re.compile(_NOTE.pattern + "$")
@@ -267,7 +266,7 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
         values: list[ValueFact] = []
         while j < n:
             cell = _ITEM_NUMBER.sub("", toks[j].text)
-            if cell in _ARROWS:
+            if cell in ARROWS:
                 j += 1  # 基準値 0件(R2) → 目標値 12件(R6): from one value to the next
                 continue
             if cell == "単位" and j + 1 < n and toks[j + 1].text in units:

@@ -141,8 +141,9 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
                 continue
             before = text[max(0, m.start() - 4):m.start()].strip()
             how = "inline unit"
-            if jpy > 0 and any(before.endswith(w) for w in vocab.negative_words) and not any(
-                    before.endswith(d) for d in vocab.difference_columns):  # 増減額 299百万円: no decrease
+            if jpy > 0 and (any(before.endswith(w) for w in vocab.negative_words) and not any(
+                    before.endswith(d) for d in vocab.difference_columns)  # 増減額 299百万円: no decrease
+                            or after.startswith(vocab.negative_after) and not after.startswith("減免")):
                 jpy, how = -jpy, "inline unit, decrease"
             tok = _token_at(by_line[i], text, m.start())
             if _indicator_value(toks, tok.index, vocab):
@@ -391,9 +392,18 @@ def _role_row(toks: list[Token], i: int, vocab: Vocabulary) -> bool:
     return j == 0 or toks[j - 1].text.strip("()（）") not in vocab.value_role
 
 
+_VALUE_WITH_UNIT = re.compile(rf"[▲△-]?\d[\d,]*(?:\.\d+)?(?:{UNIT_ALT})?")
+
+
 def _indicator_value(toks: list[Token], i: int, vocab: Vocabulary) -> bool:
     """Whether cell ``i`` follows a value's role label (``R2実績``, ``目標値``) and the nearest label before it
     is an indicator's (成果指標, 指標名), not money's: a value of that indicator."""
+    def year_at(k: int) -> bool:
+        col = header_column(toks[k].text, None, vocab) if k >= 0 else None
+        return col is not None and col.role is None and col.year is not None
+
+    while i > 3 and year_at(i - 1) and _VALUE_WITH_UNIT.fullmatch(toks[i - 2].text) and year_at(i - 3):
+        i -= 2  # 実績値 R2 332億円 R3 341億円: each year before its value, after the role label
     column = header_column(toks[i - 1].text, None, vocab) if i else None
     if column is not None and column.role is None and column.year is not None and i > 1:
         column = header_column(toks[i - 2].text, None, vocab)  # 計画値 / 2023年度 / 30,000: role, year, value
@@ -403,8 +413,8 @@ def _indicator_value(toks: list[Token], i: int, vocab: Vocabulary) -> bool:
         text = toks[j].text
         if vocab.money_label(text) is not None or any(text.endswith(h) for h in vocab.money_headers):
             return False
-        if header_word(text) in vocab.indicator:  # 重要業績評価指標(KPI)
-            return True
+        if header_word(text) in vocab.indicator or vocab.indicator_kind(text.partition(":")[0]) is not None:
+            return True  # 重要業績評価指標(KPI), KPI①:道の駅売上高
     return False
 
 

@@ -111,6 +111,7 @@ def normalize_line(text: str) -> str:
     return " ".join(out)
 
 
+ARROWS = ("→", "⇒", "➡")  # between two values of one indicator: from one to the next
 _ARROW = re.compile(r"\s*([→⇒➡])\s*")  # 0件(R2)→ 目標値 12件: the arrow between two values is a cell of its own
 _CSV_LINE = re.compile(r'^\s*"[^"]*"\s*,')  # "環境学習推進事業","3,210",…: a spreadsheet saved as CSV
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # a figure's separator: the line is no unquoted CSV

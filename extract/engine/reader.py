@@ -85,6 +85,8 @@ def read_document(src: SourceText, *, vocab: Vocabulary | None = None) -> Docume
 
 
 _VALUE_LABEL = re.compile(r"(?:基準|目標|実績|現状|現況)値")
+_YEAR = r"(?:令和|平成|昭和|[RHS])?\s?(?:\d{1,4}|元)\s?(?:年度|年)?"
+_PERIOD = re.compile(rf"{_YEAR}\s?[～~〜]\s?{_YEAR}")
 
 
 def _title(lines: list[Line], kind: Kind, vocab: Vocabulary) -> str | None:
@@ -103,7 +105,7 @@ def _fiscal_year(texts: list[str]) -> int | None:
     (2024年度)): the year the document is about."""
     for text in texts:
         try:
-            years = fiscal_years(text)
+            years = fiscal_years(_PERIOD.sub(" ", text))  # (令和4年度～令和8年度): a plan's period, not its year
         except (NumberFormatError, KeyError):
             years = []
         if years:

@@ -35,6 +35,7 @@ class Vocabulary:
     funding: dict[str, str]  # label -> funding type as printed
     money_headers: tuple[str, ...]
     negative_words: tuple[str, ...]
+    negative_after: tuple[str, ...]  # words right after a sum that make it a decrease (1億円減)
     ceiling_words: tuple[str, ...]
     non_money_units: tuple[str, ...]
     target_bounds: tuple[str, ...]
@@ -142,6 +143,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         funding={str(k): str(v) for k, v in (data.get("funding") or {}).items()},
         money_headers=_tuple(data, "money_headers"),
         negative_words=_tuple(data, "negative_words"),
+        negative_after=_tuple(data, "negative_after"),
         ceiling_words=_tuple(data, "ceiling_words"),
         non_money_units=_tuple(data, "non_money_units"),
         target_bounds=_tuple(data, "target_bounds"),
