@@ -2096,6 +2096,20 @@ def test_a_plans_period_in_the_title_is_not_the_documents_fiscal_year():
     assert read_document(SourceText.from_text(text, "report.txt")).fiscal_year == 2023
 
 
+def test_counts_in_a_money_table_by_their_rows_label_or_a_unit_after_them_are_no_sums():
+    text = ("事務事業評価シート\n事務事業名 あおぞら教室運営事業\n(単位:千円)\n区分 令和4年度 令和5年度\n"
+            "事業費 3,200 3,450\n従事時間(時間) 1,240 1,310\n参加者数 1,050 1,120\n正規職員 0.40 0.50 人工\n"
+            "\n- 2 -\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    assert sorted(a.printed for a in amounts_of(r)) == ["3,200", "3,450"]  # (the page's number is none either)
+
+
+def test_a_legend_of_a_lists_marks_names_no_project():
+    text = ("令和6年度 みずうみ町 主要事業の概要\n新規…新たに取り組む事業 拡充…内容を広げる事業\n(単位:千円)\n"
+            "新規 窓口キャッシュレス導入事業 3,500\n")
+    assert [p.name for p in read_document(SourceText.from_text(text, "b.txt")).projects] == ["窓口キャッシュレス導入事業"]
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

@@ -65,6 +65,7 @@ DECLARATION_BEFORE = 150  # cells a declaration governs after it
 DECLARATION_AFTER = 40  # cells before a declaration printed under its column
 HEADER_REACH = 80  # cells between a year header and the first figure of a row under it
 MONEY_ROW_GAP = 6  # cells between a money label and the figures of its row (years, markers)
+MONEY_ROW_CELLS = 12  # the figures of one row of a table, at most
 
 
 @dataclass(frozen=True)
@@ -459,6 +460,15 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
     unit = toks[k].text.strip("()（）") if k >= 0 else ""
     if unit in vocab.non_money_units and unit not in vocab.date_units and unit not in vocab.word_units:
         return "a count: its unit's cell stands before it"
+    if (k >= 0 and toks[k].line == toks[i].line and (k == 0 or toks[k - 1].line != toks[k].line)
+            and i - k <= MONEY_ROW_CELLS and not _is_cell(toks[k].text) and _counts(toks[k].text, vocab)):
+        return "a count: its row's label names one"  # 従事時間(時間) 3,200 3,300 | 参加者数 1,240 (a row of its line)
+    end = i + 1
+    while end < len(toks) and toks[end].line == toks[i].line and _in_row_run(toks[end].text):
+        end += 1
+    after = toks[end].text.strip("()（）") if end < len(toks) and toks[end].line == toks[i].line else ""
+    if after in vocab.non_money_units and after not in vocab.date_units and after not in vocab.word_units:
+        return "a count: its unit's cell stands after its row"  # 正規職員 0.70 0.70 人工
     if re.fullmatch(r"0\d+", text.lstrip("▲△-")):
         return "a code"
     if _DATED.match(nxt):

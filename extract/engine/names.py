@@ -102,8 +102,8 @@ def looks_like_project(name: str, vocab: Vocabulary) -> bool:
         return False
     if _CLAUSE.search(core) or core.startswith(_PART_OF):
         return False  # …の居室改修は、県補助金: a sentence's clause; うち市補助金: a part of a sum above
-    if ":" in core or re.search(r"\d\s*事業$", core) or not _balanced(core):
-        return False
+    if ":" in core or re.search(r"\d\s*事業$", core) or not _balanced(core) or "..." in core or "…" in core:
+        return False  # (新規…新たに取り組む事業: a legend's explanation of a mark)
     if core in vocab.labels or core in vocab.project_suffixes or core in vocab.not_project_names:
         return False
     if core.endswith(vocab.not_project_endings) or core.startswith(vocab.not_project_starts):

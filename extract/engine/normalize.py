@@ -286,6 +286,8 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
     vocab = vocab or vocabulary()
     out: list[Token] = TokenList()
     for i, line in enumerate(lines):
+        if _PAGE_NUMBER.fullmatch(line.text):
+            continue  # - 2 -: a page's number, no cell of the text
         first = True
         cells = line.text.split(" ")
         if ":" in line.text or "【" in line.text:  # 事業名称:… | 【KPI①】…: a label glued to its value
@@ -296,6 +298,9 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
                     out.append(Token(figure, i, len(out), line.span, after_blank=line.after_blank and first))
                     first = False
     return out
+
+
+_PAGE_NUMBER = re.compile(r"[-‐―—]\s?\d{1,3}\s?[-‐―—]")
 
 
 def _label_and_value(cell: str, vocab: Vocabulary) -> list[str]:
