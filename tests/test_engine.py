@@ -2110,6 +2110,15 @@ def test_a_legend_of_a_lists_marks_names_no_project():
     assert [p.name for p in read_document(SourceText.from_text(text, "b.txt")).projects] == ["窓口キャッシュレス導入事業"]
 
 
+def test_a_count_column_of_a_table_of_projects_gives_each_project_a_value_not_a_sum():
+    text = ("事業の実績一覧\n事業名 実施時期 参加者数(人) 事業費(千円)\nほたる祭り 8月 12,400 6,870\n"
+            "朝市 毎月 2,310 540\n")
+    r = read_document(SourceText.from_text(text, "list.txt"))
+    assert sorted(a.printed for a in amounts_of(r)) == ["540", "6,870"]
+    got = {p.name: [(i.name, [v.value for v in i.values]) for i in p.indicators] for p in r.projects}
+    assert got == {"ほたる祭り": [("参加者数", [Decimal(12400)])], "朝市": [("参加者数", [Decimal(2310)])]}
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

@@ -37,6 +37,7 @@ class ProjectRow:
     values: tuple[tuple[Token, str], ...] = ()  # each figure under a value column (目標値, 実績値), and its header
     header: int = -1  # the first cell of the table's header (a unit declared over it governs every row)
     direction: str | None = None  # the word under a direction column (今後の方向性: 継続), as the vocabulary names it
+    counts: tuple[tuple[Token, str], ...] = ()  # each figure under a count column (参加者数(人)), and its header
 
 
 def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None, *,
@@ -211,15 +212,24 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
         return None
     figures = tuple((cells[k], header[k]) for k in money_cols
                     if _FIGURE.fullmatch(cells[k].text) and not is_no_value(cells[k].text))
+    counts = tuple((cells[k], header[k]) for k, h in enumerate(header)
+                   if k < len(cells) and k not in money_cols and k != name_col and _count_column(h, vocab)
+                   and _FIGURE.fullmatch(cells[k].text))  # 参加者数(人) 38,000 beside 事業費(千円): a count, no sum
     direction_col = next((k for k, h in enumerate(header) if h in vocab.direction_labels), None)
     direction = (vocab.direction_words.get(cells[direction_col].text.strip("()（）"))
                  if direction_col is not None and direction_col < len(cells) else None)
     indicator_col = next((k for k, h in enumerate(header) if h in _INDICATOR_COLUMNS or vocab.indicator_kind(h)), None)
     if indicator_col is None or indicator_col >= len(cells) or _FIGURE.fullmatch(cells[indicator_col].text):
-        return ProjectRow(name, unit, figures, direction=direction)
+        return ProjectRow(name, unit, figures, direction=direction, counts=counts)
     values = tuple((cells[k], header[k]) for k in range(indicator_col + 1, len(cells))
                    if k not in money_cols and k < len(header) and _VALUE_CELL.fullmatch(cells[k].text))
-    return ProjectRow(name, unit, figures, cells[indicator_col], values, direction=direction)
+    return ProjectRow(name, unit, figures, cells[indicator_col], values, direction=direction, counts=counts)
+
+
+def _count_column(header: str, vocab: Vocabulary) -> bool:
+    """Whether a column's header names a count (参加者数(人), 入場者目標(人), 利用件数): its figures are values."""
+    return vocab.money_label(header) is None and (
+        vocab.bracketed_count_unit(header) is not None or label_text(header).endswith(tuple(vocab.count_label_endings)))
 
 
 _INDICATOR_COLUMNS = ("指標", "指標名")  # a table of projects may print each project's indicator beside its cost

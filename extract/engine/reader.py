@@ -236,6 +236,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     indicator_tables += _row_indicators(rows, vocab, era, indicator_kind)
     row_owner = {r.indicator.index: by_label[r.name.index] for r in rows  # each row's indicator is its project's
                  if r.indicator is not None and r.name.index in by_label}
+    row_owner |= {cell.index: by_label[r.name.index] for r in rows for cell, _ in r.counts if r.name.index in by_label}
     cell_tables, partial_cells = tables_of.cell_per_line_tables(lines, toks, vocab, era, indicator_kind)
     indicator_tables += cell_tables
     partial_tables += partial_cells
@@ -458,6 +459,17 @@ def _row_indicators(rows: list[ProjectRow], vocab: Vocabulary, era: str | None, 
             name, unit = ind.split_unit(row.indicator.text, vocab)
             out.append(ind.IndicatorFact(name, default_kind, unit, row.indicator.span, row.indicator.index,
                                          tuple(values), "table of projects"))
+        for cell, label in row.counts:  # 参加者数(人) 38,000: the count a column of the table gives each row
+            m = ind._TABLE_VALUE.fullmatch(cell.text)
+            name, unit = ind.split_unit(label, vocab)
+            role = next((vocab.value_role[w] for w in sorted(vocab.value_role, key=len, reverse=True) if w in name),
+                        "unspecified")  # 入場者目標(人): the role its header names
+            try:
+                value = ind.ValueFact(role, parse_number(m.group("v")), cell.text, cell.span, None, cell.index)
+            except (NumberFormatError, AttributeError):
+                continue
+            out.append(ind.IndicatorFact(name, default_kind, unit, cell.span, cell.index, (value,),
+                                         "count column of a table of projects"))
     return out
 
 
