@@ -1647,6 +1647,25 @@ def test_a_kpi_valued_in_money_is_an_indicator_with_its_unit_not_a_sum():
                                         ("actual", Decimal("4.8"), 2022)]
 
 
+_MEASURE_INDICATORS = ("令和元年度 施策評価シート\n施策名 地域農業の振興\n1 成果指標の状況\n"
+                       "指標名 単位 基準値 28年度 29年度 30年度 元年度 最終目標\n(27年度) (2年度)\n"
+                       "市民農園の利用区画数 区画 120 目標 130 140 150 160 200\n実績 128 139 152 －\n"
+                       "新規就農者数 人 8 目標 10 10 12 12 15\n実績 9 11 10 －\n")
+
+
+def test_a_measures_indicator_table_with_target_and_actual_rows_under_one_header():
+    # the role printed inside a row (120 目標 130 …) heads the year columns after the baseline; the row of
+    # actuals under it fills the same columns; a second header line's bracketed years are the baseline's
+    # and the final target's, each in the era nearest the header's (27年度 beside 28年度 … 元年度 is 2015)
+    got = values(read_document(SourceText.from_text(_MEASURE_INDICATORS, "measure.txt")))
+    assert got["市民農園の利用区画数"] == [
+        ("baseline", Decimal(120), 2015), ("target", Decimal(130), 2016), ("target", Decimal(140), 2017),
+        ("target", Decimal(150), 2018), ("target", Decimal(160), 2019), ("final_target", Decimal(200), 2020),
+        ("actual", Decimal(128), 2016), ("actual", Decimal(139), 2017), ("actual", Decimal(152), 2018)]
+    assert [(r, y) for r, _, y in got["新規就農者数"]][-3:] == [("actual", 2016), ("actual", 2017), ("actual", 2018)]
+    assert "単位" not in got  # the header is no indicator
+
+
 _KPI_WITH_CELL_YEARS = ("第2期総合戦略 KPIの進捗状況\n"
                         "KPI 基準値(年度) 目標値(年度) R3実績 R4実績 達成状況\n"
                         "ふるさと納税寄附額(百万円) 420(R1) 800(R7) 655 712 A\n"

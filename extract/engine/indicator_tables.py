@@ -36,6 +36,7 @@ from policy_kg.extract.engine.table_headers import (
     values_missing,
 )
 from policy_kg.extract.engine.vocabulary import Vocabulary
+from policy_kg.extract.engine.years import eraless
 from policy_kg.extract.numbers import NumberFormatError, is_no_value, parse_number
 from policy_kg.extract.records import Span
 
@@ -59,6 +60,10 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             continue
         numbered = header_cells[0].text in vocab.row_number_columns  # No. 指標名 …: rows open with their number
         kind, columns = header
+        if i < n and _bracketed_years(by_line.get(i, []), columns, era, vocab):
+            columns = _bracketed_years(by_line[i], columns, era, vocab)  # (H30) (R7) under 基準値 … 最終目標
+            i += 1
+        offset = 0  # the column a role printed inside the row above starts at (… 120 目標 130 140 / 実績 128 139)
         group_kind = None  # a caption over a group of rows (重点 / 活動) gives them its kind
         previous: tuple[str, str | None] | None = None  # the name and unit of the row before
         caption_kind: str | None = None  # the kind the caption of the rows that follow it prints
@@ -85,7 +90,12 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             if len(cells_of_line) > 2 and cells_of_line[0].text in vocab.indicator and not _is_value(cells_of_line[1].text):
                 row_kind = vocab.indicator[cells_of_line[0].text]  # 活動指標 開設クラブ数(か所) 12 13 14
                 cells_of_line = cells_of_line[1:]
-            row = _table_row(cells_of_line, columns, vocab)
+            row_columns = columns[offset:] if continued else columns
+            if not continued:
+                cells_of_line, offset, mid_role = _mid_role(cells_of_line, vocab)
+                if mid_role is not None:  # 利用区画数 区画 120 目標 130 140: the role of the columns after it
+                    row_columns = columns[:offset] + [replace(c, role=c.role or mid_role) for c in columns[offset:]]
+            row = _table_row(cells_of_line, row_columns, vocab)
             wrapped = 0
             if row is None:  # a name over one or two lines, its values on the next
                 row, wrapped = _wrapped_row(by_line, i, columns, vocab)
@@ -102,7 +112,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             else:
                 caption_kind = None  # a row of its own: the caption above named another indicator
             previous = (name, unit)
-            values, printed_unit = _row_values(columns, cells, row_role)
+            values, printed_unit = _row_values(row_columns, cells, row_role)
             unit = unit or printed_unit
             first = by_line[i][0]
             span = Span(first.span.start, by_line[i + wrapped][-1].span.end) if wrapped else first.span
@@ -113,11 +123,45 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             elif values:
                 out.append(IndicatorFact(name, row_kind or (caption_kind if continued else None) or group_kind or kind
                                          or default_kind, unit, span, first.index, tuple(values), "indicator table"))
-            if values_missing(columns, len(cells)):
+            if values_missing(row_columns, len(cells)):
                 partial.append(Unplaced(name, span,
-                                        f"{len(cells)} values under {len(columns)} columns: read from the left"))
+                                        f"{len(cells)} values under {len(row_columns)} columns: read from the left"))
             i += 1 + wrapped
     return out, partial
+
+
+def _bracketed_years(cells: list[Token], columns: list[TableColumn], era: str | None, vocab: Vocabulary
+                     ) -> list[TableColumn] | None:
+    """A header's second line of bracketed years only (``(H30) (R7)`` under ``基準値 R2 … 最終目標``): each the
+    year of the next column that prints a role and no year, in order; None for any other line."""
+    years = [header_column(c.text, era, vocab) for c in cells]
+    open_roles = [k for k, c in enumerate(columns) if c.role not in (None, *NOT_KEPT) and c.year is None]
+    if not years or not all(y is not None and y.bracketed for y in years) or len(years) != len(open_roles):
+        return None
+    known = [c.year for c in columns if c.year is not None]
+    out = list(columns)
+    for k, y, cell in zip(open_roles, years, cells):
+        year = y.year
+        if known and eraless(cell.text.strip("()（）")):  # (27年度) over 28年度 … 元年度: of the era nearest them
+            read = [header_column(cell.text, e, vocab) for e in ("H", "R")]
+            year = min((r.year for r in read if r is not None and r.year is not None),
+                       key=lambda v: abs(v - sum(known) / len(known)), default=year)
+        out[k] = replace(out[k], year=year)
+    return out
+
+
+def _mid_role(cells: list[Token], vocab: Vocabulary) -> tuple[list[Token], int, str | None]:
+    """A row that prints a role among its values (``利用区画数 区画 120 目標 130 140 …``): the cells without it,
+    how many values come before it, and its role; else the cells as they are, 0 and None."""
+    first = next((j for j, c in enumerate(cells) if _is_value(c.text)), None)
+    if first is None:
+        return cells, 0, None
+    for j in range(first + 1, len(cells)):
+        if cells[j].text in vocab.value_role and j + 1 < len(cells) and _is_value(cells[j + 1].text):
+            return cells[:j] + cells[j + 1:], j - first, vocab.value_role[cells[j].text]
+        if not _is_value(cells[j].text):
+            break
+    return cells, 0, None
 
 
 def _caption(cells: list[Token], following: list[Token], vocab: Vocabulary

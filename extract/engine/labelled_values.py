@@ -252,8 +252,9 @@ def labelled_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken
             j += 1  # 活動指標 指標名 …: the words that head the name
         while j < n and name is None:  # the name: the first cell that is not a label, a unit or a value
             cell = toks[j].text
-            if cell in vocab.labels or cell in units or _TABLE_VALUE.fullmatch(cell) or len(cell) < 2:
-                break
+            if (cell in vocab.labels or cell in units or _TABLE_VALUE.fullmatch(cell) or len(cell) < 2
+                    or cell in vocab.indicator_header_words):
+                break  # (指標名 単位 基準値 28年度 …: a table's header, no indicator's name)
             name, first = cell, toks[j]
             j += 1
         if name is None:

@@ -40,6 +40,8 @@ def header_column(cell: str, era: str | None, vocab: Vocabulary) -> TableColumn 
     ``平成30年度``; None when it is not a column of values."""
     if cell in vocab.value_role:
         return TableColumn(None, vocab.value_role[cell])
+    if cell in vocab.final_target_columns:  # 最終目標: the plan's last year's target
+        return TableColumn(None, "final_target")
     if cell in vocab.derived_value_columns:
         return TableColumn(None, "derived")
     if cell in vocab.remark_columns:
@@ -134,8 +136,10 @@ def _bound_columns(columns: list[TableColumn]) -> list[TableColumn]:
         return columns
     year_first = bare_role(columns[-1]) and bare_year(columns[-2])
     role_first = bare_role(columns[0]) and bare_year(columns[1]) and bare_year(columns[-1])
-    if not (year_first or role_first):
-        return columns
+    between = bare_role(columns[0]) and bare_role(columns[-1]) and any(
+        bare_year(a) and bare_year(b) for a, b in zip(columns, columns[1:]))
+    if not (year_first or role_first) or between:
+        return columns  # (基準値 R2 R3 R4 R5 最終目標: a run of years between two roles, each its own column)
     out: list[TableColumn] = []
     k = 0
     while k < len(columns):
