@@ -1648,15 +1648,16 @@ def test_a_kpi_valued_in_money_is_an_indicator_with_its_unit_not_a_sum():
 
 
 _MEASURE_INDICATORS = ("令和元年度 施策評価シート\n施策名 地域農業の振興\n1 成果指標の状況\n"
-                       "指標名 単位 基準値 28年度 29年度 30年度 元年度 最終目標\n(27年度) (2年度)\n"
-                       "市民農園の利用区画数 区画 120 目標 130 140 150 160 200\n実績 128 139 152 －\n"
-                       "新規就農者数 人 8 目標 10 10 12 12 15\n実績 9 11 10 －\n")
+                       "指標名 単位 基準値 28年度 29年度 30年度 元年度 最終目標 30年度\n(27年度) (2年度) 達成度\n"
+                       "市民農園の利用区画数 区画 120 目標 130 140 150 160 200\n実績 128 139 152 － A\n"
+                       "新規就農者数 人 8 目標 10 10 12 12 15\n実績 9 11 10 － C\n")
 
 
 def test_a_measures_indicator_table_with_target_and_actual_rows_under_one_header():
     # the role printed inside a row (120 目標 130 …) heads the year columns after the baseline; the row of
-    # actuals under it fills the same columns; a second header line's bracketed years are the baseline's
-    # and the final target's, each in the era nearest the header's (27年度 beside 28年度 … 元年度 is 2015)
+    # actuals under it fills the same columns but the final target's; a second header line's bracketed years
+    # are the baseline's and the final target's, each in the era nearest the header's (27年度 beside 28年度 …
+    # 元年度 is 2015), and its 達成度 makes the last column a grade's
     got = values(read_document(SourceText.from_text(_MEASURE_INDICATORS, "measure.txt")))
     assert got["市民農園の利用区画数"] == [
         ("baseline", Decimal(120), 2015), ("target", Decimal(130), 2016), ("target", Decimal(140), 2017),

@@ -91,6 +91,8 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
                 row_kind = vocab.indicator[cells_of_line[0].text]  # 活動指標 開設クラブ数(か所) 12 13 14
                 cells_of_line = cells_of_line[1:]
             row_columns = columns[offset:] if continued else columns
+            if continued and vocab.value_role.get(head.text) not in ("target", "plan"):
+                row_columns = [c for c in row_columns if c.role != "final_target"]  # (the targets' column only)
             if not continued:
                 cells_of_line, offset, mid_role = _mid_role(cells_of_line, vocab)
                 if mid_role is not None:  # 利用区画数 区画 120 目標 130 140: the role of the columns after it
@@ -134,12 +136,20 @@ def _bracketed_years(cells: list[Token], columns: list[TableColumn], era: str | 
                      ) -> list[TableColumn] | None:
     """A header's second line of bracketed years only (``(H30) (R7)`` under ``基準値 R2 … 最終目標``): each the
     year of the next column that prints a role and no year, in order; None for any other line."""
+    derived = 0  # … 最終目標 R4 / (H30) (R7) 達成度: the last column is R4's rate of achievement
+    while derived < len(cells) and cells[len(cells) - 1 - derived].text in vocab.derived_value_columns:
+        derived += 1
+    cells = cells[:len(cells) - derived]
     years = [header_column(c.text, era, vocab) for c in cells]
-    open_roles = [k for k, c in enumerate(columns) if c.role not in (None, *NOT_KEPT) and c.year is None]
+    out = list(columns)
+    if derived:
+        if derived >= len(out) or any(c.role is not None for c in out[-derived:]):
+            return None
+        out[-derived:] = [TableColumn(None, "derived")] * derived
+    open_roles = [k for k, c in enumerate(out) if c.role not in (None, *NOT_KEPT) and c.year is None]
     if not years or not all(y is not None and y.bracketed for y in years) or len(years) != len(open_roles):
         return None
     known = [c.year for c in columns if c.year is not None]
-    out = list(columns)
     for k, y, cell in zip(open_roles, years, cells):
         year = y.year
         if known and eraless(cell.text.strip("()（）")):  # (27年度) over 28年度 … 元年度: of the era nearest them

@@ -136,10 +136,10 @@ def _bound_columns(columns: list[TableColumn]) -> list[TableColumn]:
         return columns
     year_first = bare_role(columns[-1]) and bare_year(columns[-2])
     role_first = bare_role(columns[0]) and bare_year(columns[1]) and bare_year(columns[-1])
-    between = bare_role(columns[0]) and bare_role(columns[-1]) and any(
-        bare_year(a) and bare_year(b) for a, b in zip(columns, columns[1:]))
-    if not (year_first or role_first) or between:
-        return columns  # (基準値 R2 R3 R4 R5 最終目標: a run of years between two roles, each its own column)
+    run_of_years = any(bare_year(a) and bare_year(b) and bare_year(c) and a.year < b.year < c.year
+                       for a, b, c in zip(columns, columns[1:], columns[2:]))
+    if not (year_first or role_first) or run_of_years:
+        return columns  # (基準値 R2 R3 R4 R5 最終目標: a run of years, each its own column, between two roles)
     out: list[TableColumn] = []
     k = 0
     while k < len(columns):
