@@ -2139,6 +2139,15 @@ def test_a_count_column_of_a_table_of_projects_gives_each_project_a_value_not_a_
     assert got == {"ほたる祭り": [("参加者数", [Decimal(12400)])], "朝市": [("参加者数", [Decimal(2310)])]}
 
 
+def test_a_declaration_governs_its_long_table_to_the_end_and_no_further_than_a_heading():
+    rows = "".join(f"科目{k:02d}収入 {k},100,000 {k},000,000 100,000\n" for k in range(1, 46))
+    text = f"令和6年度 収支予算書\n(単位:円)\n勘定科目 予算額 前年度予算額 増減\n{rows}3 事業の実績\n利用件数 1,250 1,310\n"
+    r = read_document(SourceText.from_text(text, "plan.txt"))
+    printed = {a.printed for a in amounts_of(r)}
+    assert {"45,100,000", "45,000,000"} <= printed and len([a for a in amounts_of(r) if a.jpy >= 1_000_000]) == 90
+    assert not {"1,250", "1,310"} & printed  # after the heading: no row of the table, no unit
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

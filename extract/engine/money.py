@@ -296,6 +296,33 @@ def is_unit_cell(text: str) -> bool:
     return core in MONEY_UNITS or bool(_UNIT_LABEL.fullmatch(core))
 
 
+_TABLE_ROW_CELLS = 24  # a line of a table prints a row; a longer one is a page a dump flattened
+_HEADING = re.compile(rf"^(?:\d{{1,2}}|[①-⑳]|[(（]\d{{1,2}}[)）]|[■□●◆◇【]|第\d{{1,2}})\s*[{CJK}]")
+
+
+def _tables_running_on(lines: list[Line], toks: list[Token], decls: list[_Declaration]
+                       ) -> dict[int, tuple[_Declaration, str]]:
+    """The lines a declaration governs beyond its reach: a long table's rows after it (40 rows of 勘定科目
+    under one (単位:円)), up to the first line that is no row of a table: a heading (3 指標, 【成果】), a
+    line flattened from a page, or another declaration's."""
+    by_line = cells_by_line(toks)
+    decl_lines = {toks[d.token].line: d for d in decls if d.row is None}
+    out: dict[int, tuple[_Declaration, str]] = {}
+    current: _Declaration | None = None
+    for i in range(len(lines)):
+        cells = by_line.get(i, [])
+        if i in decl_lines:
+            current = decl_lines[i]
+            continue
+        if current is None or not cells:
+            continue
+        if len(cells) > _TABLE_ROW_CELLS or (_HEADING.match(lines[i].text) and not any(_is_cell(c.text) for c in cells)):
+            current = None  # the table is over
+            continue
+        out[i] = (current, "before")
+    return out
+
+
 def _governing(decls: list[_Declaration], index: int, line: int) -> tuple[_Declaration, str] | None:
     decls = [d for d in decls if d.row is None or d.row == line and (d.until is None or d.token < index <= d.until)]
     before = [d for d in decls if d.token < index and index - d.token <= DECLARATION_BEFORE]
@@ -569,6 +596,7 @@ def declared_amounts(
     headers = year_headers(toks, era) if headers is None else headers
     text_rows = _text_rows(toks, vocab, headers)
     by_label_row = label_row_cells(lines, toks, vocab)
+    runs_on: dict[int, tuple[_Declaration, str]] | None = None  # asked only of figures out of every reach
     for t in toks:
         if t.index in not_money or not _is_cell(t.text):
             continue
@@ -588,6 +616,11 @@ def declared_amounts(
         governing = _governing(decls, t.index, t.line)
         if governing is None and table_heads and t.index in table_heads:  # a long table: its header's unit
             governing = _governing(decls, table_heads[t.index], -1)
+        if governing is None:
+            governing = runs_on.get(t.line) if runs_on is not None else None
+            if governing is None and runs_on is None:
+                runs_on = _tables_running_on(lines, toks, decls)
+                governing = runs_on.get(t.line)
         if governing is None:
             if row is not None or t.index in row_cells:
                 unclear.append(Unplaced(text, t.span, "a figure in a money row, but no unit is printed for it"))
