@@ -2148,6 +2148,15 @@ def test_a_declaration_governs_its_long_table_to_the_end_and_no_further_than_a_h
     assert not {"1,250", "1,310"} & printed  # after the heading: no row of the table, no unit
 
 
+def test_a_cost_rows_marker_and_formula_stand_between_its_label_and_its_figures():
+    text = ("事務事業評価シート\n事務事業名 こだま給食センター運営事業\n(単位:千円)\n区分 令和4年度 令和5年度\n"
+            "事業費 A 61,200 63,400\n人件費 B 8,100 8,300\n減価償却費 C 4,500 4,500\nトータルコスト A+B+C 73,800 76,200\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    got = {(a.printed, a.fiscal_year): (a.category, a.label) for a in r.projects[0].amounts}
+    assert got[("61,200", 2022)] == ("total", None) and got[("8,300", 2023)] == ("personnel", None)
+    assert got[("4,500", 2022)] == ("stated", "減価償却費") and got[("76,200", 2023)] == ("full_cost", None)
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

@@ -55,7 +55,8 @@ _CELL = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?")
 _COMMA = re.compile(r"[▲△-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _LONG = re.compile(r"[▲△-]?[1-9]\d{4,}")
 _ERA_WORD = re.compile(r"(?:平成|令和|昭和|H|R|S)$")
-_FILLER = re.compile(r"[(（【\[].*[)）】\]]|[A-Z]|[①-⑳]|年度|計|合計")  # markers and notes between a label and its figures
+# markers and notes between a label and its figures (事業費 A, 人件費 (B), トータルコスト A+B+C, ①+②+③)
+_FILLER = re.compile(r"[(（【\[].*[)）】\]]|[A-Z]|[①-⑳]|[A-Z①-⑳](?:[+=][A-Z①-⑳])+|年度|計|合計")
 _UNIT_CELLS = re.compile(rf"(?:{UNIT_ALT}){{2,}}")  # column-unit cells that ran together: 千円千円千円
 _CEILING_PERIOD = re.compile(r"\s?(?:年額|月額|年間|1人当たり|一人当たり|月|年)\s?$")  # 上限 月5万円: per what
 _DATED = re.compile(r"[(（](?:令和|平成|昭和|[RH])\s?(?:\d{1,2}|元)年度?[)）]")
@@ -728,6 +729,8 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
             cells = cells[1:]  # 1 ほしぞら運営事業 412 428: the row's number
         lead = 2 if len(cells) > 2 and not _is_cell(cells[1].text) else 1  # 財源 手数料収入 4,150 4,980
         head, figures = cells[lead - 1], cells[lead:]
+        if lead == 2 and _FILLER.fullmatch(head.text):
+            head = cells[0]  # 減価償却費 C 1,830 1,830: the row's label, then its marker
         if len(figures) > 2 and not is_figure_cell(figures[-1].text):
             figures = figures[:-1]  # … 4,600,000 3施設: the remark column's words after the figures
         if (len(figures) < 2 or _is_cell(head.text) or not re.search(f"[{CJK}]", head.text)
