@@ -2157,6 +2157,17 @@ def test_a_cost_rows_marker_and_formula_stand_between_its_label_and_its_figures(
     assert got[("4,500", 2022)] == ("stated", "減価償却費") and got[("76,200", 2023)] == ("full_cost", None)
 
 
+def test_a_table_of_projects_whose_last_column_is_the_funding_source_keeps_its_departments_and_years():
+    text = ("ほたる町総合戦略 効果検証報告書\n関連する主な事業(事業費:千円)\n事業名 担当課 令和2年度 令和3年度 令和4年度 財源\n"
+            "里山資源活用事業 産業振興課 18,740 22,300 19,650 県補助金\n")
+    r = read_document(SourceText.from_text(text, "kpi.txt"))
+    assert r.fiscal_year is None  # a header's years are not the document's
+    [p] = r.projects
+    assert (p.name, p.unit.division) == ("里山資源活用事業", "産業振興課")
+    assert [(a.jpy, a.fiscal_year, a.category) for a in p.amounts] == [
+        (18_740_000, 2020, "total"), (22_300_000, 2021, "total"), (19_650_000, 2022, "total")]
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

@@ -729,8 +729,8 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
             cells = cells[1:]  # 1 ほしぞら運営事業 412 428: the row's number
         lead = 2 if len(cells) > 2 and not _is_cell(cells[1].text) else 1  # 財源 手数料収入 4,150 4,980
         head, figures = cells[lead - 1], cells[lead:]
-        if lead == 2 and _FILLER.fullmatch(head.text):
-            head = cells[0]  # 減価償却費 C 1,830 1,830: the row's label, then its marker
+        if lead == 2 and (_FILLER.fullmatch(head.text) or head.text.endswith(vocab.unit_suffixes)):
+            head = cells[0]  # 減価償却費 C 1,830 | 森林活用事業 産業課 18,740: the row's label, then a marker or its unit
         if len(figures) > 2 and not is_figure_cell(figures[-1].text):
             figures = figures[:-1]  # … 4,600,000 3施設: the remark column's words after the figures
         if (len(figures) < 2 or _is_cell(head.text) or not re.search(f"[{CJK}]", head.text)

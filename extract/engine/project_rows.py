@@ -50,8 +50,9 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: s
         cells_of_line = by_line.get(i, [])
         if not any(label_text(c.text) in vocab.project_name for c in cells_of_line):
             continue  # most lines head no table of projects
-        header = [label_text(c.text) for c in cells_of_line if c.text not in vocab.column_group_captions]
-        # (財源内訳 国県支出金 地方債 …: a caption over the columns after it, no column of its own)
+        header = [label_text(c.text) for k, c in enumerate(cells_of_line)
+                  if c.text not in vocab.column_group_captions or k == len(cells_of_line) - 1]
+        # (財源内訳 国県支出金 地方債 …: a caption over the columns after it, no column of its own; last, a column)
         if headers_of_words and not all(_column_word(h, vocab, era) or h in _INDICATOR_COLUMNS
                                         or header_column(h, era, vocab) is not None for h in header):
             continue

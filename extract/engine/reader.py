@@ -66,7 +66,8 @@ def read_document(src: SourceText, *, vocab: Vocabulary | None = None) -> Docume
         line_count=len(src.lines),
         title=_title(lines, kind, vocab),
         fiscal_year=_fiscal_year([t for t in [_title(lines, kind, vocab)] if t] + [
-            line.text for line in lines[:3] if kind.name != "kpi_review" or not _VALUE_LABEL.search(line.text)]),
+            line.text for line in lines[:3] if kind.name != "kpi_review" or not _VALUE_LABEL.search(line.text)],
+            headers_too=False),
         # (a KPI review's 基準値 0件(R2) is a value's year, not the review's)
         kind=kind.name,
         kind_confidence=kind.confidence,
@@ -100,14 +101,17 @@ def _title(lines: list[Line], kind: Kind, vocab: Vocabulary) -> str | None:
     return lines[0].text[:120] if lines else None
 
 
-def _fiscal_year(texts: list[str]) -> int | None:
+def _fiscal_year(texts: list[str], *, headers_too: bool = True) -> int | None:
     """The first fiscal year of the title (or of the first lines), with its era or Gregorian (施策評価シート
-    (2024年度)): the year the document is about."""
-    for text in texts:
+    (2024年度)): the year the document is about. Without ``headers_too``, a line of consecutive years after
+    the first text (事業名 担当課 令和2年度 令和3年度: a table's header) gives none."""
+    for k, text in enumerate(texts):
         try:
             years = fiscal_years(_PERIOD.sub(" ", text))  # (令和4年度～令和8年度): a plan's period, not its year
         except (NumberFormatError, KeyError):
             years = []
+        if len(years) > 1 and k and not headers_too and all(b == a + 1 for a, b in zip(years, years[1:])):
+            continue  # 令和2年度 令和3年度 令和4年度: a header's years (令和5年度(令和4年度実績) names the document's)
         if years:
             return years[0]
     return None
