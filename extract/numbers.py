@@ -173,12 +173,14 @@ def is_no_value(cell: str) -> bool:
 
 
 def parse_number(cell: str) -> Decimal:
-    """Parse one numeric cell (full-width digits, thousands commas, ▲/△ negative)."""
+    """Parse one numeric cell (full-width digits, thousands commas, ▲/△ negative, +15, ±0)."""
     s = normalize(cell).strip().replace(" ", "")
     negative = s.startswith(_NEGATIVE)
     s = s.lstrip("".join(_NEGATIVE))
     if s.startswith("-") and len(s) > 1:
         negative, s = True, s[1:]
+    elif s.startswith("+") and len(s) > 1 or re.fullmatch(r"±0+(?:\.0+)?", s):
+        s = s[1:]  # +15 (an increase as printed), ±0 (no change): the figure itself
     if not re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", s):
         raise NumberFormatError(f"not a number: {cell!r}")
     try:

@@ -1667,6 +1667,16 @@ def test_a_measures_indicator_table_with_target_and_actual_rows_under_one_header
     assert "単位" not in got  # the header is no indicator
 
 
+def test_a_kpi_tables_no_change_and_dated_no_value_cells_keep_the_table():
+    text = ("ほたる町総合戦略 効果検証報告書\nKPI 基準値 目標値 令和2年度 令和3年度 令和4年度 評価\n"
+            "社会増減(人) ▲18(R1) ±0(R6) ▲12 ▲9 ▲4 B\n関係人口登録者数(人) －(R1) 300(R6) 85 162 241 B\n"
+            "お試し住宅利用者数(人) 14(R1) 40(R6) 9 21 33 B\n")
+    got = values(read_document(SourceText.from_text(text, "kpi.txt")))
+    assert got["社会増減"][:2] == [("baseline", Decimal(-18), 2019), ("target", Decimal(0), 2024)]
+    assert got["関係人口登録者数"][0] == ("target", Decimal(300), 2024)
+    assert len(got["お試し住宅利用者数"]) == 5
+
+
 _KPI_WITH_CELL_YEARS = ("第2期総合戦略 KPIの進捗状況\n"
                         "KPI 基準値(年度) 目標値(年度) R3実績 R4実績 達成状況\n"
                         "ふるさと納税寄附額(百万円) 420(R1) 800(R7) 655 712 A\n"

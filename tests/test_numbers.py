@@ -481,3 +481,9 @@ def test_a_masked_figure_is_no_value_not_zero():
     assert is_no_value("***") and is_no_value("＊＊＊") and is_no_value(" ** ")
     assert parse_optional_number("***") is None
     assert not is_no_value("*") and not is_no_value("3*")
+
+
+def test_a_printed_increase_and_no_change_parse_as_their_figures():
+    assert parse_number("+15") == Decimal(15) and parse_number("±0") == Decimal(0)
+    with pytest.raises(NumberFormatError):
+        parse_number("±5")  # a tolerance, no figure

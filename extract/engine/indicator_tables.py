@@ -349,8 +349,14 @@ def _free_cell(column: TableColumn, text: str, vocab: Vocabulary) -> bool:
     return column.role == "remark" or (column.role == "derived" and text in vocab.grades)
 
 
+_NO_VALUE_DATED = re.compile(r"(?P<mark>.+?)[(（][^()（）]{1,12}[)）]")  # －(R1): no value, and the year it has none for
+
+
 def _is_value(text: str) -> bool:
-    return bool(_TABLE_VALUE.fullmatch(text)) or is_no_value(text)
+    if _TABLE_VALUE.fullmatch(text) or is_no_value(text):
+        return True
+    dated = _NO_VALUE_DATED.fullmatch(text)
+    return bool(dated) and is_no_value(dated.group("mark"))
 
 
 def _value_run(single: list[Token | None], j: int, columns: list[TableColumn], vocab: Vocabulary,

@@ -32,7 +32,7 @@ from policy_kg.extract.engine.years import YearHeader
 from policy_kg.extract.numbers import UNIT_FACTORS, NumberFormatError, era_to_year, is_no_value, parse_number
 from policy_kg.extract.records import Span
 
-_NUM = r"[▲△-]?\d[\d,]*(?:\.\d+)?"
+_NUM = r"(?:[▲△+-]|±(?=0))?\d[\d,]*(?:\.\d+)?"
 PROGRESS = re.compile(
     rf"(?:^|(?<=[\s①-⑳・•:：]))(?P<name>[^\s:：①-⑳・•→][^:：①-⑳→]{{1,60}}?)(?:\s*[:：]\s*|\s+)"
     rf"(?P<v1>{_NUM})\s*(?P<u1>[^\s\d(（]{{0,3}})\s*[(（](?P<y1>[^)）]{{1,14}})[)）]\s*[→⇒]\s*"
