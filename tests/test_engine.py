@@ -2178,6 +2178,16 @@ def test_a_table_of_projects_whose_last_column_is_the_funding_source_keeps_its_d
         (18_740_000, 2020, "total"), (22_300_000, 2021, "total"), (19_650_000, 2022, "total")]
 
 
+def test_the_rows_of_a_table_of_accounts_name_no_projects():
+    text = ("令和6年度 かすみ市当初予算案の概要\n(単位:千円)\n会計名 令和6年度 令和5年度 増減額\n"
+            "一般会計 41,238,000 39,676,000 1,562,000\n国民健康保険事業 9,215,400 9,408,700 △193,300\n"
+            "款 令和6年度 令和5年度 比較増減\n地方消費税交付金 1,800 2,100 △300\n")
+    r = read_document(SourceText.from_text(text, "budget.txt"))
+    assert not r.projects
+    assert {(a.label, a.fiscal_year, a.category) for a in r.amounts if a.printed == "9,215,400"} == {
+        ("国民健康保険事業", 2024, "stated")}
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

@@ -580,13 +580,15 @@ def declared_amounts(
     lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None,
     row_cells: frozenset[int] = frozenset(), not_money: frozenset[int] = frozenset(),
     headers: list[YearHeader] | None = None, table_heads: dict[int, int] | None = None,
+    account_lines: frozenset[int] = frozenset(),
 ) -> tuple[list[MoneyFact], list[Unplaced]]:
     """Bare table figures that a unit declaration governs; a labelled row under a year header gets
     the header's years (``era``: the document's, for years printed without one). ``row_cells``:
     figures that another recogniser found a row label for (a column-dumped table), small or not;
     ``not_money``: cells another recogniser read as something else (an indicator table's values);
     ``headers``: the document's year headers, when the caller has them; ``table_heads``: each table row's
-    figure and the first cell of its table's header, whose unit governs the table however long."""
+    figure and the first cell of its table's header, whose unit governs the table however long;
+    ``account_lines``: rows of a table of accounts (会計名 …), which name no project."""
     decls = _declarations(lines, toks, vocab)
     decl_at = {d.token for d in decls}
     rows: dict[int, list[int]] = {}  # label cell -> its figures (indexes into facts)
@@ -662,6 +664,7 @@ def declared_amounts(
             row_label, col = text_rows[t.index]
             name = label_text(row_label)  # ほしぞら運営事業(事業部): the name without the unit after it
             project_row = (col is not None and name.endswith(vocab.row_project_endings) and not name.startswith("うち")
+                           and t.line not in account_lines  # (国民健康保険事業 under 会計名: an account)
                            and looks_like_project(name, vocab))  # (うち県補助金: a part of a sum, no project)
             facts.append(MoneyFact(int(value), text, t.span, t.index, "total" if project_row else "stated", None,
                                    how + ", year column of a row", confidence, fiscal_year=col.year if col else None,

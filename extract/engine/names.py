@@ -302,6 +302,25 @@ def _enumerated_item(text: str, vocab: Vocabulary) -> bool:
             and not re.search(r"\d[\d,.]*\s?(?:%|％|円|万円|億円)", text) and text not in vocab.labels)
 
 
+def account_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> frozenset[int]:
+    """The lines of tables of a budget's accounts: under a header whose first cell is an account column
+    (会計名 令和6年度 令和5年度 増減額, 款 …), each line of a name and figures, to the first that is not."""
+    by_line = cells_by_line(toks)
+    out: set[int] = set()
+    for i in range(len(lines)):
+        head = by_line.get(i, [])
+        if len(head) < 3 or head[0].text not in vocab.account_headers or any(_FIGURE_WORD.fullmatch(c.text)
+                                                                             for c in head[1:]):
+            continue
+        for row in range(i + 1, len(lines)):
+            cells = by_line.get(row, [])
+            if len(cells) < 2 or _FIGURE_WORD.fullmatch(cells[0].text) or not all(
+                    _FIGURE_WORD.fullmatch(c.text) or c.text in ("-", "－") for c in cells[1:]):
+                break
+            out.add(row)
+    return frozenset(out)
+
+
 def spending_line(label: str, vocab: Vocabulary) -> bool:
     """Whether the row label of an expenditure table names what the money is spent on (an event, a
     programme: a project), not a total or a kind of expense (消耗品費, 委託料)."""

@@ -139,6 +139,8 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         facts += [names.NameFact(row.label.text, row.label.span, row.label.index, "table row")
                   for table in tables if table.side == "expenditure" for row in table.rows
                   if names.spending_line(row.label.text, vocab)]
+        accounts = names.account_rows(lines, toks, vocab)  # 国民健康保険事業 9,215,400 under 会計名: an account
+        facts = [f for f in facts if f.how == "table row" or toks[f.token].line not in accounts]
     elif not facts:  # a one-project sheet whose name label lost its value: a name printed twice, else
         # the budget items it is made of (each one read: they are the only names the sheet prints)
         facts = names.repeated_projects(toks, vocab)[:1] or names.listed_projects(
@@ -263,7 +265,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         row_cells |= small_sums
     table_heads = {cell.index: r.header for r in rows for cell, _ in r.figures if r.header >= 0}
     declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_cells), table_cells, headers,
-                                                table_heads)
+                                                table_heads, names.account_rows(lines, toks, vocab))
     figures = sorted(inline + declared, key=lambda f: f.token)
     per_line = Counter(f.span.start for f in figures)
     budget_title = (kind.name == "budget_summary" and record.fiscal_year is not None
