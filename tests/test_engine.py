@@ -2188,6 +2188,15 @@ def test_the_rows_of_a_table_of_accounts_name_no_projects():
         ("国民健康保険事業", 2024, "stated")}
 
 
+def test_a_lists_column_of_sums_with_a_decimal_reads_its_small_sums_and_a_name_with_its_unit():
+    text = ("令和6年度 かすみ県当初予算案の概要\n3 主要施策 (単位:百万円)\n新 ひだまり保育無償化事業(こども政策課) 1,236.8\n"
+            "新 ほほえみ相談推進事業(健康増進課) 48.6\n拡 しごとDX導入支援補助金(産業振興課) 312.0\n")
+    r = read_document(SourceText.from_text(text, "budget.txt"))
+    assert [(p.name, [a.jpy for a in p.amounts]) for p in r.projects] == [
+        ("ひだまり保育無償化事業", [1_236_800_000]), ("ほほえみ相談推進事業", [48_600_000]),
+        ("しごとDX導入支援補助金", [312_000_000])]
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

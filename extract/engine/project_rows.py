@@ -237,8 +237,9 @@ _INDICATOR_COLUMNS = ("指標", "指標名")  # a table of projects may print ea
 _VALUE_CELL = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?[^\d\s]{0,3}")
 
 
-_STRONG = re.compile(r"[▲△-]?\d{1,3}(?:,\d{3})+|[▲△-]?[1-9]\d{4,}")  # a figure no code or count prints so
+_STRONG = re.compile(r"[▲△-]?(?:\d{1,3}(?:,\d{3})+|[1-9]\d{4,})(?:\.\d+)?")  # a figure no code or count prints so
 _BARE = re.compile(r"\d{1,3}")  # a sum under 1,000 prints no separator; 2023 or 4117 without one is no sum
+_DECIMAL = re.compile(r"[▲△-]?\d{1,3}(?:,\d{3})*\.\d")
 _MARK_CELL = 2  # cells this short between a name and its first figure are marks (×, ○, 自, 民間)
 
 
@@ -254,8 +255,8 @@ def money_column_cells(toks: list[Token], rows: list[tuple[int, str]], vocab: Vo
     runs: list[list[Token]] = []
     rows = sorted(rows)
     for (start, name), end in zip(rows, [t for t, _ in rows[1:]] + [len(toks)]):
-        while start < end and not toks[start].text.endswith(name):
-            start += 1  # 自 消防施設整備事業: the row's marks before its name
+        while start < end and name not in toks[start].text:
+            start += 1  # 自 消防施設整備事業: the row's marks before its name (and 事業(健康課): its unit after it)
         first = next((t for t in toks[start + 1:end] if _FIGURE.fullmatch(t.text) or not (
             len(t.text) <= _MARK_CELL or t.text in vocab.labels or is_unit_cell(t.text)
             or t.text.endswith(vocab.unit_suffixes))), None)  # 子ども医療費助成事業 こども家庭課 1,842
@@ -272,6 +273,9 @@ def money_column_cells(toks: list[Token], rows: list[tuple[int, str]], vocab: Vo
     printed = [sum(1 for r in runs if c < len(r)) for c in range(width)]
     same_shape = len({len(r) for r in runs}) == 1 and width >= 2 and all(strong)
     money = {c for c in range(width) if strong[c] >= 2 and 2 * strong[c] >= printed[c] or same_shape}
-    bare = [(c, t) for r in runs for c, t in enumerate(r) if _BARE.fullmatch(t.text)]
+    # a column of sums with one decimal (1,236.8 48.6 312.0 in 百万円): its small sums print the decimal too
+    money |= {c for c in range(width) if strong[c] and all(_DECIMAL.fullmatch(r[c].text) for r in runs if c < len(r))}
+    bare = [(c, t) for r in runs for c, t in enumerate(r) if _BARE.fullmatch(t.text) or c in money
+            and _DECIMAL.fullmatch(t.text) and not _STRONG.match(t.text)]
     beside = {t.index for c, t in bare if c not in money} if any(strong) else set()
     return {t.index for c, t in bare if c in money}, beside
