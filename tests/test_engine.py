@@ -2197,6 +2197,21 @@ def test_a_lists_column_of_sums_with_a_decimal_reads_its_small_sums_and_a_name_w
         ("しごとDX導入支援補助金", [312_000_000])]
 
 
+def test_a_declaration_of_counts_ends_money_and_a_kpis_bracketed_count_unit_keeps_its_figures_no_sums():
+    text = ("令和5年度 指定管理者モニタリング評価シート\n3 収支状況 (単位:千円)\n区分 令和4年度 令和5年度\n"
+            "収入合計 73,562 77,720\n(1) 月別利用者数 (単位:人)\n年度 4月 5月 6月 合計\n令和5年度 19,105 18,722 17,460 55,287\n")
+    r = read_document(SourceText.from_text(text, "monitoring.txt"))
+    assert sorted(a.printed for a in amounts_of(r)) == ["73,562", "77,720"]
+    grant = ("令和5年度 地方創生推進交付金事業 効果検証シート\n交付金事業の名称 さとやま滞在観光推進事業\n(単位:千円)\n"
+             "令和3年度 令和4年度 令和5年度 合計\n交付対象事業費 24,800 30,000 27,500 82,300\n"
+             "重要業績評価指標(KPI)\nア 観光入込客数(千人) 1,240 +30 +50\nイ 歩行者通行量(人/日)\n3,450\n")
+    r = read_document(SourceText.from_text(grant, "grant.txt"))
+    assert [p.name for p in r.projects] == ["さとやま滞在観光推進事業"]
+    got = sorted((a.printed, a.label, a.fiscal_year) for a in amounts_of(r))
+    assert got == [("24,800", "交付対象事業費", 2021), ("27,500", "交付対象事業費", 2023),
+                   ("30,000", "交付対象事業費", 2022), ("82,300", "合計", None)]
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

@@ -225,6 +225,7 @@ def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
             row = t.line if until > t.index and prev is not None and prev.line == t.line and _names_no_money(
                 prev.text, vocab) else None
             out.append(_Declaration(unit, t.index, True, row, until if row is not None else None))
+    counts = _count_declaration(vocab)
     for i, line in enumerate(lines):
         for m in DECLARATION.finditer(line.text):
             tok = _token_at(by_line.get(i, []), line.text, m.start()) if i in by_line else None
@@ -232,6 +233,10 @@ def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
                 row = _row_of_unit(tok, by_line[i], vocab)
                 out.append(_Declaration(m.group("unit"), tok.index, False, row,
                                         _run_after(toks, tok) if row is not None else None))
+        for m in counts.finditer(line.text) if "単位" in line.text else ():
+            tok = _token_at(by_line.get(i, []), line.text, m.start()) if i in by_line else None
+            if tok is not None:  # (単位:人): the table below counts, whatever unit of money came before
+                out.append(_Declaration(COUNTED, tok.index, False))
     out.sort(key=lambda d: (d.token, d.weak))
     if not out:
         return out
@@ -251,6 +256,15 @@ def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
         else:
             first_seen[line.text] = cells[0].index
     return sorted(out, key=lambda d: (d.token, d.weak))
+
+
+COUNTED = ""  # the unit of a declaration of counts ((単位:人)): what it governs is no money
+
+
+@lru_cache(maxsize=4)
+def _count_declaration(vocab: Vocabulary) -> re.Pattern[str]:
+    units = "|".join(re.escape(u) for u in sorted(vocab.non_money_units, key=len, reverse=True))
+    return re.compile(rf"単位\s*[:：]?\s*(?:{units})(?=[)）】\]\s、,/]|$)")
 
 
 def _names_no_money(text: str, vocab: Vocabulary) -> bool:
@@ -488,8 +502,11 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
     unit = toks[k].text.strip("()（）") if k >= 0 else ""
     if unit in vocab.non_money_units and unit not in vocab.date_units and unit not in vocab.word_units:
         return "a count: its unit's cell stands before it"
-    if (k >= 0 and toks[k].line == toks[i].line and (k == 0 or toks[k - 1].line != toks[k].line)
-            and i - k <= MONEY_ROW_CELLS and not _is_cell(toks[k].text) and _counts(toks[k].text, vocab)):
+    if (alone_on_line(toks, i) and i > 0 and vocab.bracketed_count_unit(toks[i - 1].text) is not None):
+        return "a count: the label printed over it names one"  # 通行量(人/日) / 3,450: one cell per line
+    if (k >= 0 and toks[k].line == toks[i].line and i - k <= MONEY_ROW_CELLS and not _is_cell(toks[k].text)
+            and (vocab.bracketed_count_unit(toks[k].text) is not None  # ア 観光入込客数(千人) 1,240: anywhere
+                 or (k == 0 or toks[k - 1].line != toks[k].line) and _counts(toks[k].text, vocab))):
         return "a count: its row's label names one"  # 従事時間(時間) 3,200 3,300 | 参加者数 1,240 (a row of its line)
     end = i + 1
     while end < len(toks) and toks[end].line == toks[i].line and _in_row_run(toks[end].text):
@@ -629,6 +646,8 @@ def declared_amounts(
                 unclear.append(Unplaced(text, t.span, "a figure in a money row, but no unit is printed for it"))
             continue
         decl, side = governing
+        if decl.unit == COUNTED:
+            continue  # 19,105 under (単位:人): a count
         try:
             value = parse_number(text) * MONEY_UNITS[decl.unit]
         except NumberFormatError:
@@ -687,7 +706,7 @@ def _columns_after(toks: list[Token], header: YearHeader, vocab: Vocabulary) -> 
     while k < len(toks) and toks[k].line == toks[header.end - 1].line:
         word = label_text(toks[k].text)
         col = year_column(word, None)
-        if vocab.is_difference(word):
+        if vocab.is_difference(word) or vocab.is_total(word):  # … 令和5年度 計: the years' sum, of no one year
             out.append((word, None))
         elif word in vocab.derived_value_columns:
             out.append((SHARE_COLUMN, None))

@@ -105,7 +105,8 @@ class Vocabulary:
     def bracketed_count_unit(self, label: str) -> str | None:
         """The count unit a label's closing bracket holds (従事職員数(人), 人件費(人工)), or None."""
         m = _BRACKET_UNIT.search(label)
-        return m.group(1) if m and m.group(1) in self.non_money_units else None
+        unit = m.group(1).partition("/")[0] if m else None  # (人/日): people a day
+        return m.group(1) if unit in self.non_money_units else None
 
     def is_difference(self, label: str) -> bool:
         """Whether a column's label names a difference between two others (増減, 前年度比増減, 比較増減)."""
@@ -238,7 +239,7 @@ def label_text(cell: str) -> str:
     return _NOTE_AFTER.sub("", cell).strip() or cell
 
 
-_BRACKET_UNIT = re.compile(r"[(（]([^()（）]{1,4})[)）]$")
+_BRACKET_UNIT = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
 
 
 @cache
