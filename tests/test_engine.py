@@ -798,6 +798,13 @@ def test_a_foundation_that_names_itself_at_its_head_is_the_publisher():
     assert read("foundation_plan.txt").publisher == "公益財団法人しらかば文化振興財団"
 
 
+def test_a_reviewed_operator_and_a_name_inside_a_longer_unlisted_one_are_not_the_publisher():
+    assert _publisher("八王子市\n指定管理者 一般財団法人まほろば文化振興事業団\n施設名 まほろばホール\n評価シート\n"
+                      "指定管理料 12,000千円\n") == "八王子市"
+    assert _publisher("令和5年度 事務事業評価シート\n青葉原村 企画課\n青葉原村の計画\n") is None  # holds 原村
+    assert _publisher("令和5年度 事務事業評価シート\n長野県原村 企画課\n") == "原村"
+
+
 def test_the_local_government_of_the_title_area_is_the_publisher_when_it_is_on_the_reference_list():
     assert _publisher("長野県松本市 令和５年度 事務事業評価シート\n事務事業名 あおぞら広場管理事業\n") == "松本市"
     assert _publisher("令和５年度 長野県 施策評価結果一覧\n施策 1-1 みどりの保全\n") == "長野県"

@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from policy_kg.extract.engine.normalize import Line
+from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
 from policy_kg.extract.organisations import LEGAL_FORMS, find_organisations
 
 MUNICIPALITIES_FILE = Path(__file__).resolve().parents[2] / "ontology" / "municipalities.csv"
@@ -45,7 +46,7 @@ class _Places:
     endings: frozenset[str]  # the last characters of the names (市 町 村 区 都 道 府 県)
     longest: int
 
-    def names_in(self, text: str) -> list[str]:
+    def names_in(self, text: str, boundaries: frozenset[int] = frozenset()) -> list[str]:
         """The listed names in ``text``, leftmost first, longest at each end, none overlapping
         (東京都市町村 holds 東京都, not 京都市). A scan of the names' last characters: one set lookup per
         candidate, where an alternation of 1,788 names cost more than the rest of the reading."""
@@ -56,6 +57,9 @@ class _Places:
                 continue
             for start in range(max(taken_until, end - self.longest), end - 1):
                 if text[start:end] in self.codes:
+                    if (start and start not in boundaries and _NAME_CHAR.match(text[start - 1])
+                            and text[start - 1] not in _BEFORE_NAME):
+                        break  # 青葉原村 holds 原村 but names another village, one the list lacks
                     found.append(text[start:end])
                     taken_until = end
                     break
@@ -73,16 +77,21 @@ def _places() -> _Places:
                    max(map(len, codes)))
 
 
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffヶ]")  # a kanji or katakana: a longer name's part
+_BEFORE_NAME = "都道府県郡市"  # 長野県原村, 北設楽郡東栄町: a prefecture or county before the name
 _LEGAL_FORM_SPACE = re.compile("(" + "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
                                + r")\s+")
 
 
-def find_publisher(lines: list[Line]) -> Publisher | None:
-    """The publisher named in the first lines of ``lines``, or None."""
+def find_publisher(lines: list[Line], vocab: Vocabulary | None = None) -> Publisher | None:
+    """The publisher named in the first lines of ``lines``, or None. An organisation printed after a
+    label of the party a document reviews (指定管理者 一般財団法人…, the vocabulary's ``reviewed_parties``)
+    is not its publisher."""
+    reviewed = (vocab or vocabulary()).reviewed_parties
     for line in lines[:ORG_LINES]:
         text = _LEGAL_FORM_SPACE.sub(r"\1", line.text)
-        for name, _ in find_organisations(text):
-            if name.startswith(LEGAL_FORMS):
+        for name, start in find_organisations(text):
+            if name.startswith(LEGAL_FORMS) and not text[:start].rstrip(" :：　").endswith(reviewed):
                 return Publisher(name)
     return _most_named(lines[:HEAD_LINES], 1) or _most_named(lines, 2)
 
@@ -92,7 +101,9 @@ def _most_named(lines: list[Line], at_least: int) -> Publisher | None:
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for k, line in enumerate(lines):
-        for name in places.names_in(line.text.replace(" ", "")):
+        words = line.text.split(" ")  # (a blank removed before a name is its boundary: 令和5年度 長野県)
+        starts = frozenset(sum(map(len, words[:k])) for k in range(1, len(words)))
+        for name in places.names_in("".join(words), starts):
             counts[name] += 1
             first.setdefault(name, k)
     named = [n for n in counts if counts[n] >= at_least]

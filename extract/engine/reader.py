@@ -73,7 +73,7 @@ def read_document(src: SourceText, *, vocab: Vocabulary | None = None) -> Docume
         kind_confidence=kind.confidence,
         evidence=list(kind.evidence),
     )
-    publisher = find_publisher(lines)
+    publisher = find_publisher(lines, vocab)
     if publisher is not None:
         record.publisher, record.publisher_code = publisher.name, publisher.code
     if kind.name == "template":

@@ -67,6 +67,7 @@ class Vocabulary:
     not_project_starts: tuple[str, ...]
     row_project_endings: tuple[str, ...]
     non_project_headings: tuple[str, ...]
+    reviewed_parties: tuple[str, ...]  # 指定管理者: the organisation after it is reviewed, not the publisher
     account_headers: tuple[str, ...]  # 会計名, 款, 勘定科目: the rows under one name accounts, not projects
     account_headings: tuple[re.Pattern[str], ...]  # 3款 民生費: a budget account's heading
     heading_endings: tuple[str, ...]
@@ -177,6 +178,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         not_project_starts=_tuple(data, "not_project_starts"),
         row_project_endings=_tuple(data, "row_project_endings"),
         non_project_headings=_tuple(data, "non_project_headings"),
+        reviewed_parties=_tuple(data, "reviewed_parties"),
         account_headers=_tuple(data, "account_headers"),
         account_headings=tuple(re.compile(p) for p in _tuple(data, "account_headings")),
         heading_endings=_tuple(data, "heading_endings"),
