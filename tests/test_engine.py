@@ -2219,6 +2219,16 @@ def test_a_declaration_of_counts_ends_money_and_a_kpis_bracketed_count_unit_keep
                    ("30,000", "交付対象事業費", 2022), ("82,300", "合計", None)]
 
 
+def test_a_years_initial_budget_its_changes_and_what_was_left_are_money_rows_of_their_years():
+    text = ("令和6年度 事務事業評価調書\n事務事業名 つばさ創業支援事業\n事業費の推移 (単位:千円)\n区分 令和4年度 令和5年度\n"
+            "当初予算 52,400 58,900\n補正予算 4,800 △3,200\n不用額 395 323\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    got = {(a.printed, a.fiscal_year): (a.category, a.label) for a in r.projects[0].amounts}
+    assert got == {("52,400", 2022): ("total", None), ("58,900", 2023): ("total", None),
+                   ("4,800", 2022): ("stated", "補正予算"), ("△3,200", 2023): ("stated", "補正予算"),
+                   ("395", 2022): ("stated", "不用額"), ("323", 2023): ("stated", "不用額")}
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")
