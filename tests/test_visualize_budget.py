@@ -121,3 +121,15 @@ def test_budget_page_is_offline_and_escaped(samples, tmp_path):
     assert "Plotly.react" in page and len(page) > 1_000_000  # plotly.min.js inlined from the package
     assert page.count("</script>") == 3
     assert "SDG 8" in page and 'data-projects="' in page
+
+
+def test_a_year_printed_as_budget_and_settlement_counts_once_in_the_query_and_the_view(tmp_path):
+    # 予算 and 決算 of one year are two totals: summing both counted the project's cost twice
+    sheet = tmp_path / "two.txt"
+    sheet.write_text("令和5年度 事務事業評価シート\n事務事業名 まなびや学習支援事業\n関連するSDGs 4.1\n"
+                     "事業費 (単位:千円)\n区分 令和5年度予算 令和5年度決算\n事業費 12,000 11,400\n", encoding="utf-8")
+    graph = _build([sheet])
+    assert _coverage_by_goal(graph) == {"4": 12_000_000}  # the year's budget, as the views choose it
+    assert _check(graph) == 1
+    rows = run_query(graph, str(Path(__file__).parents[1] / "queries" / "examples" / "planner_sdg_budgets.rq"), params={"fiscal_year": "2023"}).as_dicts()
+    assert [(r["goal"], int(r["budget_jpy"])) for r in rows] == [("4", 12_000_000)]
