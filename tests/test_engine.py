@@ -2229,6 +2229,14 @@ def test_a_years_initial_budget_its_changes_and_what_was_left_are_money_rows_of_
                    ("395", 2022): ("stated", "不用額"), ("323", 2023): ("stated", "不用額")}
 
 
+def test_a_spreadsheets_blank_column_before_the_years_does_not_shift_them():
+    text = ("令和5年度 事業評価シート\n事業名\tひだまり給付金事業\n事業費の推移(単位:千円)\n"
+            "区分\t\t令和3年度\t令和4年度\t令和5年度\n決算額\t\t82,915\t86,032\t99,470\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    assert [(a.printed, a.fiscal_year) for a in r.projects[0].amounts] == [
+        ("82,915", 2021), ("86,032", 2022), ("99,470", 2023)]
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

@@ -808,6 +808,12 @@ def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[i
         header = header_before(headers, cells[0], HEADER_REACH)
         if header is None or _another_header(toks, header, label, vocab):
             continue
+        blanks = 0  # 区分 (blank) 令和2年度 … over 決算額 (blank) 82,915 …: a spreadsheet's blank column before the years
+        while header.start - 1 - blanks >= 0 and is_no_value(toks[header.start - 1 - blanks].text) and toks[
+                header.start - 1 - blanks].line == toks[header.start].line:
+            blanks += 1
+        if blanks and len(cells) > blanks and all(is_no_value(toks[c].text) for c in cells[:blanks]):
+            cells = cells[blanks:]
         after = _columns_after(toks, header, vocab)
         if len(cells) not in (len(header.columns), len(header.columns) + len(after)):
             continue
