@@ -2237,6 +2237,15 @@ def test_a_spreadsheets_blank_column_before_the_years_does_not_shift_them():
         ("82,915", 2021), ("86,032", 2022), ("99,470", 2023)]
 
 
+def test_a_cost_per_unit_is_kept_with_its_label_not_as_the_projects_cost():
+    text = ("事務事業評価シート\n事務事業名 はばたき創業支援事業\n(単位:千円)\n区分 令和4年度 令和5年度\n"
+            "事業費 32,400 35,100\n創業1件当たり事業費 647 576\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    got = {(a.printed, a.fiscal_year): (a.category, a.label) for a in r.projects[0].amounts}
+    assert got[("32,400", 2022)] == ("total", None)
+    assert got[("647", 2022)] == ("stated", "創業1件当たり事業費")
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

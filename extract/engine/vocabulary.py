@@ -67,6 +67,7 @@ class Vocabulary:
     not_project_starts: tuple[str, ...]
     row_project_endings: tuple[str, ...]
     non_project_headings: tuple[str, ...]
+    per_unit_words: tuple[str, ...]  # 当たり: a money label with one is a cost per unit, not a project's cost
     reviewed_parties: tuple[str, ...]  # 指定管理者: the organisation after it is reviewed, not the publisher
     account_headers: tuple[str, ...]  # 会計名, 款, 勘定科目: the rows under one name accounts, not projects
     account_headings: tuple[re.Pattern[str], ...]  # 3款 民生費: a budget account's heading
@@ -178,6 +179,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         not_project_starts=_tuple(data, "not_project_starts"),
         row_project_endings=_tuple(data, "row_project_endings"),
         non_project_headings=_tuple(data, "non_project_headings"),
+        per_unit_words=_tuple(data, "per_unit_words"),
         reviewed_parties=_tuple(data, "reviewed_parties"),
         account_headers=_tuple(data, "account_headers"),
         account_headings=tuple(re.compile(p) for p in _tuple(data, "account_headings")),
@@ -250,8 +252,8 @@ def _money_label(v: Vocabulary, token: str) -> tuple[str, str] | None:
         return None  # 人件費(人工) 0.80: the staff it takes, not money
     core = label_text(token).strip("・:：")  # 事業費(A), 一般財源【単位:円】
     for label in sorted(v.money, key=len, reverse=True):
-        if core.endswith(label):
-            return "money", v.money[label]
+        if core.endswith(label):  # (1件当たり事業費: a cost per unit, kept as printed with its label)
+            return "money", "stated" if any(w in core for w in v.per_unit_words) else v.money[label]
     for label in sorted(v.funding, key=len, reverse=True):
         if core.endswith(label):
             return "funding", v.funding[label]
