@@ -2310,6 +2310,14 @@ def test_a_year_and_its_status_printed_as_two_cells_are_one_column():
         (8_215_000, 2022, None), (8_400_000, 2023, "estimate"), (8_900_000, 2024, "budget")]
 
 
+def test_after_years_printed_alone_the_next_rows_label_is_no_status_of_the_last_year():
+    text = ("事務事業評価調書\n事務事業名\nさくら観光誘致事業\n(単位:千円)\n区分\n令和4年度\n令和5年度\n当初予算\n"
+            "24,000\n31,500\n決算額\n21,874\n38,916\n")
+    r = read_document(SourceText.from_text(text, "sheet.txt"))
+    assert [(a.jpy, a.fiscal_year, a.status) for a in r.projects[0].amounts if a.label is None] == [
+        (24_000_000, 2022, "budget"), (31_500_000, 2023, "budget"), (21_874_000, 2022, None), (38_916_000, 2023, None)]
+
+
 def test_a_row_label_that_is_also_a_unit_does_not_make_the_figure_before_it_a_count():
     text = ("事務事業評価シート\n事務事業名\nみまもり訓練事業\n事業費等(単位:千円)\n令和3年度(決算)\n令和4年度(決算)\n"
             "令和5年度(予算)\n事業費\n5,320\n4,870\n6,150\n人件費\n2,460\n2,490\n2,520\n人工\n0.30\n0.30\n0.30\n")

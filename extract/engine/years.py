@@ -127,6 +127,7 @@ def year_headers(toks: list[Token], era: str | None, relative: dict[str, int] | 
                 i = bare[-1] + 1
                 continue
         cols, short, j = [], [], i
+        alone = False  # a year of the header printed without its status (after which none pairs with one)
         while j < n:
             cell = toks[j].text
             if cell in ("平成", "令和", "H", "R") and j + 1 < n and re.fullmatch(r"\d{1,2}", toks[j + 1].text):
@@ -139,8 +140,10 @@ def year_headers(toks: list[Token], era: str | None, relative: dict[str, int] | 
                 if col is None and relative and fiscal_year is not None:
                     col = _relative_column(cell, relative, fiscal_year)
                 if (col is not None and col.status is None and j + 1 < n and status_word(toks[j + 1].text.strip("()（）"))
-                        and _paired(toks, j)):
+                        and _paired(toks, j) and not alone):
+                    # (令和3年度 令和4年度 令和5年度 / 当初予算 24,000: after years printed alone, the next row's label)
                     col, width = YearColumn(col.year, status_of(toks[j + 1].text)), 2  # 令和4年度 決算: one column
+                alone = alone or (col is not None and width == 1)
             if col is None:
                 break
             cols.append(col)
