@@ -52,14 +52,16 @@ def _modifiers(title: str, vocab: Vocabulary) -> dict[str, set[str]]:
         if name in vocab.title_topics:
             continue
         mine = [(s, e, w) for s, e, n, w in found if n == name]
-        def modifies(s: int, e: int) -> bool:
-            return any(n != name and s < s2 and e2 > e and (s2 <= e or title[e:s2] in (" ", "\u3000"))
-                       for s2, e2, n, _ in found)
-
         for word in {w for _, _, w in mine}:
-            if all(modifies(s, e) for s, e, w in mine if w == word):
+            if all(_modifies(found, name, title, s, e) for s, e, w in mine if w == word):
                 out.setdefault(name, set()).add(word)
     return out
+
+
+def _modifies(found: list[tuple[int, int, str, str]], kind: str, title: str, start: int, end: int) -> bool:
+    """Whether a title word at ``start:end`` is printed right before (or overlapping) another kind's."""
+    return any(n != kind and start < s2 and e2 > end and (s2 <= end or title[end:s2] in (" ", "\u3000"))
+               for s2, e2, n, _ in found)
 
 
 def _score(evidence: KindEvidence, title: str, body: str, covered: set[str] = frozenset()
