@@ -2246,6 +2246,22 @@ def test_a_cost_per_unit_is_kept_with_its_label_not_as_the_projects_cost():
     assert got[("647", 2022)] == ("stated", "創業1件当たり事業費")
 
 
+def test_a_second_tables_own_declaration_beats_the_first_tables_repeated_header():
+    text = ("令和6年度 かすみ市当初予算の概要\n2 歳入の内訳 (単位:百万円)\n区分 令和6年度 令和5年度 増減\n"
+            "市税 14,215.3 13,980.1 235.2\n3 歳出の内訳 (単位:千円)\n区分 令和6年度 令和5年度 増減\n"
+            "人件費 6,215,400 6,102,300 113,100\n")
+    yen = {a.printed: a.jpy for a in amounts_of(read_document(SourceText.from_text(text, "budget.txt")))}
+    assert yen["14,215.3"] == 14_215_300_000 and yen["6,215,400"] == 6_215_400_000
+
+
+def test_a_sum_after_prose_or_per_head_is_not_its_labels_value():
+    text = ("令和6年度 かすみ市当初予算の概要\n一般会計の予算額は、前年度に比べ12億2,000万円の増となった。\n"
+            "市民1人当たりの一般会計予算額は約32万4千円である。\n")
+    r = read_document(SourceText.from_text(text, "budget.txt"))
+    assert {(a.printed, a.category, a.fiscal_year) for a in amounts_of(r)} == {
+        ("12億2,000万円", "stated", None), ("32万4千円", "stated", None)}
+
+
 def test_a_guide_whose_heading_calls_it_one_yields_nothing():
     text = ("事務事業評価シート作成の手引き\nほしぞら市 行政経営課\n2 事業費欄(単位:千円)\n・例\n令和5年度 令和6年度\n"
             "事業費 5,200 5,500\n成果指標 防災訓練参加者数 実績値 1,350人\n")

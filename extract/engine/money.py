@@ -153,7 +153,13 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             category, funding, label = "stated", None, None
             prev = toks[tok.index - 1] if tok.index else None
             before_cell = _label_end(prev.text) if prev is not None and prev.line == tok.line else None
+            lead = text[max(text.find(tok.text), 0):m.start()] if tok.text in text else ""
+            if _LEAD_WORDS.sub("", lead):
+                before_cell = None  # 予算額 / は、前年度に比べ12億…円の増: prose between the label and the sum
             field = vocab.money_label(before_cell) if before_cell else None
+            if field is not None and prev.index and toks[prev.index - 1].line == tok.line and any(
+                    w in toks[prev.index - 1].text for w in vocab.per_unit_words):
+                field = ("money", "stated")  # 市民1人当たりの一般会計 / 予算額 / 32万4千円: a cost per head
             if field is not None:  # 事業費 12,345千円: the label before it says what it is
                 category, funding = (field[1], None) if field[0] == "money" else ("funding_share", field[1])
                 label = label_text(before_cell)
@@ -169,6 +175,9 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
                                    fiscal_year=year.year if year else None,
                                    status=(year.status or status_of(before_cell)) if year else None))
     return facts, unclear
+
+
+_LEAD_WORDS = re.compile(r"[はがのも、,:：\s]|約|およそ|総額|計")  # what may stand between a label and its sum
 
 
 def _labelled_year(toks: list[Token], tok: Token, printed: str, label: str) -> YearColumn | None:
@@ -251,7 +260,9 @@ def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
             continue
         if line.text in first_seen:
             governing = _governing(out, first_seen[line.text], -1)
-            if governing is not None and governing[0].row is None:
+            declared_since = any(first_seen[line.text] < d.token < cells[0].index and d.row is None for d in out)
+            if governing is not None and governing[0].row is None and not declared_since:
+                # (a unit declared between the two prints heads a table of its own: 2 歳入 (百万円) … 3 歳出 (千円))
                 out.append(_Declaration(governing[0].unit, cells[0].index, governing[0].weak))
         else:
             first_seen[line.text] = cells[0].index
