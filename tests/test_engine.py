@@ -1628,9 +1628,10 @@ def test_a_difference_labelled_with_a_word_that_ends_in_a_decrease_is_not_made_n
 
 
 def test_a_sum_followed_by_a_word_of_decrease_is_negative_and_one_of_increase_or_exemption_is_not():
-    text = "令和6年度 予算の概要\n町税は前年度比2億円減の40億円、交付税は3,000万円増、使用料は500万円減免\n"
+    text = ("令和6年度 予算の概要\n町税は前年度比2億円減の40億円、交付税は3,000万円増、使用料は500万円減免\n"
+            "補助金は前年度から1,820万円を減額しました。\n")
     r = read_document(SourceText.from_text(text, "d.txt"))
-    assert [a.jpy for a in r.amounts] == [-200_000_000, 4_000_000_000, 30_000_000, 5_000_000]
+    assert [a.jpy for a in r.amounts] == [-200_000_000, 4_000_000_000, 30_000_000, 5_000_000, -18_200_000]
 
 
 def test_kpi_statements_from_a_baseline_to_a_target_with_a_label_or_a_period():

@@ -145,7 +145,9 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             how = "inline unit"
             if jpy > 0 and (any(before.endswith(w) for w in vocab.negative_words) and not any(
                     before.endswith(d) for d in vocab.difference_columns)  # 増減額 299百万円: no decrease
-                            or after.startswith(vocab.negative_after) and not after.startswith("減免")):
+                            or after.startswith(vocab.negative_after) and not after.startswith("減免")
+                            or text[m.end():m.end() + 3].startswith(tuple(f"を{w}" for w in vocab.negative_words))):
+                # (1,820万円を減額しました: the sum a budget was decreased by)
                 jpy, how = -jpy, "inline unit, decrease"
             tok = _token_at(by_line[i], text, m.start())
             if _indicator_value(toks, tok.index, vocab):
