@@ -141,13 +141,8 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             except (NumberFormatError, ValueError) as exc:
                 unclear.append(Unplaced(printed, line.span, f"not a whole number of yen ({exc})"))
                 continue
-            before = text[max(0, m.start() - 4):m.start()].strip()
             how = "inline unit"
-            if jpy > 0 and (any(before.endswith(w) for w in vocab.negative_words) and not any(
-                    before.endswith(d) for d in vocab.difference_columns)  # 増減額 299百万円: no decrease
-                            or after.startswith(vocab.negative_after) and not after.startswith("減免")
-                            or text[m.end():m.end() + 3].startswith(tuple(f"を{w}" for w in vocab.negative_words))):
-                # (1,820万円を減額しました: the sum a budget was decreased by)
+            if jpy > 0 and _decrease(text, m.start(), m.end(), vocab):
                 jpy, how = -jpy, "inline unit, decrease"
             tok = _token_at(by_line[i], text, m.start())
             if _indicator_value(toks, tok.index, vocab):
@@ -177,6 +172,18 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
                                    fiscal_year=year.year if year else None,
                                    status=(year.status or status_of(before_cell)) if year else None))
     return facts, unclear
+
+
+def _decrease(text: str, start: int, end: int, vocab: Vocabulary) -> bool:
+    """Whether the words around a sum printed at ``text[start:end]`` make it a decrease: a word of decrease
+    before it (減額 40万円; 増減額 299百万円 is a difference, no decrease), or after it (2億円減の, 1,820万円を減額;
+    500万円減免 is an exemption, no decrease)."""
+    before, after = text[max(0, start - 4):start].strip(), text[end:end + 3]
+    if any(before.endswith(w) for w in vocab.negative_words) and not any(
+            before.endswith(d) for d in vocab.difference_columns):
+        return True
+    return (after.startswith(vocab.negative_after) and not after.startswith("減免")
+            or after.startswith(tuple(f"を{w}" for w in vocab.negative_words)))
 
 
 _LEAD_WORDS = re.compile(r"[はがのも、,:：\s]|約|およそ|総額|計")  # what may stand between a label and its sum
@@ -307,10 +314,8 @@ def _row_of_unit(tok: Token, line_toks: list[Token], vocab: Vocabulary) -> int |
     (ふるさと納税寄附額(百万円) 420 800: that row's unit, not the table's), with figures after it on its line.
     A money label's unit (事業費(千円)) and a unit standing alone govern the rows below too."""
     name = label_text(tok.text)
-    if name == tok.text or not name or vocab.money_label(tok.text) is not None or "単位" in name:
-        return None
-    if any(w in name for w in vocab.money_headers):
-        return None  # 決算(千円), R3予算(千円): a money column's head
+    if name == tok.text or not name or not _names_no_money(name, vocab):
+        return None  # (決算(千円), R3予算(千円): a money column's head)
     after = [c for c in line_toks if c.index > tok.index]
     return tok.line if any(_is_cell(c.text) for c in after) else None
 
@@ -519,11 +524,9 @@ def _skip_cell(toks: list[Token], i: int, vocab: Vocabulary, years: set[int]) ->
         return "a count: the label printed over it names one"  # 通行量(人/日) / 3,450: one cell per line
     if (k >= 0 and toks[k].line == toks[i].line and i - k <= MONEY_ROW_CELLS and not _is_cell(toks[k].text)
             and (vocab.bracketed_count_unit(toks[k].text) is not None  # ア 観光入込客数(千人) 1,240: anywhere
-                 or (k == 0 or toks[k - 1].line != toks[k].line) and _counts(toks[k].text, vocab))):
+                 or (k == 0 or toks[k - 1].line != toks[k].line) and vocab.names_count(toks[k].text))):
         return "a count: its row's label names one"  # 従事時間(時間) 3,200 3,300 | 参加者数 1,240 (a row of its line)
-    end = i + 1
-    while end < len(toks) and toks[end].line == toks[i].line and _in_row_run(toks[end].text):
-        end += 1
+    end = _run_after(toks, toks[i]) + 1
     after = toks[end].text.strip("()（）") if end < len(toks) and toks[end].line == toks[i].line else ""
     if after in vocab.non_money_units and after not in vocab.date_units and after not in vocab.word_units:
         return "a count: its unit's cell stands after its row"  # 正規職員 0.70 0.70 人工
@@ -555,7 +558,7 @@ def _money_column(text: str, vocab: Vocabulary) -> tuple[str, str] | None:
     core = label_text(text)
     if core == "その他":
         return "funding", "その他"
-    if vocab.bracketed_count_unit(text) or core.endswith(tuple(vocab.count_label_endings)):
+    if vocab.names_count(text):
         return "count", core
     if re.fullmatch(f"[{CJK}]{{2,12}}", core) and core.endswith(tuple(vocab.expense_item_endings)):
         return "money", "stated"
@@ -731,11 +734,6 @@ def _columns_after(toks: list[Token], header: YearHeader, vocab: Vocabulary) -> 
     return out
 
 
-def _counts(label: str, vocab: Vocabulary) -> bool:
-    """Whether a row's label names a count or a rate (従事職員数(人), 利用率): its figures are no sums."""
-    return label_text(label).endswith(vocab.count_label_endings) or vocab.bracketed_count_unit(label) is not None
-
-
 def _another_header(toks: list[Token], header: YearHeader, index: int, vocab: Vocabulary) -> bool:
     """Whether a line of column words stands between a year header and cell ``index`` (勘定科目 予算額
     前年度予算額 差異): the head of another table, whose rows the years above are not."""
@@ -770,7 +768,7 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
             figures = figures[:-1]  # … 4,600,000 3施設: the remark column's words after the figures
         if (len(figures) < 2 or _is_cell(head.text) or not re.search(f"[{CJK}]", head.text)
                 or vocab.money_label(head.text) is not None or head.text in vocab.value_role
-                or _counts(head.text, vocab)
+                or vocab.names_count(head.text)
                 or not all(_is_cell(c.text) or is_no_value(c.text) for c in figures)):
             continue
         header = header_before(headers, figures[0].index, HEADER_REACH)

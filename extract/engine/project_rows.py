@@ -229,8 +229,7 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
 
 def _count_column(header: str, vocab: Vocabulary) -> bool:
     """Whether a column's header names a count (参加者数(人), 入場者目標(人), 利用件数): its figures are values."""
-    return vocab.money_label(header) is None and (
-        vocab.bracketed_count_unit(header) is not None or label_text(header).endswith(tuple(vocab.count_label_endings)))
+    return vocab.money_label(header) is None and vocab.names_count(header)
 
 
 _INDICATOR_COLUMNS = ("指標", "指標名")  # a table of projects may print each project's indicator beside its cost

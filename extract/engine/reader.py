@@ -125,6 +125,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
 
     # --- projects -------------------------------------------------------------------------
     rows = project_rows(lines, toks, vocab, era, headers_of_words=kind.name not in MULTI_PROJECT_KINDS)
+    accounts = names.account_rows(lines, toks, vocab)  # 国民健康保険事業 9,215,400 under 会計名: an account
     if kind.name == "evaluation_sheet" and len(rows) >= 2:  # a table of several projects: a list, not one sheet
         kind = Kind("measure_evaluation", kind.confidence, (*kind.evidence, "body:table of projects"))
         record.kind, record.evidence = kind.name, list(kind.evidence)
@@ -139,7 +140,6 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         facts += [names.NameFact(row.label.text, row.label.span, row.label.index, "table row")
                   for table in tables if table.side == "expenditure" for row in table.rows
                   if names.spending_line(row.label.text, vocab)]
-        accounts = names.account_rows(lines, toks, vocab)  # 国民健康保険事業 9,215,400 under 会計名: an account
         facts = [f for f in facts if f.how == "table row" or toks[f.token].line not in accounts]
     elif not facts:  # a one-project sheet whose name label lost its value: a name printed twice, else
         # the budget items it is made of (each one read: they are the only names the sheet prints)
@@ -265,7 +265,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         row_cells |= small_sums
     table_heads = {cell.index: r.header for r in rows for cell, _ in r.figures if r.header >= 0}
     declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_cells), table_cells, headers,
-                                                table_heads, names.account_rows(lines, toks, vocab))
+                                                table_heads, accounts)
     figures = sorted(inline + declared, key=lambda f: f.token)
     per_line = Counter(f.span.start for f in figures)
     budget_title = (kind.name == "budget_summary" and record.fiscal_year is not None

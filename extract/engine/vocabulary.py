@@ -110,6 +110,11 @@ class Vocabulary:
         unit = m.group(1).partition("/")[0] if m else None  # (人/日): people a day
         return m.group(1) if unit in self.non_money_units else None
 
+    def names_count(self, label: str) -> bool:
+        """Whether a row's or column's label names a count or a rate (従事職員数(人), 利用率, 従事時間): its figures
+        are no sums."""
+        return label_text(label).endswith(self.count_label_endings) or self.bracketed_count_unit(label) is not None
+
     def is_difference(self, label: str) -> bool:
         """Whether a column's label names a difference between two others (増減, 前年度比増減, 比較増減)."""
         core = label_text(label)
