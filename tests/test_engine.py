@@ -60,6 +60,7 @@ def test_letter_spaced_labels_collapse_but_words_stay_apart():
     # two cells the spacing ran together part after a closing bracket and before a year
     ("事 業 費 ( 千 円 ) R 3 決 算", "事業費(千円) R3決算"), ("単 位 冊 R 3 実 績", "単位冊 R3実績"),
     ("目 標 値 ( R 6 )", "目標値(R6)"),  # a year in the bracket of its role stays in it
+    ("事 業 費 (千 円)", "事業費 (千円)"), ("(百 万 円)", "(百万円)"),  # blanks only inside the bracket
 ])
 def test_letter_spaced_cells_with_letters_and_digits_collapse(spaced, read):
     assert normalize_line(spaced) == read
@@ -2341,3 +2342,17 @@ def test_a_row_label_that_is_also_a_unit_does_not_make_the_figure_before_it_a_co
     r = read_document(SourceText.from_text(text, "sheet.txt"))
     assert [a.jpy for a in r.projects[0].amounts if a.category == "personnel"] == [2_460_000, 2_490_000, 2_520_000]
     assert not any(a.printed == "0.30" for a in amounts_of(r))  # 人工: staff years, no sums
+
+
+def test_a_section_that_prints_its_own_unit_under_its_figures_takes_it_not_the_section_befores():
+    # each 取組's caption is printed under its figures; the second is in 円, the first in 千円
+    text = ("令和6年度 点検・評価シート\n取 組 名 みなと少年団育成事業\n担 当 課 青少年課\n4,120 4,380\n"
+            "令和4年度決算 令和5年度決算\n事 業 費 (千 円)\n一 般 財 源 4,120 4,380\n"
+            "取 組 名 読みきかせ講座事業\n担 当 課 図書館\n864,500 902,300\n令和4年度決算 令和5年度決算\n"
+            "事 業 費 (円)\n一 般 財 源 864,500 902,300\n")
+    r = read_document(SourceText.from_text(text, "sections.txt"))
+    first, second = r.projects
+    assert (first.name, second.name) == ("みなと少年団育成事業", "読みきかせ講座事業")
+    assert {a.jpy for a in first.amounts} == {4_120_000, 4_380_000}
+    assert {a.jpy for a in second.amounts} == {864_500, 902_300}
+    assert all(a.confidence < 0.9 for a in second.amounts if a.label is None)  # a caption after its figures

@@ -15,6 +15,7 @@ Two recognisers, both general:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -356,12 +357,19 @@ def _tables_running_on(lines: list[Line], toks: list[Token], decls: list[_Declar
     return out
 
 
-def _governing(decls: list[_Declaration], index: int, line: int) -> tuple[_Declaration, str] | None:
+def _governing(decls: list[_Declaration], index: int, line: int, record: tuple[int, int] | None = None
+               ) -> tuple[_Declaration, str] | None:
+    """The declaration whose unit a figure takes, and on which side of it; ``record``: the first and past-last
+    cell of the project's section the figure is in, when the document prints one section per project."""
     decls = [d for d in decls if d.row is None or d.row == line and (d.until is None or d.token < index <= d.until)]
     before = [d for d in decls if d.token < index and index - d.token <= DECLARATION_BEFORE]
+    after = [d for d in decls if d.token > index and d.token - index <= DECLARATION_AFTER]
+    if before and after and record is not None and before[-1].token < record[0] <= index and \
+            after[0].token < record[1] and not after[0].weak and after[0].unit != before[-1].unit:
+        # a section's own 事業費(円), printed under its figures, not the 事業費(千円) of the section before
+        return after[0], "after"
     if before:
         return before[-1], "before"
-    after = [d for d in decls if d.token > index and d.token - index <= DECLARATION_AFTER]
     if after:
         return after[0], "after"
     return None
@@ -613,7 +621,7 @@ def declared_amounts(
     lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None,
     row_cells: frozenset[int] = frozenset(), not_money: frozenset[int] = frozenset(),
     headers: list[YearHeader] | None = None, table_heads: dict[int, int] | None = None,
-    account_lines: frozenset[int] = frozenset(),
+    account_lines: frozenset[int] = frozenset(), record_starts: tuple[int, ...] = (),
 ) -> tuple[list[MoneyFact], list[Unplaced]]:
     """Bare table figures that a unit declaration governs; a labelled row under a year header gets
     the header's years (``era``: the document's, for years printed without one). ``row_cells``:
@@ -621,7 +629,8 @@ def declared_amounts(
     ``not_money``: cells another recogniser read as something else (an indicator table's values);
     ``headers``: the document's year headers, when the caller has them; ``table_heads``: each table row's
     figure and the first cell of its table's header, whose unit governs the table however long;
-    ``account_lines``: rows of a table of accounts (会計名 …), which name no project."""
+    ``account_lines``: rows of a table of accounts (会計名 …), which name no project; ``record_starts``: the
+    first cells of the sections of a document that prints one section per project, in order."""
     decls = _declarations(lines, toks, vocab)
     decl_at = {d.token for d in decls}
     rows: dict[int, list[int]] = {}  # label cell -> its figures (indexes into facts)
@@ -649,7 +658,9 @@ def declared_amounts(
         if row is None and t.index not in row_cells and t.index not in grid and t.index not in text_rows and \
                 _indicator_value(toks, t.index, vocab):
             continue  # 成果指標 … R2実績 45,210: an indicator's value, whatever unit a money column declares near it
-        governing = _governing(decls, t.index, t.line)
+        at = bisect_right(record_starts, t.index)
+        governing = _governing(decls, t.index, t.line, (record_starts[at - 1], record_starts[at] if at < len(
+            record_starts) else len(toks)) if at else None)
         if governing is None and table_heads and t.index in table_heads:  # a long table: its header's unit
             governing = _governing(decls, table_heads[t.index], -1)
         if governing is None:

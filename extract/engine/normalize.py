@@ -44,6 +44,8 @@ _SPACED_ERA_YEAR = re.compile(r"(令和|平成|昭和) ?(\d) (\d)(?= ?年)")
 _SPACED_ERA = re.compile(r"(令和|平成|昭和) (\d{1,2}|元) (?=年)")
 # a mixed amount whose parts a dump set apart: 212億 4,000 万円 is 21,240,000,000 yen, not 4,000 万円
 _SPACED_MIXED = re.compile(r"(\d) ?(億|万) (?=\d[\d,]*(?:\.\d+)? ?(?:千万|万|千)?円)")
+# a bracket of letter-spaced characters, however its blanks fall: (千 円), ( 単 位 : 円 )
+_SPACED_BRACKET = re.compile(f"\\(\\s*([{CJK}:](?:\\s+[{CJK}:])+)\\s*\\)")
 # a letter-spaced line's cells, where the dump kept a wider gap between them than between their letters
 _CELL_GAP = re.compile(r"\t+| {2,}")
 # a figure printed letter-spaced with its separators: 1 2 , 3 4 5 is 12,345; 9 5 . 8 % is 95.8%
@@ -108,7 +110,8 @@ def normalize_line(text: str) -> str:
             run = []
         if part:
             out.append(part)
-    return " ".join(out)
+    s = " ".join(out)
+    return _SPACED_BRACKET.sub(lambda m: "(" + m.group(1).replace(" ", "") + ")", s) if "(" in s else s
 
 
 ARROWS = ("→", "⇒", "➡")  # between two values of one indicator: from one to the next

@@ -264,8 +264,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         small_sums, beside_sums = money_column_cells(toks, [(t, p.name or "") for t, p in projects], vocab)
         row_cells |= small_sums
     table_heads = {cell.index: r.header for r in rows for cell, _ in r.figures if r.header >= 0}
+    line_start = {t.line: t.index for t in reversed(toks)}
+    sections = tuple(sorted({line_start[toks[t].line] for t, p in projects if p.key not in named_only}))
     declared, unclear2 = money.declared_amounts(lines, toks, vocab, era, frozenset(row_cells), table_cells, headers,
-                                                table_heads, accounts)
+                                                table_heads, accounts, sections if len(sections) > 1 else ())
     figures = sorted(inline + declared, key=lambda f: f.token)
     per_line = Counter(f.span.start for f in figures)
     budget_title = (kind.name == "budget_summary" and record.fiscal_year is not None
