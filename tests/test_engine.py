@@ -2356,3 +2356,19 @@ def test_a_section_that_prints_its_own_unit_under_its_figures_takes_it_not_the_s
     assert {a.jpy for a in first.amounts} == {4_120_000, 4_380_000}
     assert {a.jpy for a in second.amounts} == {864_500, 902_300}
     assert all(a.confidence < 0.9 for a in second.amounts if a.label is None)  # a caption after its figures
+
+
+def test_a_table_printed_one_cell_per_line_under_a_unit_of_money_gives_sums_by_row_and_year():
+    text = ("令和7年度 しおさい町下水道事業会計予算の概要\n(単位:千円)\n区分\nR5\nR6\nR7\n下水道使用料\n152,400\n150,900\n"
+            "149,300\n修繕費\n38,200\n△1,500\n41,000\n")
+    r = read_document(SourceText.from_text(text, "onecell.txt"))
+    assert not values(r)  # no indicator: the rows are sums under (単位:千円)
+    assert [(a.label, a.fiscal_year, a.jpy) for a in r.amounts] == [
+        ("下水道使用料", 2023, 152_400_000), ("下水道使用料", 2024, 150_900_000), ("下水道使用料", 2025, 149_300_000),
+        ("修繕費", 2023, 38_200_000), ("修繕費", 2024, -1_500_000), ("修繕費", 2025, 41_000_000)]
+
+
+def test_a_bracket_inside_a_name_is_kept_in_its_label():
+    from policy_kg.extract.engine.vocabulary import label_text
+    assert label_text("地域商社(DMC)育成事業") == "地域商社(DMC)育成事業"
+    assert label_text("決算額(千円)") == "決算額" and label_text("繰入金(基準外)") == "繰入金"

@@ -242,7 +242,7 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
         while j < n and single[j] is not None and header_column(single[j].text, era, vocab) is not None:
             j += 1
         header = table_header([single[k] for k in range(i, j)], era, vocab)
-        if header is None:
+        if header is None or _under_money_unit(lines, i):  # (単位:千円) / 区分 / R5 / R6: sums, not values
             i = j if j > i else i + 1
             continue
         kind, columns = header

@@ -766,7 +766,7 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
     out: dict[int, tuple[str, YearColumn | None]] = {}
     if not headers:
         return out
-    for cells in cells_by_line(toks).values():
+    for cells in _rows_of_cells(toks, vocab):
         if len(cells) < 3:
             continue  # a label and two figures at least
         if len(cells) > 3 and re.fullmatch(r"\d{1,3}[.．]?", cells[0].text) and not _is_cell(cells[1].text):
@@ -792,6 +792,29 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
             if _is_cell(cell.text) and difference != SHARE_COLUMN:
                 out[cell.index] = (difference or label_text(head.text), col)
     return out
+
+
+def _names_a_unit(text: str, vocab: Vocabulary) -> bool:
+    return text.strip("()（）") in MONEY_UNITS or text.strip("()（）") in vocab.non_money_units
+
+
+def _rows_of_cells(toks: list[Token], vocab: Vocabulary) -> list[list[Token]]:
+    """The rows of the document's tables: each line's cells, and the rows a dump printed one cell per line
+    (下水道使用料 / 286,400 / 284,100: a text cell alone on its line and the figures alone on theirs after it)."""
+    rows = list(cells_by_line(toks).values())
+    k, n = 0, len(toks)
+    while k < n:
+        if not alone_on_line(toks, k) or _is_cell(toks[k].text) or _names_a_unit(toks[k].text, vocab):
+            k += 1
+            continue  # (人 / 0.57 / 0.73: the staff a row counts, after the row's name)
+        j = k + 1
+        while j < n and alone_on_line(toks, j) and (_is_cell(toks[j].text) or is_no_value(toks[j].text)):
+            j += 1
+        if j - k > 2:
+            lead = k - 1 if k and alone_on_line(toks, k - 1) and not _is_cell(toks[k - 1].text) else k
+            rows.append(toks[lead:j])  # (森林活用事業 / 産業課 / 18,740: the row's name, then its department)
+        k = j
+    return rows
 
 
 def _row_cells(toks: list[Token], label: int, era: str | None) -> list[int]:

@@ -236,6 +236,7 @@ def _indicator_kind(v: Vocabulary, cell: str) -> str | None:
 
 
 _NOTE_AFTER = re.compile(r"[(（【\[].*$")
+_WORDS_AFTER_BRACKET = re.compile(r"[)）】\]][^()（）【】\[\]]*[^()（）【】\[\]\s:：・]$")
 
 
 @cache
@@ -245,6 +246,8 @@ def label_text(cell: str) -> str:
     itself when nothing else is left."""
     if cell[:1] in "(（" and not re.search(r"[)）]", cell):
         cell = cell[1:]
+    if _WORDS_AFTER_BRACKET.search(cell):
+        return cell  # 観光地域づくり法人(DMO)支援事業: a bracket inside a name is no note after it
     return _NOTE_AFTER.sub("", cell).strip() or cell
 
 
