@@ -1173,6 +1173,24 @@ def test_a_line_of_statuses_under_a_year_header_says_what_each_column_holds():
     assert [(a.fiscal_year, a.status) for a in project.amounts] == [(2021, None), (2022, None), (2023, "budget")]
 
 
+
+@pytest.mark.parametrize("middle", ["区分", "項目 内訳"])
+def test_a_header_two_lines_high_keeps_its_years_and_statuses_around_the_row_labels_head(middle):
+    # 令和4年度 / 決算 is one cell two lines high; the row labels' head (区分) is centred between its halves
+    text = (f"(単位:千円)\n        令和4年度   令和5年度   令和6年度\n {middle}\n          決算        決算        予算\n"
+            " 事業費   1,200   1,350   1,480\n 一般財源   800   900   980\n")
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.category, a.fiscal_year, a.status, a.jpy) for a in project.amounts] == [
+        ("total", 2022, None, 1_200_000), ("total", 2023, None, 1_350_000), ("total", 2024, "budget", 1_480_000),
+        ("general_fund", 2022, None, 800_000), ("general_fund", 2023, None, 900_000),
+        ("general_fund", 2024, "budget", 980_000)]
+
+
+def test_a_line_of_words_between_years_and_figures_is_not_a_header_of_statuses():
+    text = "(単位:千円)\n 2021年度 2022年度\n 主な内容\n 事業費 5,000 5,200\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.fiscal_year, a.status) for a in project.amounts] == [(2021, None), (2022, None)]
+
 def test_a_budget_in_force_and_the_sum_spent_are_labelled_money():
     text = "予算現額 3,456,000円\n執行額 3,210,500円\n執行率 92.9%\n"
     (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects

@@ -151,6 +151,7 @@ def year_headers(toks: list[Token], era: str | None, relative: dict[str, int] | 
             j += width
         if len(cols) >= 2:
             cols = [YearColumn(y, c.status) for y, c in zip(across_era_change([c.year for c in cols], short, era), cols)]
+            j = _past_row_header_line(toks, j, len(cols))
             statuses = [t.text for t in toks[j:j + len(cols)]]
             if len(statuses) == len(cols) and all(status_word(w) for w in statuses) and (
                     toks[j].line != toks[j - 1].line and all(t.line == toks[j].line for t in toks[j:j + len(cols)])):
@@ -163,6 +164,29 @@ def year_headers(toks: list[Token], era: str | None, relative: dict[str, int] | 
         else:
             i += 1
     return out
+
+
+_ROW_HEADER_CELL = re.compile(r"[^\d０-９,，.]{1,6}")  # 区分, 項目: a word, no figure
+
+
+def _past_row_header_line(toks: list[Token], j: int, width: int) -> int:
+    """Where the line of statuses under a header of ``width`` years starts: ``j``, or after a line of one or
+    two words printed between them. A header cell two lines high (令和4年度 / 決算) centres the row labels'
+    column head (区分) on the line between its halves; that line belongs to the header."""
+    if j >= len(toks) or toks[j].line == toks[j - 1].line:
+        return j
+    k = j
+    while k < len(toks) and toks[k].line == toks[j].line:
+        k += 1
+    middle, after = toks[j:k], toks[k:k + width]
+    if not 1 <= len(middle) <= 2 or not all(_ROW_HEADER_CELL.fullmatch(t.text) and not status_word(t.text)
+                                            for t in middle):
+        return j
+    if len(after) == width and all(status_word(t.text) for t in after) and (
+            all(t.line == after[0].line for t in after) and after[0].line == toks[j].line + 1
+            and (k + width == len(toks) or toks[k + width].line != after[0].line)):
+        return k
+    return j
 
 
 def _relative_column(cell: str, relative: dict[str, int], fiscal_year: int) -> YearColumn | None:
