@@ -2135,6 +2135,16 @@ def test_a_declaration_that_names_shares_too_governs_and_share_columns_are_no_mo
                    ("36,210", 36_210_000, None), ("92,340", 92_340_000, None)]
 
 
+
+
+def test_share_columns_between_the_years_of_a_header_are_no_money_and_the_years_stay_in_place():
+    # each year's sum beside its share: no run of years, yet a header of years
+    text = ("令和6年度 かすみ町当初予算の概要\n(単位:千円、%)\n区分 令和6年度 構成比 令和5年度 構成比 増減率\n"
+            "町税 4,000 42.0 4,200 40.5 5.0\n国庫支出金 400 5.0 500 4.8 25.0\n")
+    r = read_document(SourceText.from_text(text, "budget.txt"))
+    got = sorted((a.printed, a.jpy, a.fiscal_year) for a in amounts_of(r))
+    assert got == [("4,000", 4_000_000, 2024), ("4,200", 4_200_000, 2023), ("400", 400_000, 2024),
+                   ("500", 500_000, 2023)]
 def test_group_subtotals_account_headings_and_a_measures_costs_are_not_the_last_projects():
     text = ("令和5年度 事務事業評価結果一覧\n(単位:千円)\n【市民部】\n1 すみれ窓口改善事業 市民課 8,200\n"
             "2 ひまわり交流推進事業 協働課 5,400\n市民部 小計 13,600\n"

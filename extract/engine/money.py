@@ -639,6 +639,7 @@ def declared_amounts(
     years = year_cells(toks)
     grid = year_row_cells(lines, toks, vocab, era)
     headers = year_headers(toks, era) if headers is None else headers
+    headers = sorted(headers + _interleaved_headers(toks, vocab, era, headers), key=lambda h: h.start)
     text_rows = _text_rows(toks, vocab, headers)
     by_label_row = label_row_cells(lines, toks, vocab)
     runs_on: dict[int, tuple[_Declaration, str]] | None = None  # asked only of figures out of every reach
@@ -742,6 +743,28 @@ def _columns_after(toks: list[Token], header: YearHeader, vocab: Vocabulary) -> 
         else:
             break
         k += 1
+    return out
+
+
+def _interleaved_headers(toks: list[Token], vocab: Vocabulary, era: str | None, headers: list[YearHeader]
+                         ) -> list[YearHeader]:
+    """Headers whose years a share or a difference column parts (区分 令和6年度 構成比 令和5年度 構成比 増減率):
+    no run of years, so no :class:`YearHeader` of their own. Each is given as a header of its first year,
+    whose :func:`_columns_after` are the rest of the line; only a line that is all such columns, two years
+    at least, counts."""
+    in_header = {t.line for h in headers for t in toks[h.start:h.end]}
+    out = []
+    for line, cells in cells_by_line(toks).items():
+        if line in in_header or len(cells) < 3:
+            continue
+        first = next((k for k, c in enumerate(cells) if year_column(c.text, era) is not None), None)
+        if first is None or first + 1 >= len(cells) or any(_is_cell(c.text) for c in cells[:first]):
+            continue
+        header = YearHeader(cells[first].index, cells[first].index + 1, (year_column(cells[first].text, era),))
+        after = _columns_after(toks, header, vocab)
+        if first + 1 + len(after) == len(cells) and any(col is not None for _, col in after) and any(
+                label == SHARE_COLUMN or (label and col is None) for label, col in after):
+            out.append(header)
     return out
 
 
