@@ -2400,3 +2400,37 @@ def test_a_bracket_inside_a_name_is_kept_in_its_label():
     from policy_kg.extract.engine.vocabulary import label_text
     assert label_text("地域商社(DMC)育成事業") == "地域商社(DMC)育成事業"
     assert label_text("決算額(千円)") == "決算額" and label_text("繰入金(基準外)") == "繰入金"
+
+
+_TWO_INDICATORS = [("講座の開催回数", "回", [("target", Decimal(12), 2022), ("target", Decimal(14), 2023),
+                                           ("actual", Decimal(10), 2022), ("actual", Decimal(11), 2023)]),
+                   ("参加者数", "人", [("target", Decimal(300), 2022), ("target", Decimal(320), 2023),
+                                     ("actual", Decimal(280), 2022), ("actual", Decimal(250), 2023)])]
+
+
+@pytest.mark.parametrize("sep", ["  ", "\n"])  # a row per line, or a dump's one cell per line
+def test_two_indicators_each_named_before_its_rows_under_one_header_are_two(sep):
+    text = sep.join(["活動指標\n区分", "令和4年度", "令和5年度\n講座の開催回数", "回", "目標", "12", "14\n実績", "10", "11\n"
+                     "参加者数", "人", "目標", "300", "320\n実績", "280", "250\n"])
+    assert _indicators(text) == _TWO_INDICATORS
+
+
+def test_the_names_a_column_printed_before_the_header_name_its_groups_of_rows_in_order():
+    text = ("活動指標\n講座の開催回数 回\n参加者数 人\n区分 令和4年度 令和5年度\n目標 12 14\n実績 10 11\n"
+            "目標 300 320\n実績 280 250\n")
+    assert _indicators(text) == _TWO_INDICATORS
+
+
+@pytest.mark.parametrize("names", ["講座の開催回数 回\n", "講座の開催回数 回\n参加者数 人\n来場者の満足度 %\n"])
+def test_groups_of_rows_that_as_many_names_do_not_name_are_reported_not_given_to_one(names):
+    text = f"活動指標\n{names}区分 令和4年度 令和5年度\n目標 12 14\n実績 10 11\n目標 300 320\n実績 280 250\n"
+    record = extract(SourceText.from_text(_SHEET + text, "sheet.txt"))
+    assert record.projects[0].indicators == []
+    assert any("groups of rows under one header" in i.message for i in record.issues)
+
+
+def test_a_named_block_whose_rows_repeat_a_role_keeps_its_own_rows_and_reports_the_rest():
+    text = "区分 令和4年度 令和5年度\n講座の開催回数 回\n目標 12 14\n実績 10 11\n目標 300 320\n実績 280 250\n"
+    record = extract(SourceText.from_text(_SHEET + text, "sheet.txt"))
+    assert [(i.name, len(i.values)) for i in record.projects[0].indicators] == [("講座の開催回数", 4)]
+    assert any("a second row of the same role" in i.message for i in record.issues)

@@ -494,8 +494,10 @@ def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
         head = head[1:]  # 環境学習事業 出前講座参加者数(人) 3,210 …: the row's project, then its indicator
     if columns[-1].role == "remark":  # a remark's words after the values: not the row's values
         values = values[:len(columns)]
-    unit = None
-    if len(head) > 1 and head[-1].text in vocab.non_money_units:
+    unit, role = None, None
+    if len(head) > 1 and head[-1].text in vocab.value_role:  # 参加者数(人) 目標 400 450 …: the row's role
+        role, head = vocab.value_role[head[-1].text], head[:-1]
+    if len(head) > 1 and head[-1].text in vocab.non_money_units:  # 参加者数 人 目標 …: its unit
         unit, head = head[-1].text, head[:-1]
     name = " ".join(c.text for c in head)
     if (len(values) > len(columns) or not may_name(name, head[-1].text, vocab)
@@ -503,10 +505,6 @@ def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
                        for p, c in enumerate(values))
             or any(re.search(r"円$", c.text) for c in values)):
         return None
-    role = None
-    if len(head) > 1 and head[-1].text in vocab.value_role:  # 参加者数(人) 目標 400 450 …: the row's role
-        role, head = vocab.value_role[head[-1].text], head[:-1]
-        name = " ".join(c.text for c in head)
     named = _name_role_unit(name, unit, role, vocab)
     return (named[0], named[1], values, named[2]) if named else None
 

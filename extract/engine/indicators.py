@@ -281,6 +281,16 @@ def year_rows(toks: list[Token], headers: list[YearHeader], taken: set[int]) -> 
     return out, uncertain
 
 
+def _next_block(toks: list[Token], j: int, stop: int, roles: dict[str, str], units: set[str],
+                vocab: Vocabulary) -> bool:
+    """Whether cell ``j`` names another indicator of the same table: a name, its unit perhaps, then a role row."""
+    cell = toks[j].text
+    if len(cell) < 2 or _VALUE_CELL.fullmatch(cell) or cell in vocab.labels:
+        return False
+    k = j + 1 + (j + 1 < stop and toks[j + 1].text in units)
+    return k < stop and toks[k].text.strip("()（）") in roles
+
+
 def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
               taken: set[int], default_kind: str = "outcome"
               ) -> tuple[list[IndicatorFact], list[Unplaced], list[Unplaced]]:
@@ -306,6 +316,7 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
         stop = headers[h_i + 1].start if h_i + 1 < len(headers) else len(toks)
         width = len(header.columns)
         name, unit, values, first = None, None, [], None
+        repeats, block_roles = [], set()  # where a role already read in the block starts another row group
         j = header.end
         final_column = False  # 最終目標 after the years: a target row prints one more value, the final target
         while j < stop and (toks[j].text in vocab.final_target_columns or toks[j].text in vocab.remark_columns):
@@ -315,6 +326,12 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             cell = toks[j].text
             role = roles.get(cell.strip("()（）"))
             if role is None:
+                if values and name is not None and _next_block(toks, j, stop, roles, units, vocab):
+                    # 講座の開催回数 回 目標 … 実績 … 参加者数 人 目標 …: the next indicator's rows, same columns
+                    out.append(_first_group(name, default_kind, unit, first, values, repeats, short))
+                    name, unit, values, first = None, None, [], None
+                    repeats, block_roles = [], set()
+                    continue
                 if values:
                     break  # the block's rows are over
                 if cell in units:
@@ -344,6 +361,10 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             elif len(cells) < width or any(c.index in taken for c in cells) or not all(
                     is_no_value(c.text) or _VALUE_CELL.fullmatch(c.text) for c in cells):
                 break
+            if role in block_roles:  # 目標 … 実績 … 目標 …: another indicator's rows
+                repeats.append(len(values))
+                block_roles = set()
+            block_roles.add(role)
             for col, c in zip(header.columns, cells):
                 m = _VALUE_CELL.fullmatch(c.text)
                 if m is None:
@@ -360,7 +381,13 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             if value is not None:
                 values.append(ValueFact("final_target", value, final.text, final.span, None, final.index))
                 j += 1
+        if values and name is None and repeats:
+            out.extend(_groups_of_names_before(toks, header, vocab, default_kind, values, repeats, short))
+            continue
         if values:
+            if name is not None:
+                out.append(_first_group(name, default_kind, unit, first, values, repeats, short))
+                continue
             if name is None:
                 name, first, printed_unit = _name_line_before(toks, header.start, vocab)
                 unit = unit or printed_unit
@@ -372,6 +399,46 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             out.append(IndicatorFact(name or UNNAMED, kind, unit, anchor.span, anchor.index, tuple(values),
                                      "role rows under a year header"))
     return out, short, partial
+
+
+def _groups(values: list[ValueFact], repeats: list[int]) -> list[list[ValueFact]]:
+    bounds = [0, *repeats, len(values)]
+    return [values[a:b] for a, b in zip(bounds, bounds[1:]) if a < b]
+
+
+def _first_group(name: str, kind: str, unit: str | None, first: Token, values: list[ValueFact], repeats: list[int],
+                 short: list[Unplaced]) -> IndicatorFact:
+    """The indicator a block's name heads: its first group of rows. Rows that repeat a role after them print
+    no name of their own (目標 … 実績 … 目標 …): whose they are is not told, so they are reported."""
+    groups = _groups(values, repeats)
+    for group in groups[1:]:
+        short.append(Unplaced(group[0].printed, group[0].span, f"a second row of the same role after {name!r}'s "
+                                                               "rows, with no indicator name of its own"))
+    return IndicatorFact(name, kind, unit, first.span, first.index, tuple(groups[0]), "role rows under a year header")
+
+
+def _groups_of_names_before(toks: list[Token], header: YearHeader, vocab: Vocabulary, kind: str,
+                            values: list[ValueFact], repeats: list[int], short: list[Unplaced]) -> list[IndicatorFact]:
+    """Groups of role rows under one header with no name among them, whose names a column printed before the
+    header, one line each (講座の開催回数 回 / 参加者数 人 / 区分 令和4年度 … / 目標 … 実績 … 目標 … 実績 …):
+    the rows' groups are the names' rows, in order, when there are as many names as groups; else the names
+    cannot be told apart and no group is kept (reported)."""
+    groups = _groups(values, repeats)
+    names = []
+    index = header.start
+    while len(names) < len(groups) + 1:
+        name, tok, unit = _name_line_before(toks, index, vocab)
+        if name is None:
+            break
+        names.insert(0, (name, tok, unit))
+        index = tok.index
+    if len(names) != len(groups):
+        short.append(Unplaced(groups[0][0].printed, groups[0][0].span,
+                              f"{len(groups)} groups of rows under one header, and {len(names)} indicator names "
+                              "printed before it: whose rows they are cannot be told"))
+        return []
+    return [IndicatorFact(name, kind, unit, tok.span, tok.index, tuple(group), "role rows under a year header, names "
+                          "printed before it") for (name, tok, unit), group in zip(names, groups)]
 
 
 def _name_line_before(toks: list[Token], index: int, vocab: Vocabulary
