@@ -2434,3 +2434,14 @@ def test_a_named_block_whose_rows_repeat_a_role_keeps_its_own_rows_and_reports_t
     record = extract(SourceText.from_text(_SHEET + text, "sheet.txt"))
     assert [(i.name, len(i.values)) for i in record.projects[0].indicators] == [("講座の開催回数", 4)]
     assert any("a second row of the same role" in i.message for i in record.issues)
+
+
+@pytest.mark.parametrize("sep", ["  ", "\n"])
+def test_one_year_cell_before_a_run_of_figures_dates_none_of_them(sep):
+    # 令和6年度予算 before three figures: which of them is that year's budget is not printed
+    text = "(単位:千円)\n" + sep.join(["事業費", "令和6年度予算", "1,200", "1,300", "1,400"]) + "\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.jpy, a.fiscal_year, a.status) for a in project.amounts] == [
+        (1_200_000, None, None), (1_300_000, None, None), (1_400_000, None, None)]
+    one = extract(SourceText.from_text(_SHEET + "(単位:千円)\n事業費  令和6年度予算  1,200\n", "s.txt")).projects[0]
+    assert [(a.jpy, a.fiscal_year, a.status) for a in one.amounts] == [(1_200_000, 2024, "budget")]

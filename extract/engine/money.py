@@ -865,8 +865,11 @@ def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[i
     in_header = {j for h in headers for j in range(h.start, h.end)}
     for members in rows.values():
         for k in members:
-            before = facts[k].token - 1
+            before, after = facts[k].token - 1, facts[k].token + 1
             col = year_column(toks[before].text, era) if before >= 0 and before not in in_header else None
+            if col is not None and after < len(toks) and _is_cell(toks[after].text) and (
+                    toks[after].line == toks[before].line or alone_on_line(toks, after)):
+                continue  # 事業費 令和6年度予算 1,200 1,300 1,400: which figure the year is of is not told
             if col is not None and facts[k].fiscal_year is None:
                 facts[k] = replace(facts[k], fiscal_year=col.year, status=col.status, how=facts[k].how + ", its year")
     for label, members in rows.items():
