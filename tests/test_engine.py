@@ -2445,3 +2445,9 @@ def test_one_year_cell_before_a_run_of_figures_dates_none_of_them(sep):
         (1_200_000, None, None), (1_300_000, None, None), (1_400_000, None, None)]
     one = extract(SourceText.from_text(_SHEET + "(単位:千円)\n事業費  令和6年度予算  1,200\n", "s.txt")).projects[0]
     assert [(a.jpy, a.fiscal_year, a.status) for a in one.amounts] == [(1_200_000, 2024, "budget")]
+
+
+def test_a_name_cell_two_rows_high_printed_between_its_rows_names_them():
+    text = ("活動指標\n 指標名   区分   令和4年度   令和5年度\n          目標   12   14\n 講座の開催回数(回)\n"
+            "          実績   10   11\n          目標   300   320\n 参加者数   人\n          実績   280   250\n")
+    assert _indicators(text) == _TWO_INDICATORS

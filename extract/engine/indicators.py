@@ -317,6 +317,7 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
         width = len(header.columns)
         name, unit, values, first = None, None, [], None
         repeats, block_roles = [], set()  # where a role already read in the block starts another row group
+        middle = False  # the block's names are printed between their rows (a name cell two rows high)
         j = header.end
         final_column = False  # 最終目標 after the years: a target row prints one more value, the final target
         while j < stop and (toks[j].text in vocab.final_target_columns or toks[j].text in vocab.remark_columns):
@@ -331,6 +332,14 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
                     out.append(_first_group(name, default_kind, unit, first, values, repeats, short))
                     name, unit, values, first = None, None, [], None
                     repeats, block_roles = [], set()
+                    continue
+                if values and name is None and not repeats and _middle_name(toks, j, stop, block_roles, vocab):
+                    # 目標 12 12 / 講座の開催回数(回) / 実績 10 11: the name of the rows above and below it
+                    (name, bracket_unit), first, middle = split_unit(cell, vocab), toks[j], True
+                    j += 1
+                    if toks[j].line == first.line and toks[j].text in units:  # 参加者数 人: its unit beside it
+                        bracket_unit, j = bracket_unit or toks[j].text, j + 1
+                    unit = unit or bracket_unit
                     continue
                 if values:
                     break  # the block's rows are over
@@ -361,7 +370,16 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             elif len(cells) < width or any(c.index in taken for c in cells) or not all(
                     is_no_value(c.text) or _VALUE_CELL.fullmatch(c.text) for c in cells):
                 break
-            if role in block_roles:  # 目標 … 実績 … 目標 …: another indicator's rows
+            if role in block_roles and middle:  # the next indicator's rows, its name to come between them
+                if name is not None:
+                    out.append(IndicatorFact(name, default_kind, unit, first.span, first.index, tuple(values),
+                                             "role rows under a year header, the name between them"))
+                else:
+                    short.append(Unplaced(values[0].printed, values[0].span, "rows with no indicator name between "
+                                                                             "them, where the others print one"))
+                name, unit, values, first = None, None, [], None
+                block_roles = set()
+            elif role in block_roles:  # 目標 … 実績 … 目標 …: another indicator's rows
                 repeats.append(len(values))
                 block_roles = set()
             block_roles.add(role)
@@ -381,6 +399,14 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             if value is not None:
                 values.append(ValueFact("final_target", value, final.text, final.span, None, final.index))
                 j += 1
+        if values and middle:
+            if name is not None:
+                out.append(IndicatorFact(name, default_kind, unit, first.span, first.index, tuple(values),
+                                         "role rows under a year header, the name between them"))
+            else:
+                short.append(Unplaced(values[0].printed, values[0].span, "rows with no indicator name between them, "
+                                                                         "where the others print one"))
+            continue
         if values and name is None and repeats:
             out.extend(_groups_of_names_before(toks, header, vocab, default_kind, values, repeats, short))
             continue
@@ -399,6 +425,19 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             out.append(IndicatorFact(name or UNNAMED, kind, unit, anchor.span, anchor.index, tuple(values),
                                      "role rows under a year header"))
     return out, short, partial
+
+
+def _middle_name(toks: list[Token], j: int, stop: int, block_roles: set[str], vocab: Vocabulary) -> bool:
+    """Whether cell ``j``, alone on its line (its unit perhaps beside it) after a block's first rows, names
+    them: the next line is a row of a role the block has not printed yet (目標 … / 参加者数(人) / 実績 …)."""
+    cell = toks[j].text
+    if len(cell) < 2 or _VALUE_CELL.fullmatch(cell) or cell in vocab.labels or cell in vocab.non_money_units:
+        return False
+    k = j + 1 + (j + 1 < stop and toks[j + 1].line == toks[j].line and toks[j + 1].text in vocab.non_money_units)
+    if k >= stop or toks[k].line == toks[j].line or toks[j - 1].line == toks[j].line:
+        return False
+    role = vocab.value_role.get(toks[k].text.strip("()（）"))
+    return role is not None and role not in block_roles
 
 
 def _groups(values: list[ValueFact], repeats: list[int]) -> list[list[ValueFact]]:
