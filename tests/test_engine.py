@@ -2451,3 +2451,15 @@ def test_a_name_cell_two_rows_high_printed_between_its_rows_names_them():
     text = ("活動指標\n 指標名   区分   令和4年度   令和5年度\n          目標   12   14\n 講座の開催回数(回)\n"
             "          実績   10   11\n          目標   300   320\n 参加者数   人\n          実績   280   250\n")
     assert _indicators(text) == _TWO_INDICATORS
+
+
+def test_a_baseline_and_its_year_printed_apart_are_one_dated_value_and_row_numbers_are_no_values():
+    text = ("みずうみ市総合戦略 重要業績評価指標(KPI)の達成状況\nNo. 指標名 基準値 目標値(R6) R4実績 R5実績\n"
+            "1 移住者数(人) 18 (H30) 40 25 31\n2 空き店舗の活用件数(件) 3 (H30) 15 5 8\n")
+    r = read_document(SourceText.from_text(text, "kpi.txt"))
+    assert values(r) == {
+        "移住者数": [("baseline", Decimal(18), 2018), ("target", Decimal(40), 2024), ("actual", Decimal(25), 2022),
+                 ("actual", Decimal(31), 2023)],
+        "空き店舗の活用件数": [("baseline", Decimal(3), 2018), ("target", Decimal(15), 2024),
+                      ("actual", Decimal(5), 2022), ("actual", Decimal(8), 2023)]}
+    assert not any("were not read" in i.message for i in r.issues)  # the rows' numbers 1 and 2

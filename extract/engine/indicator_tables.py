@@ -69,7 +69,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
         caption_kind: str | None = None  # the kind the caption of the rows that follow it prints
         units_on_values: bool | None = None  # whether the rows print a unit on their values (25件) or not (25)
         while i < n and table_header(by_line.get(i, []), era, vocab) is None:
-            cells_of_line = by_line.get(i, [])
+            cells_of_line = _dated_values(by_line.get(i, []))
             if len(cells_of_line) == 1 and cells_of_line[0].text in vocab.row_group_captions:
                 group_kind = vocab.row_group_captions[cells_of_line[0].text]
                 i += 1
@@ -130,6 +130,23 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
                                         f"{len(cells)} values under {len(row_columns)} columns: read from the left"))
             i += 1 + wrapped
     return out, partial
+
+
+_BRACKETED_YEAR = re.compile(r"[(（](?:令和|平成|[RH])\s?(?:\d{1,2}|元)(?:年度?)?[)）]")
+
+
+def _dated_values(cells: list[Token]) -> list[Token]:
+    """A row's cells with a value and the bracketed year a dump printed apart after it (``18 (H30)``) as one
+    cell (``18(H30)``), as the value's own year."""
+    out: list[Token] = []
+    for cell in cells:
+        before = out[-1] if out else None
+        if (before is not None and _BRACKETED_YEAR.fullmatch(cell.text) and _TABLE_VALUE.fullmatch(before.text)
+                and not _TABLE_VALUE.fullmatch(before.text).group("y")):
+            out[-1] = Token(before.text + cell.text, before.line, before.index, Span(before.span.start, cell.span.end))
+        else:
+            out.append(cell)
+    return out if len(out) < len(cells) else cells
 
 
 def _bracketed_years(cells: list[Token], columns: list[TableColumn], era: str | None, vocab: Vocabulary

@@ -51,10 +51,16 @@ def unread_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: 
                 out.append(Unplaced(tok.text, tok.span, f"a share in {unit}"))
         elif unit in counts:
             out.append(Unplaced(tok.text, tok.span, f"a count in {unit}"))
-        elif not unit and k == run:  # 20年度 1 1: the figures printed after a column label
+        elif not unit and k == run and not _row_number(toks, k):  # 20年度 1 1: the figures printed after a column label
             out.append(Unplaced(tok.text, tok.span, f"after {label}"))
             run = k + 1
     return out
+
+
+def _row_number(toks: list[Token], k: int) -> bool:
+    """Whether figure ``k`` opens its line before a name (1 移住者数(人) 18 …): the row's number, not a value."""
+    return (k + 1 < len(toks) and toks[k + 1].line == toks[k].line and (k == 0 or toks[k - 1].line != toks[k].line)
+            and _TABLE_VALUE.fullmatch(toks[k + 1].text) is None)
 
 
 def _column_label(cell: str, era: str | None, vocab: Vocabulary) -> bool:
