@@ -2463,3 +2463,53 @@ def test_a_baseline_and_its_year_printed_apart_are_one_dated_value_and_row_numbe
         "空き店舗の活用件数": [("baseline", Decimal(3), 2018), ("target", Decimal(15), 2024),
                       ("actual", Decimal(5), 2022), ("actual", Decimal(8), 2023)]}
     assert not any("were not read" in i.message for i in r.issues)  # the rows' numbers 1 and 2
+
+
+_SIDE_BY_SIDE = ("令和6年度 事務事業評価シート\n事務事業名  こもれび講座事業\n担当課  生涯学習課\n"
+                 " 事業費の推移（単位：千円）                 活動指標\n"
+                 " 区分   R4決算  R5決算  R6予算            指標名       単位  R4実績  R5実績\n"
+                 " 事業費  1,200  1,350  1,480              講座の開催回数  回    10     11\n"
+                 " 一般財源  800    900    980              参加者数       人    280    250\n"
+                 "\n 今後の方向性  継続\n")
+
+
+def test_side_by_side_tables_are_read_one_after_the_other_each_half_on_its_source_line():
+    from policy_kg.extract.engine.side_by_side import reading_order
+
+    order = reading_order(_SIDE_BY_SIDE.split("\n"))
+    assert [n for n, _ in order] == [1, 2, 3, 4, 5, 6, 7, 4, 5, 6, 7, 8, 9, 10]
+    assert order[7][1] == "活動指標" and order[9][1].split() == ["講座の開催回数", "回", "10", "11"]
+    (project,) = extract(SourceText.from_text(_SIDE_BY_SIDE, "s.txt")).projects
+    assert [(a.category, a.fiscal_year, a.status, a.span.start) for a in project.amounts] == [
+        ("total", 2022, None, 6), ("total", 2023, None, 6), ("total", 2024, "budget", 6),
+        ("general_fund", 2022, None, 7), ("general_fund", 2023, None, 7), ("general_fund", 2024, "budget", 7)]
+    assert [(i.name, i.unit, [(v.role, v.value, v.fiscal_year, v.span.start) for v in i.values])
+            for i in project.indicators] == [
+        ("講座の開催回数", "回", [("actual", Decimal(10), 2022, 6), ("actual", Decimal(11), 2023, 6)]),
+        ("参加者数", "人", [("actual", Decimal(280), 2022, 7), ("actual", Decimal(250), 2023, 7)])]
+
+
+@pytest.mark.parametrize("text", [
+    # one table whose columns are far apart: no second table's head after the gap
+    " 区分   R4決算      R5決算      R6予算\n 事業費  1,200      1,350      1,480\n",
+    # a line that prints across the boundary ends the block before any row: nothing is cut
+    " 区分   R4決算  R5決算          指標名   R4実績\n 本事業は地域の講座を開いて学びの場を広げるものです\n",
+])
+def test_lines_that_show_no_second_table_stay_as_they_are(text):
+    from policy_kg.extract.engine.side_by_side import reading_order
+
+    lines = text.split("\n")
+    assert reading_order(lines) == list(enumerate(lines, 1))
+
+
+def test_a_table_of_projects_beside_an_indicator_table_keeps_both_and_every_column():
+    text = ("令和6年度 施策評価シート\n施策名  みどりのまちづくり\n"
+            " 構成事業（単位：千円）                          成果指標\n"
+            " 事業名              担当課      事業費          指標名          R5目標  R5実績\n"
+            " 森の小径整備事業    公園課       1,480          緑地面積(ha)      120     118\n"
+            " 花いっぱい運動事業  環境課         320          花壇の数(か所)     40      42\n")
+    r = extract(SourceText.from_text(text, "m.txt"))
+    assert [(p.name, [a.jpy for a in p.amounts]) for p in r.projects] == [
+        ("森の小径整備事業", [1_480_000]), ("花いっぱい運動事業", [320_000])]  # 構成事業: the table's caption
+    assert values(r) == {"緑地面積": [("target", Decimal(120), 2023), ("actual", Decimal(118), 2023)],
+                         "花壇の数": [("target", Decimal(40), 2023), ("actual", Decimal(42), 2023)]}

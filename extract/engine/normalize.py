@@ -214,7 +214,9 @@ def logical_lines(src: SourceText) -> list[Line]:
             lines.append(Line(caption[0][0], Span.line(caption[0][1])))
         caption.clear()
 
-    for n, raw in enumerate(src.lines, 1):
+    from policy_kg.extract.engine.side_by_side import reading_order  # (it reads years, which read cells)
+
+    for n, raw in reading_order(src.lines):
         text = normalize_line(raw)
         if not text:
             blank = True  # a blank line does not end a vertical caption: dumps put blanks between its characters
