@@ -2513,3 +2513,16 @@ def test_a_table_of_projects_beside_an_indicator_table_keeps_both_and_every_colu
         ("森の小径整備事業", [1_480_000]), ("花いっぱい運動事業", [320_000])]  # 構成事業: the table's caption
     assert values(r) == {"緑地面積": [("target", Decimal(120), 2023), ("actual", Decimal(118), 2023)],
                          "花壇の数": [("target", Decimal(40), 2023), ("actual", Decimal(42), 2023)]}
+
+
+@pytest.mark.parametrize("furniture", ["- 1 -\n", "- 1 -\n\f令和6年度 事務事業評価結果一覧\n", "\f令和6年度 事務事業評価結果一覧\n"])
+def test_a_table_of_projects_goes_on_after_a_page_break_and_its_running_head(furniture):
+    rows = [f"{k} あおぞら第{k}号事業 企画課 1,{k}0 1,{k}5 1,{k}8\n" for k in range(10, 16)]
+    text = ("令和6年度 事務事業評価結果一覧\n(単位:千円)\nNo. 事業名 担当課 R4決算 R5決算 R6予算\n"
+            + "".join(rows[:4]) + furniture + "".join(rows[4:]))
+    r = extract(SourceText.from_text(text, "list.txt"))
+    assert [p.name for p in r.projects] == [f"あおぞら第{k}号事業" for k in range(10, 16)]
+    for p in r.projects:
+        assert p.unit.division == "企画課"
+        assert [(a.category, a.fiscal_year, a.status) for a in p.amounts] == [
+            ("total", 2022, None), ("total", 2023, None), ("total", 2024, "budget")]

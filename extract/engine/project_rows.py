@@ -67,6 +67,8 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: s
             first += 1
         for row_line in range(first, len(lines)):
             cells = by_line.get(row_line, [])
+            if not cells or _running_head(lines, i, row_line):
+                continue  # - 2 -, or the title again: a new page's furniture, the table goes on under it
             row = _row(cells, columns, header, vocab, strict=False) if len(cells) == len(header) else None
             if row is None and cells and cells[0].text.startswith(_NOTE_MARKS):
                 continue  # ＊財源:国庫補助金 … under a row: the row's note, the table goes on
@@ -83,6 +85,12 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: s
     if headers_of_words:
         return out
     return out + [row for row in sequence_rows(lines, toks, vocab, era) if row.name.index not in seen]
+
+
+def _running_head(lines: list[Line], header: int, line: int) -> bool:
+    """Whether ``line`` of a table repeats a line printed before the table's ``header``: a page's running head
+    (the document's title again at the top of the next page)."""
+    return any(lines[k].text == lines[line].text for k in range(header))
 
 
 def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None) -> list[ProjectRow]:
