@@ -2526,3 +2526,12 @@ def test_a_table_of_projects_goes_on_after_a_page_break_and_its_running_head(fur
         assert p.unit.division == "企画課"
         assert [(a.category, a.fiscal_year, a.status) for a in p.amounts] == [
             ("total", 2022, None), ("total", 2023, None), ("total", 2024, "budget")]
+
+
+def test_a_sentence_wrapped_between_a_figure_and_its_unit_keeps_the_sum():
+    text = "事業費 1,200千円\n事業の内容 住宅改修費の2分の1(上限50\n万円)を補助する。\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.jpy, a.category, a.span) for a in project.amounts] == [
+        (1_200_000, "stated", Span(4, 4)), (500_000, "grant_ceiling", Span(5, 6))]
+    table = extract(SourceText.from_text(_SHEET + "事業費 1,200\n千円 …\n", "s.txt")).projects[0]
+    assert not any(a.span.end > a.span.start for a in table.amounts)  # a unit cell on the next line: no wrap

@@ -201,6 +201,10 @@ def _cut_at_labels(text: str) -> list[str]:
 _RUN_BOUNDARY = re.compile(r"(?<=[)）])(?=.)|(?<=[^(（])(?=(?:[RHS]\d|令和|平成|昭和))")  # not 目標値(R6)
 
 
+_ENDS_IN_FIGURE = re.compile(r"[^\s\d,.]\d[\d,.]*$")  # 上限50: a figure glued to the words before it
+_WRAPPED_UNIT = re.compile(r"(?:億|万|千|百万)?円[^\s\d]")  # 万円)を補助: a unit glued to the words after it
+
+
 def logical_lines(src: SourceText) -> list[Line]:
     """The document's non-empty lines, normalised, vertical captions joined."""
     lines: list[Line] = []
@@ -225,6 +229,10 @@ def logical_lines(src: SourceText) -> list[Line]:
             caption.append((text, n))
             continue
         flush()
+        if lines and not blank and _WRAPPED_UNIT.match(text) and _ENDS_IN_FIGURE.search(lines[-1].text) and (
+                lines[-1].span.end == n - 1):  # 上限50 / 万円)を補助: a sentence wrapped between figure and unit
+            lines[-1] = Line(lines[-1].text + text, Span(lines[-1].span.start, n), lines[-1].after_blank)
+            continue
         lines.append(Line(text, Span.line(n), after_blank=blank))
         blank = False
     flush()
