@@ -2535,3 +2535,16 @@ def test_a_sentence_wrapped_between_a_figure_and_its_unit_keeps_the_sum():
         (1_200_000, "stated", Span(4, 4)), (500_000, "grant_ceiling", Span(5, 6))]
     table = extract(SourceText.from_text(_SHEET + "事業費 1,200\n千円 …\n", "s.txt")).projects[0]
     assert not any(a.span.end > a.span.start for a in table.amounts)  # a unit cell on the next line: no wrap
+
+
+def test_revenue_items_that_end_like_a_grant_are_no_projects():
+    from policy_kg.extract.engine.names import looks_like_project
+
+    v = vocabulary()
+    for item in ("地方消費税交付金", "利子割交付金", "地方特例交付金", "交通安全対策特別交付金"):
+        assert not looks_like_project(item, v), item
+    assert looks_like_project("木造住宅耐震改修補助金", v) and looks_like_project("商店街にぎわい交付金", v)
+    text = ("令和6年度 当初予算の概要\n（単位：千円）\n 区分  令和5年度当初予算  令和6年度当初予算\n"
+            " 市税  4,000,000  4,200,000\n 地方消費税交付金  600,000  650,000\n")
+    r = read_document(SourceText.from_text(text, "budget.txt"))
+    assert r.projects == [] and len(r.amounts) == 4
