@@ -2548,3 +2548,10 @@ def test_revenue_items_that_end_like_a_grant_are_no_projects():
             " 市税  4,000,000  4,200,000\n 地方消費税交付金  600,000  650,000\n")
     r = read_document(SourceText.from_text(text, "budget.txt"))
     assert r.projects == [] and len(r.amounts) == 4
+
+
+def test_an_indicator_header_of_years_over_a_line_of_their_roles_dates_every_value():
+    text = ("成果指標\n 指標名   令和4年度   令和5年度\n          目標  実績   目標  実績\n"
+            " 参加者数(人)   300  280   320  250\n")
+    assert _indicators(text) == [("参加者数", "人", [("target", Decimal(300), 2022), ("actual", Decimal(280), 2022),
+                                                 ("target", Decimal(320), 2023), ("actual", Decimal(250), 2023)])]

@@ -63,6 +63,9 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
         if i < n and _bracketed_years(by_line.get(i, []), columns, era, vocab):
             columns = _bracketed_years(by_line[i], columns, era, vocab)  # (H30) (R7) under 基準値 … 最終目標
             i += 1
+        elif i < n and _roles_under_years(by_line.get(i, []), columns, vocab):
+            columns = _roles_under_years(by_line[i], columns, vocab)  # 令和4年度 令和5年度 / 目標 実績 目標 実績
+            i += 1
         offset = 0  # the column a role printed inside the row above starts at (… 120 目標 130 140 / 実績 128 139)
         group_kind = None  # a caption over a group of rows (重点 / 活動) gives them its kind
         previous: tuple[str, str | None] | None = None  # the name and unit of the row before
@@ -147,6 +150,19 @@ def _dated_values(cells: list[Token]) -> list[Token]:
         else:
             out.append(cell)
     return out if len(out) < len(cells) else cells
+
+
+def _roles_under_years(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary) -> list[TableColumn] | None:
+    """A header's second line of roles only under a line of years, each year over the same number of roles
+    (``令和4年度 令和5年度`` / ``目標 実績 目標 実績``): a column for each year and role, in order; None for any
+    other line."""
+    if not cells or not columns or any(c.year is None or c.role is not None for c in columns):
+        return None
+    roles = [vocab.value_role.get(c.text.strip("()（）")) for c in cells]
+    if None in roles or len(roles) % len(columns) or len(roles) == len(columns) and len(columns) == 1:
+        return None
+    per_year = len(roles) // len(columns)
+    return [TableColumn(columns[k // per_year].year, role) for k, role in enumerate(roles)]
 
 
 def _bracketed_years(cells: list[Token], columns: list[TableColumn], era: str | None, vocab: Vocabulary
