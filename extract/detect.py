@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from policy_kg.extract.records import DocumentRecord
-from policy_kg.extract.source import SourceText
+from policy_kg.extract.records import DocumentRecord, ExtractionIssue
+from policy_kg.extract.source import ExtractionError, SourceText
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,40 @@ def detect_layout(src: SourceText) -> Layout:
     return _engine()
 
 
+def _parse(layout: Layout, src: SourceText) -> DocumentRecord:
+    """``layout``'s record of ``src``; for a profile, the engine's instead when the profile's structural test
+    fitted but its parser could not read the document (it raised) or read no money and no indicator where
+    the engine reads more: a profile's test is cheap, and another publisher's sheet may pass it."""
+    if layout.name not in PROFILE_KINDS:
+        return layout.parse(src)
+    try:
+        record = layout.parse(src)
+    except ExtractionError as exc:
+        record, why = None, f"its parser stopped: {exc}"
+    else:
+        if _facts(record):
+            return record
+        why = "it read no amount and no indicator"
+    try:
+        engine = _engine().parse(src)
+    except ExtractionError:
+        if record is None:
+            raise
+        return record
+    if record is not None and _facts(engine) <= _facts(record):
+        return record
+    engine.issues.insert(0, ExtractionIssue("info", f"the document passed the structural test of the "
+                                                    f"{layout.name} profile, but {why}: read by the engine"))
+    return engine
+
+
+def _facts(record: DocumentRecord) -> int:
+    """How many amounts and indicator values a record holds."""
+    projects = record.projects
+    return (len(record.amounts) + sum(len(p.amounts) for p in projects)
+            + sum(len(i.values) for i in record.indicators) + sum(len(i.values) for p in projects for i in p.indicators))
+
+
 def extract(src: SourceText) -> DocumentRecord:
     """Detect the layout of ``src`` and extract its records.
 
@@ -75,7 +109,7 @@ def extract(src: SourceText) -> DocumentRecord:
     from policy_kg.extract.sdg_reference import check_sdg_targets
 
     layout = detect_layout(src)
-    record = layout.parse(src)
+    record = _parse(layout, src)
     if record.kind is None and layout.name in PROFILE_KINDS:
         record.kind, record.kind_confidence = PROFILE_KINDS[layout.name], 1.0
         record.evidence = [f"profile:{layout.name}"]

@@ -78,6 +78,9 @@ def _score(evidence: KindEvidence, title: str, body: str, covered: set[str] = fr
     return score, found
 
 
+_NOTE_MARKS = ("※", "＊", "*", "注")
+
+
 def classify(lines: list[Line], vocab: Vocabulary) -> Kind | None:
     """The most likely kind of the document, or None when nothing shows it is a policy document."""
     body = "\n".join(line.text for line in lines)
@@ -88,7 +91,9 @@ def classify(lines: list[Line], vocab: Vocabulary) -> Kind | None:
     t_score, t_found = _score(vocab.template, title, body)
     # A guide explains every field in prose; a real sheet fills them with figures. Count how often
     # the guide's phrases occur, and how many figures the document prints.
-    phrases = sum(body.count(word) for word in vocab.template.body)
+    # (A note on a filled sheet, ※…を記入してください, is the form's instruction left printed: not counted.)
+    prose = "\n".join(line.text for line in lines if not line.text.startswith(_NOTE_MARKS))
+    phrases = sum(prose.count(word) for word in vocab.template.body)
     figures = len(_FIGURE.findall(body))
     if t_found and (any(f.startswith("title:") for f in t_found) or phrases >= 3 and figures <= phrases):
         t_score += TITLE_WEIGHT * phrases
