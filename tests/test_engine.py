@@ -2575,3 +2575,26 @@ def test_a_sheet_that_passes_a_profiles_test_but_not_its_parser_is_read_by_the_e
     assert [(p.name, p.unit.division, [a.jpy for a in p.amounts]) for p in r.projects] == [
         ("防災備蓄品整備事業", "危機管理課", [5_400_000]), ("自主防災組織育成事業", "危機管理課", [2_100_000])]
     assert "structural test of the evaluation_sheet profile" in r.issues[0].message
+
+
+_COSTS = "(単位:千円)\n区分 R5決算 R6予算\n事業費 2,400 2,550\n"
+
+
+@pytest.mark.parametrize(("rows", "kept"), [
+    ("正規職員 0.5 0.6\n会計年度任用職員 1.2 1.0\n", []),  # people or their cost: not told, reported
+    ("職員数(人) 0.5 0.5\n正規 0.3 0.3\n非常勤 0.2 0.2\n", []),  # under a row of people: people
+    ("利用者 1,200 1,350\n従事人員 2 3\n", []),  # people, whatever the table's unit
+    ("人件費 4,000 4,100\n正規 3,000 3,100\n", [4_000_000, 4_100_000, 3_000_000, 3_100_000]),  # what they cost
+])
+def test_rows_of_people_in_a_table_of_money_are_no_sums(rows, kept):
+    r = extract(SourceText.from_text(_SHEET + _COSTS + rows, "s.txt"))
+    assert [a.jpy for a in r.projects[0].amounts][2:] == kept
+    if rows.startswith("正規職員"):
+        assert sum("a row of staff" in i.message for i in r.issues) == 2
+
+
+def test_a_total_column_after_the_funding_sources_is_the_rows_sum_not_the_last_source():
+    text = "財源内訳(単位:千円)\n国庫支出金 県支出金 一般財源 合計\n600 200 1,600 2,400\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.label, a.jpy) for a in project.amounts] == [
+        ("国庫支出金", 600_000), ("県支出金", 200_000), ("一般財源", 1_600_000), ("合計", 2_400_000)]

@@ -564,6 +564,8 @@ def _money_column(text: str, vocab: Vocabulary) -> tuple[str, str] | None:
     if found is not None:
         return found
     core = label_text(text)
+    if vocab.is_total(core):  # 国庫支出金 … 一般財源 合計: the row's sum
+        return "money", "total"
     if core == "その他":
         return "funding", "その他"
     if vocab.names_count(text):
@@ -640,6 +642,12 @@ def declared_amounts(
     grid = year_row_cells(lines, toks, vocab, era)
     headers = year_headers(toks, era) if headers is None else headers
     headers = sorted(headers + _interleaved_headers(toks, vocab, era, headers), key=lambda h: h.start)
+    staff = _staff_rows(toks, vocab)
+    not_money = not_money | {c.index for cells in staff.values() for c in cells}
+    for label, cells in staff.items():
+        if label is not None:
+            unclear.append(Unplaced(cells[0].text, cells[0].span, f"a row of staff ({label}) under no row that says "
+                                                                  "whether it counts people or what they cost"))
     text_rows = _text_rows(toks, vocab, headers)
     by_label_row = label_row_cells(lines, toks, vocab)
     runs_on: dict[int, tuple[_Declaration, str]] | None = None  # asked only of figures out of every reach
@@ -814,6 +822,34 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
         for cell, (difference, col) in zip(figures, columns):
             if _is_cell(cell.text) and difference != SHARE_COLUMN:
                 out[cell.index] = (difference or label_text(head.text), col)
+    return out
+
+
+def _staff_rows(toks: list[Token], vocab: Vocabulary) -> dict[str | None, list[Token]]:
+    """The figures of rows a staff label starts (正規職員 0.5 0.6) that are not sums: under a row of people
+    (職員数(人) / 正規 0.3: counts, key None), or under a row of any other kind than 人件費 (its unit is
+    not printed: key the row's label). A staff row under 人件費, or with a unit of its own, is left to the
+    other readers."""
+    by_line = cells_by_line(toks)
+    lines = sorted(by_line)
+    out: dict[str | None, list[Token]] = {}
+    for k, line in enumerate(lines):
+        cells = by_line[line]
+        label = label_text(cells[0].text)
+        if label not in vocab.staff_labels or len(cells) < 2 or cells[0].text != label:
+            continue  # (正規職員(千円) 4,000: its unit printed)
+        figures = [c for c in cells[1:] if _is_cell(c.text)]
+        if not figures:
+            continue
+        j = k - 1
+        while j >= 0 and label_text(by_line[lines[j]][0].text) in vocab.staff_labels:
+            j -= 1
+        parent = by_line[lines[j]][0].text if j >= 0 else ""
+        found = vocab.money_label(parent)
+        if found is not None and found[1] == "personnel":
+            continue  # 人件費 / 正規 4,000: what they cost
+        key = None if vocab.names_count(parent) else label
+        out.setdefault(key, []).extend(figures)
     return out
 
 

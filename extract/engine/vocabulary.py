@@ -85,6 +85,7 @@ class Vocabulary:
     relative_years: dict[str, int]  # 前年度 -> -1: a year told from the document's
     expense_item_endings: tuple[str, ...]
     count_label_endings: tuple[str, ...]
+    staff_labels: tuple[str, ...]  # 正規職員, 非常勤: a row of people or of what they cost
     kinds: dict[str, KindEvidence]
     title_topics: tuple[str, ...]  # kinds whose title words name a topic (総合戦略, KPI), not a form
     template: KindEvidence
@@ -202,6 +203,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         relative_years={str(k): int(v) for k, v in (data.get("relative_years") or {}).items()},
         expense_item_endings=_tuple(data, "expense_item_endings"),
         count_label_endings=_tuple(data, "count_label_endings"),
+        staff_labels=_tuple(data, "staff_labels"),
         kinds=kinds,
         title_topics=_tuple(data, "title_topics"),
         template=KindEvidence(_tuple(template, "title"), _tuple(template, "body")),
