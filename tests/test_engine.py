@@ -2598,3 +2598,15 @@ def test_a_total_column_after_the_funding_sources_is_the_rows_sum_not_the_last_s
     (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
     assert [(a.label, a.jpy) for a in project.amounts] == [
         ("国庫支出金", 600_000), ("県支出金", 200_000), ("一般財源", 1_600_000), ("合計", 2_400_000)]
+
+
+@pytest.mark.parametrize("sep", ["  ", "\n"])
+def test_a_row_short_of_a_value_keeps_its_rate_and_grade_in_their_own_columns(sep):
+    header = ["KPI", "単位", "基準値(H30)", "目標値(R6)", "R4実績", "達成率", "評価"]
+    rows = [["新規創業件数", "件", "8", "15", "80.0%", "B"], ["移住相談件数", "件", "40", "60", "66", "110.0%", "A"]]
+    text = "総合戦略 効果検証シート\n" + "\n".join(sep.join(cells) for cells in [header, *rows]) + "\n"
+    r = read_document(SourceText.from_text(text, "kpi.txt"))
+    assert values(r) == {"新規創業件数": [("baseline", Decimal(8), 2018), ("target", Decimal(15), 2024)],
+                         "移住相談件数": [("baseline", Decimal(40), 2018), ("target", Decimal(60), 2024),
+                                    ("actual", Decimal(66), 2022)]}
+    assert any("新規創業件数" in i.message and "read from the left" in i.message for i in r.issues)

@@ -107,8 +107,9 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             if row is None:
                 break
             name, unit, cells, row_role = row
+            value_columns, gap = _right_aligned(cells, row_columns, vocab)
             printed_units = any(re.search(r"\d[^\d\s().,]+$", c.text)
-                                for col, c in zip(columns, cells) if col.role not in NOT_KEPT)
+                                for col, c in zip(value_columns, cells) if col.role not in NOT_KEPT)
             if units_on_values is not None and printed_units != units_on_values:
                 break  # 経営セミナー 6回 under rows of bare figures: a line of notes, not the table's
             units_on_values = printed_units
@@ -117,7 +118,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             else:
                 caption_kind = None  # a row of its own: the caption above named another indicator
             previous = (name, unit)
-            values, printed_unit = _row_values(row_columns, cells, row_role)
+            values, printed_unit = _row_values(value_columns, cells, row_role)
             unit = unit or printed_unit
             first = by_line[i][0]
             span = Span(first.span.start, by_line[i + wrapped][-1].span.end) if wrapped else first.span
@@ -128,7 +129,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             elif values:
                 out.append(IndicatorFact(name, row_kind or (caption_kind if continued else None) or group_kind or kind
                                          or default_kind, unit, span, first.index, tuple(values), "indicator table"))
-            if values_missing(row_columns, len(cells)):
+            if gap or values_missing(row_columns, len(cells)):
                 partial.append(Unplaced(name, span,
                                         f"{len(cells)} values under {len(row_columns)} columns: read from the left"))
             i += 1 + wrapped
@@ -297,14 +298,18 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
                     break
                 name, unit, row_role = named
                 first = per_line[name_line][0]
-                values, printed_unit = _row_values(columns, run, row_role, qualifiers)
+                value_columns, gap = _right_aligned(run, columns, vocab)
+                values, printed_unit = _row_values(value_columns, run, row_role, qualifiers)
                 if values:
                     out.append(IndicatorFact(name, kind or default_kind,
                                              unit or (unit_cell.text if unit_cell else None) or printed_unit or units,
                                              lines[name_line].span, first.index, tuple(values),
                                              "indicator table, one cell per line"))
                 j = k
-                if values_missing(columns, len(run)):
+                if gap:  # 15 / 12 / 80.0% / B: the row prints no value in a column between, the next row is whole
+                    partial.append(Unplaced(name, lines[name_line].span, f"{len(run)} values under {width} columns: "
+                                                                         "read from the left"))
+                elif values_missing(columns, len(run)):
                     partial.append(Unplaced(name, lines[name_line].span, f"{len(run)} values under {width} columns: "
                                                                          "read from the left"))
                     break
@@ -417,6 +422,28 @@ def _value_run(single: list[Token | None], j: int, columns: list[TableColumn], v
             break
         j += 1
     return run, unit, j, qualifiers
+
+
+def _right_aligned(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
+                   ) -> tuple[list[TableColumn], bool]:
+    """The columns of a row that prints fewer cells than its header has columns, its last cells a rate or a
+    grade (… 80.0% B under … R4実績 達成率 評価): those stand in the header's last columns, the values before
+    them in its first ones; and whether a column of values between them was left empty. Any other row's
+    columns as they are (read from the left)."""
+    trailing = 0
+    while (trailing < min(len(cells), len(columns)) - 1 and len(cells) < len(columns)
+           and columns[len(columns) - 1 - trailing].role in NOT_KEPT
+           and _rate_or_grade(cells[len(cells) - 1 - trailing].text, vocab)):
+        trailing += 1
+    if not trailing:
+        return columns, False
+    left = len(cells) - trailing
+    skipped = columns[left:len(columns) - trailing]
+    return columns[:left] + columns[len(columns) - trailing:], any(c.role not in NOT_KEPT for c in skipped)
+
+
+def _rate_or_grade(text: str, vocab: Vocabulary) -> bool:
+    return text in vocab.grades or text.endswith(("%", "％"))
 
 
 def _row_values(columns: list[TableColumn], cells: list[Token], row_role: str | None,
