@@ -2610,3 +2610,20 @@ def test_a_row_short_of_a_value_keeps_its_rate_and_grade_in_their_own_columns(se
                          "移住相談件数": [("baseline", Decimal(40), 2018), ("target", Decimal(60), 2024),
                                     ("actual", Decimal(66), 2022)]}
     assert any("新規創業件数" in i.message and "read from the left" in i.message for i in r.issues)
+
+
+def test_a_rate_row_and_an_estimate_row_under_an_indicators_rows_are_no_indicators():
+    text = ("成果指標 令和4年度 令和5年度 令和6年度\n貸出冊数(冊)\n目標値 80,000 82,000 84,000\n"
+            "実績値 78,500 83,100 81,200\n達成率 98.1 101.3 96.7\n見込値 85,000\n")
+    r = extract(SourceText.from_text(_SHEET + text, "s.txt"))
+    assert [i.name for i in r.projects[0].indicators] == ["貸出冊数"]
+    assert any("'85,000'" in i.message for i in r.issues)  # the estimate: which column it is is not printed
+
+
+def test_a_short_row_of_one_role_fills_the_columns_of_its_role():
+    text = "活動指標 R3 R4 R5 R6 R7(目標)\n読み聞かせ会の開催回数(回)\n実績値 20 24 26 28\n目標値 30\n"
+    r = extract(SourceText.from_text(_SHEET + text, "s.txt"))
+    assert values(r)["読み聞かせ会の開催回数"] == [
+        ("actual", Decimal(20), 2021), ("actual", Decimal(24), 2022), ("actual", Decimal(26), 2023),
+        ("actual", Decimal(28), 2024), ("target", Decimal(30), 2025)]
+    assert not any("read from the left" in i.message for i in r.issues)

@@ -108,6 +108,8 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
                 break
             name, unit, cells, row_role = row
             value_columns, gap = _right_aligned(cells, row_columns, vocab)
+            placed = None if gap else _columns_of_role(row_columns, row_role, len(cells))
+            value_columns = placed or value_columns
             printed_units = any(re.search(r"\d[^\d\s().,]+$", c.text)
                                 for col, c in zip(value_columns, cells) if col.role not in NOT_KEPT)
             if units_on_values is not None and printed_units != units_on_values:
@@ -129,7 +131,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             elif values:
                 out.append(IndicatorFact(name, row_kind or (caption_kind if continued else None) or group_kind or kind
                                          or default_kind, unit, span, first.index, tuple(values), "indicator table"))
-            if gap or values_missing(row_columns, len(cells)):
+            if gap or (placed is None and values_missing(row_columns, len(cells))):
                 partial.append(Unplaced(name, span,
                                         f"{len(cells)} values under {len(row_columns)} columns: read from the left"))
             i += 1 + wrapped
@@ -424,6 +426,19 @@ def _value_run(single: list[Token | None], j: int, columns: list[TableColumn], v
     return run, unit, j, qualifiers
 
 
+def _columns_of_role(columns: list[TableColumn], role: str | None, printed: int) -> list[TableColumn] | None:
+    """The columns a row of one role fills when it prints fewer cells than the header has columns: those of
+    its role (目標値 30 under R3 … R6 R7(目標): R7's), else those of its role or none (実績値 20 24 26 28: R3 … R6),
+    when exactly as many as its cells; else None (read from the left)."""
+    if role is None or printed >= len(columns):
+        return None
+    for fits in ((lambda c: c.role == role), (lambda c: c.role in (None, role))):
+        chosen = [c for c in columns if fits(c)]
+        if len(chosen) == printed and all(c.year is not None for c in chosen):
+            return chosen
+    return None
+
+
 def _right_aligned(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
                    ) -> tuple[list[TableColumn], bool]:
     """The columns of a row that prints fewer cells than its header has columns, its last cells a rate or a
@@ -592,6 +607,8 @@ def _name_role_unit(name: str, unit: str | None, role: str | None, vocab: Vocabu
         name, unit = split_unit(name, vocab)
     if not name or name in vocab.value_role or name in vocab.labels:
         return None  # a row a role label starts (目標値 52,000 …): the role-row recogniser's
+    if name in vocab.derived_value_columns or name in vocab.estimate_labels:
+        return None  # 達成率 98.1 101.3 | 見込値 165: a rate of the rows above, or an estimate with no column
     return name, unit, role
 
 
