@@ -2627,3 +2627,19 @@ def test_a_short_row_of_one_role_fills_the_columns_of_its_role():
         ("actual", Decimal(20), 2021), ("actual", Decimal(24), 2022), ("actual", Decimal(26), 2023),
         ("actual", Decimal(28), 2024), ("target", Decimal(30), 2025)]
     assert not any("read from the left" in i.message for i in r.issues)
+
+
+def test_a_kpi_counted_in_money_under_a_header_of_baseline_and_target_is_an_indicator_not_money():
+    text = ("総合戦略 KPI一覧\nKPI 単位 基準値(H30) 現状値(R4) 目標値(R6)\n観光消費額 億円 45 39 50\n"
+            "ふるさと納税寄附額 百万円 320 1,240 1,000\n")
+    glued = "総合戦略 KPI一覧\nKPI 基準値(H30) 現状値(R4) 目標値(R6)\n観光消費額 45億円 39億円 50億円\n"
+    for doc in (text, glued):
+        r = read_document(SourceText.from_text(doc, "kpi.txt"))
+        assert not amounts(r)
+        assert values(r)["観光消費額"] == [("baseline", Decimal(45), 2018), ("actual", Decimal(39), 2022),
+                                      ("target", Decimal(50), 2024)]
+    assert {i.name: i.unit for i in read_document(SourceText.from_text(text, "kpi.txt")).indicators} == {
+        "観光消費額": "億円", "ふるさと納税寄附額": "百万円"}
+    # a money table's columns are statuses, not a baseline or a target: its rows stay money
+    money = extract(SourceText.from_text(_SHEET + "(単位:千円)\n区分 計画 実績\n事業費 1,200 1,150\n", "s.txt"))
+    assert [a.jpy for a in money.projects[0].amounts] == [1_200_000, 1_150_000]

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from policy_kg.extract.engine.facts import Unplaced
 from policy_kg.extract.engine.indicators import _TABLE_VALUE, IndicatorFact, ValueFact, _year, split_unit
-from policy_kg.extract.engine.money import DECLARATION
+from policy_kg.extract.engine.money import DECLARATION, MONEY_UNITS
 from policy_kg.extract.engine.names import looks_like_project
 from policy_kg.extract.engine.normalize import ARROWS, Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import (
@@ -560,7 +560,10 @@ def _flat_rows(cells: list[Token], q: int, columns: list[TableColumn], numbered:
 
 def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
                ) -> tuple[str, str | None, list[Token], str | None] | None:
-    """``(name, unit, value cells, role its name prints)`` of an indicator row, or None."""
+    """``(name, unit, value cells, role its name prints)`` of an indicator row, or None. Under a header of a
+    baseline or a target (基準値 現状値 目標値: no money table's), a row counted in money is a KPI's
+    (観光消費額 45億円 39億円 50億円 | ふるさと納税寄附額 百万円 320 1,240 1,000); elsewhere it is money."""
+    kpis = any(c.role in ("baseline", "target", "final_target") for c in columns)
     k = next((j for j, c in enumerate(cells) if _is_value(c.text)), None)
     if not k:
         return None  # no values, or no name before them
@@ -572,13 +575,13 @@ def _table_row(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
     unit, role = None, None
     if len(head) > 1 and head[-1].text in vocab.value_role:  # 参加者数(人) 目標 400 450 …: the row's role
         role, head = vocab.value_role[head[-1].text], head[:-1]
-    if len(head) > 1 and head[-1].text in vocab.non_money_units:  # 参加者数 人 目標 …: its unit
-        unit, head = head[-1].text, head[:-1]
+    if len(head) > 1 and (head[-1].text in vocab.non_money_units or kpis and head[-1].text in MONEY_UNITS):
+        unit, head = head[-1].text, head[:-1]  # 参加者数 人 目標 …: its unit
     name = " ".join(c.text for c in head)
     if (len(values) > len(columns) or not may_name(name, head[-1].text, vocab)
             or not all(_is_value(c.text) or (p < len(columns) and _free_cell(columns[p], c.text, vocab))
                        for p, c in enumerate(values))
-            or any(re.search(r"円$", c.text) for c in values)):
+            or not kpis and any(re.search(r"円$", c.text) for c in values)):
         return None
     named = _name_role_unit(name, unit, role, vocab)
     return (named[0], named[1], values, named[2]) if named else None

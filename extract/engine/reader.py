@@ -255,6 +255,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     indicator_tables += [f for f in flat_tables if not any(v.cell in read_cells for v in f.values)]  # read already
     partial_tables += partial_flat
     table_cells = frozenset(_value_cells(indicator_tables))
+    inline = [f for f in inline if f.token not in table_cells]  # 観光消費額 45億円 under 基準値 …: a KPI's value
     headers = year_headers(toks, era, vocab.relative_years, record.fiscal_year) if kind.name in (
         "business_plan", "budget_summary") else year_headers(toks, era)  # 本年度予算額: the plan's year
     inline = money.inline_years(toks, inline, headers, vocab)
