@@ -18,7 +18,7 @@ from typing import Any, Literal, get_args, get_origin, get_type_hints
 SDG_TARGET_CODE = re.compile(r"(?:1[0-7]|[1-9])\.(?:[1-9][0-9]?|[a-z])")
 
 Level = Literal["policy_goal", "policy", "policy_field", "programme", "measure"]
-Role = Literal["target", "actual", "baseline", "final_target", "plan", "unspecified"]
+Role = Literal["target", "actual", "baseline", "final_target", "plan", "estimate", "unspecified"]
 IndicatorKind = Literal["kpi", "key", "activity", "reference", "outcome"]
 Stage = Literal["activity", "short_term", "mid_term", "final"]
 AmountCategory = Literal[

@@ -76,6 +76,7 @@ class PKG(DefinedNamespace):
     BaselineValue: URIRef
     FinalTargetValue: URIRef
     PlannedValue: URIRef
+    EstimatedValue: URIRef
     UnspecifiedValue: URIRef
 
     IndicatorKindScheme: URIRef

@@ -2643,3 +2643,22 @@ def test_a_kpi_counted_in_money_under_a_header_of_baseline_and_target_is_an_indi
     # a money table's columns are statuses, not a baseline or a target: its rows stay money
     money = extract(SourceText.from_text(_SHEET + "(単位:千円)\n区分 計画 実績\n事業費 1,200 1,150\n", "s.txt"))
     assert [a.jpy for a in money.projects[0].amounts] == [1_200_000, 1_150_000]
+
+
+@pytest.mark.parametrize(("cell", "year", "role"), [
+    ("H30(基準)", 2018, "baseline"), ("H30基準", 2018, "baseline"), ("基準(H30)", 2018, "baseline"),
+    ("最終目標(R6)", 2024, "final_target"), ("最終目標値(R6)", 2024, "final_target"),
+    ("R6見込", 2024, "estimate"), ("見込", None, "estimate"), ("R6予算", None, None),
+])
+def test_header_cells_name_a_year_and_a_role(cell, year, role):
+    from policy_kg.extract.engine.table_headers import header_column
+
+    column = header_column(cell, None, vocabulary())
+    assert (column.year, column.role) == (year, role) if role else column is None
+
+
+def test_an_estimate_column_of_a_kpi_table_gives_estimates_and_keeps_the_table():
+    text = "総合戦略 KPI一覧\nKPI R4実績 R5実績 R6見込 R7目標\n移住相談件数(件) 52 61 70 80\n"
+    r = read_document(SourceText.from_text(text, "kpi.txt"))
+    assert values(r) == {"移住相談件数": [("actual", Decimal(52), 2022), ("actual", Decimal(61), 2023),
+                                      ("estimate", Decimal(70), 2024), ("target", Decimal(80), 2025)]}

@@ -78,7 +78,7 @@ def test_schemes_are_labelled_and_defined(onto: Graph) -> None:
 
 def test_concepts_have_notation_labels_and_scheme(onto: Graph) -> None:
     concepts = _typed(onto, SKOS.Concept)
-    assert len(concepts) == 47  # 7 directions, 2+6+5+4+11+3+7+2 in the other schemes
+    assert len(concepts) == 48  # 7 directions, 2+7+5+4+11+3+7+2 in the other schemes (7 value roles)
     schemes = set(_typed(onto, SKOS.ConceptScheme))
     for concept in concepts:
         notation = onto.value(concept, SKOS.notation)

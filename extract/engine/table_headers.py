@@ -42,16 +42,20 @@ def header_column(cell: str, era: str | None, vocab: Vocabulary) -> TableColumn 
         return TableColumn(None, vocab.value_role[cell])
     if cell in vocab.final_target_columns:  # 最終目標: the plan's last year's target
         return TableColumn(None, "final_target")
+    if cell in vocab.estimate_labels:  # 見込: the value expected for a year not yet closed
+        return TableColumn(None, "estimate")
     if cell in vocab.derived_value_columns:
         return TableColumn(None, "derived")
     if cell in vocab.remark_columns:
         return TableColumn(None, "remark")
-    m = re.fullmatch(r"(?P<role>[^\d()（）]{1,4})\s?[(（](?P<y>[^)）]{1,10})[)）]", cell)
-    if m and m.group("role") in vocab.value_role:
+    m = re.fullmatch(r"(?P<role>[^\d()（）]{1,5})\s?[(（](?P<y>[^)）]{1,10})[)）]", cell)
+    role = m and (vocab.value_role.get(m.group("role")) or (
+        "final_target" if m.group("role") in vocab.final_target_columns else None))  # 最終目標(R6)
+    if role:
         if m.group("y") in vocab.year_placeholders:  # 基準値(年度): each cell prints its year
-            return TableColumn(None, vocab.value_role[m.group("role")])
+            return TableColumn(None, role)
         col = year_column(m.group("y"), era)
-        return TableColumn(col.year, vocab.value_role[m.group("role")]) if col else None
+        return TableColumn(col.year, role) if col else None
     m = re.fullmatch(r"[(（](?P<y>[^()（）]{1,10})[)）]", cell)
     if m:  # (H26): the year of the role printed before it
         col = year_column(m.group("y"), era)
@@ -61,6 +65,8 @@ def header_column(cell: str, era: str | None, vocab: Vocabulary) -> TableColumn 
         return None
     col = year_column(m.group(0), era)
     tail = cell[m.end():].strip("()（） ")
+    if col is not None and col.status in (None, "estimate") and tail in vocab.estimate_labels:
+        return TableColumn(col.year, "estimate")  # R6見込: that year's expected value
     if col is None or col.status in ("budget", "estimate") or (tail and tail not in vocab.value_role):
         return None
     return TableColumn(col.year, vocab.value_role.get(tail) if tail else None)
