@@ -2662,3 +2662,10 @@ def test_an_estimate_column_of_a_kpi_table_gives_estimates_and_keeps_the_table()
     r = read_document(SourceText.from_text(text, "kpi.txt"))
     assert values(r) == {"移住相談件数": [("actual", Decimal(52), 2022), ("actual", Decimal(61), 2023),
                                       ("estimate", Decimal(70), 2024), ("target", Decimal(80), 2025)]}
+
+
+def test_the_unread_report_goes_on_past_a_blank_year_of_a_row():
+    from policy_kg.extract.engine.unread import unread_values
+
+    toks = tokens(logical_lines(SourceText.from_text("実績値 4,880 ― 5,150\n", "t.txt")))
+    assert [u.printed for u in unread_values(toks, vocabulary(), None, set())] == ["4,880", "5,150"]

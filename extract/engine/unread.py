@@ -19,6 +19,7 @@ from policy_kg.extract.engine.indicators import _TABLE_VALUE, SHARE_UNITS
 from policy_kg.extract.engine.normalize import Token
 from policy_kg.extract.engine.table_headers import NOT_KEPT, header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary
+from policy_kg.extract.numbers import is_no_value
 
 _CODE = re.compile(r"0\d+|\d{6,}")  # 05010603, 112203: a code, not a value
 _LABEL_LENGTH = 12  # a column label is short (令和4年度実績値): longer cells are not tried
@@ -39,6 +40,9 @@ def unread_values(toks: list[Token], vocab: Vocabulary, era: str | None, taken: 
             continue
         if tok.index in beside_sums and tok.index not in taken:
             out.append(Unplaced(tok.text, tok.span, "beside its row's sums"))
+            continue
+        if k == run and is_no_value(tok.text):
+            run = k + 1  # 実績値 4,880 ― 5,150: a blank year of the run, the figures after it go on
             continue
         m = _TABLE_VALUE.fullmatch(tok.text)
         if tok.index in taken or m is None or m.group("y") or _CODE.fullmatch(tok.text):
