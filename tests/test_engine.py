@@ -2669,3 +2669,26 @@ def test_the_unread_report_goes_on_past_a_blank_year_of_a_row():
 
     toks = tokens(logical_lines(SourceText.from_text("実績値 4,880 ― 5,150\n", "t.txt")))
     assert [u.printed for u in unread_values(toks, vocabulary(), None, set())] == ["4,880", "5,150"]
+
+
+_LIST = "令和5年度 事務事業評価結果一覧表\nNo. 事務事業名 担当課 決算額(千円) 評価\n"
+
+
+@pytest.mark.parametrize("between", ["【都市建設部】\n", "総務部計 21,500\n", "- 総務部合計 - 21,500 -\n"])
+def test_a_group_caption_or_total_inside_a_list_leaves_the_rows_after_it_in_the_table(between):
+    text = (_LIST + "1 庁舎維持管理事業 総務課 20,000 B\n2 職員研修事業 人事課 1,500 A\n" + between
+            + "3 道路維持補修事業 道路課 48,000 B\n4 橋りょう長寿命化事業 〃 30,000 A\n")
+    r = extract(SourceText.from_text(text, "list.txt"))
+    assert [(p.name, p.unit.division, [(a.label, a.jpy) for a in p.amounts]) for p in r.projects] == [
+        ("庁舎維持管理事業", "総務課", [("決算額", 20_000_000)]), ("職員研修事業", "人事課", [("決算額", 1_500_000)]),
+        ("道路維持補修事業", "道路課", [("決算額", 48_000_000)]),
+        ("橋りょう長寿命化事業", "道路課", [("決算額", 30_000_000)])]  # 〃: the department of the row above
+
+
+@pytest.mark.parametrize(("cell", "unit"), [("都市整備部公園緑地課", ("都市整備部", "公園緑地課")),
+                                            ("教育委員会事務局生涯学習課", ("教育委員会事務局", "生涯学習課")),
+                                            ("東部地域振興課", (None, "東部地域振興課"))])
+def test_a_department_and_its_division_in_one_cell_are_told_apart(cell, unit):
+    text = f"令和5年度 事務事業評価結果一覧表\nNo. 事務事業名 担当部課名 事業費(千円)\n1 ひばり公園維持管理事業 {cell} 12,345\n"
+    (project,) = extract(SourceText.from_text(text, "list.txt")).projects
+    assert (project.unit.department, project.unit.division) == unit

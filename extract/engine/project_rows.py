@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from policy_kg.extract.engine.money import DECLARATION, is_unit_cell
+from policy_kg.extract.engine.money import DECLARATION, is_figure_cell, is_unit_cell
 from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
@@ -69,6 +69,8 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: s
             cells = by_line.get(row_line, [])
             if not cells or _running_head(lines, i, row_line):
                 continue  # - 2 -, or the title again: a new page's furniture, the table goes on under it
+            if _group_line(cells, vocab):
+                continue  # 【総務部】 over its rows, 総務部計 21,500 under them: the table goes on
             row = _row(cells, columns, header, vocab, strict=False) if len(cells) == len(header) else None
             if row is None and cells and cells[0].text.startswith(_NOTE_MARKS):
                 continue  # ＊財源:国庫補助金 … under a row: the row's note, the table goes on
@@ -80,11 +82,22 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: s
                 continue
             if row is None:
                 break
+            if row.unit is not None and row.unit.text in vocab.ditto_marks and out and out[-1].unit is not None:
+                row = replace(row, unit=replace(row.unit, text=out[-1].unit.text))  # 〃: the row above's department
             out.append(replace(row, header=by_line[i][0].index))
     seen = {row.name.index for row in out}
     if headers_of_words:
         return out
     return out + [row for row in sequence_rows(lines, toks, vocab, era) if row.name.index not in seen]
+
+
+def _group_line(cells: list[Token], vocab: Vocabulary) -> bool:
+    """Whether a line inside a table of projects heads or closes a group of its rows: a caption alone in
+    brackets (【総務部】, ＜都市建設部＞) or a group's total (総務部計 21,500, - 総務部合計 - 21,500 -)."""
+    words = [c.text for c in cells if not is_no_value(c.text) and not is_figure_cell(c.text)]
+    if len(cells) == 1 and re.fullmatch(r"[【＜<〈［\[].+[】＞>〉］\]]", cells[0].text):
+        return True
+    return len(words) == 1 and vocab.is_total(words[0]) and len(words) < len(cells)
 
 
 def _running_head(lines: list[Line], header: int, line: int) -> bool:

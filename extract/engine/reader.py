@@ -557,4 +557,11 @@ def _unit(depts: list[names.NameFact], vocab: Vocabulary) -> Unit:
     span = depts[0].span
     if department and division and division.startswith(department):
         division = division[len(department):].strip("・ ") or None
+    glued = _GLUED_UNITS.fullmatch(division or "") if department is None else None
+    if glued:  # 都市整備部公園緑地課: a department and its division in one cell
+        department, division = glued.group(1), glued.group(2)
     return Unit(department, division, span)
+
+
+# (three characters at least before 部: 東部地域振興課 is one division of an eastern district)
+_GLUED_UNITS = re.compile(r"([^\s・]{2,}[部局])([^\s・部局]{2,}[課室])")
