@@ -163,7 +163,8 @@ def normalize(text: str) -> str:
     return out.replace("\0KK\0", "㈱")
 
 
-_MASKED = re.compile(r"[*＊]{2,}")  # a figure the publisher masked (***): no value, and not zero
+# a figure the publisher masked (***, ●●●) or withheld (非公表): no value, and not zero
+_MASKED = re.compile(r"[*＊●×]{2,}|非公表|非公開|未確定|[(（]?未定[)）]?")
 
 
 def is_no_value(cell: str) -> bool:

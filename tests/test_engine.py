@@ -2692,3 +2692,30 @@ def test_a_department_and_its_division_in_one_cell_are_told_apart(cell, unit):
     text = f"令和5年度 事務事業評価結果一覧表\nNo. 事務事業名 担当部課名 事業費(千円)\n1 ひばり公園維持管理事業 {cell} 12,345\n"
     (project,) = extract(SourceText.from_text(text, "list.txt")).projects
     assert (project.unit.department, project.unit.division) == unit
+
+
+@pytest.mark.parametrize("cell", ["2,550※", "2,550※1", "2,550 ※1", "2,550 (※1)", "2,550*"])
+def test_a_footnotes_mark_after_a_figure_leaves_the_row_whole(cell):
+    text = f"(単位:千円)\n区分 R4決算 R5決算 R6予算\n事業費 2,400 {cell} 2,700\n※補正予算を含む\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.category, a.fiscal_year, a.jpy) for a in project.amounts] == [
+        ("total", 2022, 2_400_000), ("total", 2023, 2_550_000), ("total", 2024, 2_700_000)]
+
+
+@pytest.mark.parametrize("mask", ["●●●", "非公表", "×××", "(未定)"])
+def test_a_masked_or_withheld_cell_is_no_value_and_the_row_keeps_its_columns(mask):
+    from policy_kg.extract.numbers import is_no_value
+
+    assert is_no_value(mask)
+    text = f"(単位:千円)\n区分 R4決算 R5決算 R6予算\n事業費 2,400 {mask} 2,700\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.category, a.fiscal_year, a.jpy) for a in project.amounts] == [
+        ("total", 2022, 2_400_000), ("total", 2024, 2_700_000)]
+
+
+@pytest.mark.parametrize("word", ["比較", "差額", "対前年度比較"])
+def test_a_difference_column_keeps_the_years_of_the_columns_before_it(word):
+    text = f"予算の概要\n(単位:千円)\n区分 令和6年度 令和5年度 {word}\n民生費 812,300 790,100 22,200\n"
+    r = read_document(SourceText.from_text(text, "b.txt"))
+    assert [(a.label, a.fiscal_year, a.jpy) for a in amounts_of(r)] == [
+        ("民生費", 2024, 812_300_000), ("民生費", 2023, 790_100_000), (word, None, 22_200_000)]

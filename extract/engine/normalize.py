@@ -305,7 +305,14 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
         cells = line.text.split(" ")
         if ":" in line.text or "【" in line.text:  # 事業名称:… | 【KPI①】…: a label glued to its value
             cells = [c for whole in cells for c in _label_and_value(whole, vocab)]
+        previous = ""
         for cell in cells:
+            m = _NOTE_REF.fullmatch(cell)
+            if m and (m.group(1) or _FIGURE_END.search(previous)):
+                if not m.group(1):
+                    continue  # 2,550 ※1: a footnote's mark after a figure, no cell of the row
+                cell = m.group(1)  # 2,550※: the figure
+            previous = cell
             for piece in _split_long(cell, vocab):
                 for figure in split_run_together(piece):
                     out.append(Token(figure, i, len(out), line.span, after_blank=line.after_blank and first))
@@ -314,6 +321,9 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
 
 
 _PAGE_NUMBER = re.compile(r"[-‐―—]\s?\d{1,3}\s?[-‐―—]")
+# A footnote's mark glued to a figure (2,550※, 2,550※1, 2,550*) or printed after it as a cell (※1, (※1), 注1)
+_NOTE_REF = re.compile(r"([▲△]?\d[\d,.]*)?[(（]?(?:※|注|\*)\d?[)）]?")
+_FIGURE_END = re.compile(r"\d$")
 
 
 def _label_and_value(cell: str, vocab: Vocabulary) -> list[str]:
