@@ -2719,3 +2719,20 @@ def test_a_difference_column_keeps_the_years_of_the_columns_before_it(word):
     r = read_document(SourceText.from_text(text, "b.txt"))
     assert [(a.label, a.fiscal_year, a.jpy) for a in amounts_of(r)] == [
         ("民生費", 2024, 812_300_000), ("民生費", 2023, 790_100_000), (word, None, 22_200_000)]
+
+
+@pytest.mark.parametrize("unit", ["人、千円", "千円・人"])
+def test_a_unit_of_counts_and_money_governs_the_rows_that_name_money_and_reports_the_rest(unit):
+    text = (f"(単位:{unit})\n区分 R5決算 R6予算\n事業費 2,400 2,650\n一般財源 1,800 1,900\n参加人数 320 350\n"
+            "講座の開催 12 14\n")
+    r = extract(SourceText.from_text(_SHEET + text, "s.txt"))
+    assert [(a.category, a.jpy) for a in r.projects[0].amounts] == [
+        ("total", 2_400_000), ("total", 2_650_000), ("general_fund", 1_800_000), ("general_fund", 1_900_000)]
+    assert sum("a unit of counts and of money" in i.message for i in r.issues) == 2  # 講座の開催 12 14
+
+
+def test_a_rate_printed_with_its_percent_sign_in_a_table_of_sums_leaves_the_rows_their_years():
+    text = "予算の概要\n(単位:百万円)\n区分 令和5年度 令和6年度 増減率\n一般会計 41,230 42,580 3.3%\n"
+    r = read_document(SourceText.from_text(text, "b.txt"))
+    assert [(a.label, a.fiscal_year, a.jpy) for a in amounts_of(r)] == [
+        ("一般会計", 2023, 41_230_000_000), ("一般会計", 2024, 42_580_000_000)]

@@ -53,6 +53,7 @@ DECLARATION = re.compile(
 )
 MONEY_UNITS = UNIT_FACTORS
 _CELL = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?")
+_SHARE_CELL = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?[%％]")  # 3.3%: a rate's cell in a table of sums
 _COMMA = re.compile(r"[▲△-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _LONG = re.compile(r"[▲△-]?[1-9]\d{4,}")
 _ERA_WORD = re.compile(r"(?:平成|令和|昭和|H|R|S)$")
@@ -94,6 +95,7 @@ class _Declaration:
     weak: bool  # a bare column-unit cell rather than a declaration
     row: int | None = None  # the line it alone governs: the unit of a row that names no money (寄附額(百万円) 420 …)
     until: int | None = None  # with ``row``: the last cell of the run of figures after it, all it governs
+    mixed: bool = False  # (単位:人、千円): a table of counts and of money; only rows that name money are money
 
 
 def _token_at(line_toks: list[Token], line_text: str, offset: int) -> Token:
@@ -252,6 +254,10 @@ def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
                 row = _row_of_unit(tok, by_line[i], vocab)
                 out.append(_Declaration(m.group("unit"), tok.index, False, row,
                                         _run_after(toks, tok) if row is not None else None))
+        for m in _mixed_declaration(vocab).finditer(line.text) if "単位" in line.text else ():
+            tok = _token_at(by_line.get(i, []), line.text, m.start()) if i in by_line else None
+            if tok is not None:
+                out.append(_Declaration(m.group("unit") or m.group("first"), tok.index, False, mixed=True))
         for m in counts.finditer(line.text) if "単位" in line.text else ():
             tok = _token_at(by_line.get(i, []), line.text, m.start()) if i in by_line else None
             if tok is not None:  # (単位:人): the table below counts, whatever unit of money came before
@@ -285,7 +291,17 @@ COUNTED = ""  # the unit of a declaration of counts ((単位:人)): what it gove
 @lru_cache(maxsize=4)
 def _count_declaration(vocab: Vocabulary) -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u in sorted(vocab.non_money_units, key=len, reverse=True))
-    return re.compile(rf"単位\s*[:：]?\s*(?:{units})(?=[)）】\]\s、,/]|$)")
+    return re.compile(rf"単位\s*[:：]?\s*(?:{units})(?=[)）】\]\s、,/]|$)(?![、,，・/]\s*(?:{UNIT_ALT}))")
+
+
+@lru_cache(maxsize=4)
+def _mixed_declaration(vocab: Vocabulary) -> re.Pattern[str]:
+    """A declaration of a count's unit and a money unit together, in either order (単位:人、千円 | 単位:千円・人);
+    not of shares (単位:千円、%: a money table with a column of shares, see ``DECLARATION``)."""
+    units = "|".join(re.escape(u) for u in sorted(vocab.non_money_units, key=len, reverse=True)
+                     if u not in ("%", "％", "‰"))
+    return re.compile(rf"単位\s*[:：]?\s*(?:(?:{units})[、,，・/]\s*(?P<unit>{UNIT_ALT})|(?P<first>{UNIT_ALT})[、,，・/]\s*"
+                      rf"(?:{units}))(?=[)）】\]\s、,/]|$)")
 
 
 def _names_no_money(text: str, vocab: Vocabulary) -> bool:
@@ -684,6 +700,10 @@ def declared_amounts(
         decl, side = governing
         if decl.unit == COUNTED:
             continue  # 19,105 under (単位:人): a count
+        if decl.mixed and (row is None or row[1] is None) and t.index not in by_label_row and t.index not in grid:
+            unclear.append(Unplaced(text, t.span, f"under a unit of counts and of money ({decl.unit}), a figure "
+                                                  "in a row that names no money"))
+            continue
         try:
             value = parse_number(text) * MONEY_UNITS[decl.unit]
         except NumberFormatError:
@@ -806,19 +826,21 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
         head, figures = cells[lead - 1], cells[lead:]
         if lead == 2 and (_FILLER.fullmatch(head.text) or head.text.endswith(vocab.unit_suffixes)):
             head = cells[0]  # 減価償却費 C 1,830 | 森林活用事業 産業課 18,740: the row's label, then a marker or its unit
-        if len(figures) > 2 and not is_figure_cell(figures[-1].text):
+        if len(figures) > 2 and not is_figure_cell(figures[-1].text) and not _SHARE_CELL.fullmatch(figures[-1].text):
             figures = figures[:-1]  # … 4,600,000 3施設: the remark column's words after the figures
         if (len(figures) < 2 or _is_cell(head.text) or not re.search(f"[{CJK}]", head.text)
                 or vocab.money_label(head.text) is not None or head.text in vocab.value_role
                 or vocab.names_count(head.text)
-                or not all(_is_cell(c.text) or is_no_value(c.text) for c in figures)):
+                or not all(_is_cell(c.text) or is_no_value(c.text) or _SHARE_CELL.fullmatch(c.text) for c in figures)
+                or not _is_cell(figures[0].text)):
             continue
         header = header_before(headers, figures[0].index, HEADER_REACH)
         if header is None or head.index < header.end or _another_header(toks, header, head.index, vocab):
             continue
         columns = [(None, c) for c in header.columns] + _columns_after(toks, header, vocab)
-        if len(columns) != len(figures):
-            continue
+        if len(columns) != len(figures) or any(_SHARE_CELL.fullmatch(cell.text) and difference != SHARE_COLUMN
+                                               for cell, (difference, _) in zip(figures, columns)):
+            continue  # (a share under a column of sums: the row is not this header's)
         for cell, (difference, col) in zip(figures, columns):
             if _is_cell(cell.text) and difference != SHARE_COLUMN:
                 out[cell.index] = (difference or label_text(head.text), col)
