@@ -2736,3 +2736,10 @@ def test_a_rate_printed_with_its_percent_sign_in_a_table_of_sums_leaves_the_rows
     r = read_document(SourceText.from_text(text, "b.txt"))
     assert [(a.label, a.fiscal_year, a.jpy) for a in amounts_of(r)] == [
         ("一般会計", 2023, 41_230_000_000), ("一般会計", 2024, 42_580_000_000)]
+
+
+@pytest.mark.parametrize("head", ["活動指標 R4 R5 R6\nイベント開催回数 回\n", "活動指標\nイベント開催回数 回 R4 R5 R6\n"])
+def test_role_rows_under_a_header_an_indicator_label_opens_are_of_its_kind(head):
+    text = head + "目標値 6 6 6\n実績値 6 8 7\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(i.name, i.kind, len(i.values)) for i in project.indicators] == [("イベント開催回数", "activity", 6)]

@@ -315,6 +315,7 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             continue
         stop = headers[h_i + 1].start if h_i + 1 < len(headers) else len(toks)
         width = len(header.columns)
+        block_kind = _kind_before(toks, header.start, vocab) or default_kind  # 活動指標 R4 R5 R6: its rows' kind
         name, unit, values, first = None, None, [], None
         repeats, block_roles = [], set()  # where a role already read in the block starts another row group
         middle = False  # the block's names are printed between their rows (a name cell two rows high)
@@ -329,7 +330,7 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             if role is None:
                 if values and name is not None and _next_block(toks, j, stop, roles, units, vocab):
                     # 講座の開催回数 回 目標 … 実績 … 参加者数 人 目標 …: the next indicator's rows, same columns
-                    out.append(_first_group(name, default_kind, unit, first, values, repeats, short))
+                    out.append(_first_group(name, block_kind, unit, first, values, repeats, short))
                     name, unit, values, first = None, None, [], None
                     repeats, block_roles = [], set()
                     continue
@@ -372,7 +373,7 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
                 break
             if role in block_roles and middle:  # the next indicator's rows, its name to come between them
                 if name is not None:
-                    out.append(IndicatorFact(name, default_kind, unit, first.span, first.index, tuple(values),
+                    out.append(IndicatorFact(name, block_kind, unit, first.span, first.index, tuple(values),
                                              "role rows under a year header, the name between them"))
                 else:
                     short.append(Unplaced(values[0].printed, values[0].span, "rows with no indicator name between "
@@ -401,23 +402,23 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
                 j += 1
         if values and middle:
             if name is not None:
-                out.append(IndicatorFact(name, default_kind, unit, first.span, first.index, tuple(values),
+                out.append(IndicatorFact(name, block_kind, unit, first.span, first.index, tuple(values),
                                          "role rows under a year header, the name between them"))
             else:
                 short.append(Unplaced(values[0].printed, values[0].span, "rows with no indicator name between them, "
                                                                          "where the others print one"))
             continue
         if values and name is None and repeats:
-            out.extend(_groups_of_names_before(toks, header, vocab, default_kind, values, repeats, short))
+            out.extend(_groups_of_names_before(toks, header, vocab, block_kind, values, repeats, short))
             continue
         if values:
             if name is not None:
-                out.append(_first_group(name, default_kind, unit, first, values, repeats, short))
+                out.append(_first_group(name, block_kind, unit, first, values, repeats, short))
                 continue
             if name is None:
                 name, first, printed_unit = _name_line_before(toks, header.start, vocab)
                 unit = unit or printed_unit
-            kind = default_kind
+            kind = block_kind
             if name is None:
                 name, first, label_kind, label_unit = _label_value_before(toks, header.start, vocab)
                 kind, unit = label_kind or kind, unit or label_unit
@@ -425,6 +426,18 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             out.append(IndicatorFact(name or UNNAMED, kind, unit, anchor.span, anchor.index, tuple(values),
                                      "role rows under a year header"))
     return out, short, partial
+
+
+def _kind_before(toks: list[Token], index: int, vocab: Vocabulary) -> str | None:
+    """The kind an indicator label names on a header's line before its years, or alone on the line above it
+    (活動指標 R4 R5 R6 | 活動指標 / 広場開催回数 回 R4 R5 R6), else None."""
+    line = toks[index].line
+    before = [t for t in toks[max(0, index - 12):index] if t.line in (line, line - 1)]
+    above = [t for t in before if t.line == line - 1]
+    for t in reversed(before):
+        if t.text in vocab.indicator and (t.line == line or len(above) == 1):
+            return vocab.indicator[t.text]
+    return None
 
 
 def _middle_name(toks: list[Token], j: int, stop: int, block_roles: set[str], vocab: Vocabulary) -> bool:
