@@ -2743,3 +2743,14 @@ def test_role_rows_under_a_header_an_indicator_label_opens_are_of_its_kind(head)
     text = head + "目標値 6 6 6\n実績値 6 8 7\n"
     (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
     assert [(i.name, i.kind, len(i.values)) for i in project.indicators] == [("イベント開催回数", "activity", 6)]
+
+
+@pytest.mark.parametrize(("target", "kept"), [("増加", None), ("2,000以上", Decimal(2000))])
+def test_a_target_stated_as_a_direction_or_a_bound_leaves_the_table_whole(target, kept):
+    text = ("総合戦略 KPI一覧\nKPI 単位 基準値(H30) 目標値(R6) R4実績\n"
+            f"転入者数 人 1,820 {target} 1,905\n保育所待機児童数 人 12 0 4\n")
+    got = values(read_document(SourceText.from_text(text, "kpi.txt")))
+    assert got["転入者数"] == [("baseline", Decimal(1820), 2018)] + ([("target", kept, 2024)] if kept else []) + [
+        ("actual", Decimal(1905), 2022)]
+    assert got["保育所待機児童数"] == [("baseline", Decimal(12), 2018), ("target", Decimal(0), 2024),
+                                ("actual", Decimal(4), 2022)]

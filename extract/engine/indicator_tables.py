@@ -110,7 +110,7 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             value_columns, gap = _right_aligned(cells, row_columns, vocab)
             placed = None if gap else _columns_of_role(row_columns, row_role, len(cells))
             value_columns = placed or value_columns
-            printed_units = any(re.search(r"\d[^\d\s().,]+$", c.text)
+            printed_units = any(re.search(r"\d[^\d\s().,]+$", c.text.removesuffix(_bound(c.text, vocab)))
                                 for col, c in zip(value_columns, cells) if col.role not in NOT_KEPT)
             if units_on_values is not None and printed_units != units_on_values:
                 break  # 経営セミナー 6回 under rows of bare figures: a line of notes, not the table's
@@ -385,8 +385,15 @@ def _counts(text: str, vocab: Vocabulary) -> bool:
 
 
 def _free_cell(column: TableColumn, text: str, vocab: Vocabulary) -> bool:
-    """Whether ``text`` may stand in a column whose cells are not kept: a grade (B) under 達成状況, any remark."""
-    return column.role == "remark" or (column.role == "derived" and text in vocab.grades)
+    """Whether ``text`` may stand in a column whose cells are not kept: a grade (B) under 達成状況, any remark;
+    or in a target's column, a target stated as a direction (増加, 現状維持): no figure, no value."""
+    return column.role == "remark" or (column.role == "derived" and text in vocab.grades) or (
+        column.role in ("target", "final_target") and text in vocab.direction_targets)
+
+
+def _bound(text: str, vocab: Vocabulary) -> str:
+    """The bound a target prints after its figure (2,000以上: 以上), or ""."""
+    return next((b for b in vocab.target_bounds if text.endswith(b)), "")
 
 
 _NO_VALUE_DATED = re.compile(r"(?P<mark>.+?)[(（][^()（）]{1,12}[)）]")  # －(R1): no value, and the year it has none for

@@ -86,6 +86,7 @@ class Vocabulary:
     expense_item_endings: tuple[str, ...]
     count_label_endings: tuple[str, ...]
     staff_labels: tuple[str, ...]  # 正規職員, 非常勤: a row of people or of what they cost
+    direction_targets: tuple[str, ...]  # 増加, 現状維持: a target stated as a direction, no figure
     kinds: dict[str, KindEvidence]
     title_topics: tuple[str, ...]  # kinds whose title words name a topic (総合戦略, KPI), not a form
     template: KindEvidence
@@ -204,6 +205,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         expense_item_endings=_tuple(data, "expense_item_endings"),
         count_label_endings=_tuple(data, "count_label_endings"),
         staff_labels=_tuple(data, "staff_labels"),
+        direction_targets=_tuple(data, "direction_targets"),
         kinds=kinds,
         title_topics=_tuple(data, "title_topics"),
         template=KindEvidence(_tuple(template, "title"), _tuple(template, "body")),
