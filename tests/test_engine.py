@@ -2754,3 +2754,11 @@ def test_a_target_stated_as_a_direction_or_a_bound_leaves_the_table_whole(target
         ("actual", Decimal(1905), 2022)]
     assert got["保育所待機児童数"] == [("baseline", Decimal(12), 2018), ("target", Decimal(0), 2024),
                                 ("actual", Decimal(4), 2022)]
+
+
+def test_a_row_that_does_not_fit_between_rows_that_do_is_reported_and_the_table_goes_on():
+    text = ("総合戦略 KPI一覧\nKPI 単位 基準値(H30) 目標値(R6) R4実績\n転入者数 人 1,820 (見直し中) 1,905\n"
+            "保育所待機児童数 人 12 0 4\n")
+    r = read_document(SourceText.from_text(text, "kpi.txt"))
+    assert list(values(r)) == ["保育所待機児童数"]
+    assert any("転入者数" in i.message and "do not fit" in i.message for i in r.issues)

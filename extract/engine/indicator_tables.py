@@ -104,6 +104,11 @@ def header_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
             wrapped = 0
             if row is None:  # a name over one or two lines, its values on the next
                 row, wrapped = _wrapped_row(by_line, i, columns, vocab)
+            if row is None and _row_between_rows(cells_of_line, by_line.get(i + 1, []), columns, vocab):
+                partial.append(Unplaced(cells_of_line[0].text, cells_of_line[0].span,
+                                        "a row of the table whose cells do not fit its columns: not read"))
+                i += 1
+                continue  # 転入者数 人 1,820 (見直し) 1,905 between rows that fit: the table goes on
             if row is None:
                 break
             name, unit, cells, row_role = row
@@ -444,6 +449,15 @@ def _columns_of_role(columns: list[TableColumn], role: str | None, printed: int)
         if len(chosen) == printed and all(c.year is not None for c in chosen):
             return chosen
     return None
+
+
+def _row_between_rows(cells: list[Token], following: list[Token], columns: list[TableColumn],
+                      vocab: Vocabulary) -> bool:
+    """Whether a line the table cannot read is one of its rows, the table going on after it: it opens with a
+    name and prints figures, and the next line is a row that fits the columns."""
+    if len(cells) < 2 or _is_value(cells[0].text) or not any(_TABLE_VALUE.fullmatch(c.text) for c in cells[1:]):
+        return False
+    return bool(following) and _table_row(following, columns, vocab) is not None
 
 
 def _right_aligned(cells: list[Token], columns: list[TableColumn], vocab: Vocabulary
