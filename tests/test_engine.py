@@ -2762,3 +2762,12 @@ def test_a_row_that_does_not_fit_between_rows_that_do_is_reported_and_the_table_
     r = read_document(SourceText.from_text(text, "kpi.txt"))
     assert list(values(r)) == ["保育所待機児童数"]
     assert any("転入者数" in i.message and "do not fit" in i.message for i in r.issues)
+
+
+def test_a_projects_code_is_its_number_from_a_code_column_or_a_code_label():
+    text = ("令和5年度 施策評価シート\n施策 2-3 地域福祉の推進\n構成事業\n事業番号 事業名 担当課 決算額(千円)\n"
+            "0231 地域福祉計画推進事業 福祉総務課 1,200\n0232 民生委員活動支援事業 福祉総務課 15,600\n")
+    r = extract(SourceText.from_text(text, "m.txt"))
+    assert [(p.number, p.name) for p in r.projects] == [("0231", "地域福祉計画推進事業"), ("0232", "民生委員活動支援事業")]
+    sheet = extract(SourceText.from_text(_SHEET + "事業番号 0412\n事業費 1,850千円\n", "s.txt"))
+    assert [p.number for p in sheet.projects] == ["0412"]

@@ -38,6 +38,7 @@ class ProjectRow:
     header: int = -1  # the first cell of the table's header (a unit declared over it governs every row)
     direction: str | None = None  # the word under a direction column (今後の方向性: 継続), as the vocabulary names it
     counts: tuple[tuple[Token, str], ...] = ()  # each figure under a count column (参加者数(人)), and its header
+    code: str | None = None  # the cell under a project-code column (事業番号: 0231)
 
 
 def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: str | None = None, *,
@@ -240,12 +241,18 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
     direction_col = next((k for k, h in enumerate(header) if h in vocab.direction_labels), None)
     direction = (vocab.direction_words.get(cells[direction_col].text.strip("()（）"))
                  if direction_col is not None and direction_col < len(cells) else None)
+    code_col = next((k for k, h in enumerate(header) if h in vocab.project_code), None)
+    code = cells[code_col].text if code_col is not None and code_col < len(cells) and _CODE.fullmatch(
+        cells[code_col].text) else None
     indicator_col = next((k for k, h in enumerate(header) if h in _INDICATOR_COLUMNS or vocab.indicator_kind(h)), None)
     if indicator_col is None or indicator_col >= len(cells) or _FIGURE.fullmatch(cells[indicator_col].text):
-        return ProjectRow(name, unit, figures, direction=direction, counts=counts)
+        return ProjectRow(name, unit, figures, direction=direction, counts=counts, code=code)
     values = tuple((cells[k], header[k]) for k in range(indicator_col + 1, len(cells))
                    if k not in money_cols and k < len(header) and _VALUE_CELL.fullmatch(cells[k].text))
-    return ProjectRow(name, unit, figures, cells[indicator_col], values, direction=direction, counts=counts)
+    return ProjectRow(name, unit, figures, cells[indicator_col], values, direction=direction, counts=counts, code=code)
+
+
+_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{1,19}")  # 0231, 01-02-03, A123: a project's code
 
 
 def _count_column(header: str, vocab: Vocabulary) -> bool:

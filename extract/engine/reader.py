@@ -132,7 +132,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     elif kind.name not in MULTI_PROJECT_KINDS:
         rows = []
     # a table's rows first: the same name read as a list item must not take the row's place
-    facts = [names.NameFact(r.name.text, r.name.span, r.name.index, "table row") for r in rows]
+    facts = [names.NameFact(r.name.text, r.name.span, r.name.index, "table row", r.code) for r in rows]
     facts += names.labelled_projects(toks, vocab)
     if kind.name in MULTI_PROJECT_KINDS:
         facts += names.listed_projects(lines, toks, vocab, headings=kind.name == "business_plan")
@@ -195,6 +195,10 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     if kind.name == "evaluation_sheet":
         if len(record.projects) == 1:
             _hierarchy(record, names.hierarchy(toks, vocab), record.projects, found)
+            code = _labelled_code(toks, vocab)  # 事業番号 0412: the sheet's project's code
+            if code is not None and record.projects[0].number == "1":
+                record.projects[0].number = code
+                found["project code:labelled"] += 1
         for start, end, project in owners.sections:  # a file of sheets: the levels above each sheet's project
             _hierarchy(record, names.hierarchy(toks, vocab, range(start, end)), [project], found)
         for direction, token in names.directions(toks, vocab):
@@ -549,6 +553,18 @@ def _hierarchy(record: DocumentRecord, headings: list[names.HeadingFact], projec
     if headings and headings[-1].level == "measure":
         for project in projects:
             project.parents = [parent]
+
+
+def _labelled_code(toks: list[Token], vocab: Vocabulary) -> str | None:
+    """The value of the first project-code label (事業番号 0412, 事業コード 01-02-03), else None."""
+    for tok, nxt in zip(toks, toks[1:]):
+        if label_text(tok.text) in vocab.project_code and nxt.line == tok.line and _CODE.fullmatch(nxt.text) and (
+                re.search(r"\d", nxt.text)):
+            return nxt.text
+    return None
+
+
+_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{1,19}")
 
 
 def _unit(depts: list[names.NameFact], vocab: Vocabulary) -> Unit:
