@@ -200,7 +200,10 @@ def _opens_name(kana: str) -> bool:
     """True when a hiragana run right after a legal form starts the name it opens (公益財団法人さくらがわ…,
     社会福祉法人こもれび福祉会): a word, not a particle (社会福祉法人が運営する…). A name's kana may hold
     particle-like characters there, as the legal form says a name follows."""
-    return len(kana) >= 2 and kana[0] not in _WORD_BOUNDARY_KANA and kana not in _KANA_FUNCTION_WORDS
+    if len(kana) < 2 or kana in _KANA_FUNCTION_WORDS:
+        return False
+    # もみじ, やまびこ: a name that opens with a particle's character, its other characters no particle's
+    return kana[0] not in _WORD_BOUNDARY_KANA or (len(kana) >= 3 and _is_name_kana(kana[1:]))
 
 
 def _is_name_kana(kana: str) -> bool:

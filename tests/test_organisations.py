@@ -165,3 +165,12 @@ def test_seed_publisher(seed_path) -> None:
     record = parse_evaluation_sheet(read_source(seed_path(SEED_SHEET)))
     assert record.publisher == "会津若松市"
     assert ("会津若松市", "publisher") in {(o.name, o.role) for o in record.organisations}
+
+
+@pytest.mark.parametrize("name", ["一般社団法人もみじ観光協会", "公益財団法人やまびこ文化財団"])
+def test_a_name_after_a_legal_form_may_open_with_a_particles_character(name):
+    assert [found for found, _ in find_organisations(f"本事業は{name}に委託する。")] == [name]
+
+
+def test_a_particle_after_a_legal_form_opens_no_name():
+    assert [found for found, _ in find_organisations("社会福祉法人が運営する施設と、公益財団法人との協定")] == []
