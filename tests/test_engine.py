@@ -2771,3 +2771,11 @@ def test_a_projects_code_is_its_number_from_a_code_column_or_a_code_label():
     assert [(p.number, p.name) for p in r.projects] == [("0231", "地域福祉計画推進事業"), ("0232", "民生委員活動支援事業")]
     sheet = extract(SourceText.from_text(_SHEET + "事業番号 0412\n事業費 1,850千円\n", "s.txt"))
     assert [p.number for p in sheet.projects] == ["0412"]
+
+
+def test_a_list_with_a_department_column_and_a_division_column_keeps_both():
+    text = ("令和5年度 事務事業評価結果一覧表\nNo. 事務事業名 部局名 課名 事業費(千円)\n"
+            "1 ひばり公園維持管理事業 都市整備部 公園緑地課 12,345\n2 市民ふれあい祭り開催事業 市民生活部 市民協働課 3,210\n")
+    r = extract(SourceText.from_text(text, "list.txt"))
+    assert [(p.unit.department, p.unit.division) for p in r.projects] == [
+        ("都市整備部", "公園緑地課"), ("市民生活部", "市民協働課")]

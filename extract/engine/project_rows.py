@@ -221,6 +221,10 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
         return None  # a row cut before its name
     name = cells[name_col]
     unit = cells[unit_col] if unit_col is not None and unit_col < len(cells) else None
+    second = next((k for k, h in enumerate(header) if h in vocab.department and k != unit_col), None)
+    if unit is not None and second is not None and second < len(cells) and cells[second].text.endswith(
+            vocab.unit_suffixes) and unit.text.endswith(vocab.unit_suffixes):  # 部局名 課名: a department, its division
+        unit = replace(unit, text=f"{unit.text} {cells[second].text}")
     money_cols = [k for k in money_cols if k < len(cells)]
     if (_FIGURE.fullmatch(name.text) or not re.search(f"[{CJK}]", name.text) or name.text in vocab.labels
             or vocab.is_total(name.text)):

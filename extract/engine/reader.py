@@ -568,6 +568,8 @@ _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{1,19}")
 
 
 def _unit(depts: list[names.NameFact], vocab: Vocabulary) -> Unit:
+    if len(depts) == 1 and " " in depts[0].name:  # 都市整備部 公園緑地課: a list's two columns, one department
+        depts = [replace(depts[0], name=part) for part in depts[0].name.split(" ")]
     department = next((d.name for d in depts if d.name.endswith(names.UPPER_UNITS)), None)
     division = next((d.name for d in depts if not d.name.endswith(names.UPPER_UNITS)), None)
     span = depts[0].span
