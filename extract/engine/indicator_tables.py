@@ -290,6 +290,7 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
         width = len(columns)
         numbered = single[i].text in vocab.row_number_columns  # No. / 指標名 / …: a number opens each row
         name_line: int | None = None  # the last text cell before the values: the row's name
+        head = ""  # the first line of a name wrapped after a particle (商店街イベントの)
         unit_cell: Token | None = None
         text_cells = 0
         while j < n:
@@ -300,7 +301,8 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
                 continue
             if cell is not None and _is_value(cell.text):
                 run, units, k, qualifiers = _value_run(single, j, columns, vocab, numbered)
-                named = _row_name(" ".join(t.text for t in per_line[name_line]), vocab) if name_line is not None else None
+                named = _row_name(head + " ".join(t.text for t in per_line[name_line]), vocab) if (
+                    name_line is not None) else None
                 if named is None or len(run) > width or any(c.text.endswith("円") for c in run):
                     break
                 name, unit, row_role = named
@@ -343,10 +345,15 @@ def cell_per_line_tables(lines: list[Line], toks: list[Token], vocab: Vocabulary
                     j += 1
                     continue
             if text:
+                above = " ".join(t.text for t in per_line[name_line]) if name_line == j - 1 else ""
+                head = above if above.endswith(_OPEN_PHRASE) else ""  # 商店街イベントの / 開催回数: one name
                 name_line, unit_cell, text_cells = j, None, text_cells + 1
             j += 1
         i = j
     return out, partial
+
+
+_OPEN_PHRASE = tuple("のをにとやへが")  # a name's line that ends so goes on on the next line
 
 
 _MAX_TEXT_CELLS = 8  # text cells between two rows of a table printed one cell per line: more end it
