@@ -2780,3 +2780,10 @@ def test_a_list_with_a_department_column_and_a_division_column_keeps_both():
     r = extract(SourceText.from_text(text, "list.txt"))
     assert [(p.unit.department, p.unit.division) for p in r.projects] == [
         ("都市整備部", "公園緑地課"), ("市民生活部", "市民協働課")]
+
+
+def test_the_first_row_of_a_money_table_printed_one_cell_per_line_gets_its_label_and_years():
+    text = "(単位:千円)\n区分\nR4決算\nR5決算見込\n事業費\n2,400\n2,550\n人件費\n3,900\n4,000\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.category, a.fiscal_year, a.status) for a in project.amounts] == [
+        ("total", 2022, None), ("total", 2023, "estimate"), ("personnel", 2022, None), ("personnel", 2023, "estimate")]

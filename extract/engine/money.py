@@ -441,8 +441,8 @@ def _money_row(
             before = toks[j - 1].text if j > 0 and _same_row(toks, j - 1, j) else ""
             # two labels in a row are a header line (一般財源 特定財源 4,447,000 …), unless the first is
             # the group of the second (人件費 直接人件費 4,303)
-            if vocab.money_label(before) is not None and before not in text:
-                return "money", None, j
+            if vocab.money_label(before) is not None and before not in text and year_column(before, era) is None:
+                return "money", None, j  # (R5決算見込 / 事業費: a header's last year, then the first row's label)
             return label[0], label[1], j
         if year_column(text, era) is not None and j not in decl_at and gap < MONEY_ROW_GAP:
             j, gap, year_marker = j - 1, gap + 1, gap == 0
