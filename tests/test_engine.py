@@ -2787,3 +2787,10 @@ def test_the_first_row_of_a_money_table_printed_one_cell_per_line_gets_its_label
     (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
     assert [(a.category, a.fiscal_year, a.status) for a in project.amounts] == [
         ("total", 2022, None), ("total", 2023, "estimate"), ("personnel", 2022, None), ("personnel", 2023, "estimate")]
+
+
+def test_a_bare_figure_between_sums_that_print_their_unit_is_reported_not_dropped_silently():
+    text = "区分 R4決算 R5決算 R6予算\n事業費 2,400,000円 2,550,000 2,700,000円\n"
+    r = extract(SourceText.from_text(_SHEET + text, "s.txt"))
+    assert "2,550,000" not in [a.printed for a in r.projects[0].amounts]
+    assert any("'2,550,000'" in i.message and "no unit" in i.message for i in r.issues)

@@ -694,7 +694,7 @@ def declared_amounts(
                 runs_on = _tables_running_on(lines, toks, decls)
                 governing = runs_on.get(t.line)
         if governing is None:
-            if row is not None or t.index in row_cells:
+            if row is not None or t.index in row_cells or _beside_sums(toks, t):
                 unclear.append(Unplaced(text, t.span, "a figure in a money row, but no unit is printed for it"))
             continue
         decl, side = governing
@@ -772,6 +772,13 @@ def _columns_after(toks: list[Token], header: YearHeader, vocab: Vocabulary) -> 
             break
         k += 1
     return out
+
+
+def _beside_sums(toks: list[Token], tok: Token) -> bool:
+    """Whether a bare figure sits between cells of its line that print their unit of money (2,400,000円
+    2,550,000 2,700,000円): a sum whose unit the dump or the sheet left out."""
+    near = [toks[k] for k in (tok.index - 1, tok.index + 1) if 0 <= k < len(toks) and toks[k].line == tok.line]
+    return any(re.fullmatch(rf"[▲△-]?\d[\d,]*(?:\.\d+)?(?:{UNIT_ALT})", c.text) for c in near)
 
 
 def _interleaved_headers(toks: list[Token], vocab: Vocabulary, era: str | None, headers: list[YearHeader]
