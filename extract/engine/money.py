@@ -571,6 +571,7 @@ class _GridCell:
     year: YearColumn
 
 
+@lru_cache(maxsize=8192)  # asked of every cell of every line that may head a table
 def _money_column(text: str, vocab: Vocabulary) -> tuple[str, str] | None:
     """What a money table's column header names, as ``(field, code)``: a money label or funding source of the
     vocabulary; その他 among funding sources (alone it names nothing, there the column of the other ones); a
@@ -787,6 +788,9 @@ def _interleaved_headers(toks: list[Token], vocab: Vocabulary, era: str | None, 
     no run of years, so no :class:`YearHeader` of their own. Each is given as a header of its first year,
     whose :func:`_columns_after` are the rest of the line; only a line that is all such columns, two years
     at least, counts."""
+    words = (*vocab.derived_value_columns, *vocab.difference_columns)
+    if not any(t.text in words or t.text.endswith(("増減", "増減額")) for t in toks):
+        return []  # (most documents print no share or difference column)
     in_header = {t.line for h in headers for t in toks[h.start:h.end]}
     out = []
     for line, cells in cells_by_line(toks).items():

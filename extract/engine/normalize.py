@@ -229,7 +229,8 @@ def logical_lines(src: SourceText) -> list[Line]:
             caption.append((text, n))
             continue
         flush()
-        if lines and not blank and _WRAPPED_UNIT.match(text) and _ENDS_IN_FIGURE.search(lines[-1].text) and (
+        if lines and not blank and "円" in text[:4] and _WRAPPED_UNIT.match(text) and _ENDS_IN_FIGURE.search(
+                lines[-1].text) and (
                 lines[-1].span.end == n - 1):  # 上限50 / 万円)を補助: a sentence wrapped between figure and unit
             lines[-1] = Line(lines[-1].text + text, Span(lines[-1].span.start, n), lines[-1].after_blank)
             continue
@@ -307,7 +308,7 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
             cells = [c for whole in cells for c in _label_and_value(whole, vocab)]
         previous = ""
         for cell in cells:
-            m = _NOTE_REF.fullmatch(cell)
+            m = _NOTE_REF.fullmatch(cell) if ("※" in cell or "注" in cell or "*" in cell) else None
             if m and (m.group(1) or _FIGURE_END.search(previous)):
                 if not m.group(1):
                     continue  # 2,550 ※1: a footnote's mark after a figure, no cell of the row
