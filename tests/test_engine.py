@@ -2794,3 +2794,21 @@ def test_a_bare_figure_between_sums_that_print_their_unit_is_reported_not_droppe
     r = extract(SourceText.from_text(_SHEET + text, "s.txt"))
     assert "2,550,000" not in [a.printed for a in r.projects[0].amounts]
     assert any("'2,550,000'" in i.message and "no unit" in i.message for i in r.issues)
+
+
+@pytest.mark.parametrize(("text", "jpy"), [
+    ("令和5年度予算額 1億\n2,345万円\n", 123_450_000),  # a unit cut
+    ("令和5年度予算額 3,200千\n円\n", 3_200_000),
+    ("令和5年度予算額 5,100千円(うち一般財源 3,\n200千円)\n", 3_200_000),  # a group of three digits cut
+])
+def test_a_figure_cut_at_the_end_of_a_line_is_one_figure(text, jpy):
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert jpy in [a.jpy for a in project.amounts]
+    assert all(a.jpy >= 1_000_000 for a in project.amounts)  # no piece of it read as a sum of its own
+
+
+def test_a_table_cell_cut_inside_its_group_of_digits_keeps_its_row():
+    text = "(単位:千円)\n区分 令和3年度 令和4年度 令和5年度\n事業費 4,200 4,650 5,1\n00\n一般財源 2,700 2,950 3,200\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.fiscal_year, a.jpy) for a in project.amounts if a.category == "total"] == [
+        (2021, 4_200_000), (2022, 4_650_000), (2023, 5_100_000)]

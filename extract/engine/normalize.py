@@ -205,6 +205,26 @@ _ENDS_IN_FIGURE = re.compile(r"[^\s\d,.]\d[\d,.]*$")  # 上限50: a figure glued
 _WRAPPED_UNIT = re.compile(r"(?:億|万|千|百万)?円[^\s\d]")  # 万円)を補助: a unit glued to the words after it
 
 
+_CUT_GROUP = re.compile(r"\d,(\d{0,2})$")  # 5, | 5,1: a figure cut inside a group of three digits
+_CUT_UNIT = re.compile(r"\d(?:億|万|千|百万)$")  # 3,200千 | 1億: a figure cut inside its unit
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
+def _figure_goes_on(before: str, text: str) -> bool:
+    """Whether a line continues the figure the line before it ends with: a sentence wrapped between a figure
+    and its unit (上限50 / 万円)を補助), a unit cut (3,200千 / 円, 1億 / 2,345万円), or a group of three digits cut
+    (3, / 200千円, 5,1 / 00)."""
+    if not text[:1].isdigit() and text[:1] not in "円千万億百":
+        return False
+    if "円" in text[:4] and _WRAPPED_UNIT.match(text) and _ENDS_IN_FIGURE.search(before):
+        return True
+    if _CUT_UNIT.search(before):
+        return text.startswith("円") or (before.endswith(("億", "万")) and bool(re.match(r"\d[\d,]*(?:万|千)?円", text)))
+    cut = _CUT_GROUP.search(before)
+    head = _LEADING_DIGITS.match(text)
+    return bool(cut and head and len(cut.group(1)) + len(head.group(0)) == 3)
+
+
 def logical_lines(src: SourceText) -> list[Line]:
     """The document's non-empty lines, normalised, vertical captions joined."""
     lines: list[Line] = []
@@ -225,13 +245,14 @@ def logical_lines(src: SourceText) -> list[Line]:
         if not text:
             blank = True  # a blank line does not end a vertical caption: dumps put blanks between its characters
             continue
+        if text == "円" and not caption and lines and lines[-1].span.end == n - 1 and _CUT_UNIT.search(lines[-1].text):
+            lines[-1] = Line(lines[-1].text + text, Span(lines[-1].span.start, n), lines[-1].after_blank)
+            continue  # 3,200千 / 円: the figure's unit cut, not a vertical caption
         if len(text) == 1 and _ONE_CJK.fullmatch(text):
             caption.append((text, n))
             continue
         flush()
-        if lines and not blank and "円" in text[:4] and _WRAPPED_UNIT.match(text) and _ENDS_IN_FIGURE.search(
-                lines[-1].text) and (
-                lines[-1].span.end == n - 1):  # 上限50 / 万円)を補助: a sentence wrapped between figure and unit
+        if lines and not blank and lines[-1].span.end == n - 1 and _figure_goes_on(lines[-1].text, text):
             lines[-1] = Line(lines[-1].text + text, Span(lines[-1].span.start, n), lines[-1].after_blank)
             continue
         lines.append(Line(text, Span.line(n), after_blank=blank))
