@@ -148,6 +148,8 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             if jpy > 0 and _decrease(text, m.start(), m.end(), vocab):
                 jpy, how = -jpy, "inline unit, decrease"
             tok = _token_at(by_line[i], text, m.start())
+            if _spaced_digits(toks, tok) is not None:
+                continue  # 5 1 0 0 千円: not 0 yen (reported with the run's first digit, below)
             if _indicator_value(toks, tok.index, vocab):
                 continue  # 数値目標 … 基準値 2,100億円(H26): a KPI's value, counted in yen
             category, funding, label = "stated", None, None
@@ -175,6 +177,22 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
                                    fiscal_year=year.year if year else None,
                                    status=(year.status or status_of(before_cell)) if year else None))
     return facts, unclear
+
+
+def _spaced_digits(toks: list[Token], tok: Token) -> tuple[int, int] | None:
+    """The first and last cell of the run of four or more one-digit cells on its line that ``tok`` is one of
+    (4 6 5 0 5 1 0 0, 5 1 0 0 千円: the digits of letter-spaced figures whose boundaries the dump lost), or None."""
+    def digit(k: int) -> bool:
+        return 0 <= k < len(toks) and toks[k].line == tok.line and bool(re.fullmatch(r"\d(?:(?:百万|千|万|億)?円)?",
+                                                                                        toks[k].text))
+    if not digit(tok.index):
+        return None
+    left = right = tok.index
+    while digit(left - 1):
+        left -= 1
+    while digit(right + 1):
+        right += 1
+    return (left, right) if right - left >= 3 else None
 
 
 def _decrease(text: str, start: int, end: int, vocab: Vocabulary) -> bool:
@@ -672,6 +690,13 @@ def declared_amounts(
         if t.index in not_money or not _is_cell(t.text):
             continue
         if t.index not in grid and _skip_cell(toks, t.index, vocab, years):
+            continue
+        run = _spaced_digits(toks, t)
+        if run is not None:
+            if run[0] == t.index:
+                printed = " ".join(c.text for c in toks[run[0]:run[1] + 1])
+                unclear.append(Unplaced(printed, t.span, "letter-spaced digits: where one figure ends and the next "
+                                                         "begins is not printed"))
             continue
         text = _cell(t.text)
         if _role_row(toks, t.index, vocab):
