@@ -2820,3 +2820,29 @@ def test_letter_spaced_digits_whose_figures_cannot_be_told_apart_are_reported_no
     r = extract(SourceText.from_text(_SHEET + text, "s.txt"))
     assert [a.jpy for a in r.projects[0].amounts] == []
     assert any("letter-spaced digits" in i.message for i in r.issues)
+
+
+@pytest.mark.parametrize(("prose", "jpy"), [
+    ("前年度から500万円の減となった。", -5_000_000), ("前年度から500万円の減少。", -5_000_000),
+    ("前年度比 -500万円。", -5_000_000), ("前年度から500万円 減。", -5_000_000),
+    ("うち500万円の減価償却費を含む。", 5_000_000),
+])
+def test_a_sum_and_the_decrease_printed_after_it(prose, jpy):
+    (project,) = extract(SourceText.from_text(_SHEET + prose + "\n", "s.txt")).projects
+    assert [a.jpy for a in project.amounts] == [jpy]
+
+
+@pytest.mark.parametrize(("kanji", "jpy"), [("千五百万円", 15_000_000), ("十五万円", 150_000), ("五千円", 5_000),
+                                            ("三千五百万円", 35_000_000)])
+def test_a_sum_in_kanji_numerals_that_opens_with_ten_hundred_or_thousand_is_read(kanji, jpy):
+    (project,) = extract(SourceText.from_text(_SHEET + f"予算額 {kanji}\n", "s.txt")).projects
+    assert [a.jpy for a in project.amounts] == [jpy]
+    plain = extract(SourceText.from_text(_SHEET + "市内一円で開催する。単位は千円とする。\n", "s.txt")).projects[0]
+    assert plain.amounts == []  # 一円 (throughout), a unit alone: no sums
+
+
+@pytest.mark.parametrize("unit", ["メートル", "トン", "通", "m2"])
+def test_a_figure_in_a_unit_of_length_weight_or_pieces_is_no_sum_under_a_unit_of_money(unit):
+    text = f"(単位:千円)\n事業費 30,000\n市道 15,500 {unit}を補修した。\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [a.jpy for a in project.amounts] == [30_000_000]

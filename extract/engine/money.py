@@ -39,13 +39,13 @@ from policy_kg.extract.records import Span
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 INLINE = re.compile(
-    rf"(?<![\d,])(?<!\d\.)(?P<neg>[▲△])?"
+    rf"(?<![\d,])(?<!\d\.)(?P<neg>[▲△]|[-−](?=\d))?"
     rf"(?P<body>(?:{_NUM}兆)?(?:{_NUM}億)?(?:(?:{_NUM}|\d*千)万)?(?:{_NUM}千)?(?:{_NUM})?)"
     rf"\s?(?P<unit>{UNIT_ALT})"
 )
-KANJI_INLINE = re.compile(
-    r"(?<![〇一二三四五六七八九十百千万億兆])[一二三四五六七八九][〇一二三四五六七八九十百千万億兆]*[万億兆]"
-    r"[〇一二三四五六七八九十百千万]*円"
+KANJI_INLINE = re.compile(  # 三千五百万円, 千五百万円, 十五万円, 五千円; not a unit (千円, 百万円) nor 一円 (throughout)
+    r"(?<![〇一二三四五六七八九十百千万億兆])(?=[十百千]*[一二三四五六七八九])"
+    r"[一二三四五六七八九十百千][〇一二三四五六七八九十百千万億兆]+円"
 )
 DECLARATION = re.compile(
     r"(?:単位\s*[:：…・]?\s*(?:[^\s:：()（）]{0,8}[:：]\s*)?|[(（【\[]\s*(?:単位\s*[:：]?\s*)?|(?<=[^\s\d])[:：]\s*)"
@@ -199,11 +199,12 @@ def _decrease(text: str, start: int, end: int, vocab: Vocabulary) -> bool:
     """Whether the words around a sum printed at ``text[start:end]`` make it a decrease: a word of decrease
     before it (減額 40万円; 増減額 299百万円 is a difference, no decrease), or after it (2億円減の, 1,820万円を減額;
     500万円減免 is an exemption, no decrease)."""
-    before, after = text[max(0, start - 4):start].strip(), text[end:end + 3]
+    before, after = text[max(0, start - 4):start].strip(), text[end:end + 4].lstrip(" の")
     if any(before.endswith(w) for w in vocab.negative_words) and not any(
             before.endswith(d) for d in vocab.difference_columns):
         return True
-    return (after.startswith(vocab.negative_after) and not after.startswith("減免")
+    # (500万円の減, 500万円 減少: the decrease after it; 500万円の減価償却費, 減免: no decrease)
+    return (after.startswith(vocab.negative_after) and not after.startswith(("減免", "減価", "減税"))
             or after.startswith(tuple(f"を{w}" for w in vocab.negative_words)))
 
 
