@@ -2846,3 +2846,12 @@ def test_a_figure_in_a_unit_of_length_weight_or_pieces_is_no_sum_under_a_unit_of
     text = f"(単位:千円)\n事業費 30,000\n市道 15,500 {unit}を補修した。\n"
     (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
     assert [a.jpy for a in project.amounts] == [30_000_000]
+
+
+@pytest.mark.parametrize("total", ["以上3事業の総額は7,750万円である。", "3事業合計 7,750万円"])
+def test_the_sum_of_the_projects_above_is_the_documents_not_the_last_projects(total):
+    text = ("令和6年度 当初予算の概要\n1 子育て応援給付事業（子育て支援課） 4,500万円\n2 道路維持補修事業（道路課） 3,000万円\n"
+            f"3 防災訓練事業（危機管理課） 250万円\n{total}\n")
+    r = extract(SourceText.from_text(text, "b.txt"))
+    assert [[a.jpy for a in p.amounts] for p in r.projects] == [[45_000_000], [30_000_000], [2_500_000]]
+    assert [a.jpy for a in r.amounts] == [77_500_000]

@@ -489,11 +489,19 @@ def _row_indicators(rows: list[ProjectRow], vocab: Vocabulary, era: str | None, 
 def _total_line(toks: list[Token], token: int, vocab: Vocabulary) -> str | None:
     """The total's label (計, 合計, 総務部 小計) among the cells that open the line of a cell, if one is."""
     for cell in cells_by_line(toks)[toks[token].line][:3]:
+        if cell.index == token and _GROUP_TOTAL.search(cell.text):
+            return _GROUP_TOTAL.search(cell.text).group(0)  # 以上3事業の総額は7,750万円
         if money.is_figure_cell(cell.text) or cell.index >= token:
             return None
         if vocab.is_total(cell.text):
             return label_text(cell.text)
+        m = _GROUP_TOTAL.search(cell.text)
+        if m:  # 以上3事業の総額は…, 3事業合計: the sum of the projects above, no one project's
+            return m.group(0)
     return None
+
+
+_GROUP_TOTAL = re.compile(r"(?:\d+|[一二三四五六七八九十]+|全)事業(?:の|分の)?(?:総額|合計|総計|計)")
 
 
 @dataclass(frozen=True)
