@@ -2855,3 +2855,14 @@ def test_the_sum_of_the_projects_above_is_the_documents_not_the_last_projects(to
     r = extract(SourceText.from_text(text, "b.txt"))
     assert [[a.jpy for a in p.amounts] for p in r.projects] == [[45_000_000], [30_000_000], [2_500_000]]
     assert [a.jpy for a in r.amounts] == [77_500_000]
+
+
+def test_two_tables_side_by_side_whose_heads_repeat_are_cut_even_at_a_narrow_gap():
+    text = ("令和5年度 事務事業評価シート\n事業名 みどりの散歩道整備事業  担当課 公園緑地課\n事業費(単位:千円)\n"
+            "区分 令和4年度 令和5年度  区分 令和4年度 令和5年度\n"
+            "事業費 4,650 5,100        利用者数 13,200 13,900\n"
+            "一般財源 2,950 3,200      参加者数 420 510\n")
+    r = extract(SourceText.from_text(text, "s.txt"))
+    assert [a.jpy for p in r.projects for a in p.amounts] == [4_650_000, 5_100_000, 2_950_000, 3_200_000]
+    assert values(r) == {"利用者数": [("unspecified", Decimal(13200), 2022), ("unspecified", Decimal(13900), 2023)],
+                         "参加者数": [("unspecified", Decimal(420), 2022), ("unspecified", Decimal(510), 2023)]}

@@ -9,7 +9,8 @@ dump (``pdftotext -layout``) then gives each line a row of both::
 so the cost row runs on into the indicator row and neither table is read. Where a header line holds
 the head of a table of years or money on the left and, after a wide gap, the head of another table (指標名, 活動指標,
 区分 …: the vocabulary's header words and labels), the lines from that header down to the first blank
-line or the first line that prints across the boundary are cut at the boundary's column: their left
+line or the first line that prints across the boundary are cut at the boundary's display column (a
+full-width character two columns wide): their left
 halves are read first, then their right halves. Each half keeps its source line, so provenance is
 unchanged. A dump that keeps no columns (one blank between words) never shows the boundary.
 """
@@ -58,18 +59,37 @@ def reading_order(raw_lines: list[str], vocab: Vocabulary | None = None) -> list
 
 
 def _cells(text: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group(0)) for m in _CELL.finditer(text)]
+    """Each cell of a line with the display column it starts at (a full-width character is two columns wide,
+    as a layout dump and an editor show it)."""
+    cells, column, at = [], 0, 0
+    for m in _CELL.finditer(text):
+        column += _width(text[at:m.start()])
+        cells.append((column, m.group(0)))
+        column += _width(m.group(0))
+        at = m.end()
+    return cells
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _end(cell: tuple[int, str]) -> int:
+    return cell[0] + _width(cell[1])
 
 
 def _boundary(text: str, vocab: Vocabulary) -> int | None:
     """The column where a second table's head starts on a header line of years, or None."""
     cells = _cells(text)
-    for k in range(2, len(cells) - 1):
+    for k in range(1, len(cells)):
         at, cell = cells[k]
-        before_end = cells[k - 1][0] + len(cells[k - 1][1])
-        if at - before_end < _WIDE_GAP or not _opens_table(cell, vocab):
-            continue
-        left = [unicodedata.normalize("NFKC", c) for _, c in cells[:k]]
+        gap = at - _end(cells[k - 1])
+        head, first = cell.split(" ")[0], cells[0][1].split(" ")[0]
+        repeated = head == first  # 区分 令和4年度 令和5年度  区分 …: the same head again
+        if gap < (2 if repeated else _WIDE_GAP) or not _opens_table(head, vocab) or (
+                len(cells) - k < 2 and " " not in cell):
+            continue  # (the second table's head and at least one column of it)
+        left = [unicodedata.normalize("NFKC", w) for _, c in cells[:k] for w in c.split(" ")]
         if any(year_column(c, None) is not None or status_word(c) or vocab.money_label(c) is not None for c in left):
             return at  # (the left table is one of money or of years)
     return None
@@ -85,13 +105,13 @@ def _halves(text: str, cut: int, gap: int = 2) -> tuple[str, str] | None:
     """The line cut at column ``cut`` (a cell may start up to ``_SLACK`` columns either side, ``gap`` blanks
     after the cell before it), or None when a cell runs across the boundary."""
     cells = _cells(text)
+    starts = [m.start() for m in _CELL.finditer(text)]  # where each cell starts in the string
     for k, (at, cell) in enumerate(cells):
-        end = at + len(cell)
-        if end <= cut - 1:
+        if _end((at, cell)) <= cut - 1:
             continue
-        if abs(at - cut) <= _SLACK and (k == 0 or at - (cells[k - 1][0] + len(cells[k - 1][1])) >= gap):
-            return text[:at].rstrip(), text[at:]
-        if at > cut + _SLACK and (k == 0 or cells[k - 1][0] + len(cells[k - 1][1]) <= cut - 1):
-            return text[:at].rstrip(), text[at:]  # the right half starts further right (a short name, indented)
+        if abs(at - cut) <= _SLACK and (k == 0 or at - _end(cells[k - 1]) >= gap):
+            return text[:starts[k]].rstrip(), text[starts[k]:]
+        if at > cut + _SLACK and (k == 0 or _end(cells[k - 1]) <= cut - 1):
+            return text[:starts[k]].rstrip(), text[starts[k]:]  # the right half starts further right (indented)
         return None
     return text.rstrip(), ""
