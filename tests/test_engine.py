@@ -2866,3 +2866,11 @@ def test_two_tables_side_by_side_whose_heads_repeat_are_cut_even_at_a_narrow_gap
     assert [a.jpy for p in r.projects for a in p.amounts] == [4_650_000, 5_100_000, 2_950_000, 3_200_000]
     assert values(r) == {"利用者数": [("unspecified", Decimal(13200), 2022), ("unspecified", Decimal(13900), 2023)],
                          "参加者数": [("unspecified", Decimal(420), 2022), ("unspecified", Decimal(510), 2023)]}
+
+
+def test_a_column_of_labels_each_with_its_unit_declares_no_unit_over_the_figures_after_it():
+    text = ("人件費\n正規職員(人)\n会計年度任用職員(人)\n正規職員(千円)\n会計年度任用職員(千円)\n職\n員\n数\n"
+            "人\n件\n費\n0.50\n1.20\n4,100\n2,600\n")
+    r = extract(SourceText.from_text(_SHEET + text, "s.txt"))
+    assert [a.jpy for a in r.projects[0].amounts] == []  # 0.50 people were 500 yen
+    assert sum("no unit is printed" in i.message for i in r.issues) == 4

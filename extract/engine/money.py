@@ -269,6 +269,8 @@ def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
     for i, line in enumerate(lines):
         for m in DECLARATION.finditer(line.text):
             tok = _token_at(by_line.get(i, []), line.text, m.start()) if i in by_line else None
+            if tok is not None and _among_count_labels(toks, tok, vocab):
+                continue  # 正規職員(人) / 正規職員(千円) / … / 0.50 4,100: each label's unit, no table's
             if tok is not None:
                 row = _row_of_unit(tok, by_line[i], vocab)
                 out.append(_Declaration(m.group("unit"), tok.index, False, row,
@@ -305,6 +307,17 @@ def _declarations(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> li
 
 
 COUNTED = ""  # the unit of a declaration of counts ((単位:人)): what it governs is no money
+
+
+def _among_count_labels(toks: list[Token], tok: Token, vocab: Vocabulary) -> bool:
+    """Whether a unit of money bracketed after a label's words (正規職員(千円)) stands among labels that bracket
+    a count's unit (正規職員(人)): a column of row labels printed apart from its figures, each with its own
+    unit, not a declaration over the figures that follow."""
+    if not re.match(r"[^\d()（）]+[(（]", tok.text) or not alone_on_line(toks, tok.index):
+        return False  # (事業名 参加者数(人) 事業費(千円): a header's columns, each its unit)
+    near = range(max(0, tok.index - 4), min(len(toks), tok.index + 5))
+    return any(k != tok.index and alone_on_line(toks, k) and vocab.bracketed_count_unit(toks[k].text) is not None
+               for k in near)
 
 
 @lru_cache(maxsize=4)
