@@ -2874,3 +2874,11 @@ def test_a_column_of_labels_each_with_its_unit_declares_no_unit_over_the_figures
     r = extract(SourceText.from_text(_SHEET + text, "s.txt"))
     assert [a.jpy for a in r.projects[0].amounts] == []  # 0.50 people were 500 yen
     assert sum("no unit is printed" in i.message for i in r.issues) == 4
+
+
+def test_a_cost_per_unit_whose_label_is_printed_after_it_is_no_years_total():
+    text = ("活動指標 4年度 5年度\n整備延長(m) 410 380\n総事業費(千円)\n6,150\n15.00\n"
+            "単位あたり費用(総事業費÷活動指標実績)\n")
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.label, a.jpy, a.fiscal_year) for a in project.amounts] == [
+        ("総事業費", 6_150_000, None), ("単位あたり費用", 15_000, None)]  # not 2022's and 2023's totals

@@ -786,7 +786,18 @@ def declared_amounts(
                                    status=col.status if col else None, label=None if project_row else row_label))
             continue  # (1 ほしぞら運営事業 412 428: a project's row, its cost of each year)
         facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how, confidence, label=label))
-    shares = _map_years(toks, facts, rows, headers, vocab, era)
+    per_unit: set[int] = set()
+    for k, fact in enumerate(facts):  # 6,150 / 15.00 / 単位あたり費用(…): the cost per unit its label names after it
+        after = fact.token + 1
+        if (after < len(toks) and alone_on_line(toks, fact.token) and alone_on_line(toks, after)
+                and not _is_cell(toks[after].text) and any(w in toks[after].text for w in vocab.per_unit_words)):
+            facts[k] = replace(fact, category="stated", funding=None, label=label_text(toks[after].text),
+                               fiscal_year=None, status=None, how=fact.how + ", per-unit label after it")
+            per_unit.add(fact.token)
+            for members in rows.values():
+                if k in members:
+                    members.remove(k)
+    shares = _map_years(toks, facts, rows, headers, vocab, era, per_unit)
     return [f for k, f in enumerate(facts) if k not in shares], unclear
 
 
@@ -965,7 +976,7 @@ def _row_cells(toks: list[Token], label: int, era: str | None) -> list[int]:
 
 
 def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[int]], headers: list[YearHeader],
-               vocab: Vocabulary, era: str | None) -> set[int]:
+               vocab: Vocabulary, era: str | None, per_unit: set[int] = frozenset()) -> set[int]:
     """Give the figures of a labelled row the years of the header above it, when one cell each; a figure
     printed after its own year (``R3決算 32,100``, no header) takes that year. Returns the figures that
     stand in a column of shares (構成比): no money."""
@@ -982,6 +993,7 @@ def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[i
                 facts[k] = replace(facts[k], fiscal_year=col.year, status=col.status, how=facts[k].how + ", its year")
     for label, members in rows.items():
         cells = _row_cells(toks, label, era)
+        cells = cells[:next((p for p, c in enumerate(cells) if c in per_unit), len(cells))]  # (a cost per unit ends it)
         if not cells:
             continue
         header = header_before(headers, cells[0], HEADER_REACH)
