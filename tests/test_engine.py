@@ -2882,3 +2882,11 @@ def test_a_cost_per_unit_whose_label_is_printed_after_it_is_no_years_total():
     (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
     assert [(a.label, a.jpy, a.fiscal_year) for a in project.amounts] == [
         ("総事業費", 6_150_000, None), ("単位あたり費用", 15_000, None)]  # not 2022's and 2023's totals
+
+
+def test_a_row_of_money_labels_and_a_row_of_sums_under_a_header_of_two_columns_are_no_projects():
+    text = ("令和5年度 事務事業評価シート\n事業名 担当課\nみどりの散歩道整備事業 公園緑地課\n令和5年度予算額 うち一般財源\n"
+            "5,100千円 3,800千円\n")
+    r = extract(SourceText.from_text(text, "s.txt"))
+    assert [p.name for p in r.projects] == ["みどりの散歩道整備事業"]
+    assert [a.jpy for a in r.projects[0].amounts] == [5_100_000, 3_800_000]

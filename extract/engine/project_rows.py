@@ -227,8 +227,9 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
         unit = replace(unit, text=f"{unit.text} {cells[second].text}")
     money_cols = [k for k in money_cols if k < len(cells)]
     if (_FIGURE.fullmatch(name.text) or not re.search(f"[{CJK}]", name.text) or name.text in vocab.labels
-            or vocab.is_total(name.text)):
-        return None  # (合計 60,800 58,300: the table's total, no project)
+            or vocab.is_total(name.text) or _AMOUNT.match(name.text)
+            or _YEAR_START.match(name.text) and vocab.money_label(name.text)):
+        return None  # (合計 60,800 58,300: the table's total; 5,100千円 | 令和5年度予算額: a sum, a money label)
     if money_cols and not any(_FIGURE.fullmatch(c.text) or is_no_value(c.text) for c in cells if c is not name):
         return None  # 1日あたり 約 7,200食を…: a line of prose as many cells long as the header, no row
     if strict and (
@@ -257,6 +258,8 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
 
 
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{1,19}")  # 0231, 01-02-03, A123: a project's code
+_AMOUNT = re.compile(r"[▲△-]?\d[\d,.]*(?:百万|千|万|億)?円")  # 5,100千円: a sum, no project's name
+_YEAR_START = re.compile(r"(?:令和|平成|[RH])\s?(?:\d{1,2}|元)年度")  # 令和5年度予算額: a year's money label
 
 
 def _count_column(header: str, vocab: Vocabulary) -> bool:
