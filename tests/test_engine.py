@@ -2890,3 +2890,13 @@ def test_a_row_of_money_labels_and_a_row_of_sums_under_a_header_of_two_columns_a
     r = extract(SourceText.from_text(text, "s.txt"))
     assert [p.name for p in r.projects] == ["みどりの散歩道整備事業"]
     assert [a.jpy for a in r.projects[0].amounts] == [5_100_000, 3_800_000]
+
+
+@pytest.mark.parametrize(("this_year", "last_year"), [("予算額", "前年度"), ("本年度", "前年度"), ("予算額", "前年度予算"),
+                                                      ("予算額", "昨年度")])
+def test_a_budget_lists_column_of_the_year_before_is_that_years_budget_of_each_project(this_year, last_year):
+    text = (f"令和6年度 予算の概要\n主要事業一覧 (単位:千円)\n事業名 {this_year} {last_year} 増減\n"
+            "子育て応援給付事業 45,000 38,000 7,000\n")
+    (project,) = read_document(SourceText.from_text(text, "b.txt")).projects
+    assert [(a.fiscal_year, a.status, a.jpy) for a in project.amounts if a.fiscal_year] == [
+        (2024, "budget", 45_000_000), (2023, "budget", 38_000_000)]

@@ -195,7 +195,20 @@ def _money_column(cell: str, vocab: Vocabulary, era: str | None, years_are_money
     """A column of sums: a money label (決算額(千円)), or a year with a budget's or an account's word
     (令和3年度決算, R4当初予算), or a year alone under a unit of money (``years_are_money``)."""
     return vocab.money_label(cell) is not None or (
-        (years_are_money or any(w in cell for w in vocab.money_headers)) and year_column(cell, era) is not None)
+        (years_are_money or any(w in cell for w in vocab.money_headers)) and year_column(cell, era) is not None) or (
+        relative_budget(cell, vocab) is not None)
+
+
+_RELATIVE_TAILS = ("", "額", "予算", "当初", "予算額", "当初予算", "当初予算額")
+
+
+def relative_budget(cell: str, vocab: Vocabulary) -> int | None:
+    """The offset from the document's year of a column of budgets a cell names relative to it (前年度,
+    前年度予算, 昨年度: -1; 本年度予算額: 0), else None."""
+    for word, offset in vocab.relative_years.items():
+        if cell.startswith(word) and cell[len(word):] in _RELATIVE_TAILS:
+            return offset
+    return None
 
 
 def _columns(header: list[str], vocab: Vocabulary, era: str | None, *, years_are_money: bool = False

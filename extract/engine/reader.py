@@ -20,7 +20,7 @@ from policy_kg.extract.engine import labelled_values as labelled_of
 from policy_kg.extract.engine.kinds import Kind, classify
 from policy_kg.extract.engine.normalize import Line, Token, cells_by_line, logical_lines, tokens
 from policy_kg.extract.engine.owners import Owners, section_breaks, sheet_sections
-from policy_kg.extract.engine.project_rows import ProjectRow, money_column_cells, project_rows
+from policy_kg.extract.engine.project_rows import ProjectRow, money_column_cells, project_rows, relative_budget
 from policy_kg.extract.engine.publisher import find_publisher
 from policy_kg.extract.engine.result_lists import listed_results
 from policy_kg.extract.engine.table_headers import NOT_KEPT, header_column
@@ -521,6 +521,9 @@ def _column_year(label: str, era: str | None, kind: Kind, fiscal_year: int | Non
     col = year_column(label, era)
     if col is not None or kind.name not in ("budget_summary", "business_plan") or fiscal_year is None:
         return col
+    offset = relative_budget(label, vocab)
+    if offset is not None:  # 前年度, 前年度予算, 本年度予算額: the budget of the document's year, or the year before
+        return YearColumn(fiscal_year + offset, "budget")
     for word, offset in vocab.relative_years.items():
         if label.startswith(word):
             label, fiscal_year = label[len(word):], fiscal_year + offset
