@@ -2900,3 +2900,10 @@ def test_a_budget_lists_column_of_the_year_before_is_that_years_budget_of_each_p
     (project,) = read_document(SourceText.from_text(text, "b.txt")).projects
     assert [(a.fiscal_year, a.status, a.jpy) for a in project.amounts if a.fiscal_year] == [
         (2024, "budget", 45_000_000), (2023, "budget", 38_000_000)]
+
+
+@pytest.mark.parametrize("line", ["上限額：50万円", "補助対象経費の2分の1（50万円を上限）", "限度額は50万円とする。",
+                                  "1件につき50万円以内"])
+def test_a_grants_ceiling_in_its_many_wordings_is_a_ceiling_not_a_cost(line):
+    (project,) = extract(SourceText.from_text(_SHEET + line + "\n", "s.txt")).projects
+    assert [(a.category, a.jpy) for a in project.amounts] == [("grant_ceiling", 500_000)]

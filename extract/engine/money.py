@@ -61,6 +61,7 @@ _ERA_WORD = re.compile(r"(?:平成|令和|昭和|H|R|S)$")
 _FILLER = re.compile(r"[(（【\[].*[)）】\]]|[A-Z]|[①-⑳]|[A-Z①-⑳](?:[+=][A-Z①-⑳])+|年度|計|合計")
 _UNIT_CELLS = re.compile(rf"(?:{UNIT_ALT}){{2,}}")  # column-unit cells that ran together: 千円千円千円
 _CEILING_PERIOD = re.compile(r"\s?(?:年額|月額|年間|1人当たり|一人当たり|月|年)\s?$")  # 上限 月5万円: per what
+_CEILING_AFTER = ("を上限", "を限度", "以内")  # 30万円を上限, 10万円以内: a ceiling printed after its sum
 _DATED = re.compile(r"[(（](?:令和|平成|昭和|[RH])\s?(?:\d{1,2}|元)年度?[)）]")
 _CODE_LABELS = ("コード", "番号", "No", "NO", "No.", "名")  # a figure after these is a code, not money
 _CODE_NEXT = ("款", "項", "目", "節", "章", "条", "号", "細目")
@@ -169,8 +170,9 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
                 label = label_text(before_cell)  # 増減額 299百万円: a difference, kept as printed
             elif before_cell and before_cell.startswith("うち"):
                 label = label_text(before_cell)  # うち市補助金 9,800千円: a part of the sum above, as printed
-            if category == "stated" and _CEILING_PERIOD.sub("", text[max(0, m.start() - 8):m.start()].rstrip()).endswith(
-                    vocab.ceiling_words):  # (上限50万円), 上限 月5万円: a grant's ceiling, never a cost to sum
+            if category == "stated" and (_CEILING_PERIOD.sub("", text[max(0, m.start() - 8):m.start()].rstrip()).rstrip(
+                    ":：は ").endswith(vocab.ceiling_words) or text[m.end():].startswith(_CEILING_AFTER)):
+                # (上限50万円), 上限 月5万円, 上限額:50万円, (30万円を上限), 10万円以内: a grant's ceiling, never summed
                 category, label = "grant_ceiling", label or "上限"
             year = _labelled_year(toks, tok, printed, before_cell) if field is not None else None
             facts.append(MoneyFact(jpy, printed, line.span, tok.index, category, funding, how, 1.0, label=label,
