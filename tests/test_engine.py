@@ -2907,3 +2907,9 @@ def test_a_budget_lists_column_of_the_year_before_is_that_years_budget_of_each_p
 def test_a_grants_ceiling_in_its_many_wordings_is_a_ceiling_not_a_cost(line):
     (project,) = extract(SourceText.from_text(_SHEET + line + "\n", "s.txt")).projects
     assert [(a.category, a.jpy) for a in project.amounts] == [("grant_ceiling", 500_000)]
+
+
+def test_a_funding_source_glued_inside_a_bracket_labels_the_sum_after_it():
+    text = "令和6年度 事業計画書\n（1）市民文化祭開催事業\n予算額 3,200千円（国庫補助金1,600千円）\n"
+    (project,) = read_document(SourceText.from_text(text, "plan.txt")).projects
+    assert [(a.label, a.category, a.jpy) for a in project.amounts][1:] == [("国庫補助金", "funding_share", 1_600_000)]

@@ -62,6 +62,7 @@ _FILLER = re.compile(r"[(（【\[].*[)）】\]]|[A-Z]|[①-⑳]|[A-Z①-⑳](?:[
 _UNIT_CELLS = re.compile(rf"(?:{UNIT_ALT}){{2,}}")  # column-unit cells that ran together: 千円千円千円
 _CEILING_PERIOD = re.compile(r"\s?(?:年額|月額|年間|1人当たり|一人当たり|月|年)\s?$")  # 上限 月5万円: per what
 _CEILING_AFTER = ("を上限", "を限度", "以内")  # 30万円を上限, 10万円以内: a ceiling printed after its sum
+_GLUED_LABEL = re.compile(r"[(（、,:：]\s*([^\s()（）、,:：\d]{2,12})\s*$")  # (国庫補助金 | 、県支出金 before a sum
 _DATED = re.compile(r"[(（](?:令和|平成|昭和|[RH])\s?(?:\d{1,2}|元)年度?[)）]")
 _CODE_LABELS = ("コード", "番号", "No", "NO", "No.", "名")  # a figure after these is a code, not money
 _CODE_NEXT = ("款", "項", "目", "節", "章", "条", "号", "細目")
@@ -160,6 +161,9 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             if _LEAD_WORDS.sub("", lead):
                 before_cell = None  # 予算額 / は、前年度に比べ12億…円の増: prose between the label and the sum
             field = vocab.money_label(before_cell) if before_cell else None
+            glued = _GLUED_LABEL.search(text, max(0, m.start() - 14), m.start()) if field is None else None
+            if glued and vocab.money_label(glued.group(1)) is not None:  # 3,200千円(国庫補助金1,600千円): its funder
+                before_cell, field = glued.group(1), vocab.money_label(glued.group(1))
             if field is not None and prev.index and toks[prev.index - 1].line == tok.line and any(
                     w in toks[prev.index - 1].text for w in vocab.per_unit_words):
                 field = ("money", "stated")  # 市民1人当たりの一般会計 / 予算額 / 32万4千円: a cost per head
