@@ -2913,3 +2913,12 @@ def test_a_funding_source_glued_inside_a_bracket_labels_the_sum_after_it():
     text = "令和6年度 事業計画書\n（1）市民文化祭開催事業\n予算額 3,200千円（国庫補助金1,600千円）\n"
     (project,) = read_document(SourceText.from_text(text, "plan.txt")).projects
     assert [(a.label, a.category, a.jpy) for a in project.amounts][1:] == [("国庫補助金", "funding_share", 1_600_000)]
+
+
+@pytest.mark.parametrize("leader", ["……………", "・・・・・・", "...."])
+def test_a_leader_between_a_projects_name_and_its_sum_parts_them(leader):
+    text = f"令和6年度 当初予算の概要\n主な事業\n・子育て応援給付事業{leader}45,000千円\n・防災訓練事業{leader}2,500千円\n"
+    r = read_document(SourceText.from_text(text, "b.txt"))
+    assert [(p.name, [a.jpy for a in p.amounts]) for p in r.projects] == [
+        ("子育て応援給付事業", [45_000_000]), ("防災訓練事業", [2_500_000])]
+    assert normalize_line("当財団枠…64名") == "当財団枠...64名"  # a count's leader stays (NFKC: …)

@@ -88,6 +88,8 @@ def normalize_line(text: str) -> str:
     s = _join_spaced_cells(normalize(protected))
     if "→" in s or "⇒" in s or "➡" in s:
         s = _ARROW.sub(" \\1 ", s)
+    if "…" in s or "・・" in s or "‥" in s or "..." in s:
+        s = _MONEY_LEADER.sub(" ", s)
     s = _SPACES.sub(" ", s).strip()
     if " , " in s or " . " in s:  # (most lines print no letter-spaced figure)
         s = _SPACED_FIGURE.sub(lambda m: m.group(0).replace(" ", ""), s)
@@ -114,6 +116,9 @@ def normalize_line(text: str) -> str:
     return _SPACED_BRACKET.sub(lambda m: "(" + m.group(1).replace(" ", "") + ")", s) if "(" in s else s
 
 
+# 防災訓練事業・・・・2,500千円: a leader between a name and its sum is a cell boundary (a count's leader,
+# 当財団枠…64名, stays: labelled_values reads it)
+_MONEY_LEADER = re.compile(r"\s*(?:…+|‥+|・{2,}|\.{3,})\s*(?=[▲△]?\d[\d,]*(?:\.\d+)?(?:億|万|千|百万)?円|[▲△]?\d[\d,]*億)")
 ARROWS = ("→", "⇒", "➡")  # between two values of one indicator: from one to the next
 _ARROW = re.compile(r"\s*([→⇒➡])\s*")  # 0件(R2)→ 目標値 12件: the arrow between two values is a cell of its own
 _CSV_LINE = re.compile(r'^\s*"[^"]*"\s*,')  # "環境学習推進事業","3,210",…: a spreadsheet saved as CSV
