@@ -2922,3 +2922,10 @@ def test_a_leader_between_a_projects_name_and_its_sum_parts_them(leader):
     assert [(p.name, [a.jpy for a in p.amounts]) for p in r.projects] == [
         ("子育て応援給付事業", [45_000_000]), ("防災訓練事業", [2_500_000])]
     assert normalize_line("当財団枠…64名") == "当財団枠...64名"  # a count's leader stays (NFKC: …)
+
+
+def test_a_money_label_that_opens_the_sentence_of_its_sum_labels_it():
+    text = "令和6年度 事業計画書\n（1）市民文化祭開催事業\n予算額は1,500万円。\n"
+    (project,) = read_document(SourceText.from_text(text, "plan.txt")).projects
+    assert [(a.category, a.fiscal_year, a.status, a.jpy) for a in project.amounts] == [
+        ("total", 2024, "budget", 15_000_000)]

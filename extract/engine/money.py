@@ -164,6 +164,9 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             glued = _GLUED_LABEL.search(text, max(0, m.start() - 14), m.start()) if field is None else None
             if glued and vocab.money_label(glued.group(1)) is not None:  # 3,200千円(国庫補助金1,600千円): its funder
                 before_cell, field = glued.group(1), vocab.money_label(glued.group(1))
+            own = re.sub(r"[はがもの、,:：\s]+$", "", lead) if field is None and lead else ""
+            if own and own != lead and vocab.money_label(own) is not None and not _LEAD_WORDS.sub("", lead[len(own):]):
+                before_cell, field = own, vocab.money_label(own)  # 予算額は1,500万円。: the label its cell opens with
             if field is not None and prev.index and toks[prev.index - 1].line == tok.line and any(
                     w in toks[prev.index - 1].text for w in vocab.per_unit_words):
                 field = ("money", "stated")  # 市民1人当たりの一般会計 / 予算額 / 32万4千円: a cost per head
