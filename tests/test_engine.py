@@ -2929,3 +2929,12 @@ def test_a_money_label_that_opens_the_sentence_of_its_sum_labels_it():
     (project,) = read_document(SourceText.from_text(text, "plan.txt")).projects
     assert [(a.category, a.fiscal_year, a.status, a.jpy) for a in project.amounts] == [
         ("total", 2024, "budget", 15_000_000)]
+
+
+@pytest.mark.parametrize("sep", [" ", "\n"])
+def test_the_next_sections_number_after_a_rows_figures_is_not_one_of_them(sep):
+    cells = ["(単位:千円)", "区分", "令和3年度", "令和4年度", "令和5年度", "事業費", "4,200", "4,650", "5,100",
+             "一般財源", "2,700", "2,950", "3,200", "2", "活動指標"]
+    (project,) = extract(SourceText.from_text(_SHEET + sep.join(cells) + "\n", "s.txt")).projects
+    assert [(a.category, a.fiscal_year) for a in project.amounts if a.category == "general_fund"] == [
+        ("general_fund", 2021), ("general_fund", 2022), ("general_fund", 2023)]

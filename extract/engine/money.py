@@ -968,7 +968,7 @@ def _rows_of_cells(toks: list[Token], vocab: Vocabulary) -> list[list[Token]]:
     return rows
 
 
-def _row_cells(toks: list[Token], label: int, era: str | None) -> list[int]:
+def _row_cells(toks: list[Token], label: int, era: str | None, vocab: Vocabulary | None = None) -> list[int]:
     """The cells of the row a money label starts: figures and no-value cells, after its markers (and
     the year cells of a header printed between label and figures)."""
     j, n = label + 1, len(toks)
@@ -979,6 +979,10 @@ def _row_cells(toks: list[Token], label: int, era: str | None) -> list[int]:
     while j < n and (_is_cell(toks[j].text) or is_no_value(toks[j].text)):
         if cells and toks[j].line != toks[cells[0]].line and toks[cells[0]].line == toks[label].line:
             break  # a row printed on its label's line ends there (the next line's 3 is a section's number)
+        if (cells and vocab is not None and re.fullmatch(r"[1-9]\d?", toks[j].text) and j + 1 < n
+                and vocab.money_label(toks[j + 1].text) is None
+                and (toks[j + 1].text in vocab.indicator or toks[j + 1].text in vocab.labels)):
+            break  # … 3,200 2 活動指標: the next section's number, in a sheet flattened into one line
         cells.append(j)
         j += 1
     return cells
@@ -1001,7 +1005,7 @@ def _map_years(toks: list[Token], facts: list[MoneyFact], rows: dict[int, list[i
             if col is not None and facts[k].fiscal_year is None:
                 facts[k] = replace(facts[k], fiscal_year=col.year, status=col.status, how=facts[k].how + ", its year")
     for label, members in rows.items():
-        cells = _row_cells(toks, label, era)
+        cells = _row_cells(toks, label, era, vocab)
         cells = cells[:next((p for p, c in enumerate(cells) if c in per_unit), len(cells))]  # (a cost per unit ends it)
         if not cells:
             continue
