@@ -2938,3 +2938,9 @@ def test_the_next_sections_number_after_a_rows_figures_is_not_one_of_them(sep):
     (project,) = extract(SourceText.from_text(_SHEET + sep.join(cells) + "\n", "s.txt")).projects
     assert [(a.category, a.fiscal_year) for a in project.amounts if a.category == "general_fund"] == [
         ("general_fund", 2021), ("general_fund", 2022), ("general_fund", 2023)]
+
+
+def test_an_indicator_two_recognisers_read_from_the_same_cells_is_one_indicator():
+    text = "活動指標\n指標名\n整備延長\n単位\nm\n4年度\n5年度\n410\n380\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(i.name, i.kind, len(i.values)) for i in project.indicators] == [("整備延長", "activity", 2)]

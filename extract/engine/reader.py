@@ -359,6 +359,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
         ifacts = [replace(f, values=tuple(
             replace(v, fiscal_year=record.fiscal_year) if v.role in ("plan", "target") and v.fiscal_year is None else v
             for v in f.values)) for f in ifacts]
+    ifacts = _once(ifacts)
     for k, fact in enumerate(ifacts, 1):
         indicator = Indicator(
             key=f"i{k}", name=fact.name, kind=fact.kind, span=fact.span, unit=fact.unit,
@@ -415,6 +416,20 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
             "uncertain", f"read as {kind.name} (confidence {kind.confidence}), but no project, amount or "
                          "indicator was recognised", Span(1, max(1, record.line_count))))
     record.findings = dict(sorted(found.items()))
+
+
+def _once(facts: list[ind.IndicatorFact]) -> list[ind.IndicatorFact]:
+    """The facts, each indicator once: a fact whose every value cell another recogniser read before it (a
+    table read both as rows and one cell per line) is that one again."""
+    seen: set[int] = set()
+    out = []
+    for fact in facts:
+        cells = {v.cell for v in fact.values if v.cell is not None}
+        if cells and cells <= seen:
+            continue
+        seen |= cells
+        out.append(fact)
+    return out
 
 
 def _value_cells(facts: list[ind.IndicatorFact]) -> set[int]:
