@@ -2944,3 +2944,10 @@ def test_an_indicator_two_recognisers_read_from_the_same_cells_is_one_indicator(
     text = "活動指標\n指標名\n整備延長\n単位\nm\n4年度\n5年度\n410\n380\n"
     (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
     assert [(i.name, i.kind, len(i.values)) for i in project.indicators] == [("整備延長", "activity", 2)]
+
+
+def test_a_years_budget_or_account_label_without_its_gaku_dates_the_sum_after_it():
+    text = "令和4年度決算 4,650千円\n事業費 令和5年度予算 5,100千円\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.category, a.fiscal_year, a.status, a.jpy) for a in project.amounts] == [
+        ("total", 2022, None, 4_650_000), ("total", 2023, "budget", 5_100_000)]

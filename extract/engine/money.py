@@ -170,6 +170,12 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             if field is not None and prev.index and toks[prev.index - 1].line == tok.line and any(
                     w in toks[prev.index - 1].text for w in vocab.per_unit_words):
                 field = ("money", "stated")  # 市民1人当たりの一般会計 / 予算額 / 32万4千円: a cost per head
+            column = year_column(before_cell, None) if field is None and before_cell else None
+            if column is not None and any(w in before_cell for w in vocab.money_headers):
+                # 令和4年度決算 4,650千円: a year's budget or account, the label's year and status
+                field, year_cell = ("money", "total"), column
+            else:
+                year_cell = None
             if field is not None:  # 事業費 12,345千円: the label before it says what it is
                 category, funding = (field[1], None) if field[0] == "money" else ("funding_share", field[1])
                 label = label_text(before_cell)
@@ -181,7 +187,7 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
                     ":：は ").endswith(vocab.ceiling_words) or text[m.end():].startswith(_CEILING_AFTER)):
                 # (上限50万円), 上限 月5万円, 上限額:50万円, (30万円を上限), 10万円以内: a grant's ceiling, never summed
                 category, label = "grant_ceiling", label or "上限"
-            year = _labelled_year(toks, tok, printed, before_cell) if field is not None else None
+            year = year_cell or (_labelled_year(toks, tok, printed, before_cell) if field is not None else None)
             facts.append(MoneyFact(jpy, printed, line.span, tok.index, category, funding, how, 1.0, label=label,
                                    fiscal_year=year.year if year else None,
                                    status=(year.status or status_of(before_cell)) if year else None))
