@@ -2951,3 +2951,10 @@ def test_a_years_budget_or_account_label_without_its_gaku_dates_the_sum_after_it
     (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
     assert [(a.category, a.fiscal_year, a.status, a.jpy) for a in project.amounts] == [
         ("total", 2022, None, 4_650_000), ("total", 2023, "budget", 5_100_000)]
+
+
+def test_a_header_of_years_over_a_line_of_their_statuses_dates_every_figure():
+    text = "(単位:千円)\n区分 令和4年度 令和5年度\n予算 決算 予算 決算\n事業費 4,700 4,650 5,200 5,100\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.fiscal_year, a.status, a.jpy) for a in project.amounts] == [
+        (2022, "budget", 4_700_000), (2022, None, 4_650_000), (2023, "budget", 5_200_000), (2023, None, 5_100_000)]

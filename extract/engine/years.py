@@ -152,6 +152,9 @@ def year_headers(toks: list[Token], era: str | None, relative: dict[str, int] | 
         if len(cols) >= 2:
             cols = [YearColumn(y, c.status) for y, c in zip(across_era_change([c.year for c in cols], short, era), cols)]
             j = _past_row_header_line(toks, j, len(cols))
+            per_year = _statuses_per_year(toks, j, len(cols))
+            if per_year > 1:  # 令和4年度 令和5年度 / 予算 決算 予算 決算: each year over its statuses
+                cols = [c for c in cols for _ in range(per_year)]
             statuses = [t.text for t in toks[j:j + len(cols)]]
             if len(statuses) == len(cols) and all(status_word(w) for w in statuses) and (
                     toks[j].line != toks[j - 1].line and all(t.line == toks[j].line for t in toks[j:j + len(cols)])):
@@ -167,6 +170,20 @@ def year_headers(toks: list[Token], era: str | None, relative: dict[str, int] | 
 
 
 _ROW_HEADER_CELL = re.compile(r"[^\d０-９,，.]{1,6}")  # 区分, 項目: a word, no figure
+
+
+def _statuses_per_year(toks: list[Token], j: int, width: int) -> int:
+    """How many status cells the line at ``j`` (the line under a header of ``width`` years) prints under
+    each year, when it prints only statuses and a whole multiple of ``width`` of them; else 1."""
+    if j >= len(toks) or (j and toks[j].line == toks[j - 1].line):
+        return 1
+    k = j
+    while k < len(toks) and toks[k].line == toks[j].line:
+        k += 1
+    line = toks[j:k]
+    if len(line) <= width or len(line) % width or not all(status_word(t.text) for t in line):
+        return 1
+    return len(line) // width
 
 
 def _past_row_header_line(toks: list[Token], j: int, width: int) -> int:
