@@ -2958,3 +2958,11 @@ def test_a_header_of_years_over_a_line_of_their_statuses_dates_every_figure():
     (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
     assert [(a.fiscal_year, a.status, a.jpy) for a in project.amounts] == [
         (2022, "budget", 4_700_000), (2022, None, 4_650_000), (2023, "budget", 5_200_000), (2023, None, 5_100_000)]
+
+
+def test_a_table_of_one_year_per_row_whose_cells_print_their_unit_gives_labels_and_years():
+    text = "年度 国庫支出金 一般財源\n3年度 1,000千円 3,200千円\n4年度 1,200千円 3,450千円\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.category, a.fiscal_year, a.jpy) for a in project.amounts] == [
+        ("funding_share", 2021, 1_000_000), ("general_fund", 2021, 3_200_000),
+        ("funding_share", 2022, 1_200_000), ("general_fund", 2022, 3_450_000)]

@@ -674,12 +674,34 @@ def year_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary, era:
                 rcells = rcells[1:]  # 財 R3決算 10,960 …: a character of a vertical caption beside the rows
             year = year_column(rcells[0].text, era) if rcells else None
             if year is None or len(rcells) - 1 != len(labels) or not all(
-                    _is_cell(c.text) or is_no_value(c.text) for c in rcells[1:]):
-                break
+                    _is_cell(c.text) or is_no_value(c.text) or _INLINE_CELL.fullmatch(c.text) for c in rcells[1:]):
+                break  # (3年度 1,000千円 0千円 3,200千円: each cell its unit)
             out[rcells[0].index] = _GridCell(rcells[0].text, "year", "", year)
             for label, (field, code), cell in zip(labels, found, rcells[1:]):
-                if _is_cell(cell.text):
+                if _is_cell(cell.text) or _INLINE_CELL.fullmatch(cell.text):
                     out[cell.index] = _GridCell(label_text(label.text), field, code, year)
+    return out
+
+
+_INLINE_CELL = re.compile(rf"[▲△-]?\d[\d,]*(?:\.\d+)?(?:{UNIT_ALT})")  # 1,000千円: a cell that prints its unit
+
+
+def grid_inline(lines: list[Line], toks: list[Token], facts: list[MoneyFact], vocab: Vocabulary,
+                era: str | None) -> list[MoneyFact]:
+    """Sums printed with their unit in a table of one year per row (年度 国庫支出金 一般財源 / 3年度 1,000千円
+    3,200千円): each takes its column's label and its row's year."""
+    if not any(f.label is None and f.fiscal_year is None for f in facts):
+        return facts
+    grid = year_row_cells(lines, toks, vocab, era)
+    out = []
+    for f in facts:
+        g = grid.get(f.token)
+        if g is None or g.field in ("count", "year") or f.fiscal_year is not None:
+            out.append(f)
+            continue
+        category, funding = (g.code, None) if g.field == "money" else ("funding_share", g.code)
+        out.append(replace(f, category=category, funding=funding, label=g.label, fiscal_year=g.year.year,
+                           status=g.year.status, how=f.how + ", year row"))
     return out
 
 

@@ -263,6 +263,7 @@ def _read_facts(record: DocumentRecord, lines: list[Line], kind: Kind, vocab: Vo
     headers = year_headers(toks, era, vocab.relative_years, record.fiscal_year) if kind.name in (
         "business_plan", "budget_summary") else year_headers(toks, era)  # 本年度予算額: the plan's year
     inline = money.inline_years(toks, inline, headers, vocab)
+    inline = money.grid_inline(lines, toks, inline, vocab, era)
     row_cells = set(row_of)
     beside_sums: set[int] = set()
     if kind.name in MULTI_PROJECT_KINDS:  # a list's money column: its small sums are sums too
