@@ -372,12 +372,7 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
                     is_no_value(c.text) or _VALUE_CELL.fullmatch(c.text) for c in cells):
                 break
             if role in block_roles and middle:  # the next indicator's rows, its name to come between them
-                if name is not None:
-                    out.append(IndicatorFact(name, block_kind, unit, first.span, first.index, tuple(values),
-                                             "role rows under a year header, the name between them"))
-                else:
-                    short.append(Unplaced(values[0].printed, values[0].span, "rows with no indicator name between "
-                                                                             "them, where the others print one"))
+                _named_between(out, short, name, block_kind, unit, first, values)
                 name, unit, values, first = None, None, [], None
                 block_roles = set()
             elif role in block_roles:  # 目標 … 実績 … 目標 …: another indicator's rows
@@ -401,12 +396,7 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
                 values.append(ValueFact("final_target", value, final.text, final.span, None, final.index))
                 j += 1
         if values and middle:
-            if name is not None:
-                out.append(IndicatorFact(name, block_kind, unit, first.span, first.index, tuple(values),
-                                         "role rows under a year header, the name between them"))
-            else:
-                short.append(Unplaced(values[0].printed, values[0].span, "rows with no indicator name between them, "
-                                                                         "where the others print one"))
+            _named_between(out, short, name, block_kind, unit, first, values)
             continue
         if values and name is None and repeats:
             out.extend(_groups_of_names_before(toks, header, vocab, block_kind, values, repeats, short))
@@ -426,6 +416,17 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
             out.append(IndicatorFact(name or UNNAMED, kind, unit, anchor.span, anchor.index, tuple(values),
                                      "role rows under a year header"))
     return out, short, partial
+
+
+def _named_between(out: list[IndicatorFact], short: list[Unplaced], name: str | None, kind: str, unit: str | None,
+                   first: Token | None, values: list[ValueFact]) -> None:
+    """A group of rows whose name is printed between them: the indicator, or reported when it prints none."""
+    if name is not None:
+        out.append(IndicatorFact(name, kind, unit, first.span, first.index, tuple(values),
+                                 "role rows under a year header, the name between them"))
+    else:
+        short.append(Unplaced(values[0].printed, values[0].span, "rows with no indicator name between them, "
+                                                                 "where the others print one"))
 
 
 def _kind_before(toks: list[Token], index: int, vocab: Vocabulary) -> str | None:
