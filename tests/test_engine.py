@@ -2966,3 +2966,10 @@ def test_a_table_of_one_year_per_row_whose_cells_print_their_unit_gives_labels_a
     assert [(a.category, a.fiscal_year, a.jpy) for a in project.amounts] == [
         ("funding_share", 2021, 1_000_000), ("general_fund", 2021, 3_200_000),
         ("funding_share", 2022, 1_200_000), ("general_fund", 2022, 3_450_000)]
+
+
+def test_year_labels_over_a_line_of_sums_that_print_their_unit_date_each_sum():
+    text = "令和4年度決算額 令和5年度予算額\n4,650千円 5,100千円\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.category, a.fiscal_year, a.status, a.jpy) for a in project.amounts] == [
+        ("total", 2022, None, 4_650_000), ("total", 2023, "budget", 5_100_000)]

@@ -646,13 +646,16 @@ def label_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> 
     out: dict[int, tuple[str, str, str]] = {}
     for i in range(len(lines) - 1):
         head, row = by_line.get(i, []), by_line.get(i + 1, [])
-        if len(head) < 3 or len(row) != len(head) or not all(_is_cell(c.text) or is_no_value(c.text) for c in row):
+        if len(head) < 2 or len(row) != len(head) or not all(
+                _is_cell(c.text) or is_no_value(c.text) or _INLINE_CELL.fullmatch(c.text) for c in row):
             continue
+        if len(head) == 2 and not all(_INLINE_CELL.fullmatch(c.text) for c in row):
+            continue  # (two labels over two bare figures: too little to tell a header; with their units, one)
         found = [_money_column(c.text, vocab) for c in head]
         if any(f is None or f[0] == "count" for f in found):
             continue
         for label, (field, code), cell in zip(head, found, row):
-            if _is_cell(cell.text):
+            if _is_cell(cell.text) or _INLINE_CELL.fullmatch(cell.text):
                 out[cell.index] = (label_text(label.text), field, code)
     return out
 
@@ -693,8 +696,16 @@ def grid_inline(lines: list[Line], toks: list[Token], facts: list[MoneyFact], vo
     if not any(f.label is None and f.fiscal_year is None for f in facts):
         return facts
     grid = year_row_cells(lines, toks, vocab, era)
+    by_label_row = label_row_cells(lines, toks, vocab)
     out = []
     for f in facts:
+        if f.token in by_label_row and f.label is None:  # 令和4年度決算額 令和5年度予算額 / 4,650千円 5,100千円
+            label, field, code = by_label_row[f.token]
+            category, funding = (code, None) if field == "money" else ("funding_share", code)
+            year = year_column(label, era)
+            out.append(replace(f, category=category, funding=funding, label=label, how=f.how + ", label column",
+                               fiscal_year=year.year if year else None, status=status_of(label) if year else None))
+            continue
         g = grid.get(f.token)
         if g is None or g.field in ("count", "year") or f.fiscal_year is not None:
             out.append(f)
