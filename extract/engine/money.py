@@ -218,9 +218,12 @@ def _decrease(text: str, start: int, end: int, vocab: Vocabulary) -> bool:
     if any(before.endswith(w) for w in vocab.negative_words) and not any(
             before.endswith(d) for d in vocab.difference_columns):
         return True
-    # (500万円の減, 500万円 減少: the decrease after it; 500万円の減価償却費, 減免: no decrease)
-    return (after.startswith(vocab.negative_after) and not after.startswith(("減免", "減価", "減税"))
-            or after.startswith(tuple(f"を{w}" for w in vocab.negative_words)))
+    # (500万円の減, 500万円 減少: the decrease after it; 減免, 減価償却, 減災, 減債基金, 減収補てん, 減少率: words
+    # of their own, no decrease)
+    return bool(_DECREASE_AFTER.match(after)) or after.startswith(tuple(f"を{w}" for w in vocab.negative_words))
+
+
+_DECREASE_AFTER = re.compile(r"減額|減少(?!率)|減(?![\u3400-\u9fff])")
 
 
 _LEAD_WORDS = re.compile(r"[はがのも、,:：\s]|約|およそ|総額|計")  # what may stand between a label and its sum
@@ -958,9 +961,9 @@ def _text_rows(toks: list[Token], vocab: Vocabulary, headers: list[YearHeader]
 
 def _staff_rows(toks: list[Token], vocab: Vocabulary) -> dict[str | None, list[Token]]:
     """The figures of rows a staff label starts (正規職員 0.5 0.6) that are not sums: under a row of people
-    (職員数(人) / 正規 0.3: counts, key None), or under a row of any other kind than 人件費 (its unit is
-    not printed: key the row's label). A staff row under 人件費, or with a unit of its own, is left to the
-    other readers."""
+    (職員数(人) / 正規 0.3: counts, key None), or under any other row, 人件費 included (whether they count the
+    staff or what the staff cost is not printed: key the row's label). A staff row with a unit of its own
+    (正規職員(千円)) is left to the other readers."""
     by_line = cells_by_line(toks)
     lines = sorted(by_line)
     out: dict[str | None, list[Token]] = {}
@@ -976,9 +979,7 @@ def _staff_rows(toks: list[Token], vocab: Vocabulary) -> dict[str | None, list[T
         while j >= 0 and label_text(by_line[lines[j]][0].text) in vocab.staff_labels:
             j -= 1
         parent = by_line[lines[j]][0].text if j >= 0 else ""
-        found = vocab.money_label(parent)
-        if found is not None and found[1] == "personnel":
-            continue  # 人件費 / 正規 4,000: what they cost
+        # (under 人件費 too: 正規 4,000 is what they cost, 正規職員 1.0 how many they are; the row does not say)
         key = None if vocab.names_count(parent) else label
         out.setdefault(key, []).extend(figures)
     return out

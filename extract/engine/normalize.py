@@ -223,8 +223,8 @@ def _figure_goes_on(before: str, text: str) -> bool:
         return False
     if "円" in text[:4] and _WRAPPED_UNIT.match(text) and _ENDS_IN_FIGURE.search(before):
         return True
-    if _CUT_UNIT.search(before):
-        return text.startswith("円") or (before.endswith(("億", "万")) and bool(re.match(r"\d[\d,]*(?:万|千)?円", text)))
+    if _CUT_UNIT.search(before):  # (12万 / 3,500円: a count, then a price — only 億 is cut so)
+        return text.startswith("円") or (before.endswith("億") and bool(re.match(r"\d[\d,]*万円", text)))
     cut = _CUT_GROUP.search(before)
     head = _LEADING_DIGITS.match(text)
     return bool(cut and head and len(cut.group(1)) + len(head.group(0)) == 3)

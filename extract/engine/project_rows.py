@@ -238,7 +238,9 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
     if unit is not None and second is not None and second < len(cells) and cells[second].text.endswith(
             vocab.unit_suffixes) and unit.text.endswith(vocab.unit_suffixes):  # 部局名 課名: a department, its division
         unit = replace(unit, text=f"{unit.text} {cells[second].text}")
-    money_cols = [k for k in money_cols if k < len(cells)]
+    indicator_at = next((k for k, h in enumerate(header) if h in _INDICATOR_COLUMNS or vocab.indicator_kind(h)), None)
+    money_cols = [k for k in money_cols if k < len(cells) and (indicator_at is None or k < indicator_at)]
+    # (事業名 … 事業費 指標名 R5目標 R5実績: the columns after the indicator's are its values, not sums)
     if (_FIGURE.fullmatch(name.text) or not re.search(f"[{CJK}]", name.text) or name.text in vocab.labels
             or vocab.is_total(name.text) or _AMOUNT.match(name.text)
             or _YEAR_START.match(name.text) and vocab.money_label(name.text)):

@@ -90,9 +90,23 @@ def _boundary(text: str, vocab: Vocabulary) -> int | None:
                 len(cells) - k < 2 and " " not in cell):
             continue  # (the second table's head and at least one column of it)
         left = [unicodedata.normalize("NFKC", w) for _, c in cells[:k] for w in c.split(" ")]
-        if any(year_column(c, None) is not None or status_word(c) or vocab.money_label(c) is not None for c in left):
-            return at  # (the left table is one of money or of years)
+        right = [unicodedata.normalize("NFKC", w) for _, c in cells[k:] for w in c.split(" ")]
+        if repeated or (_has_columns(left, vocab) and any(_column_of_values(c, vocab) for c in right)
+                        and not any(c in vocab.project_name for c in left)):
+            return at  # (two heads of columns; a list of projects owns every cell of its rows: 事業名 … 指標名 R6目標)
     return None
+
+
+def _has_columns(words: list[str], vocab: Vocabulary) -> bool:
+    """Whether a header's words name a table of years or of money."""
+    return any(year_column(w, None) is not None or status_word(w) or vocab.money_label(w) is not None for w in words)
+
+
+def _column_of_values(word: str, vocab: Vocabulary) -> bool:
+    """Whether a header cell heads a column of a year's or a role's values (R4実績, 目標値, 令和5年度)."""
+    from policy_kg.extract.engine.table_headers import header_column  # (it reads years, as this module does)
+
+    return year_column(word, None) is not None or header_column(word, None, vocab) is not None
 
 
 @lru_cache(maxsize=4096)
