@@ -3003,3 +3003,12 @@ def test_one_table_with_wide_gaps_is_not_cut_in_two(header):
 
     lines = [header, " 防犯灯設置事業      3,200             防犯灯の設置        防犯対策課"]
     assert reading_order(lines) == list(enumerate(lines, 1))
+
+
+@pytest.mark.parametrize("sep", [" ", "\n"])
+def test_a_flattened_header_of_years_then_their_roles_dates_every_value(sep):
+    cells = ["成果指標", "指標名", "単位", "令和4年度", "令和5年度", "目標", "実績", "目標", "実績",
+             "散歩道利用者数", "人", "13,000", "13,200", "14,000", "13,900"]
+    assert _indicators(sep.join(cells) + "\n") == [("散歩道利用者数", "人", [
+        ("target", Decimal(13000), 2022), ("actual", Decimal(13200), 2022),
+        ("target", Decimal(14000), 2023), ("actual", Decimal(13900), 2023)])]

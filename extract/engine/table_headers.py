@@ -109,7 +109,7 @@ def table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tupl
         years = across_era_change([c.year or 0 for c in columns], [s and c.year is not None for s, c in
                                                                   zip(short, columns)], era)
         columns = [replace(c, year=y) if c.year is not None else c for c, y in zip(columns, years)]
-    columns = _period_columns(_bound_columns(columns), period_role)
+    columns = _period_columns(_bound_columns(_years_over_roles(columns)), period_role)
     if not columns:
         return None
     if not any(c.role not in NOT_KEPT for c in columns):
@@ -119,6 +119,20 @@ def table_header(cells: list[Token], era: str | None, vocab: Vocabulary) -> tupl
     if not any(c.role for c in columns if c) and not all(c.year for c in columns if c):
         return None
     return kind, columns
+
+
+def _years_over_roles(columns: list[TableColumn]) -> list[TableColumn]:
+    """A two-line header a dump flattened (令和4年度 令和5年度 目標 実績 目標 実績): years, then each year's
+    roles in turn, as many for each — a column for each year and role. Any other header as it is."""
+    years = 0
+    while years < len(columns) and columns[years].year is not None and columns[years].role is None:
+        years += 1
+    roles = columns[years:]
+    if years < 2 or len(roles) < 2 * years or len(roles) % years or not all(
+            c.year is None and c.role not in (None, *NOT_KEPT) for c in roles):
+        return columns
+    per_year = len(roles) // years
+    return [TableColumn(columns[k // per_year].year, c.role) for k, c in enumerate(roles)]
 
 
 def _bound_columns(columns: list[TableColumn]) -> list[TableColumn]:
