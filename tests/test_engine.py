@@ -3012,3 +3012,10 @@ def test_a_flattened_header_of_years_then_their_roles_dates_every_value(sep):
     assert _indicators(sep.join(cells) + "\n") == [("散歩道利用者数", "人", [
         ("target", Decimal(13000), 2022), ("actual", Decimal(13200), 2022),
         ("target", Decimal(14000), 2023), ("actual", Decimal(13900), 2023)])]
+
+
+@pytest.mark.parametrize("line", ["問合せ先 道路課 電話 0123-45-6789 内線 23456", "根拠:告示第 10234 号"])
+def test_a_telephone_extension_or_a_notices_number_is_no_sum_under_a_unit_of_money(line):
+    text = f"(単位:千円)\n事業費 30,000\n{line}\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [a.jpy for a in project.amounts] == [30_000_000]

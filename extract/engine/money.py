@@ -194,6 +194,9 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
     return facts, unclear
 
 
+_CONTACT_WORDS = frozenset({"内線", "電話", "TEL", "Tel", "tel", "FAX", "Fax", "fax", "第", "番号", "〒"})
+
+
 def _spaced_digits(toks: list[Token], tok: Token) -> tuple[int, int] | None:
     """The first and last cell of the run of four or more one-digit cells on its line that ``tok`` is one of
     (4 6 5 0 5 1 0 0, 5 1 0 0 千円: the digits of letter-spaced figures whose boundaries the dump lost), or None."""
@@ -756,6 +759,8 @@ def declared_amounts(
             continue
         if t.index not in grid and _skip_cell(toks, t.index, vocab, years):
             continue
+        if t.index and toks[t.index - 1].line == t.line and toks[t.index - 1].text.rstrip(":：") in _CONTACT_WORDS:
+            continue  # 内線 23456, 第 10234 号: a number of a telephone or a notice, no sum
         run = _spaced_digits(toks, t)
         if run is not None:
             if run[0] == t.index:
