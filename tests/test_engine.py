@@ -3019,3 +3019,12 @@ def test_a_telephone_extension_or_a_notices_number_is_no_sum_under_a_unit_of_mon
     text = f"(単位:千円)\n事業費 30,000\n{line}\n"
     (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
     assert [a.jpy for a in project.amounts] == [30_000_000]
+
+
+def test_a_flattened_kpi_table_with_a_grade_column_reads_every_row():
+    text = ("総合戦略 効果検証\nKPI 単位 基準値(H30) 目標値(R6) R4実績 評価 新規創業件数 件 8 15 12 B "
+            "移住相談件数 件 40 60 66 A\n")
+    r = read_document(SourceText.from_text(text, "kpi.txt"))
+    assert list(values(r)) == ["新規創業件数", "移住相談件数"]
+    assert values(r)["移住相談件数"] == [("baseline", Decimal(40), 2018), ("target", Decimal(60), 2024),
+                                    ("actual", Decimal(66), 2022)]

@@ -568,7 +568,8 @@ def _flat_rows(cells: list[Token], q: int, columns: list[TableColumn], numbered:
         body: list[Token] = []
         while k < len(cells) and len(body) < width:
             col, text = columns[len(body)], cells[k].text
-            if _is_value(text) or _free_cell(col, text, vocab) and col.role != "remark":
+            if _is_value(text) or _free_cell(col, text, vocab) and (col.role != "remark" or text in vocab.grades):
+                # (評価 B: a grade in a remark column is its cell; other words there may be the next row's name)
                 body.append(cells[k])
                 k += 1
             elif col.role in NOT_KEPT:
