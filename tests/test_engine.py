@@ -3028,3 +3028,11 @@ def test_a_flattened_kpi_table_with_a_grade_column_reads_every_row():
     assert list(values(r)) == ["新規創業件数", "移住相談件数"]
     assert values(r)["移住相談件数"] == [("baseline", Decimal(40), 2018), ("target", Decimal(60), 2024),
                                     ("actual", Decimal(66), 2022)]
+
+
+def test_an_ideographic_space_alone_between_cells_is_a_blank_cell_and_the_row_keeps_its_columns():
+    text = (_LIST.replace("事務事業名 担当課", "担当課 事務事業名") + "1 公園緑地課 ひばり公園維持管理事業 12,345 A\n"
+            "2 \u3000 けやき緑道整備事業 8,000 B\n3 市民協働課 市民ふれあい祭り開催事業 3,210 B\n")
+    r = extract(SourceText.from_text(text, "list.txt"))
+    assert [(p.name, p.unit.division if p.unit else None) for p in r.projects] == [
+        ("ひばり公園維持管理事業", "公園緑地課"), ("けやき緑道整備事業", None), ("市民ふれあい祭り開催事業", "市民協働課")]

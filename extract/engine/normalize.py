@@ -84,6 +84,8 @@ def normalize_line(text: str) -> str:
     Circled numbers (①…⑳) are list markers, not digits: NFKC would turn ① into 1, so they are kept.
     """
     text = _delimited(text)
+    if "\u3000" in text:  # 2 　 けやき緑道整備事業: an ideographic space alone between cells is a blank cell
+        text = _BLANK_CELL.sub(" － ", text)
     protected = "".join(f"\0{_CIRCLED.index(c)}\0" if c in _CIRCLED else c for c in text)
     s = _join_spaced_cells(normalize(protected))
     if "→" in s or "⇒" in s or "➡" in s:
@@ -119,6 +121,7 @@ def normalize_line(text: str) -> str:
 # 防災訓練事業・・・・2,500千円: a leader between a name and its sum is a cell boundary (a count's leader,
 # 当財団枠…64名, stays: labelled_values reads it)
 _MONEY_LEADER = re.compile(r"\s*(?:…+|‥+|・{2,}|\.{3,})\s*(?=[▲△]?\d[\d,]*(?:\.\d+)?(?:億|万|千|百万)?円|[▲△]?\d[\d,]*億)")
+_BLANK_CELL = re.compile(r"(?<=\S)[ \t]+\u3000[ \t]+(?=\S)")
 ARROWS = ("→", "⇒", "➡")  # between two values of one indicator: from one to the next
 _ARROW = re.compile(r"\s*([→⇒➡])\s*")  # 0件(R2)→ 目標値 12件: the arrow between two values is a cell of its own
 _CSV_LINE = re.compile(r'^\s*"[^"]*"\s*,')  # "環境学習推進事業","3,210",…: a spreadsheet saved as CSV

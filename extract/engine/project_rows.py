@@ -233,7 +233,8 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
     if name_col >= len(cells):
         return None  # a row cut before its name
     name = cells[name_col]
-    unit = cells[unit_col] if unit_col is not None and unit_col < len(cells) else None
+    unit = cells[unit_col] if unit_col is not None and unit_col < len(cells) and not is_no_value(
+        cells[unit_col].text) else None  # (－: the department's cell left blank)
     second = next((k for k, h in enumerate(header) if h in vocab.department and k != unit_col), None)
     if unit is not None and second is not None and second < len(cells) and cells[second].text.endswith(
             vocab.unit_suffixes) and unit.text.endswith(vocab.unit_suffixes):  # 部局名 課名: a department, its division
