@@ -3036,3 +3036,10 @@ def test_an_ideographic_space_alone_between_cells_is_a_blank_cell_and_the_row_ke
     r = extract(SourceText.from_text(text, "list.txt"))
     assert [(p.name, p.unit.division if p.unit else None) for p in r.projects] == [
         ("ひばり公園維持管理事業", "公園緑地課"), ("けやき緑道整備事業", None), ("市民ふれあい祭り開催事業", "市民協働課")]
+
+
+def test_a_part_rows_bracketed_figures_are_its_sums():
+    text = "(単位:千円)\n区分 R5決算 R6予算\n事業費 2,400 2,650\n うち補助金 (800) (850)\n"
+    (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
+    assert [(a.label, a.fiscal_year, a.jpy) for a in project.amounts][2:] == [
+        ("うち補助金", 2023, 800_000), ("うち補助金", 2024, 850_000)]

@@ -121,6 +121,7 @@ def normalize_line(text: str) -> str:
 # 防災訓練事業・・・・2,500千円: a leader between a name and its sum is a cell boundary (a count's leader,
 # 当財団枠…64名, stays: labelled_values reads it)
 _MONEY_LEADER = re.compile(r"\s*(?:…+|‥+|・{2,}|\.{3,})\s*(?=[▲△]?\d[\d,]*(?:\.\d+)?(?:億|万|千|百万)?円|[▲△]?\d[\d,]*億)")
+_BRACKETED_FIGURE = re.compile(r"[(（][▲△]?\d[\d,]*(?:\.\d+)?[)）]")
 _BLANK_CELL = re.compile(r"(?<=\S)[ \t]+\u3000[ \t]+(?=\S)")
 ARROWS = ("→", "⇒", "➡")  # between two values of one indicator: from one to the next
 _ARROW = re.compile(r"\s*([→⇒➡])\s*")  # 0件(R2)→ 目標値 12件: the arrow between two values is a cell of its own
@@ -336,7 +337,10 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
         if ":" in line.text or "【" in line.text:  # 事業名称:… | 【KPI①】…: a label glued to its value
             cells = [c for whole in cells for c in _label_and_value(whole, vocab)]
         previous = ""
+        part_row = bool(cells) and cells[0].startswith("うち")  # うち補助金 (800) (850): a part of the sum above
         for cell in cells:
+            if part_row and _BRACKETED_FIGURE.fullmatch(cell):
+                cell = cell[1:-1]
             m = _NOTE_REF.fullmatch(cell) if ("※" in cell or "注" in cell or "*" in cell) else None
             if m and (m.group(1) or _FIGURE_END.search(previous)):
                 if not m.group(1):
