@@ -2892,8 +2892,8 @@ def test_a_row_of_money_labels_and_a_row_of_sums_under_a_header_of_two_columns_a
     assert [a.jpy for a in r.projects[0].amounts] == [5_100_000, 3_800_000]
 
 
-@pytest.mark.parametrize(("this_year", "last_year"), [("予算額", "前年度"), ("本年度", "前年度"), ("予算額", "前年度予算"),
-                                                      ("予算額", "昨年度")])
+@pytest.mark.parametrize(("this_year", "last_year"), [("予算額", "前年度"), ("本年度予算額", "前年度予算額"),
+                                                      ("予算額", "前年度予算"), ("予算額", "昨年度")])
 def test_a_budget_lists_column_of_the_year_before_is_that_years_budget_of_each_project(this_year, last_year):
     text = (f"令和6年度 予算の概要\n主要事業一覧 (単位:千円)\n事業名 {this_year} {last_year} 増減\n"
             "子育て応援給付事業 45,000 38,000 7,000\n")
@@ -3043,3 +3043,19 @@ def test_a_part_rows_bracketed_figures_are_its_sums():
     (project,) = extract(SourceText.from_text(_SHEET + text, "s.txt")).projects
     assert [(a.label, a.fiscal_year, a.jpy) for a in project.amounts][2:] == [
         ("うち補助金", 2023, 800_000), ("うち補助金", 2024, 850_000)]
+
+
+def test_a_bare_year_before_column_beside_no_budgets_column_is_no_budget():
+    text = "令和6年度 予算の概要\n(単位:千円)\n事業名 担当課 事業費 前年度 本年度\n健康教室事業 健康課 3,200 1,250 1,400\n"
+    (project,) = read_document(SourceText.from_text(text, "b.txt")).projects
+    assert not [a for a in project.amounts if a.fiscal_year is not None]  # 前年度 / 本年度 may count people
+
+
+def test_distinct_roles_after_the_years_are_columns_of_their_own():
+    text = ("成果指標\n指標名 令和4年度 令和5年度 基準値 目標値 最終目標 計画値\n相談件数 120 135 100 150 180 140\n")
+    assert [len(v) for _, _, v in _indicators(text)] == [6]
+
+
+def test_a_decrease_of_a_funding_source_is_a_change_not_a_share():
+    (project,) = extract(SourceText.from_text(_SHEET + "事業費 5,000千円（国庫補助金1,600千円の減）\n", "s.txt")).projects
+    assert [(a.category, a.jpy) for a in project.amounts] == [("stated", 5_000_000), ("stated", -1_600_000)]

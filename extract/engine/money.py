@@ -164,6 +164,8 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             glued = _GLUED_LABEL.search(text, max(0, m.start() - 14), m.start()) if field is None else None
             if glued and vocab.money_label(glued.group(1)) is not None:  # 3,200千円(国庫補助金1,600千円): its funder
                 before_cell, field = glued.group(1), vocab.money_label(glued.group(1))
+                if jpy < 0:  # (国庫補助金1,600千円の減): a change of the source's share, kept as printed
+                    field = ("money", "stated")
             own = re.sub(r"[はがもの、,:：\s]+$", "", lead) if field is None and lead else ""
             if own and own != lead and vocab.money_label(own) is not None and not _LEAD_WORDS.sub("", lead[len(own):]):
                 before_cell, field = own, vocab.money_label(own)  # 予算額は1,500万円。: the label its cell opens with

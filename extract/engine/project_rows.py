@@ -196,7 +196,8 @@ def _money_column(cell: str, vocab: Vocabulary, era: str | None, years_are_money
     (令和3年度決算, R4当初予算), or a year alone under a unit of money (``years_are_money``)."""
     return vocab.money_label(cell) is not None or (
         (years_are_money or any(w in cell for w in vocab.money_headers)) and year_column(cell, era) is not None) or (
-        relative_budget(cell, vocab) is not None)
+        relative_budget(cell, vocab) is not None and cell not in vocab.relative_years)
+    # (前年度 alone: a budget only beside a budget's column, see _columns)
 
 
 _RELATIVE_TAILS = ("", "額", "予算", "当初", "予算額", "当初予算", "当初予算額")
@@ -217,8 +218,10 @@ def _columns(header: list[str], vocab: Vocabulary, era: str | None, *, years_are
     heads no table of projects (a project-name column and a department or money column)."""
     name_col = next((k for k, h in enumerate(header) if h in vocab.project_name), None)
     unit_col = next((k for k, h in enumerate(header) if h in vocab.department), None)
+    budgets = any(h in vocab.budget_columns for h in header)  # 予算額 前年度 増減: 前年度 is the year before's budget
     money_cols = [k for k, h in enumerate(header) if k != name_col and (
-        _money_column(h, vocab, era, years_are_money) or vocab.is_difference(h))]
+        _money_column(h, vocab, era, years_are_money) or vocab.is_difference(h)
+        or (budgets and h in vocab.relative_years))]
     number_col = next((k for k, h in enumerate(header) if h in vocab.row_number_columns), None)
     if name_col is None or (unit_col is None and not money_cols):
         return None

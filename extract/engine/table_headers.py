@@ -132,6 +132,9 @@ def _years_over_roles(columns: list[TableColumn]) -> list[TableColumn]:
             c.year is None and c.role not in (None, *NOT_KEPT) for c in roles):
         return columns
     per_year = len(roles) // years
+    groups = {tuple(c.role for c in roles[k:k + per_year]) for k in range(0, len(roles), per_year)}
+    if len(groups) != 1:
+        return columns  # (R4 R5 基準値 目標値 最終目標 計画値: columns of their own after the years)
     return [TableColumn(columns[k // per_year].year, c.role) for k, c in enumerate(roles)]
 
 
