@@ -1644,7 +1644,7 @@ def test_a_rows_mark_printed_before_a_projects_name_does_not_make_a_second_proje
 
 def test_a_difference_labelled_with_a_word_that_ends_in_a_decrease_is_not_made_negative():
     r = read_document(SourceText.from_text("令和6年度 予算の概要\n増減額 299百万円 増減率 13.1%\n減額 40万円\n", "d.txt"))
-    assert [(a.jpy, a.label) for a in r.amounts] == [(299_000_000, "増減額"), (-400_000, None)]
+    assert [(a.jpy, a.label) for a in r.amounts] == [(299_000_000, "増減額"), (-400_000, "増減")]  # a change
 
 
 def test_a_sum_followed_by_a_word_of_decrease_is_negative_and_one_of_increase_or_exemption_is_not():
@@ -3059,3 +3059,9 @@ def test_distinct_roles_after_the_years_are_columns_of_their_own():
 def test_a_decrease_of_a_funding_source_is_a_change_not_a_share():
     (project,) = extract(SourceText.from_text(_SHEET + "事業費 5,000千円（国庫補助金1,600千円の減）\n", "s.txt")).projects
     assert [(a.category, a.jpy) for a in project.amounts] == [("stated", 5_000_000), ("stated", -1_600_000)]
+
+
+@pytest.mark.parametrize("prose", ["予算額は前年度より200万円多い。", "県補助金は前年度比300千円増。"])
+def test_a_sum_a_word_of_increase_follows_is_a_change(prose):
+    (project,) = extract(SourceText.from_text(_SHEET + prose + "\n", "s.txt")).projects
+    assert [(a.label, a.jpy > 0) for a in project.amounts] == [("増減", True)]

@@ -185,6 +185,8 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
                 label = label_text(before_cell)  # 増減額 299百万円: a difference, kept as printed
             elif before_cell and before_cell.startswith("うち"):
                 label = label_text(before_cell)  # うち市補助金 9,800千円: a part of the sum above, as printed
+            if category == "stated" and label is None and (jpy < 0 or _INCREASE_AFTER.match(text, m.end())):
+                label = "増減"  # 前年度比300千円増, 前年度より200万円多い, 500万円の減: a change from another sum
             if category == "stated" and (_CEILING_PERIOD.sub("", text[max(0, m.start() - 8):m.start()].rstrip()).rstrip(
                     ":：は ").endswith(vocab.ceiling_words) or text[m.end():].startswith(_CEILING_AFTER)):
                 # (上限50万円), 上限 月5万円, 上限額:50万円, (30万円を上限), 10万円以内: a grant's ceiling, never summed
@@ -228,6 +230,7 @@ def _decrease(text: str, start: int, end: int, vocab: Vocabulary) -> bool:
     return bool(_DECREASE_AFTER.match(after)) or after.startswith(tuple(f"を{w}" for w in vocab.negative_words))
 
 
+_INCREASE_AFTER = re.compile(r"\s?の?(?:増額|増加(?!率)|増(?![\u3400-\u9fff])|多い|多く)")
 _DECREASE_AFTER = re.compile(r"減額|減少(?!率)|減(?![\u3400-\u9fff])")
 
 
