@@ -34,6 +34,7 @@ from policy_kg.extract.engine.table_headers import (
     opens_header,
     table_header,
     values_missing,
+    years_times_roles,
 )
 from policy_kg.extract.engine.vocabulary import Vocabulary
 from policy_kg.extract.engine.years import eraless
@@ -152,8 +153,8 @@ def _dated_values(cells: list[Token]) -> list[Token]:
     out: list[Token] = []
     for cell in cells:
         before = out[-1] if out else None
-        if (before is not None and _BRACKETED_YEAR.fullmatch(cell.text) and _TABLE_VALUE.fullmatch(before.text)
-                and not _TABLE_VALUE.fullmatch(before.text).group("y")):
+        value = _TABLE_VALUE.fullmatch(before.text) if before is not None else None
+        if value is not None and not value.group("y") and _BRACKETED_YEAR.fullmatch(cell.text):
             out[-1] = Token(before.text + cell.text, before.line, before.index, Span(before.span.start, cell.span.end))
         else:
             out.append(cell)
@@ -169,8 +170,7 @@ def _roles_under_years(cells: list[Token], columns: list[TableColumn], vocab: Vo
     roles = [vocab.value_role.get(c.text.strip("()（）")) for c in cells]
     if None in roles or len(roles) % len(columns) or len(roles) == len(columns) and len(columns) == 1:
         return None
-    per_year = len(roles) // len(columns)
-    return [TableColumn(columns[k // per_year].year, role) for k, role in enumerate(roles)]
+    return years_times_roles(columns, roles)
 
 
 def _bracketed_years(cells: list[Token], columns: list[TableColumn], era: str | None, vocab: Vocabulary

@@ -281,11 +281,16 @@ def year_rows(toks: list[Token], headers: list[YearHeader], taken: set[int]) -> 
     return out, uncertain
 
 
+def _name_cell(cell: str, vocab: Vocabulary) -> bool:
+    """Whether a cell among role rows may name their indicator: words, not a value, not a label."""
+    return len(cell) >= 2 and not _VALUE_CELL.fullmatch(cell) and cell not in vocab.labels
+
+
 def _next_block(toks: list[Token], j: int, stop: int, roles: dict[str, str], units: set[str],
                 vocab: Vocabulary) -> bool:
     """Whether cell ``j`` names another indicator of the same table: a name, its unit perhaps, then a role row."""
     cell = toks[j].text
-    if len(cell) < 2 or _VALUE_CELL.fullmatch(cell) or cell in vocab.labels:
+    if not _name_cell(cell, vocab):
         return False
     k = j + 1 + (j + 1 < stop and toks[j + 1].text in units)
     return k < stop and toks[k].text.strip("()（）") in roles
@@ -346,7 +351,7 @@ def role_rows(toks: list[Token], headers: list[YearHeader], vocab: Vocabulary,
                     break  # the block's rows are over
                 if cell in units:
                     unit = cell
-                elif name is None and len(cell) >= 2 and not _VALUE_CELL.fullmatch(cell) and cell not in vocab.labels:
+                elif name is None and _name_cell(cell, vocab):
                     name = cell
                     first = toks[j]
                 elif name is not None:
@@ -445,7 +450,7 @@ def _middle_name(toks: list[Token], j: int, stop: int, block_roles: set[str], vo
     """Whether cell ``j``, alone on its line (its unit perhaps beside it) after a block's first rows, names
     them: the next line is a row of a role the block has not printed yet (目標 … / 参加者数(人) / 実績 …)."""
     cell = toks[j].text
-    if len(cell) < 2 or _VALUE_CELL.fullmatch(cell) or cell in vocab.labels or cell in vocab.non_money_units:
+    if not _name_cell(cell, vocab) or cell in vocab.non_money_units:
         return False
     k = j + 1 + (j + 1 < stop and toks[j + 1].line == toks[j].line and toks[j + 1].text in vocab.non_money_units)
     if k >= stop or toks[k].line == toks[j].line or toks[j - 1].line == toks[j].line:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from policy_kg.extract.engine.normalize import Line
+from policy_kg.extract.engine.normalize import NOTE_MARKS, Line
 from policy_kg.extract.engine.vocabulary import KindEvidence, Vocabulary
 
 TITLE_CHARS = 240  # the title block: what a dump prints before the body (headers, the sheet's name)
@@ -78,9 +78,6 @@ def _score(evidence: KindEvidence, title: str, body: str, covered: set[str] = fr
     return score, found
 
 
-_NOTE_MARKS = ("※", "＊", "*", "注")
-
-
 def classify(lines: list[Line], vocab: Vocabulary) -> Kind | None:
     """The most likely kind of the document, or None when nothing shows it is a policy document."""
     body = "\n".join(line.text for line in lines)
@@ -92,7 +89,7 @@ def classify(lines: list[Line], vocab: Vocabulary) -> Kind | None:
     # A guide explains every field in prose; a real sheet fills them with figures. Count how often
     # the guide's phrases occur, and how many figures the document prints.
     # (A note on a filled sheet, ※…を記入してください, is the form's instruction left printed: not counted.)
-    prose = "\n".join(line.text for line in lines if not line.text.startswith(_NOTE_MARKS))
+    prose = "\n".join(line.text for line in lines if not line.text.startswith(NOTE_MARKS))
     phrases = sum(prose.count(word) for word in vocab.template.body)
     figures = len(_FIGURE.findall(body))
     if t_found and (any(f.startswith("title:") for f in t_found) or phrases >= 3 and figures <= phrases):

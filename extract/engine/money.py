@@ -54,6 +54,7 @@ DECLARATION = re.compile(
 MONEY_UNITS = UNIT_FACTORS
 _CELL = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?")
 _SHARE_CELL = re.compile(r"[▲△-]?\d[\d,]*(?:\.\d+)?[%％]")  # 3.3%: a rate's cell in a table of sums
+_INLINE_CELL = re.compile(rf"[▲△-]?\d[\d,]*(?:\.\d+)?(?:{UNIT_ALT})")  # 1,000千円: a cell that prints its unit
 _COMMA = re.compile(r"[▲△-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _LONG = re.compile(r"[▲△-]?[1-9]\d{4,}")
 _ERA_WORD = re.compile(r"(?:平成|令和|昭和|H|R|S)$")
@@ -179,7 +180,7 @@ def inline_amounts(lines: list[Line], toks: list[Token], vocab: Vocabulary) -> t
             else:
                 year_cell = None
             if field is not None:  # 事業費 12,345千円: the label before it says what it is
-                category, funding = (field[1], None) if field[0] == "money" else ("funding_share", field[1])
+                category, funding = category_of(*field)
                 label = label_text(before_cell)
             elif before_cell and vocab.is_difference(before_cell):
                 label = label_text(before_cell)  # 増減額 299百万円: a difference, kept as printed
@@ -267,7 +268,7 @@ def inline_years(toks: list[Token], facts: list[MoneyFact], headers: list[YearHe
         if header is None or len(header.columns) != len(row):
             continue
         field, code = vocab.money_label(cells[0].text)
-        category, funding = (code, None) if field == "money" else ("funding_share", code)
+        category, funding = category_of(field, code)
         for cell, col in zip(row, header.columns):
             k = by_token[cell.index]
             if out[k].fiscal_year is None:
@@ -629,6 +630,12 @@ class _GridCell:
     year: YearColumn
 
 
+def category_of(field: str, code: str) -> tuple[str, str | None]:
+    """``(category, funding source)`` of a figure under a column or row a money label names: a money field's
+    category (total, personnel …), or a funding source's share."""
+    return (code, None) if field == "money" else ("funding_share", code)
+
+
 @lru_cache(maxsize=8192)  # asked of every cell of every line that may head a table
 def _money_column(text: str, vocab: Vocabulary) -> tuple[str, str] | None:
     """What a money table's column header names, as ``(field, code)``: a money label or funding source of the
@@ -697,7 +704,6 @@ def year_row_cells(lines: list[Line], toks: list[Token], vocab: Vocabulary, era:
     return out
 
 
-_INLINE_CELL = re.compile(rf"[▲△-]?\d[\d,]*(?:\.\d+)?(?:{UNIT_ALT})")  # 1,000千円: a cell that prints its unit
 
 
 def grid_inline(lines: list[Line], toks: list[Token], facts: list[MoneyFact], vocab: Vocabulary,
@@ -712,7 +718,7 @@ def grid_inline(lines: list[Line], toks: list[Token], facts: list[MoneyFact], vo
     for f in facts:
         if f.token in by_label_row and f.label is None:  # 令和4年度決算額 令和5年度予算額 / 4,650千円 5,100千円
             label, field, code = by_label_row[f.token]
-            category, funding = (code, None) if field == "money" else ("funding_share", code)
+            category, funding = category_of(field, code)
             year = year_column(label, era)
             out.append(replace(f, category=category, funding=funding, label=label, how=f.how + ", label column",
                                fiscal_year=year.year if year else None, status=status_of(label) if year else None))
@@ -721,7 +727,7 @@ def grid_inline(lines: list[Line], toks: list[Token], facts: list[MoneyFact], vo
         if g is None or g.field in ("count", "year") or f.fiscal_year is not None:
             out.append(f)
             continue
-        category, funding = (g.code, None) if g.field == "money" else ("funding_share", g.code)
+        category, funding = category_of(g.field, g.code)
         out.append(replace(f, category=category, funding=funding, label=g.label, fiscal_year=g.year.year,
                            status=g.year.status, how=f.how + ", year row"))
     return out
@@ -815,7 +821,7 @@ def declared_amounts(
         category, funding, label = "stated", None, None
         if row is not None and row[1] is not None:
             field, code, where = row
-            category, funding = (code, None) if field == "money" else ("funding_share", code)
+            category, funding = category_of(field, code)
             label = label_text(toks[where].text)
             rows.setdefault(where, []).append(len(facts))
         if label is None and decl.row is not None:  # 製造品出荷額等 億円 350 | 寄附額(百万円) 420: the row's name
@@ -824,7 +830,7 @@ def declared_amounts(
         how = f"declared unit {decl.unit} ({'column cell' if decl.weak else 'declaration'} {side} it)"
         if t.index in by_label_row:  # 決算額 国庫支出金 … over 61,902 20,634 …: its column's label says what it is
             label, field, code = by_label_row[t.index]
-            category, funding = (code, None) if field == "money" else ("funding_share", code)
+            category, funding = category_of(field, code)
             facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how + ", label column",
                                    confidence, label=label))
             continue
@@ -832,7 +838,7 @@ def declared_amounts(
             g = grid[t.index]
             if g.field in ("count", "year"):
                 continue
-            category, funding = (g.code, None) if g.field == "money" else ("funding_share", g.code)
+            category, funding = category_of(g.field, g.code)
             facts.append(MoneyFact(int(value), text, t.span, t.index, category, funding, how + ", year row",
                                    confidence, fiscal_year=g.year.year, status=g.year.status, label=g.label))
             continue
@@ -890,7 +896,7 @@ def _beside_sums(toks: list[Token], tok: Token) -> bool:
     """Whether a bare figure sits between cells of its line that print their unit of money (2,400,000円
     2,550,000 2,700,000円): a sum whose unit the dump or the sheet left out."""
     near = [toks[k] for k in (tok.index - 1, tok.index + 1) if 0 <= k < len(toks) and toks[k].line == tok.line]
-    return any(re.fullmatch(rf"[▲△-]?\d[\d,]*(?:\.\d+)?(?:{UNIT_ALT})", c.text) for c in near)
+    return any(_INLINE_CELL.fullmatch(c.text) for c in near)
 
 
 def _interleaved_headers(toks: list[Token], vocab: Vocabulary, era: str | None, headers: list[YearHeader]

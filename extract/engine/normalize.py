@@ -254,16 +254,13 @@ def logical_lines(src: SourceText) -> list[Line]:
         if not text:
             blank = True  # a blank line does not end a vertical caption: dumps put blanks between its characters
             continue
-        if text == "円" and not caption and lines and lines[-1].span.end == n - 1 and _CUT_UNIT.search(lines[-1].text):
+        if not caption and lines and not blank and lines[-1].span.end == n - 1 and _figure_goes_on(lines[-1].text, text):
             lines[-1] = Line(lines[-1].text + text, Span(lines[-1].span.start, n), lines[-1].after_blank)
-            continue  # 3,200千 / 円: the figure's unit cut, not a vertical caption
+            continue  # (3,200千 / 円: the figure's unit, not a vertical caption's character)
         if len(text) == 1 and _ONE_CJK.fullmatch(text):
             caption.append((text, n))
             continue
         flush()
-        if lines and not blank and lines[-1].span.end == n - 1 and _figure_goes_on(lines[-1].text, text):
-            lines[-1] = Line(lines[-1].text + text, Span(lines[-1].span.start, n), lines[-1].after_blank)
-            continue
         lines.append(Line(text, Span.line(n), after_blank=blank))
         blank = False
     flush()
@@ -355,6 +352,7 @@ def tokens(lines: list[Line], vocab: Vocabulary | None = None) -> list[Token]:
 
 
 _PAGE_NUMBER = re.compile(r"[-‐―—]\s?\d{1,3}\s?[-‐―—]")
+NOTE_MARKS = ("※", "＊", "*", "注")  # what a note opens with (※補正予算を含む): no row of a table, no guide's prose
 # A footnote's mark glued to a figure (2,550※, 2,550※1, 2,550*) or printed after it as a cell (※1, (※1), 注1)
 _NOTE_REF = re.compile(r"([▲△]?\d[\d,.]*)?[(（]?(?:※|注|\*)\d?[)）]?")
 _FIGURE_END = re.compile(r"\d$")

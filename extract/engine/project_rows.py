@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 
 from policy_kg.extract.engine.money import DECLARATION, is_figure_cell, is_unit_cell
-from policy_kg.extract.engine.normalize import CJK, Line, Token, cells_by_line
+from policy_kg.extract.engine.normalize import CJK, NOTE_MARKS, Line, Token, cells_by_line
 from policy_kg.extract.engine.table_headers import header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary, label_text
 from policy_kg.extract.engine.years import status_word, year_column
@@ -73,7 +73,7 @@ def project_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: s
             if _group_line(cells, vocab):
                 continue  # 【総務部】 over its rows, 総務部計 21,500 under them: the table goes on
             row = _row(cells, columns, header, vocab, strict=False) if len(cells) == len(header) else None
-            if row is None and cells and cells[0].text.startswith(_NOTE_MARKS):
+            if row is None and cells and cells[0].text.startswith(NOTE_MARKS):
                 continue  # ＊財源:国庫補助金 … under a row: the row's note, the table goes on
             if (row is None and out and out[-1].name.line == row_line - 1 and _name_tail(cells, vocab)
                     and not out[-1].name.text.endswith(vocab.project_suffixes)):
@@ -158,7 +158,6 @@ def sequence_rows(lines: list[Line], toks: list[Token], vocab: Vocabulary, era: 
     return out
 
 
-_NOTE_MARKS = ("＊", "*", "※", "注")
 
 
 def _status_line(cells: list[Token], header: list[str], era: str | None) -> bool:
@@ -242,8 +241,8 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
     if unit is not None and second is not None and second < len(cells) and cells[second].text.endswith(
             vocab.unit_suffixes) and unit.text.endswith(vocab.unit_suffixes):  # 部局名 課名: a department, its division
         unit = replace(unit, text=f"{unit.text} {cells[second].text}")
-    indicator_at = next((k for k, h in enumerate(header) if h in _INDICATOR_COLUMNS or vocab.indicator_kind(h)), None)
-    money_cols = [k for k in money_cols if k < len(cells) and (indicator_at is None or k < indicator_at)]
+    indicator_col = next((k for k, h in enumerate(header) if h in _INDICATOR_COLUMNS or vocab.indicator_kind(h)), None)
+    money_cols = [k for k in money_cols if k < len(cells) and (indicator_col is None or k < indicator_col)]
     # (事業名 … 事業費 指標名 R5目標 R5実績: the columns after the indicator's are its values, not sums)
     if (_FIGURE.fullmatch(name.text) or not re.search(f"[{CJK}]", name.text) or name.text in vocab.labels
             or vocab.is_total(name.text) or _AMOUNT.match(name.text)
@@ -266,9 +265,8 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
     direction = (vocab.direction_words.get(cells[direction_col].text.strip("()（）"))
                  if direction_col is not None and direction_col < len(cells) else None)
     code_col = next((k for k, h in enumerate(header) if h in vocab.project_code), None)
-    code = cells[code_col].text if code_col is not None and code_col < len(cells) and _CODE.fullmatch(
+    code = cells[code_col].text if code_col is not None and code_col < len(cells) and PROJECT_CODE.fullmatch(
         cells[code_col].text) else None
-    indicator_col = next((k for k, h in enumerate(header) if h in _INDICATOR_COLUMNS or vocab.indicator_kind(h)), None)
     if indicator_col is None or indicator_col >= len(cells) or _FIGURE.fullmatch(cells[indicator_col].text):
         return ProjectRow(name, unit, figures, direction=direction, counts=counts, code=code)
     values = tuple((cells[k], header[k]) for k in range(indicator_col + 1, len(cells))
@@ -276,7 +274,7 @@ def _row(cells: list[Token], columns: tuple[int, int | None, list[int], int | No
     return ProjectRow(name, unit, figures, cells[indicator_col], values, direction=direction, counts=counts, code=code)
 
 
-_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{1,19}")  # 0231, 01-02-03, A123: a project's code
+PROJECT_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{1,19}")  # 0231, 01-02-03, A123: a project's code
 _AMOUNT = re.compile(r"[▲△-]?\d[\d,.]*(?:百万|千|万|億)?円")  # 5,100千円: a sum, no project's name
 _YEAR_START = re.compile(r"(?:令和|平成|[RH])\s?(?:\d{1,2}|元)年度")  # 令和5年度予算額: a year's money label
 

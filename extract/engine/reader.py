@@ -20,7 +20,13 @@ from policy_kg.extract.engine import labelled_values as labelled_of
 from policy_kg.extract.engine.kinds import Kind, classify
 from policy_kg.extract.engine.normalize import Line, Token, cells_by_line, logical_lines, tokens
 from policy_kg.extract.engine.owners import Owners, section_breaks, sheet_sections
-from policy_kg.extract.engine.project_rows import ProjectRow, money_column_cells, project_rows, relative_budget
+from policy_kg.extract.engine.project_rows import (
+    PROJECT_CODE,
+    ProjectRow,
+    money_column_cells,
+    project_rows,
+    relative_budget,
+)
 from policy_kg.extract.engine.publisher import find_publisher
 from policy_kg.extract.engine.result_lists import listed_results
 from policy_kg.extract.engine.table_headers import NOT_KEPT, header_column
@@ -554,7 +560,7 @@ def _table_line(fig: money.MoneyFact, row: _RowFigure, owned: bool) -> money.Mon
     year = row.year if owned else None
     category, funding = ("total" if year else "stated"), None
     if owned and row.field is not None:
-        category, funding = (row.field[1], None) if row.field[0] == "money" else ("funding_share", row.field[1])
+        category, funding = money.category_of(*row.field)
     return replace(fig, label=row.label, category=category, funding=funding,
                    fiscal_year=year.year if year else None, status=year.status if year else None,
                    how=fig.how + ", table row")
@@ -585,13 +591,10 @@ def _hierarchy(record: DocumentRecord, headings: list[names.HeadingFact], projec
 def _labelled_code(toks: list[Token], vocab: Vocabulary) -> str | None:
     """The value of the first project-code label (事業番号 0412, 事業コード 01-02-03), else None."""
     for tok, nxt in zip(toks, toks[1:]):
-        if label_text(tok.text) in vocab.project_code and nxt.line == tok.line and _CODE.fullmatch(nxt.text) and (
-                re.search(r"\d", nxt.text)):
+        if (label_text(tok.text) in vocab.project_code and nxt.line == tok.line
+                and PROJECT_CODE.fullmatch(nxt.text) and re.search(r"\d", nxt.text)):
             return nxt.text
     return None
-
-
-_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{1,19}")
 
 
 def _unit(depts: list[names.NameFact], vocab: Vocabulary) -> Unit:

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from policy_kg.extract.engine.table_headers import header_column
 from policy_kg.extract.engine.vocabulary import Vocabulary, vocabulary
 from policy_kg.extract.engine.years import status_word, year_column
 
@@ -104,8 +105,6 @@ def _has_columns(words: list[str], vocab: Vocabulary) -> bool:
 
 def _column_of_values(word: str, vocab: Vocabulary) -> bool:
     """Whether a header cell heads a column of a year's or a role's values (R4実績, 目標値, 令和5年度)."""
-    from policy_kg.extract.engine.table_headers import header_column  # (it reads years, as this module does)
-
     return year_column(word, None) is not None or header_column(word, None, vocab) is not None
 
 

@@ -135,7 +135,14 @@ def _years_over_roles(columns: list[TableColumn]) -> list[TableColumn]:
     groups = {tuple(c.role for c in roles[k:k + per_year]) for k in range(0, len(roles), per_year)}
     if len(groups) != 1:
         return columns  # (R4 R5 基準値 目標値 最終目標 計画値: columns of their own after the years)
-    return [TableColumn(columns[k // per_year].year, c.role) for k, c in enumerate(roles)]
+    return years_times_roles(columns[:years], [c.role for c in roles])
+
+
+def years_times_roles(years: list[TableColumn], roles: list[str]) -> list[TableColumn]:
+    """A column for each role printed under (or after) a header's years, each year over as many roles in
+    turn: 令和4年度 令和5年度 with 目標 実績 目標 実績 is 2022's target and actual, then 2023's."""
+    per_year = len(roles) // len(years)
+    return [TableColumn(years[k // per_year].year, role) for k, role in enumerate(roles)]
 
 
 def _bound_columns(columns: list[TableColumn]) -> list[TableColumn]:

@@ -172,15 +172,20 @@ def year_headers(toks: list[Token], era: str | None, relative: dict[str, int] | 
 _ROW_HEADER_CELL = re.compile(r"[^\d０-９,，.]{1,6}")  # 区分, 項目: a word, no figure
 
 
+def _line_end(toks: list[Token], j: int) -> int:
+    """The index after the last cell of cell ``j``'s line."""
+    k = j
+    while k < len(toks) and toks[k].line == toks[j].line:
+        k += 1
+    return k
+
+
 def _statuses_per_year(toks: list[Token], j: int, width: int) -> int:
     """How many status cells the line at ``j`` (the line under a header of ``width`` years) prints under
     each year, when it prints only statuses and a whole multiple of ``width`` of them; else 1."""
     if j >= len(toks) or (j and toks[j].line == toks[j - 1].line):
         return 1
-    k = j
-    while k < len(toks) and toks[k].line == toks[j].line:
-        k += 1
-    line = toks[j:k]
+    line = toks[j:_line_end(toks, j)]
     if len(line) <= width or len(line) % width or not all(status_word(t.text) for t in line):
         return 1
     return len(line) // width
@@ -192,9 +197,7 @@ def _past_row_header_line(toks: list[Token], j: int, width: int) -> int:
     column head (区分) on the line between its halves; that line belongs to the header."""
     if j >= len(toks) or toks[j].line == toks[j - 1].line:
         return j
-    k = j
-    while k < len(toks) and toks[k].line == toks[j].line:
-        k += 1
+    k = _line_end(toks, j)
     middle, after = toks[j:k], toks[k:k + width]
     if not 1 <= len(middle) <= 2 or not all(_ROW_HEADER_CELL.fullmatch(t.text) and not status_word(t.text)
                                             for t in middle):
